@@ -1,0 +1,40 @@
+# The two commands: `make serve` and `make test`. Both set everything up on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+ARGS   ?=
+
+.PHONY: install serve test lint unit integration bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[server,cli,dev]'
+	touch $(STAMP)
+
+serve: install
+	$(BIN)/pyaistore serve $(ARGS)
+
+lint: install
+	$(BIN)/ruff check pyaistore tests benchmarks
+	$(BIN)/ruff format --check pyaistore tests benchmarks
+	$(BIN)/mypy pyaistore tests
+	$(BIN)/lint-imports
+
+test: lint
+	$(BIN)/pytest -q tests
+
+unit: install
+	$(BIN)/pytest -q tests/unit
+
+integration: install
+	$(BIN)/pytest -q tests/integration
+
+bench: install
+	$(BIN)/python benchmarks/bench_http.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,71 @@
+"""The JSON error shape AIS sends and the stable error-kind codes (`tcode`) inside it."""
+
+import json
+from dataclasses import dataclass
+from typing import Any, Final
+
+BUCKET_NOT_FOUND: Final = "ErrBckNotFound"
+REMOTE_BUCKET_NOT_FOUND: Final = "ErrRemoteBckNotFound"
+BUCKET_EXISTS: Final = "ErrBucketAlreadyExists"
+NOT_FOUND: Final = "ErrNotFound"
+OBJECT_NOT_FOUND: Final = "ErrObjNotFound"
+BUSY: Final = "ErrBusy"
+INVALID_NAME: Final = "ErrInvalidName"
+INVALID_REQUEST: Final = "ErrInvalidRequest"
+CHECKSUM_MISMATCH: Final = "ErrBadChecksum"
+RANGE_NOT_SATISFIABLE: Final = "ErrRangeNotSatisfiable"
+CONFLICT: Final = "ErrConflict"
+NO_SPACE: Final = "ErrNoSpace"
+NOT_IMPLEMENTED: Final = "ErrNotImpl"
+INTERNAL: Final = "ErrInternal"
+ETL_NOT_FOUND: Final = "ErrETLNotFound"
+ETL_EXISTS: Final = "ErrETLAlreadyExists"
+JOB_NOT_FOUND: Final = "ErrXactNotFound"
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorBody:
+    """One error reply: status, message and optional type code, plus request context."""
+
+    status: int
+    message: str
+    tcode: str = ""
+    method: str = ""
+    url_path: str = ""
+    remote_addr: str = ""
+    node: str = ""
+
+    def to_json(self) -> str:
+        """Serialise as AIS does. `/` is never escaped, so cnames stay regex-matchable."""
+        body: dict[str, Any] = {}
+        if self.tcode:
+            body["tcode"] = self.tcode
+        body.update(
+            message=self.message,
+            method=self.method,
+            url_path=self.url_path,
+            remote_addr=self.remote_addr,
+            caller="",
+            node=self.node,
+            status=self.status,
+        )
+        return json.dumps(body, separators=(",", ":"))
+
+    @classmethod
+    def parse(cls, text: str, status: int) -> "ErrorBody":
+        """Read an error body; a body that is not AIS JSON becomes the message as is."""
+        try:
+            data = json.loads(text) if text else {}
+        except ValueError:
+            return cls(status=status, message=text)
+        if not isinstance(data, dict):
+            return cls(status=status, message=text)
+        return cls(
+            status=int(data.get("status") or status),
+            message=str(data.get("message", "")),
+            tcode=str(data.get("tcode", "")),
+            method=str(data.get("method", "")),
+            url_path=str(data.get("url_path", "")),
+            remote_addr=str(data.get("remote_addr", "")),
+            node=str(data.get("node", "")),
+        )

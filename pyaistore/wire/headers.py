@@ -1,0 +1,53 @@
+"""Header names: standard ones we rely on and AIStore's ais-* family (canonical spelling)."""
+
+from typing import Final
+
+# Standard HTTP.
+CONTENT_LENGTH: Final = "Content-Length"
+CONTENT_TYPE: Final = "Content-Type"
+CONTENT_RANGE: Final = "Content-Range"
+ACCEPT: Final = "Accept"
+ACCEPT_RANGES: Final = "Accept-Ranges"
+RANGE: Final = "Range"
+LOCATION: Final = "Location"
+ETAG: Final = "ETag"
+LAST_MODIFIED: Final = "Last-Modified"
+AUTHORIZATION: Final = "Authorization"
+NOSNIFF: Final = "X-Content-Type-Options"
+
+# Content types.
+JSON_TYPE: Final = "application/json"
+MSGPACK_TYPE: Final = "application/msgpack"
+OCTET_TYPE: Final = "application/octet-stream"
+TEXT_TYPE: Final = "text/plain"
+TAR_TYPE: Final = "application/x-tar"
+
+# Object attributes.
+CHECKSUM_TYPE: Final = "Ais-Checksum-Type"
+CHECKSUM_VALUE: Final = "Ais-Checksum-Value"
+ATIME: Final = "Ais-Atime"
+VERSION: Final = "Ais-Version"
+CUSTOM_MD: Final = "Ais-Custom-Md"
+PRESENT: Final = "Ais-Present"
+OBJ_NAME: Final = "Ais-Name"
+BUCKET_NAME: Final = "Ais-Bucket-Name"
+BUCKET_PROVIDER: Final = "Ais-Bucket-Provider"
+BUCKET_NS_UUID: Final = "Ais-Bucket-Namespace-Uuid"
+BUCKET_NS_NAME: Final = "Ais-Bucket-Namespace-Name"
+LOCATION_AIS: Final = "Ais-Location"
+MIRROR_COPIES: Final = "Ais-Mirror-Copies"
+MIRROR_PATHS: Final = "Ais-Mirror-Paths"
+CHUNKS_COUNT: Final = "Ais-Chunks-Count"
+CHUNKS_MAX_SIZE: Final = "Ais-Chunks-Max-Chunk-Size"
+APPEND_HANDLE: Final = "Ais-Append-Handle"
+
+# Buckets and jobs.
+BUCKET_PROPS: Final = "Ais-Bucket-Props"
+BUCKET_SUMMARY: Final = "Ais-Bucket-Summ"
+XACTION_ID: Final = "Ais-Xaction-Id"
+
+# Nodes.
+NODE_ID: Final = "Ais-Node-Id"
+NODE_UPTIME: Final = "Ais-Node-Uptime"
+CLUSTER_UPTIME: Final = "Ais-Cluster-Uptime"
+ERROR_ON_HEAD: Final = "Hdr-Error"

@@ -1,0 +1,26 @@
+"""URL path segments of the native API and the internal node-to-node endpoints."""
+
+from typing import Final
+
+API_VERSION: Final = "v1"
+
+BUCKETS: Final = "buckets"
+OBJECTS: Final = "objects"
+DAEMON: Final = "daemon"
+CLUSTER: Final = "cluster"
+HEALTH: Final = "health"
+REVERSE: Final = "reverse"
+ETL: Final = "etl"
+METASYNC: Final = "metasync"
+
+# Cluster sub-paths used between nodes (POST /v1/cluster/<x>).
+JOIN: Final = "join"
+KEEPALIVE: Final = "keepalive"
+# Target-only internal listing endpoint (GET /v1/<INTERNAL>/list/<bck>), used by the proxy fan-out.
+INTERNAL: Final = "internal"
+INTERNAL_LIST: Final = "list"
+
+
+def url_path(*segments: str) -> str:
+    """Join segments into an absolute path under the API version, e.g. /v1/buckets/b."""
+    return "/" + "/".join((API_VERSION, *segments))

@@ -1,0 +1,56 @@
+"""Query-parameter names and their value encodings."""
+
+from typing import Final
+
+PROVIDER: Final = "provider"
+NAMESPACE: Final = "namespace"
+BCK_TO: Final = "bck_to"
+OBJECT_TO: Final = "object_to"
+WHAT: Final = "what"
+PROPS: Final = "props"
+PRESENCE: Final = "presence"
+UUID: Final = "uuid"
+BSUMM_REMOTE: Final = "bsumm_remote"
+KEEP_BCK_MD: Final = "keep_bck_md"
+APPEND_TYPE: Final = "append_type"
+APPEND_HANDLE: Final = "append_handle"
+ARCHPATH: Final = "archpath"
+ARCHMIME: Final = "archmime"
+ARCHREGX: Final = "archregx"
+ARCHMODE: Final = "archmode"
+ETL_NAME: Final = "etl_name"
+ETL_ARGS: Final = "etl_args"
+LATEST_VER: Final = "latest-ver"
+SYNCHRONIZE: Final = "synchronize"
+SET_NEW_CUSTOM: Final = "set-new-custom"
+SKIP_VC: Final = "skip_vc"
+SILENT: Final = "sln"
+FORCE: Final = "frc"
+PRR: Final = "prr"
+READINESS: Final = "readiness"
+PROXY_ID: Final = "pid"
+UNIX_TIME: Final = "utm"
+
+# Values of `what`.
+WHAT_SMAP: Final = "smap"
+WHAT_BMD: Final = "bmd"
+WHAT_SNODE: Final = "snode"
+WHAT_CONFIG: Final = "config"
+WHAT_NODE_STATUS: Final = "node_status"
+WHAT_LOG: Final = "log"
+
+# Values of `append_type`.
+APPEND: Final = "append"
+FLUSH: Final = "flush"
+
+_TRUE: Final = frozenset({"1", "t", "true", "y", "yes", "on"})
+
+
+def parse_bool(value: str | None) -> bool:
+    """Parse a query boolean the way AIS does: 1,t,true,y,yes,on (any case) are true."""
+    return value is not None and value.strip().lower() in _TRUE
+
+
+def format_bool(value: bool) -> str:
+    """Encode a boolean for a query string."""
+    return "true" if value else "false"
