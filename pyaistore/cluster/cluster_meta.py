@@ -1,0 +1,29 @@
+"""A node's current view of the cluster: the smap and bucket table, replaced only by newer versions."""
+
+from collections.abc import Callable
+
+from pyaistore.storage.bucket_meta import BucketTable
+from pyaistore.wire.messages import Smap
+
+# Called after the bucket table changes: (old, new). Targets use it to create and destroy buckets.
+BucketsListener = Callable[[BucketTable, BucketTable], None]
+
+
+class ClusterMeta:
+    """Holds the newest smap and bucket table this node has seen; both are immutable values."""
+
+    def __init__(self, smap: Smap | None = None, buckets: BucketTable | None = None) -> None:
+        self.smap = smap
+        self.buckets = buckets if buckets is not None else BucketTable()
+
+    def accept(self, smap: Smap | None, buckets: BucketTable | None) -> tuple[bool, bool]:
+        """Take whichever of the two is newer (or the first smap); return what changed."""
+        smap_changed = smap is not None and (
+            self.smap is None or smap.version > self.smap.version or smap.uuid != self.smap.uuid
+        )
+        if smap_changed:
+            self.smap = smap
+        buckets_changed = buckets is not None and buckets.version > self.buckets.version
+        if buckets_changed and buckets is not None:
+            self.buckets = buckets
+        return smap_changed, buckets_changed

@@ -1,0 +1,86 @@
+"""Errors raised by cluster-level operations (buckets, requests, membership), HTTP-free.
+
+    NodeError
+    ├── BadRequest              malformed input: JSON, action, query, range syntax   -> 400
+    │   └── UnknownAction       an action this endpoint does not take                 -> 400
+    ├── BucketNotFound          no such bucket in the bucket table                   -> 404
+    ├── BucketAlreadyExists     create or rename onto an existing bucket             -> 409
+    ├── RangeNotSatisfiable     a byte range outside the object                      -> 416
+    ├── NotSupported            a valid request this cluster does not implement      -> 501
+    ├── PeerFailed              another node failed or did not answer                -> 503
+    └── NoTargets               the cluster has no target to place the object on     -> 503
+
+Web code maps these (and storage errors) to HTTP in web/error_mapping.py, nowhere else.
+"""
+
+from pyaistore.wire.bucket_id import BucketId
+
+__all__ = [
+    "BadRequest",
+    "BucketAlreadyExists",
+    "BucketNotFound",
+    "NoTargets",
+    "NodeError",
+    "NotSupported",
+    "PeerFailed",
+    "RangeNotSatisfiable",
+    "UnknownAction",
+]
+
+
+class NodeError(Exception):
+    """Base of the errors a node raises while serving a request."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class BadRequest(NodeError):
+    """The request is malformed."""
+
+
+class UnknownAction(BadRequest):
+    """The action is not one this endpoint takes."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(f'invalid action "{action}"')
+
+
+class BucketNotFound(NodeError):
+    """The bucket is not in the cluster's bucket table."""
+
+    def __init__(self, bucket: BucketId) -> None:
+        super().__init__(f'bucket "{bucket.cname}" does not exist')
+        self.bucket = bucket
+
+
+class BucketAlreadyExists(NodeError):
+    """The bucket exists already."""
+
+    def __init__(self, bucket: BucketId) -> None:
+        super().__init__(f'bucket "{bucket.cname}" already exists')
+        self.bucket = bucket
+
+
+class RangeNotSatisfiable(NodeError):
+    """The byte range does not overlap the object."""
+
+    def __init__(self, message: str, size: int) -> None:
+        super().__init__(message)
+        self.size = size
+
+
+class NotSupported(NodeError):
+    """A well-formed request for something this cluster does not do."""
+
+
+class NoTargets(NodeError):
+    """No storage target is available."""
+
+    def __init__(self) -> None:
+        super().__init__("no storage targets in the cluster map")
+
+
+class PeerFailed(NodeError):
+    """Another node could not do its part of the request (transient: the client may retry)."""

@@ -1,0 +1,78 @@
+"""The primary's authority over cluster metadata: serialised updates, persisted, then pushed."""
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Final
+
+from pyaistore.cluster import cluster_map, metasync
+from pyaistore.cluster.cluster_meta import ClusterMeta
+from pyaistore.cluster.peer_client import PeerClient
+from pyaistore.storage.bucket_meta import BucketTable
+from pyaistore.wire.messages import Smap, Snode
+
+log = logging.getLogger(__name__)
+
+SMAP_FILE: Final = "smap.json"
+BMD_FILE: Final = "bmd.json"
+
+
+class MetaOwner:
+    """Owns smap and bucket-table changes on the primary proxy."""
+
+    def __init__(self, data_dir: Path, meta: ClusterMeta, peers: PeerClient, primary: Snode) -> None:
+        self._dir = data_dir
+        self._meta = meta
+        self._peers = peers
+        self._self_id = primary.daemon_id
+        self._lock = asyncio.Lock()
+        smap = cluster_map.load(data_dir / SMAP_FILE)
+        if smap is None or smap.primary.daemon_id != primary.daemon_id:
+            smap = cluster_map.new_smap(primary)
+        elif smap.primary != primary:
+            # Restarted on another port: same identity, new address.
+            smap = replace(cluster_map.with_node(smap, primary), primary=primary)
+        meta.smap = smap
+        meta.buckets = BucketTable.load(data_dir / BMD_FILE)
+        cluster_map.save(meta.smap, data_dir / SMAP_FILE)
+
+    @property
+    def smap(self) -> Smap:
+        """The current map (always set on the primary)."""
+        assert self._meta.smap is not None
+        return self._meta.smap
+
+    async def update_smap(self, change: Callable[[Smap], Smap]) -> Smap:
+        """Apply `change`, persist and push the new map if it moved."""
+        async with self._lock:
+            old = self.smap
+            new = change(old)
+            if new is old:
+                return old
+            await asyncio.to_thread(cluster_map.save, new, self._dir / SMAP_FILE)
+            self._meta.smap = new
+            # Nodes that just joined need the bucket table too.
+            body = metasync.payload(new, self._meta.buckets)
+        await self._push(new, body)
+        return new
+
+    async def update_buckets(self, change: Callable[[BucketTable], BucketTable]) -> BucketTable:
+        """Apply `change` (which may raise to refuse), persist and push the new table."""
+        async with self._lock:
+            new = change(self._meta.buckets)
+            if new is self._meta.buckets:
+                return new
+            await asyncio.to_thread(new.save, self._dir / BMD_FILE)
+            self._meta.buckets = new
+            smap = self.smap
+            body = metasync.payload(None, new)
+            # Push under the lock so targets see bucket versions in order.
+            await self._push(smap, body)
+        return new
+
+    async def _push(self, smap: Smap, body: dict[str, object]) -> None:
+        failed = await metasync.push(self._peers, smap, body, self._self_id)
+        if failed:
+            log.warning("metasync did not reach %s; they catch up on their next keepalive", failed)

@@ -1,0 +1,49 @@
+"""Push versioned cluster metadata (smap and bucket table) from the primary to every node."""
+
+import asyncio
+import logging
+from typing import Any, Final
+
+from pyaistore.cluster.peer_client import PeerClient, PeerUnreachable
+from pyaistore.storage.bucket_meta import BucketTable
+from pyaistore.wire import paths
+from pyaistore.wire.messages import Smap
+
+log = logging.getLogger(__name__)
+
+SMAP_KEY: Final = "smap"
+BMD_KEY: Final = "bmd"
+
+
+def payload(smap: Smap | None, buckets: BucketTable | None) -> dict[str, Any]:
+    """The metasync body: whichever of the two tables is given."""
+    body: dict[str, Any] = {}
+    if smap is not None:
+        body[SMAP_KEY] = smap.to_json()
+    if buckets is not None:
+        body[BMD_KEY] = buckets.to_json()
+    return body
+
+
+def parse(body: dict[str, Any]) -> tuple[Smap | None, BucketTable | None]:
+    """Read a metasync body."""
+    smap = Smap.from_json(body[SMAP_KEY]) if SMAP_KEY in body else None
+    buckets = BucketTable.from_json(body[BMD_KEY]) if BMD_KEY in body else None
+    return smap, buckets
+
+
+async def push(peers: PeerClient, smap: Smap, body: dict[str, Any], self_id: str) -> list[str]:
+    """Send `body` to every node but this one, concurrently; return the IDs that failed."""
+    nodes = [n for n in (*smap.targets.values(), *smap.proxies.values()) if n.daemon_id != self_id]
+    url = "/" + paths.API_VERSION + "/" + paths.METASYNC
+
+    async def one(node_url: str) -> bool:
+        try:
+            reply = await peers.call("PUT", node_url + url, json_body=body, timeout=10)
+        except PeerUnreachable as exc:
+            log.warning("metasync: %s", exc)
+            return False
+        return reply.ok
+
+    results = await asyncio.gather(*(one(n.control_url) for n in nodes))
+    return [n.daemon_id for n, ok in zip(nodes, results, strict=True) if not ok]

@@ -1,0 +1,62 @@
+"""Typed, frozen node configuration. Precedence: defaults < environment (PYAISTORE_*) < flags."""
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Final
+
+PROXY: Final = "proxy"
+TARGET: Final = "target"
+ENV_PREFIX: Final = "PYAISTORE_"
+
+
+@dataclass(frozen=True, slots=True)
+class NodeConfig:
+    """Everything one daemon needs to start."""
+
+    role: str
+    data_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 8080
+    # Empty for the primary proxy; the primary's URL for every other node.
+    primary_url: str = ""
+    # Target disks; empty means one mountpath at <data_dir>/mp0.
+    mountpaths: tuple[Path, ...] = field(default_factory=tuple)
+    keepalive_interval: float = 1.0
+    keepalive_timeout: float = 6.0
+    # fsync every object before it becomes visible (durable acknowledgements).
+    fsync: bool = True
+    log_level: str = "INFO"
+
+    @property
+    def is_primary(self) -> bool:
+        """True for the primary proxy."""
+        return self.role == PROXY and not self.primary_url
+
+    @property
+    def disk_roots(self) -> tuple[Path, ...]:
+        """The target's mountpaths, defaulting to one under the data dir."""
+        return self.mountpaths or (self.data_dir / "mp0",)
+
+
+def _env_bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def with_environment(config: NodeConfig, env: dict[str, str] | None = None) -> NodeConfig:
+    """Override fields from PYAISTORE_<FIELD> environment variables."""
+    source = os.environ if env is None else env
+    changes: dict[str, object] = {}
+    for name, kind in (
+        ("host", str),
+        ("keepalive_interval", float),
+        ("keepalive_timeout", float),
+        ("log_level", str),
+    ):
+        raw = source.get(ENV_PREFIX + name.upper())
+        if raw:
+            changes[name] = kind(raw)
+    raw_fsync = source.get(ENV_PREFIX + "FSYNC")
+    if raw_fsync:
+        changes["fsync"] = _env_bool(raw_fsync)
+    return replace(config, **changes) if changes else config  # type: ignore[arg-type]

@@ -1,0 +1,52 @@
+"""NodeContext: the one holder of a node's config, identity, cluster view, store and peers."""
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+
+from pyaistore.cluster.cluster_meta import ClusterMeta
+from pyaistore.cluster.errors import BucketNotFound
+from pyaistore.cluster.membership import Membership, TargetAgent
+from pyaistore.cluster.meta_owner import MetaOwner
+from pyaistore.cluster.peer_client import PeerClient
+from pyaistore.config import NodeConfig
+from pyaistore.storage.object_store import ObjectStore
+from pyaistore.wire.bucket_id import BucketId
+from pyaistore.wire.messages import Smap, Snode
+
+
+@dataclass
+class NodeContext:
+    """Built once at startup and reached from handlers through a typed AppKey."""
+
+    config: NodeConfig
+    node: Snode
+    meta: ClusterMeta
+    peers: PeerClient
+    started_ns: int = field(default_factory=time.time_ns)
+    store: ObjectStore | None = None
+    owner: MetaOwner | None = None
+    membership: Membership | None = None
+    agent: TargetAgent | None = None
+    background: set[asyncio.Task[None]] = field(default_factory=set)
+
+    @property
+    def smap(self) -> Smap:
+        """The current cluster map; a node serves requests only once it has one."""
+        if self.meta.smap is None:
+            raise RuntimeError("no cluster map yet")
+        return self.meta.smap
+
+    @property
+    def object_store(self) -> ObjectStore:
+        """The target's store."""
+        if self.store is None:
+            raise RuntimeError("this node has no object store (not a target)")
+        return self.store
+
+    def bucket_props(self, bucket: BucketId) -> dict[str, object]:
+        """The bucket's properties; BucketNotFound when the cluster does not know it."""
+        props = self.meta.buckets.get(bucket)
+        if props is None:
+            raise BucketNotFound(bucket)
+        return props

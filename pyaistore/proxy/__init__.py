@@ -1,0 +1,3 @@
+"""Gateway behaviour, HTTP-free and async: bucket metadata, redirects and cluster-wide fan-out."""
+
+__all__ = ["buckets", "fanout", "redirect"]

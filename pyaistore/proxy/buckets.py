@@ -1,0 +1,100 @@
+"""Bucket create, destroy, properties and listing, through the primary's bucket table."""
+
+import time
+from typing import Any
+
+from pyaistore.cluster.errors import BadRequest, BucketAlreadyExists, BucketNotFound, NotSupported
+from pyaistore.cluster.meta_owner import MetaOwner
+from pyaistore.node_context import NodeContext
+from pyaistore.storage import bucket_meta, names
+from pyaistore.storage.bucket_meta import BucketTable
+from pyaistore.wire.bucket_id import BucketId
+
+
+def _owner(ctx: NodeContext) -> MetaOwner:
+    if ctx.owner is None:
+        raise NotSupported("bucket changes go to the primary proxy")
+    return ctx.owner
+
+
+def _require_ais(bucket: BucketId, what: str) -> None:
+    if bucket.is_remote:
+        raise NotSupported(
+            f"cannot {what} {bucket.cname}: no remote backend is configured for provider {bucket.provider!r}"
+        )
+
+
+async def create(ctx: NodeContext, bucket: BucketId, props_patch: Any) -> None:
+    """Create an ais bucket, optionally with properties; 409 when it exists."""
+    names.validate_bucket_name(bucket.name)
+    _require_ais(bucket, "create")
+    if props_patch is not None and not isinstance(props_patch, dict):
+        raise BadRequest(f"create {bucket.cname}: bucket properties must be a JSON object")
+
+    def change(table: BucketTable) -> BucketTable:
+        if table.get(bucket) is not None:
+            raise BucketAlreadyExists(bucket)
+        props = bucket_meta.default_props(bucket, time.time_ns(), table.version + 1)
+        if props_patch:
+            props = bucket_meta.apply_patch(props, props_patch)
+        return table.with_bucket(bucket, props)
+
+    await _owner(ctx).update_buckets(change)
+
+
+async def destroy(ctx: NodeContext, bucket: BucketId) -> None:
+    """Forget the bucket; every target removes its objects when the new table arrives."""
+
+    def change(table: BucketTable) -> BucketTable:
+        if table.get(bucket) is None:
+            raise BucketNotFound(bucket)
+        return table.without(bucket)
+
+    await _owner(ctx).update_buckets(change)
+
+
+async def set_props(ctx: NodeContext, bucket: BucketId, patch: Any) -> None:
+    """Apply a sparse property patch (400 on unknown or read-only keys)."""
+    if not isinstance(patch, dict):
+        raise BadRequest(f"set properties of {bucket.cname}: value must be a JSON object")
+
+    def change(table: BucketTable) -> BucketTable:
+        props = table.get(bucket)
+        if props is None:
+            raise BucketNotFound(bucket)
+        return table.with_bucket(bucket, bucket_meta.apply_patch(props, patch))
+
+    await _owner(ctx).update_buckets(change)
+
+
+async def reset_props(ctx: NodeContext, bucket: BucketId) -> None:
+    """Reset properties to the defaults, keeping identity and creation time."""
+
+    def change(table: BucketTable) -> BucketTable:
+        props = table.get(bucket)
+        if props is None:
+            raise BucketNotFound(bucket)
+        fresh = bucket_meta.default_props(bucket, int(str(props["created"])), int(str(props["bid"])))
+        return table.with_bucket(bucket, fresh)
+
+    await _owner(ctx).update_buckets(change)
+
+
+def list_buckets(ctx: NodeContext, provider: str, name: str = "") -> list[BucketId]:
+    """Known buckets, sorted, filtered by provider ("" = all) and optionally one name."""
+    found = []
+    for uname in ctx.meta.buckets.buckets:
+        bucket = bucket_meta.bucket_from_uname(uname)
+        if provider and bucket.provider != provider:
+            continue
+        if name and bucket.name != name:
+            continue
+        if bucket.name.startswith("."):
+            continue
+        found.append(bucket)
+    return sorted(found, key=lambda b: (b.provider, b.namespace.uname, b.name))
+
+
+def head(ctx: NodeContext, bucket: BucketId) -> dict[str, object]:
+    """The bucket's full properties."""
+    return ctx.bucket_props(bucket)

@@ -1,0 +1,153 @@
+"""Run one proxy or target: `python -m pyaistore.server.daemon --role target --data DIR ...`."""
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import socket
+from dataclasses import replace
+from pathlib import Path
+
+from aiohttp import web
+
+from pyaistore.cluster import node as node_identity
+from pyaistore.cluster.cluster_meta import ClusterMeta
+from pyaistore.cluster.membership import Membership, TargetAgent
+from pyaistore.cluster.meta_owner import MetaOwner
+from pyaistore.cluster.peer_client import PeerClient
+from pyaistore.config import PROXY, TARGET, NodeConfig, with_environment
+from pyaistore.node_context import NodeContext
+from pyaistore.storage.bucket_meta import BucketTable
+from pyaistore.storage.mountpaths import MountpathSet
+from pyaistore.storage.object_store import ObjectStore
+from pyaistore.target import bucket_sync
+from pyaistore.web import app as web_app
+
+log = logging.getLogger("pyaistore.daemon")
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """Bind the listening socket first, so that port 0 resolves before the node advertises itself."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(1024)
+    sock.setblocking(False)
+    return sock
+
+
+def build_context(config: NodeConfig, port: int) -> NodeContext:
+    """Identity, cluster view, store and peers for this node (blocking start-up work)."""
+    node_id = node_identity.load_or_create_id(config.data_dir, config.role)
+    snode = node_identity.make_snode(node_id, config.role, config.host, port)
+    meta = ClusterMeta()
+    ctx = NodeContext(config=config, node=snode, meta=meta, peers=PeerClient())
+    if config.role == TARGET:
+        store = ObjectStore(MountpathSet(config.disk_roots))
+        removed = store.cleanup_work()
+        if removed:
+            log.info("removed %d leftover work files", removed)
+        ctx.store = store
+        meta.buckets = BucketTable.load(config.data_dir / bucket_sync.BMD_FILE)
+    elif config.is_primary:
+        ctx.owner = MetaOwner(config.data_dir, meta, ctx.peers, snode)
+        ctx.membership = Membership(ctx.owner, config.keepalive_timeout)
+    return ctx
+
+
+async def on_start(ctx: NodeContext) -> None:
+    """Open peers; the primary starts reaping, other nodes start joining."""
+    await ctx.peers.start()
+    tasks: set[asyncio.Task[None]] = set()
+    if ctx.membership is not None:
+        tasks.add(asyncio.create_task(ctx.membership.reap_forever(ctx.config.keepalive_interval)))
+    elif ctx.config.primary_url:
+
+        async def on_meta(smap: object, buckets: object) -> None:
+            await bucket_sync.accept(ctx, smap, buckets)  # type: ignore[arg-type]
+
+        ctx.agent = TargetAgent(
+            ctx.peers,
+            ctx.config.primary_url.rstrip("/"),
+            ctx.node,
+            lambda: (ctx.meta.smap, ctx.meta.buckets),
+            on_meta,
+            ctx.config.keepalive_interval,
+        )
+        tasks.add(asyncio.create_task(ctx.agent.run()))
+    ctx.background = tasks
+
+
+async def on_stop(ctx: NodeContext) -> None:
+    """Cancel background work and close peers."""
+    for task in ctx.background:
+        task.cancel()
+    for task in ctx.background:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    await ctx.peers.close()
+
+
+async def serve(config: NodeConfig) -> None:
+    """Run until SIGTERM or SIGINT."""
+    sock = bind(config.host, config.port)
+    port = sock.getsockname()[1]
+    ctx = await asyncio.to_thread(build_context, config, port)
+    app = web_app.build(ctx, on_start, on_stop)
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    await runner.setup()
+    await web.SockSite(runner, sock).start()
+    log.info("%s %s listening on %s", config.role, ctx.node.display_name, ctx.node.public_net.url)
+    print(f"{config.role} {ctx.node.display_name} listening on {ctx.node.public_net.url}", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+
+
+def parse_args(argv: list[str] | None = None) -> NodeConfig:
+    """Command-line flags -> NodeConfig (environment variables fill in what flags leave out)."""
+    parser = argparse.ArgumentParser(prog="pyaistore-daemon", description="Run one pyaistore node.")
+    parser.add_argument("--role", choices=(PROXY, TARGET), required=True)
+    parser.add_argument("--data", type=Path, required=True, help="data directory of this node")
+    parser.add_argument("--host", default=None)
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--primary", default="", help="URL of the primary proxy (empty: be the primary)")
+    parser.add_argument(
+        "--mountpath", action="append", type=Path, default=[], help="a target disk (repeatable)"
+    )
+    parser.add_argument("--no-fsync", action="store_true", help="do not fsync objects before acknowledging")
+    args = parser.parse_args(argv)
+    if args.role == TARGET and not args.primary:
+        parser.error("a target needs --primary")
+    config = with_environment(
+        NodeConfig(
+            role=args.role,
+            data_dir=args.data,
+            port=args.port,
+            primary_url=args.primary,
+            mountpaths=tuple(args.mountpath),
+        )
+    )
+    changes: dict[str, object] = {}
+    if args.host:
+        changes["host"] = args.host
+    if args.no_fsync:
+        changes["fsync"] = False
+    return replace(config, **changes) if changes else config  # type: ignore[arg-type]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point."""
+    config = parse_args(argv)
+    logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    asyncio.run(serve(config))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,36 @@
+"""Take newer cluster tables on a node; on a target, make its disks match the bucket table."""
+
+import asyncio
+import logging
+from typing import Final
+
+from pyaistore.node_context import NodeContext
+from pyaistore.storage import bucket_meta
+from pyaistore.storage.bucket_meta import BucketTable
+from pyaistore.storage.object_store import ObjectStore
+from pyaistore.wire.messages import Smap
+
+log = logging.getLogger(__name__)
+
+BMD_FILE: Final = "bmd.json"
+
+
+def apply(store: ObjectStore, old: BucketTable, new: BucketTable) -> None:
+    """Blocking: ensure every bucket in `new` exists on disk; destroy those only in `old`."""
+    for uname in new.buckets:
+        store.ensure_bucket(bucket_meta.bucket_from_uname(uname))
+    for uname in old.buckets.keys() - new.buckets.keys():
+        bucket = bucket_meta.bucket_from_uname(uname)
+        log.info("destroying %s", bucket.cname)
+        store.destroy_bucket(bucket)
+
+
+async def accept(ctx: NodeContext, smap: Smap | None, buckets: BucketTable | None) -> None:
+    """Take whichever table is newer; a target then persists it and syncs its disks."""
+    old = ctx.meta.buckets
+    _, buckets_changed = ctx.meta.accept(smap, buckets)
+    if not buckets_changed or ctx.store is None:
+        return
+    new = ctx.meta.buckets
+    await asyncio.to_thread(apply, ctx.store, old, new)
+    await asyncio.to_thread(new.save, ctx.config.data_dir / BMD_FILE)

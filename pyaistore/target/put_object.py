@@ -1,0 +1,103 @@
+"""PUT, append and flush on a target: stream the body into the store's atomic writer."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Final
+
+from pyaistore.node_context import NodeContext
+from pyaistore.storage.object_meta import ObjectMeta
+from pyaistore.storage.object_store import WriteProps
+from pyaistore.wire.bucket_id import BucketId
+
+# Bodies up to this size are read whole and written in one executor call.
+SMALL_BODY: Final = 256 * 1024
+# Larger bodies are written in batches of this size: bounded memory, few executor hops.
+BATCH: Final = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class PutArgs:
+    """A parsed PUT: where, declared size, end-to-end checksum and custom metadata."""
+
+    bucket: BucketId
+    name: str
+    size: int | None = None
+    checksum_type: str = ""
+    checksum_value: str = ""
+    custom: dict[str, str] = field(default_factory=dict)
+    skip_version_check: bool = False
+
+
+def write_props(ctx: NodeContext, args: PutArgs) -> WriteProps:
+    """The store's write properties for this PUT, from the bucket's props and the request."""
+    props = ctx.bucket_props(args.bucket)
+    checksum = props.get("checksum")
+    versioning = props.get("versioning")
+    return WriteProps(
+        checksum_type=str(checksum.get("type", "xxhash2")) if isinstance(checksum, dict) else "xxhash2",
+        versioning=bool(versioning.get("enabled", True)) if isinstance(versioning, dict) else True,
+        expected_type=args.checksum_type,
+        expected_value=args.checksum_value,
+        custom=dict(args.custom),
+        skip_version_check=args.skip_version_check,
+    )
+
+
+async def batches(body: AsyncIterator[bytes], size: int = BATCH) -> AsyncIterator[bytes]:
+    """Regroup a chunk stream into pieces of about `size` bytes."""
+    buffer = bytearray()
+    async for chunk in body:
+        buffer += chunk
+        if len(buffer) >= size:
+            yield bytes(buffer)
+            buffer.clear()
+    if buffer:
+        yield bytes(buffer)
+
+
+async def put_small(ctx: NodeContext, args: PutArgs, data: bytes) -> ObjectMeta:
+    """Write a body already in memory in one executor call."""
+    props = write_props(ctx, args)
+    store = ctx.object_store
+
+    def write() -> ObjectMeta:
+        with store.writer(args.bucket, args.name, props) as writer:
+            writer.write(data)
+            return writer.commit()
+
+    return await asyncio.to_thread(write)
+
+
+async def put_stream(ctx: NodeContext, args: PutArgs, body: AsyncIterator[bytes]) -> ObjectMeta:
+    """Stream a body into a work file, then publish it atomically."""
+    props = write_props(ctx, args)
+    writer = await asyncio.to_thread(ctx.object_store.writer, args.bucket, args.name, props)
+    try:
+        async for piece in batches(body):
+            await asyncio.to_thread(writer.write, piece)
+        return await asyncio.to_thread(writer.commit)
+    except BaseException:
+        await asyncio.to_thread(writer.abort)
+        raise
+
+
+async def append(ctx: NodeContext, args: PutArgs, handle: str, body: AsyncIterator[bytes]) -> str:
+    """Append the body to the object's staging file; return the handle for the next call."""
+    ctx.bucket_props(args.bucket)
+    store = ctx.object_store
+    pieces = [piece async for piece in batches(body)] if args.size and args.size <= BATCH else None
+    if pieces is not None:
+        return await asyncio.to_thread(store.append, args.bucket, args.name, handle, pieces)
+    current = handle
+    async for piece in batches(body):
+        current = await asyncio.to_thread(store.append, args.bucket, args.name, current, [piece])
+    if not current:
+        current = await asyncio.to_thread(store.append, args.bucket, args.name, "", [])
+    return current
+
+
+async def flush(ctx: NodeContext, args: PutArgs, handle: str) -> ObjectMeta:
+    """Publish the appended data as the object."""
+    props = write_props(ctx, args)
+    return await asyncio.to_thread(ctx.object_store.flush_append, args.bucket, args.name, handle, props)

@@ -1,0 +1,104 @@
+"""THE table from typed exceptions to (HTTP status, wire error code), and the middleware using it.
+
+Nothing else in the server turns an exception into a status. A HEAD reply carries no body, so
+its error JSON travels in the Hdr-Error header, as AIS does.
+"""
+
+import logging
+from collections.abc import Awaitable, Callable
+from types import MappingProxyType
+from typing import Final
+
+from aiohttp import web
+from aiohttp.typedefs import Middleware
+
+from pyaistore.cluster import errors as node_errors
+from pyaistore.storage import errors as storage_errors
+from pyaistore.wire import error_body, headers
+from pyaistore.wire.bucket_id import InvalidProvider
+from pyaistore.wire.error_body import ErrorBody
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+# Looked up along each exception's MRO, so subclasses inherit their parent's row.
+TABLE: Final = MappingProxyType(
+    {
+        node_errors.BucketNotFound: (404, error_body.BUCKET_NOT_FOUND),
+        node_errors.BucketAlreadyExists: (409, error_body.BUCKET_EXISTS),
+        node_errors.RangeNotSatisfiable: (416, error_body.RANGE_NOT_SATISFIABLE),
+        node_errors.NotSupported: (501, error_body.NOT_IMPLEMENTED),
+        node_errors.PeerFailed: (503, error_body.BUSY),
+        node_errors.NoTargets: (503, error_body.BUSY),
+        node_errors.BadRequest: (400, error_body.INVALID_REQUEST),
+        storage_errors.ObjectNotFound: (404, error_body.OBJECT_NOT_FOUND),
+        storage_errors.InvalidName: (400, error_body.INVALID_NAME),
+        storage_errors.NameConflict: (409, error_body.CONFLICT),
+        storage_errors.ChecksumMismatch: (400, error_body.CHECKSUM_MISMATCH),
+        storage_errors.InvalidAppendHandle: (400, error_body.INVALID_REQUEST),
+        storage_errors.InvalidProps: (400, error_body.INVALID_REQUEST),
+        storage_errors.NoSpace: (507, error_body.NO_SPACE),
+        InvalidProvider: (400, error_body.INVALID_REQUEST),
+    }
+)
+
+
+def status_for(exc: BaseException) -> tuple[int, str] | None:
+    """The (status, tcode) row for an exception, or None when it is not one of ours."""
+    for klass in type(exc).__mro__:
+        row = TABLE.get(klass)
+        if row is not None:
+            return row
+    return None
+
+
+def message_for(exc: BaseException, node_name: str) -> str:
+    """The error message; storage errors are prefixed with the node, as AIS's are."""
+    text = getattr(exc, "message", None) or str(exc)
+    if isinstance(exc, storage_errors.StorageError):
+        return f"{node_name}: {text}"
+    return text
+
+
+def render(request: web.Request, status: int, message: str, tcode: str, node_name: str) -> web.Response:
+    """Build the error reply (JSON body, or Hdr-Error on HEAD)."""
+    peer = request.transport.get_extra_info("peername") if request.transport else None
+    body = ErrorBody(
+        status=status,
+        message=message,
+        tcode=tcode,
+        method=request.method,
+        url_path=request.path,
+        remote_addr=f"{peer[0]}:{peer[1]}" if peer else "",
+        node=node_name,
+    ).to_json()
+    reply_headers = {headers.NOSNIFF: "nosniff"}
+    if request.method == "HEAD":
+        reply_headers[headers.ERROR_ON_HEAD] = body
+        return web.Response(status=status, headers=reply_headers)
+    return web.Response(status=status, text=body, content_type=headers.JSON_TYPE, headers=reply_headers)
+
+
+def make_middleware(node_name: str) -> Middleware:
+    """The error funnel for one node."""
+
+    @web.middleware
+    async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except web.HTTPException as exc:
+            if exc.status < 400:
+                raise
+            return render(request, exc.status, exc.reason, "", node_name)
+        except Exception as exc:
+            row = status_for(exc)
+            if row is None:
+                log.exception("%s %s failed", request.method, request.path)
+                return render(request, 500, f"internal error: {exc!r}", error_body.INTERNAL, node_name)
+            reply = render(request, row[0], message_for(exc, node_name), row[1], node_name)
+            if isinstance(exc, node_errors.RangeNotSatisfiable) and exc.size >= 0:
+                reply.headers[headers.CONTENT_RANGE] = f"bytes */{exc.size}"
+            return reply
+
+    return errors

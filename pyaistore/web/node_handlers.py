@@ -1,0 +1,70 @@
+"""Endpoints every node serves: health, daemon queries and metasync."""
+
+import json
+import time
+
+from aiohttp import web
+
+from pyaistore.cluster import metasync
+from pyaistore.cluster.errors import BadRequest
+from pyaistore.target import bucket_sync
+from pyaistore.web.app_keys import CONTEXT
+from pyaistore.wire import headers, query
+
+
+async def health(request: web.Request) -> web.Response:
+    """Liveness, readiness (`readiness`) and primary-ready (`prr`)."""
+    ctx = request.app[CONTEXT]
+    ready = ctx.meta.smap is not None and (ctx.agent is None or ctx.agent.joined.is_set())
+    if (
+        query.parse_bool(request.query.get(query.READINESS)) or query.parse_bool(request.query.get(query.PRR))
+    ) and not ready:
+        return web.Response(status=503)
+    uptime = str(time.time_ns() - ctx.started_ns)
+    return web.Response(headers={headers.NODE_UPTIME: uptime, headers.CLUSTER_UPTIME: uptime})
+
+
+async def daemon(request: web.Request) -> web.Response:
+    """GET /v1/daemon?what=smap|snode|bmd|config|node_status."""
+    ctx = request.app[CONTEXT]
+    what = request.query.get(query.WHAT, "")
+    if what == query.WHAT_SMAP:
+        return web.json_response(ctx.smap.to_json())
+    if what == query.WHAT_SNODE:
+        return web.json_response(ctx.node.to_json())
+    if what == query.WHAT_BMD:
+        return web.json_response(ctx.meta.buckets.to_json())
+    if what == query.WHAT_CONFIG:
+        config = ctx.config
+        return web.json_response(
+            {
+                "role": config.role,
+                "data_dir": str(config.data_dir),
+                "mountpaths": [str(p) for p in config.disk_roots],
+                "keepalive_interval": config.keepalive_interval,
+                "fsync": config.fsync,
+            }
+        )
+    if what == query.WHAT_NODE_STATUS:
+        return web.json_response(
+            {
+                "snode": ctx.node.to_json(),
+                "status": "online",
+                "uptime_ns": time.time_ns() - ctx.started_ns,
+                "smap_version": ctx.smap.version,
+                "bmd_version": ctx.meta.buckets.version,
+            }
+        )
+    raise BadRequest(f'invalid query what="{what}"')
+
+
+async def receive_metasync(request: web.Request) -> web.Response:
+    """PUT /v1/metasync from the primary: accept newer tables; targets then sync their disks."""
+    ctx = request.app[CONTEXT]
+    try:
+        body = json.loads(await request.read())
+        smap, buckets = metasync.parse(body)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise BadRequest(f"invalid metasync body: {exc}") from exc
+    await bucket_sync.accept(ctx, smap, buckets)
+    return web.Response()

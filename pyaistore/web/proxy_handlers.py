@@ -1,0 +1,187 @@
+"""Gateway endpoints: buckets, listings, redirects of object requests, membership, reverse proxy."""
+
+import json
+
+import msgpack
+from aiohttp import web
+
+from pyaistore.cluster import cluster_map, membership, metasync
+from pyaistore.cluster.errors import BadRequest, NotSupported, UnknownAction
+from pyaistore.cluster.peer_client import PeerUnreachable
+from pyaistore.proxy import buckets, fanout, redirect
+from pyaistore.web import request_parsing
+from pyaistore.web.app_keys import CONTEXT
+from pyaistore.wire import actions, headers, query
+from pyaistore.wire.bucket_id import InvalidProvider, Namespace, normalize_provider, parse_uname
+from pyaistore.wire.messages import ActionMsg, LsoMsg, Snode
+
+
+def _bucket_list_reply(request: web.Request, name: str = "") -> web.Response:
+    ctx = request.app[CONTEXT]
+    raw = request.query.get(query.PROVIDER, "")
+    try:
+        provider = normalize_provider(raw) if raw else ""
+    except InvalidProvider as exc:
+        raise BadRequest(str(exc)) from exc
+    found = buckets.list_buckets(ctx, provider, name)
+    namespace = request.query.get(query.NAMESPACE)
+    if namespace is not None:
+        wanted = Namespace.parse(namespace)
+        found = [b for b in found if b.namespace == wanted]
+    return web.json_response([b.to_json() for b in found])
+
+
+async def list_all_buckets(request: web.Request) -> web.Response:
+    """GET /v1/buckets (action list, null value)."""
+    msg = await request_parsing.action_msg(request, required=False)
+    if msg is not None and msg.action != actions.LIST:
+        raise UnknownAction(msg.action)
+    return _bucket_list_reply(request, msg.name if msg else "")
+
+
+async def bucket_get(request: web.Request) -> web.Response:
+    """GET /v1/buckets/<b>: list objects (LsoMsg value) or list buckets (null value)."""
+    ctx = request.app[CONTEXT]
+    bucket = request_parsing.bucket_id(request)
+    msg = await request_parsing.action_msg(request, required=False) or ActionMsg(actions.LIST, "", {})
+    if msg.action != actions.LIST:
+        raise UnknownAction(msg.action)
+    if msg.value is None:
+        return _bucket_list_reply(request, bucket.name)
+    if not isinstance(msg.value, dict):
+        raise BadRequest("list objects: value must be an LsoMsg object")
+    try:
+        lso = LsoMsg.from_json(msg.value)
+    except (TypeError, ValueError) as exc:
+        raise BadRequest(f"list objects: {exc}") from exc
+    page = await fanout.list_objects(ctx, bucket, lso)
+    if headers.MSGPACK_TYPE in request.headers.get(headers.ACCEPT, ""):
+        return web.Response(body=msgpack.packb(page.to_msgpack()), content_type=headers.MSGPACK_TYPE)
+    return web.json_response(page.to_json())
+
+
+async def bucket_post(request: web.Request) -> web.Response:
+    """POST /v1/buckets/<b>: create-bck (jobs on buckets arrive with the jobs subsystem)."""
+    ctx = request.app[CONTEXT]
+    bucket = request_parsing.bucket_id(request)
+    msg = await request_parsing.action_msg(request)
+    assert msg is not None
+    if msg.action == actions.CREATE_BCK:
+        await buckets.create(ctx, bucket, msg.value)
+        return web.Response()
+    if msg.action in (actions.MOVE_BCK, actions.COPY_BCK, actions.ETL_BCK):
+        if query.BCK_TO not in request.query:
+            raise BadRequest(f"{msg.action} {bucket.cname}: missing bck_to")
+        parse_uname(request.query[query.BCK_TO])
+        raise NotSupported(f"{msg.action} {bucket.cname}: bucket jobs are not available in this release")
+    raise UnknownAction(msg.action)
+
+
+async def bucket_delete(request: web.Request) -> web.Response:
+    """DELETE /v1/buckets/<b>: destroy-bck (evict-remote-bck is for remote buckets)."""
+    ctx = request.app[CONTEXT]
+    bucket = request_parsing.bucket_id(request)
+    msg = await request_parsing.action_msg(request)
+    assert msg is not None
+    if msg.action == actions.DESTROY_BCK:
+        await buckets.destroy(ctx, bucket)
+        return web.Response()
+    if msg.action == actions.EVICT_REMOTE_BCK and not bucket.is_remote:
+        raise BadRequest(f"cannot evict {bucket.cname}: evict is for remote buckets only")
+    raise UnknownAction(msg.action)
+
+
+async def bucket_head(request: web.Request) -> web.Response:
+    """HEAD /v1/buckets/<b>: properties in Ais-Bucket-Props."""
+    ctx = request.app[CONTEXT]
+    bucket = request_parsing.bucket_id(request)
+    props = buckets.head(ctx, bucket)
+    return web.Response(headers={headers.BUCKET_PROPS: json.dumps(props, separators=(",", ":"))})
+
+
+async def bucket_patch(request: web.Request) -> web.Response:
+    """PATCH /v1/buckets/<b>: set-bprops or reset-bprops."""
+    ctx = request.app[CONTEXT]
+    bucket = request_parsing.bucket_id(request)
+    msg = await request_parsing.action_msg(request)
+    assert msg is not None
+    if msg.action == actions.SET_BPROPS:
+        await buckets.set_props(ctx, bucket, msg.value)
+    elif msg.action == actions.RESET_BPROPS:
+        await buckets.reset_props(ctx, bucket)
+    else:
+        raise UnknownAction(msg.action)
+    return web.Response()
+
+
+async def object_redirect(request: web.Request) -> web.Response:
+    """Any object request: 301 (GET) or 307 to the owning target; the proxy never touches bytes."""
+    ctx = request.app[CONTEXT]
+    bucket = request_parsing.bucket_id(request)
+    ctx.bucket_props(bucket)
+    name = request_parsing.object_name(request)
+    handle = request.query.get(query.APPEND_HANDLE, "")
+    node = redirect.target_for(ctx, bucket, name, handle.partition("|")[0] if "|" in handle else "")
+    url = redirect.location(ctx, node, request.path_qs)
+    if request.method == "GET":
+        raise web.HTTPMovedPermanently(url)
+    raise web.HTTPTemporaryRedirect(url)
+
+
+async def join(request: web.Request) -> web.Response:
+    """POST /v1/cluster/join: a node registers; the reply carries the current tables."""
+    ctx = request.app[CONTEXT]
+    if ctx.membership is None:
+        raise NotSupported("join requests go to the primary proxy")
+    body = await request_parsing.read_json(request)
+    try:
+        node = Snode.from_json(body[membership.NODE_KEY])  # type: ignore[index]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BadRequest(f"invalid join request: {exc}") from exc
+    smap = await ctx.membership.join(node)
+    return web.json_response(metasync.payload(smap, ctx.meta.buckets))
+
+
+async def keepalive(request: web.Request) -> web.Response:
+    """POST /v1/cluster/keepalive: 404 tells the node to re-join; a lagging node gets the tables."""
+    ctx = request.app[CONTEXT]
+    if ctx.membership is None:
+        raise NotSupported("keepalives go to the primary proxy")
+    body = await request_parsing.read_json(request)
+    if not isinstance(body, dict):
+        raise BadRequest("invalid keepalive")
+    node_id = str(body.get(membership.ID_KEY, ""))
+    if not ctx.membership.keepalive(node_id):
+        raise web.HTTPNotFound(reason=f"node {node_id} is not in the cluster map")
+    behind_smap = int(body.get(membership.SMAP_VERSION_KEY, 0)) < ctx.smap.version
+    behind_bmd = int(body.get(membership.BMD_VERSION_KEY, 0)) < ctx.meta.buckets.version
+    if behind_smap or behind_bmd:
+        return web.json_response(metasync.payload(ctx.smap, ctx.meta.buckets))
+    return web.Response()
+
+
+async def cluster_get(request: web.Request) -> web.Response:
+    """GET /v1/cluster?what=smap (also answered by /v1/daemon)."""
+    ctx = request.app[CONTEXT]
+    what = request.query.get(query.WHAT, "")
+    if what == query.WHAT_SMAP:
+        return web.json_response(ctx.smap.to_json())
+    if what == query.WHAT_BMD:
+        return web.json_response(ctx.meta.buckets.to_json())
+    raise BadRequest(f'invalid query what="{what}"')
+
+
+async def reverse(request: web.Request) -> web.Response:
+    """GET /v1/reverse/daemon: relay to the node named in Ais-Node-Id."""
+    ctx = request.app[CONTEXT]
+    node_id = request.headers.get(headers.NODE_ID, "")
+    node = cluster_map.find_node(ctx.smap, node_id)
+    if node is None:
+        raise BadRequest(f'node "{node_id}" is not in the cluster map')
+    path_qs = request.path_qs.replace("/reverse/", "/", 1)
+    try:
+        reply = await ctx.peers.call(request.method, node.control_url + path_qs)
+    except PeerUnreachable as exc:
+        raise BadRequest(f"{node.display_name} is unreachable: {exc}") from exc
+    content_type = reply.headers.get(headers.CONTENT_TYPE, headers.JSON_TYPE).split(";")[0]
+    return web.Response(status=reply.status, body=reply.body, content_type=content_type)

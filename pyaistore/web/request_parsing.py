@@ -1,0 +1,113 @@
+"""Request -> typed values: bucket and object identity, action messages, metadata headers."""
+
+import json
+from typing import Final
+from urllib.parse import unquote
+
+from aiohttp import web
+
+from pyaistore.cluster.errors import BadRequest
+from pyaistore.storage import names
+from pyaistore.target.put_object import PutArgs
+from pyaistore.wire import headers, paths, query
+from pyaistore.wire.bucket_id import BucketId, InvalidProvider, Namespace, normalize_provider
+from pyaistore.wire.messages import ActionMsg
+
+BUCKET_KEY: Final = "bucket"
+OBJECT_KEY: Final = "name"
+_OBJECTS_PREFIX: Final = paths.url_path(paths.OBJECTS) + "/"
+# Control bodies are small; anything larger is not an action message.
+MAX_CONTROL_BODY: Final = 4 << 20
+
+
+def bucket_id(request: web.Request) -> BucketId:
+    """The bucket named in the path, with provider and namespace from the query (400 if invalid)."""
+    name = request.match_info.get(BUCKET_KEY, "")
+    try:
+        provider = normalize_provider(request.query.get(query.PROVIDER))
+    except InvalidProvider as exc:
+        raise BadRequest(str(exc)) from exc
+    names.validate_bucket_name(name)
+    return BucketId(name, provider, Namespace.parse(request.query.get(query.NAMESPACE)))
+
+
+def object_name(request: web.Request) -> str:
+    """Everything after /v1/objects/<bucket>/ in the raw path, URL-decoded exactly once."""
+    raw = request.raw_path.split("?", 1)[0]
+    bucket = request.match_info.get(BUCKET_KEY, "")
+    prefix = _OBJECTS_PREFIX + bucket + "/"
+    if not raw.startswith(prefix):
+        # The bucket itself was percent-encoded in the raw path; fall back on the router's value.
+        return request.match_info.get(OBJECT_KEY, "")
+    return unquote(raw[len(prefix) :])
+
+
+async def read_json(request: web.Request, required: bool = True) -> object:
+    """The request body as JSON; 400 when it is missing (if required), too large, or malformed."""
+    if request.content_length is not None and request.content_length > MAX_CONTROL_BODY:
+        raise BadRequest(f"control message too large ({request.content_length} bytes)")
+    raw = await request.content.read(MAX_CONTROL_BODY + 1)
+    if len(raw) > MAX_CONTROL_BODY:
+        raise BadRequest("control message too large")
+    if not raw.strip():
+        if required:
+            raise BadRequest("missing request body (expected a JSON action message)")
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise BadRequest(f"invalid JSON in request body: {exc}") from exc
+
+
+async def action_msg(request: web.Request, required: bool = True) -> ActionMsg | None:
+    """The {"action","name","value"} body; None when absent and not required."""
+    data = await read_json(request, required)
+    if data is None:
+        return None
+    try:
+        return ActionMsg.from_json(data)
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from exc
+
+
+def custom_metadata(request: web.Request) -> dict[str, str]:
+    """Ais-Custom-Md headers: each `k=v`, repeated or comma-joined."""
+    custom: dict[str, str] = {}
+    for header in request.headers.getall(headers.CUSTOM_MD, []):
+        for pair in header.split(","):
+            key, sep, value = pair.strip().partition("=")
+            if not sep or not key:
+                raise BadRequest(f'invalid custom metadata "{pair.strip()}": expected key=value')
+            custom[key] = value
+    return custom
+
+
+def put_args(request: web.Request, bucket: BucketId, name: str) -> PutArgs:
+    """Everything a PUT carries besides the body."""
+    names.validate_object_name(bucket, name)
+    cks_type = request.headers.get(headers.CHECKSUM_TYPE, "")
+    cks_value = request.headers.get(headers.CHECKSUM_VALUE, "")
+    if bool(cks_type) != bool(cks_value) and cks_type != "none":
+        raise BadRequest(f"{bucket.object_cname(name)}: checksum type and value must be given together")
+    return PutArgs(
+        bucket=bucket,
+        name=name,
+        size=request.content_length,
+        checksum_type="" if cks_type == "none" else cks_type,
+        checksum_value=cks_value,
+        custom=custom_metadata(request),
+        skip_version_check=query.parse_bool(request.query.get(query.SKIP_VC)),
+    )
+
+
+def props_list(request: web.Request) -> list[str] | None:
+    """The `props` query as a list; None when absent."""
+    raw = request.query.get(query.PROPS)
+    if raw is None:
+        return None
+    return [p.strip() for p in raw.split(",") if p.strip()]
+
+
+def is_redirected(request: web.Request) -> bool:
+    """True when a proxy sent this request here (pid/utm marker)."""
+    return query.PROXY_ID in request.query

@@ -1,0 +1,157 @@
+"""Target endpoints for one object, plus the internal listing. Each: parse, one call, render."""
+
+import asyncio
+from typing import Final
+
+import msgpack
+from aiohttp import web
+
+from pyaistore.cluster import placement
+from pyaistore.cluster.errors import BadRequest, UnknownAction
+from pyaistore.proxy import redirect
+from pyaistore.target import get_object, list_objects, object_ops, put_object
+from pyaistore.web import object_headers, request_parsing, streaming
+from pyaistore.web.app_keys import CONTEXT
+from pyaistore.web.custom_md import validate_custom
+from pyaistore.wire import actions, headers, query
+from pyaistore.wire.bucket_id import BucketId, parse_uname
+from pyaistore.wire.messages import DEFAULT_PAGE_SIZE, LsoMsg
+
+HANDLE_SEP: Final = "|"
+
+
+def _redirect_if_not_owner(request: web.Request, bucket: BucketId, name: str, status: int) -> None:
+    """A client that came straight here for an object another target owns is sent there."""
+    ctx = request.app[CONTEXT]
+    if request_parsing.is_redirected(request):
+        return
+    owner = placement.owner(ctx.smap, bucket, name)
+    if owner.daemon_id != ctx.node.daemon_id:
+        url = redirect.location(ctx, owner, request.path_qs)
+        raise web.HTTPTemporaryRedirect(url) if status == 307 else web.HTTPMovedPermanently(url)
+
+
+async def get(request: web.Request) -> web.StreamResponse:
+    """GET object: 1) parse 2) owner check 3) open (inline: microseconds) 4) stream."""
+    ctx = request.app[CONTEXT]
+    bucket, name = request_parsing.bucket_id(request), request_parsing.object_name(request)
+    _redirect_if_not_owner(request, bucket, name, 301)
+    stream = get_object.open_object(ctx, bucket, name, request.headers.get(headers.RANGE))
+    reply_headers = object_headers.for_get(stream.meta, ctx.node.daemon_id)
+    if stream.partial:
+        end = stream.start + stream.length - 1
+        reply_headers[headers.CONTENT_RANGE] = f"bytes {stream.start}-{end}/{stream.meta.size}"
+    return await streaming.send_object(request, stream, 206 if stream.partial else 200, reply_headers)
+
+
+async def head(request: web.Request) -> web.Response:
+    """HEAD object: selective (props=...) or full; Content-Length carries the size."""
+    ctx = request.app[CONTEXT]
+    bucket, name = request_parsing.bucket_id(request), request_parsing.object_name(request)
+    _redirect_if_not_owner(request, bucket, name, 307)
+    props = object_headers.head_props(request_parsing.props_list(request))
+    meta = await object_ops.head(ctx, bucket, name)
+    reply = web.Response(headers=object_headers.for_head(meta, bucket, props, ctx.node.daemon_id))
+    if props is not None or meta.size:
+        reply.headers[headers.CONTENT_LENGTH] = str(meta.size)
+    return reply
+
+
+async def put(request: web.Request) -> web.Response:
+    """PUT object, append/flush, or copy (object_to). The body is never read before the owner check."""
+    ctx = request.app[CONTEXT]
+    bucket, name = request_parsing.bucket_id(request), request_parsing.object_name(request)
+    _redirect_if_not_owner(request, bucket, name, 307)
+    args = request_parsing.put_args(request, bucket, name)
+    append_type = request.query.get(query.APPEND_TYPE)
+    if append_type is not None:
+        return await _append(request, args, append_type)
+    if query.OBJECT_TO in request.query:
+        dst_bucket, dst_name = _parse_object_to(request.query[query.OBJECT_TO])
+        ctx.bucket_props(dst_bucket)
+        await object_ops.copy(ctx, bucket, name, dst_bucket, dst_name)
+        return web.Response()
+    if args.size is not None and args.size <= put_object.SMALL_BODY:
+        data = await streaming.read_small_body(request, args.size)
+        meta = await put_object.put_small(ctx, args, data)
+    else:
+        meta = await put_object.put_stream(ctx, args, streaming.body_chunks(request))
+    return web.Response(headers=object_headers.for_put(meta, ctx.node.daemon_id))
+
+
+def _parse_object_to(uname: str) -> tuple[BucketId, str]:
+    try:
+        bucket, name = parse_uname(uname)
+    except ValueError as exc:
+        raise BadRequest(f"invalid object_to: {exc}") from exc
+    if not name:
+        raise BadRequest(f'invalid object_to "{uname}": no object name')
+    return bucket, name
+
+
+async def _append(request: web.Request, args: put_object.PutArgs, append_type: str) -> web.Response:
+    ctx = request.app[CONTEXT]
+    wire_handle = request.query.get(query.APPEND_HANDLE, "")
+    token = wire_handle.rpartition(HANDLE_SEP)[2]
+    if append_type == query.APPEND:
+        token = await put_object.append(ctx, args, token, streaming.body_chunks(request))
+        return web.Response(headers={headers.APPEND_HANDLE: ctx.node.daemon_id + HANDLE_SEP + token})
+    if append_type == query.FLUSH:
+        if not token:
+            raise BadRequest(f"flush {args.bucket.object_cname(args.name)}: missing append handle")
+        meta = await put_object.flush(ctx, args, token)
+        return web.Response(headers=object_headers.for_put(meta, ctx.node.daemon_id))
+    raise BadRequest(f'invalid append_type "{append_type}" (expected "append" or "flush")')
+
+
+async def delete(request: web.Request) -> web.Response:
+    """DELETE object."""
+    ctx = request.app[CONTEXT]
+    bucket, name = request_parsing.bucket_id(request), request_parsing.object_name(request)
+    _redirect_if_not_owner(request, bucket, name, 307)
+    await object_ops.delete(ctx, bucket, name)
+    return web.Response()
+
+
+async def patch(request: web.Request) -> web.Response:
+    """PATCH object: set custom metadata (merge, or replace with set-new-custom)."""
+    ctx = request.app[CONTEXT]
+    bucket, name = request_parsing.bucket_id(request), request_parsing.object_name(request)
+    _redirect_if_not_owner(request, bucket, name, 307)
+    msg = await request_parsing.action_msg(request)
+    assert msg is not None
+    custom = validate_custom(bucket, name, msg.value)
+    replace = query.parse_bool(request.query.get(query.SET_NEW_CUSTOM))
+    await object_ops.set_custom(ctx, bucket, name, custom, replace)
+    return web.Response()
+
+
+async def post(request: web.Request) -> web.Response:
+    """POST object actions: rename-obj and check-lock."""
+    ctx = request.app[CONTEXT]
+    bucket, name = request_parsing.bucket_id(request), request_parsing.object_name(request)
+    _redirect_if_not_owner(request, bucket, name, 307)
+    msg = await request_parsing.action_msg(request)
+    assert msg is not None
+    if msg.action == actions.RENAME_OBJ:
+        await object_ops.rename(ctx, bucket, name, msg.name)
+        return web.Response()
+    if msg.action == actions.CHECK_LOCK:
+        # Writers publish by atomic rename and hold no lock a reader could observe.
+        await object_ops.head(ctx, bucket, name)
+        return web.Response()
+    raise UnknownAction(msg.action)
+
+
+async def list_page(request: web.Request) -> web.Response:
+    """Internal: this target's share of a listing page, as a msgpack array of entries."""
+    ctx = request.app[CONTEXT]
+    bucket = request_parsing.bucket_id(request)
+    body = await request_parsing.read_json(request)
+    if not isinstance(body, dict):
+        raise BadRequest("list: expected an LsoMsg object")
+    msg = LsoMsg.from_json(body)
+    size = msg.page_size or DEFAULT_PAGE_SIZE
+    entries = await asyncio.to_thread(list_objects.list_page, ctx, bucket, msg, size)
+    data = msgpack.packb([e.to_msgpack() for e in entries])
+    return web.Response(body=data, content_type=headers.MSGPACK_TYPE)
