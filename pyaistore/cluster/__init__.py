@@ -1,3 +1,13 @@
 """Membership and placement: the cluster map, HRW owners, joins, keepalives and metasync."""
 
-__all__ = ["cluster_map", "errors", "membership", "metasync", "node", "peer_client", "placement"]
+__all__ = [
+    "cluster_map",
+    "cluster_meta",
+    "errors",
+    "membership",
+    "meta_owner",
+    "metasync",
+    "node",
+    "peer_client",
+    "placement",
+]

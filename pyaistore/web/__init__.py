@@ -2,7 +2,11 @@
 
 __all__ = [
     "app",
+    "app_keys",
+    "custom_md",
     "error_mapping",
+    "node_handlers",
+    "object_headers",
     "proxy_handlers",
     "request_parsing",
     "routes",

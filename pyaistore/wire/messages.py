@@ -99,12 +99,15 @@ class Snode:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Snode":
         """Parse the wire shape."""
-        control = data.get("intra_control_net")
+        public = NetInfo.from_json(data["public_net"])
+        raw_control = data.get("intra_control_net")
+        control = NetInfo.from_json(raw_control) if raw_control else None
         return cls(
             daemon_id=str(data["daemon_id"]),
             daemon_type=str(data["daemon_type"]),
-            public_net=NetInfo.from_json(data["public_net"]),
-            control_net=NetInfo.from_json(control) if control else None,
+            public_net=public,
+            # One network for everything is stored as no separate control network.
+            control_net=None if control == public else control,
             flags=int(data.get("flags", 0)),
         )
 
