@@ -32,14 +32,21 @@ def bucket_id(request: web.Request) -> BucketId:
 
 
 def object_name(request: web.Request) -> str:
-    """Everything after /v1/objects/<bucket>/ in the raw path, URL-decoded exactly once."""
+    """Everything after /v1/objects/<bucket>/ in the raw path, URL-decoded exactly once; 400 if invalid.
+
+    Validated here, before any owner check or redirect: aiohttp resolves dot segments in
+    request.path, so redirecting an unchecked "a/../../b" would send the client to another URL.
+    """
     raw = request.raw_path.split("?", 1)[0]
     bucket = request.match_info.get(BUCKET_KEY, "")
     prefix = _OBJECTS_PREFIX + bucket + "/"
-    if not raw.startswith(prefix):
+    if raw.startswith(prefix):
+        name = unquote(raw[len(prefix) :])
+    else:
         # The bucket itself was percent-encoded in the raw path; fall back on the router's value.
-        return request.match_info.get(OBJECT_KEY, "")
-    return unquote(raw[len(prefix) :])
+        name = request.match_info.get(OBJECT_KEY, "")
+    names.validate_object_name(bucket_id(request), name)
+    return name
 
 
 async def read_json(request: web.Request, required: bool = True) -> object:
