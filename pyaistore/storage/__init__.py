@@ -1,0 +1,13 @@
+"""The storage engine: objects as files plus metadata on local mountpaths.
+
+Blocking, thread-safe calls only (the web layer runs them via asyncio.to_thread); no HTTP and no
+asyncio here. Start at `object_store.ObjectStore`; `layout` documents the on-disk tree.
+"""
+
+__all__ = [
+    "checksums",
+    "errors",
+    "mountpaths",
+    "names",
+    "object_meta",
+]

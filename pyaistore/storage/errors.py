@@ -1,0 +1,78 @@
+"""Typed errors raised by the storage engine; none of them knows about HTTP.
+
+The hierarchy::
+
+    StorageError                 base class; `message` is also the exception's str
+     ├── ObjectNotFound          the object does not exist (or has no readable metadata)
+     ├── InvalidName             a bucket or object name that may not be stored
+     ├── NameConflict            an object name collides with a "directory" of other objects, or vice versa
+     ├── ChecksumMismatch        the data does not match the checksum the client sent
+     ├── InvalidAppendHandle     an append handle that is malformed or names no open append session
+     ├── InvalidProps            a bad bucket property patch, or an unsupported checksum type
+     ├── NoSpace                 the disk filled up (ENOSPC, EDQUOT) while writing
+     └── CorruptMeta             stored metadata (object or bucket table) that cannot be decoded
+
+The web layer maps these to status codes in one table; storage code never picks a status.
+"""
+
+from pyaistore.wire.bucket_id import BucketId
+
+__all__ = [
+    "ChecksumMismatch",
+    "CorruptMeta",
+    "InvalidAppendHandle",
+    "InvalidName",
+    "InvalidProps",
+    "NameConflict",
+    "NoSpace",
+    "ObjectNotFound",
+    "StorageError",
+]
+
+
+class StorageError(Exception):
+    """Base class of every storage error; `message` is what a client may be shown."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ObjectNotFound(StorageError):
+    """The object does not exist."""
+
+    def __init__(self, bucket: BucketId, name: str) -> None:
+        super().__init__(f"{bucket.object_cname(name)} does not exist")
+        self.bucket = bucket
+        self.name = name
+
+
+class InvalidName(StorageError):
+    """A bucket or object name that may not be stored."""
+
+
+class NameConflict(StorageError):
+    """An object name collides with a directory of other objects ("a" vs "a/b")."""
+
+
+class ChecksumMismatch(StorageError):
+    """The received data does not match the checksum the client sent."""
+
+
+class InvalidAppendHandle(StorageError):
+    """An append handle that is malformed or names no open append session."""
+
+
+class InvalidProps(StorageError):
+    """A bucket property patch (or checksum type) that cannot be applied."""
+
+
+class NoSpace(StorageError):
+    """The disk ran out of space (or quota) while writing."""
+
+
+class CorruptMeta(StorageError):
+    """Stored metadata exists but cannot be decoded."""

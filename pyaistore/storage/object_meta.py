@@ -1,0 +1,76 @@
+"""ObjectMeta: what the store knows about an object besides its bytes."""
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+__all__ = ["ObjectMeta"]
+
+# Persisted keys; `mountpath` is derived from where the object was found and never stored.
+_INT_FIELDS: Final = ("size", "atime_ns")
+_STR_FIELDS: Final = ("name", "checksum_type", "checksum_value", "version")
+
+
+@dataclass
+class ObjectMeta:
+    """Size, checksum, version, access time and custom metadata of one object."""
+
+    name: str
+    size: int
+    checksum_type: str
+    checksum_value: str
+    version: str
+    atime_ns: int
+    custom: dict[str, str] = field(default_factory=dict)
+    mountpath: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The persisted fields as a JSON-ready dict (everything but `mountpath`)."""
+        return {
+            "name": self.name,
+            "size": self.size,
+            "checksum_type": self.checksum_type,
+            "checksum_value": self.checksum_value,
+            "version": self.version,
+            "atime_ns": self.atime_ns,
+            "custom": dict(self.custom),
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> "ObjectMeta":
+        """Rebuild from `to_json()` output; ValueError when a field is missing or mistyped."""
+        if not isinstance(data, dict):
+            raise ValueError("object metadata is not a JSON object")
+        for key in _INT_FIELDS:
+            if type(data.get(key)) is not int:
+                raise ValueError(f'object metadata field "{key}" is not an integer')
+        for key in _STR_FIELDS:
+            if not isinstance(data.get(key), str):
+                raise ValueError(f'object metadata field "{key}" is not a string')
+        custom = data.get("custom", {})
+        if not isinstance(custom, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in custom.items()
+        ):
+            raise ValueError('object metadata field "custom" is not a string map')
+        return cls(
+            name=data["name"],
+            size=data["size"],
+            checksum_type=data["checksum_type"],
+            checksum_value=data["checksum_value"],
+            version=data["version"],
+            atime_ns=data["atime_ns"],
+            custom=dict(custom),
+        )
+
+    def encode(self) -> bytes:
+        """Compact UTF-8 JSON of the persisted fields."""
+        return json.dumps(self.to_json(), separators=(",", ":"), ensure_ascii=False).encode()
+
+    @classmethod
+    def decode(cls, data: bytes) -> "ObjectMeta":
+        """Parse `encode()` output; ValueError when it is not valid metadata."""
+        try:
+            parsed = json.loads(data)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ValueError(f"object metadata is not valid JSON: {exc}") from exc
+        return cls.from_json(parsed)

@@ -1,0 +1,46 @@
+"""object_meta: compact JSON round trip; corrupt input is a ValueError."""
+
+import pytest
+
+from pyaistore.storage.object_meta import ObjectMeta
+
+
+def _meta() -> ObjectMeta:
+    return ObjectMeta("d/o", 10, "xxhash2", "0123456789abcdef", "3", 1_700_000_000_000_000_000, {"k": "v, é"})
+
+
+def test_round_trip_drops_the_mountpath() -> None:
+    meta = _meta()
+    meta.mountpath = "/disk1"
+    decoded = ObjectMeta.decode(meta.encode())
+    assert decoded == _meta()
+    assert decoded.mountpath == ""
+
+
+def test_encoding_is_compact_json() -> None:
+    encoded = _meta().encode()
+    assert b": " not in encoded and b", " not in encoded.replace(b"v, \xc3\xa9", b"")
+    assert encoded.startswith(b'{"name":"d/o"')
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"not json",
+        b"[]",
+        b'{"name":"o"}',
+        b'{"name":"o","size":"1","checksum_type":"","checksum_value":"","version":"","atime_ns":0}',
+        b'{"name":"o","size":true,"checksum_type":"","checksum_value":"","version":"","atime_ns":0}',
+        b'{"name":"o","size":1,"checksum_type":"","checksum_value":"","version":"","atime_ns":0,"custom":{"a":1}}',
+        b"\xff\xfe",
+    ],
+)
+def test_corrupt_metadata_is_a_value_error(data: bytes) -> None:
+    with pytest.raises(ValueError):
+        ObjectMeta.decode(data)
+
+
+def test_custom_defaults_to_empty() -> None:
+    data = b'{"name":"o","size":1,"checksum_type":"none","checksum_value":"","version":"1","atime_ns":5}'
+    assert ObjectMeta.decode(data).custom == {}
