@@ -7,6 +7,8 @@ asyncio here. Start at `object_store.ObjectStore`; `layout` documents the on-dis
 __all__ = [
     "checksums",
     "errors",
+    "layout",
+    "meta_store",
     "mountpaths",
     "names",
     "object_meta",

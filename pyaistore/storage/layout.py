@@ -1,0 +1,156 @@
+"""Where everything lives on disk: (mountpath, bucket, kind, name) -> path.
+
+Each mountpath root holds::
+
+    <root>/
+      .work/<token>                           work files: PUT and copy bodies, append sessions,
+                                              sidecar and probe temporaries (same file system as
+                                              the data, so publishing is one atomic rename)
+      .trash/<token>/                         bucket directories being destroyed
+      <provider>/<namespace uname>/<bucket>/  e.g. ais/@#/photos/ or ais/@uuid#ns/photos/
+        obj/<object name>                     object data; "/" in a name makes subdirectories
+        meta/<object name>                    metadata sidecar, used ONLY when the file system
+                                              rejects user xattrs (see meta_store)
+
+Object metadata normally lives in the xattr `user.pyaistore.meta` of the data file itself.
+Names are validated by `names`; every path built here is also checked to stay inside its
+bucket directory, so no name can reach another bucket or the work area.
+"""
+
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from pyaistore.storage.errors import InvalidName
+from pyaistore.storage.mountpaths import Mountpath
+from pyaistore.storage.names import validate_bucket_name, validate_object_name
+from pyaistore.wire.bucket_id import PROVIDERS, BucketId
+
+__all__ = [
+    "OBJECTS_DIR",
+    "SIDECARS_DIR",
+    "TOKEN_PATTERN",
+    "TRASH_DIR",
+    "WORK_DIR",
+    "ObjectLocation",
+    "bucket_dir",
+    "is_valid_token",
+    "locate",
+    "new_token",
+    "object_path",
+    "objects_dir",
+    "sidecar_path",
+    "sidecars_dir",
+    "trash_dir",
+    "work_dir",
+    "work_path",
+]
+
+WORK_DIR: Final = ".work"
+TRASH_DIR: Final = ".trash"
+OBJECTS_DIR: Final = "obj"
+SIDECARS_DIR: Final = "meta"
+TOKEN_PATTERN: Final = re.compile(r"[A-Za-z0-9_\-]{8,64}")
+_NAMESPACE_PART: Final = re.compile(r"[A-Za-z0-9_.\-]*")
+
+
+@dataclass(frozen=True)
+class ObjectLocation:
+    """Everything about where one object lives: its mountpath, data file and sidecar."""
+
+    mountpath: Mountpath
+    bucket: BucketId
+    name: str
+    data: Path
+    sidecar: Path
+
+    @property
+    def cname(self) -> str:
+        """The object's display name, e.g. ais://b/o."""
+        return self.bucket.object_cname(self.name)
+
+
+def locate(mp: Mountpath, bucket: BucketId, name: str) -> ObjectLocation:
+    """The location of object `name` on mountpath `mp` (validates the names)."""
+    base = bucket_dir(mp, bucket)
+    data = _named_path(base / OBJECTS_DIR, bucket, name)
+    # The same validated name under a sibling directory: contained just as well.
+    return ObjectLocation(mp, bucket, name, data, base / SIDECARS_DIR / name)
+
+
+def bucket_dir(mp: Mountpath, bucket: BucketId) -> Path:
+    """The bucket's directory on this mountpath."""
+    validate_bucket_name(bucket.name)
+    if bucket.provider not in PROVIDERS:
+        raise InvalidName(f'bucket "{bucket.name}" has an invalid provider "{bucket.provider}"')
+    namespace = bucket.namespace
+    if not (_NAMESPACE_PART.fullmatch(namespace.uuid) and _NAMESPACE_PART.fullmatch(namespace.name)):
+        raise InvalidName(f'bucket "{bucket.cname}" has an invalid namespace')
+    path = mp.root / bucket.provider / namespace.uname / bucket.name
+    _check_inside(path, mp.root, bucket.cname)
+    return path
+
+
+def objects_dir(mp: Mountpath, bucket: BucketId) -> Path:
+    """The directory that holds the bucket's object data on this mountpath."""
+    return bucket_dir(mp, bucket) / OBJECTS_DIR
+
+
+def sidecars_dir(mp: Mountpath, bucket: BucketId) -> Path:
+    """The directory that holds the bucket's metadata sidecars on this mountpath."""
+    return bucket_dir(mp, bucket) / SIDECARS_DIR
+
+
+def object_path(mp: Mountpath, bucket: BucketId, name: str) -> Path:
+    """The data file of object `name`."""
+    return _named_path(objects_dir(mp, bucket), bucket, name)
+
+
+def sidecar_path(mp: Mountpath, bucket: BucketId, name: str) -> Path:
+    """The metadata sidecar of object `name` (used only without xattrs)."""
+    return _named_path(sidecars_dir(mp, bucket), bucket, name)
+
+
+def work_dir(mp: Mountpath) -> Path:
+    """The mountpath's directory of work files."""
+    return mp.root / WORK_DIR
+
+
+def trash_dir(mp: Mountpath) -> Path:
+    """The mountpath's directory of bucket trees awaiting removal."""
+    return mp.root / TRASH_DIR
+
+
+def work_path(mp: Mountpath, token: str) -> Path:
+    """The work file named by `token`; ValueError for a malformed token."""
+    if not is_valid_token(token):
+        raise ValueError(f'invalid work-file token "{token}"')
+    return work_dir(mp) / token
+
+
+def new_token() -> str:
+    """A fresh random token of 22 URL-safe characters ([A-Za-z0-9_-])."""
+    return secrets.token_urlsafe(16)
+
+
+def is_valid_token(token: str) -> bool:
+    """True when `token` may name a work file: 8..64 of [A-Za-z0-9_-]."""
+    return TOKEN_PATTERN.fullmatch(token) is not None
+
+
+def _named_path(base: Path, bucket: BucketId, name: str) -> Path:
+    """`base/name` after validating the name and checking the result stays inside `base`."""
+    validate_object_name(bucket, name)
+    path = base / name
+    _check_inside(path, base, bucket.object_cname(name))
+    return path
+
+
+def _check_inside(path: Path, base: Path, display: str) -> None:
+    """InvalidName unless `path`, normalised, is strictly inside `base` (defence in depth)."""
+    normal, root = os.path.normpath(path), os.path.normpath(base)
+    if normal == root or os.path.commonpath([normal, root]) != root:
+        raise InvalidName(f'"{display}" resolves outside its directory')

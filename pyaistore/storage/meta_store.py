@@ -1,0 +1,212 @@
+"""Persist ObjectMeta next to the data: as an xattr, or in a sidecar file where xattrs are refused.
+
+The xattr `user.pyaistore.meta` is set on the work file before it is renamed into place, so
+data and metadata appear together atomically. Whether a mountpath takes user xattrs is probed
+once (a setxattr on a scratch file in its work dir) and remembered.
+
+Without xattrs, metadata goes to `<bucket>/meta/<object name>` (see layout). A sidecar cannot be
+renamed together with the data, so it records metadata per inode: it is rewritten (atomically)
+before the data rename with an entry for the new inode *and* the entry of the inode currently in
+place, and a reader takes the entry whose inode matches the file it opened. A crash between the
+two renames therefore leaves the old object with its old metadata, never a mismatch.
+"""
+
+import errno
+import json
+import os
+import stat
+import threading
+from pathlib import Path
+from typing import Any, Final
+
+from pyaistore.storage import layout
+from pyaistore.storage.mountpaths import Mountpath
+from pyaistore.storage.object_meta import ObjectMeta
+
+__all__ = ["XATTR_NAME", "MetaStore", "fsync_dir", "read", "write"]
+
+XATTR_NAME: Final = "user.pyaistore.meta"
+_UNSUPPORTED: Final = frozenset({errno.ENOTSUP, errno.EOPNOTSUPP})
+_ABSENT: Final = frozenset({errno.ENOENT, errno.ENOTDIR, errno.ENODATA, errno.EPERM})
+
+
+def write(target: Path | int, meta: ObjectMeta) -> None:
+    """Store `meta` as the xattr of a file given by path or open descriptor."""
+    os.setxattr(target, XATTR_NAME, meta.encode())
+
+
+def read(target: Path | int) -> ObjectMeta:
+    """The xattr metadata of a file; FileNotFoundError if it has none, ValueError if corrupt."""
+    try:
+        data = os.getxattr(target, XATTR_NAME)
+    except OSError as exc:
+        if exc.errno == errno.ENODATA:
+            raise FileNotFoundError(errno.ENOENT, "no object metadata", str(target)) from exc
+        raise
+    return ObjectMeta.decode(data)
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a rename or create in `directory` durable."""
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class MetaStore:
+    """Reads and writes object metadata on every mountpath, xattrs or sidecars as each allows."""
+
+    def __init__(self, *, use_xattrs: bool = True, fsync: bool = True) -> None:
+        self._use_xattrs = use_xattrs
+        self._fsync = fsync
+        self._decided: dict[Path, bool] = {}
+        self._lock = threading.Lock()
+
+    def uses_xattrs(self, mp: Mountpath) -> bool:
+        """Whether metadata on `mp` lives in xattrs (probed on first use, then remembered)."""
+        if not self._use_xattrs:
+            return False
+        decided = self._decided.get(mp.root)  # a dict read is atomic: no lock once decided
+        if decided is None:
+            with self._lock:
+                decided = self._decided.get(mp.root)
+                if decided is None:
+                    decided = self._decided[mp.root] = _probe_xattrs(mp)
+        return decided
+
+    def save(self, location: layout.ObjectLocation, fd: int, meta: ObjectMeta) -> None:
+        """Attach `meta` to the file open as `fd`, which is (or is about to be renamed to) the object."""
+        if self.uses_xattrs(location.mountpath):
+            write(fd, meta)
+            return
+        entries = [_entry(os.fstat(fd).st_ino, meta)]
+        current = _current_inode(location.data)
+        if current is not None and current != entries[0]["ino"]:
+            entries += [entry for entry in _read_entries(location.sidecar) if entry.get("ino") == current]
+        _write_sidecar(location, {"entries": entries}, self._fsync)
+
+    def load(self, location: layout.ObjectLocation, fd: int) -> ObjectMeta:
+        """The metadata of the object file open as `fd`; FileNotFoundError if none, ValueError if corrupt."""
+        if self.uses_xattrs(location.mountpath):
+            return read(fd)
+        inode = os.fstat(fd).st_ino
+        for entry in _read_entries(location.sidecar):
+            if entry.get("ino") == inode:
+                return ObjectMeta.from_json(entry.get("meta"))
+        raise FileNotFoundError(errno.ENOENT, "no object metadata", str(location.sidecar))
+
+    def head(self, location: layout.ObjectLocation) -> ObjectMeta:
+        """The object's metadata without opening it (one getxattr where xattrs are used).
+
+        Raises FileNotFoundError when there is no such object and ValueError when corrupt.
+        """
+        if not self.uses_xattrs(location.mountpath):
+            fd, meta = self.open_object(location)
+            os.close(fd)
+            return meta
+        try:
+            # Not following symlinks, and directories carry no metadata: both read as absent.
+            data = os.getxattr(location.data, XATTR_NAME, follow_symlinks=False)
+        except OSError as exc:
+            if exc.errno in _ABSENT:
+                raise FileNotFoundError(errno.ENOENT, "no such object", str(location.data)) from exc
+            raise
+        return ObjectMeta.decode(data)
+
+    def open_object(self, location: layout.ObjectLocation) -> tuple[int, ObjectMeta]:
+        """Open the object's data file and load its metadata from the very same inode.
+
+        Raises FileNotFoundError when there is no such object (no file, a directory, no metadata)
+        and ValueError when its metadata is corrupt. The caller owns (closes) the descriptor.
+        """
+        try:
+            fd = os.open(location.data, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except (NotADirectoryError, IsADirectoryError) as exc:
+            raise FileNotFoundError(errno.ENOENT, "no such object", str(location.data)) from exc
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:  # a symlink: never ours, never followed
+                raise FileNotFoundError(errno.ENOENT, "no such object", str(location.data)) from exc
+            raise
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise FileNotFoundError(errno.ENOENT, "no such object", str(location.data))
+            return fd, self.load(location, fd)
+        except BaseException:
+            os.close(fd)
+            raise
+
+    def remove(self, location: layout.ObjectLocation) -> None:
+        """Forget the object's metadata after its data file was removed."""
+        if self.uses_xattrs(location.mountpath):
+            return  # the xattr went with the file
+        try:
+            os.unlink(location.sidecar)
+        except (FileNotFoundError, NotADirectoryError):
+            pass
+
+
+def _probe_xattrs(mp: Mountpath) -> bool:
+    """Try a user xattr on a scratch file in the work dir: False on ENOTSUP/EOPNOTSUPP."""
+    probe = layout.work_path(mp, layout.new_token())
+    probe.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    try:
+        os.setxattr(fd, XATTR_NAME, b"{}")
+    except OSError as exc:
+        if exc.errno in _UNSUPPORTED:
+            return False
+        raise
+    finally:
+        os.close(fd)
+        probe.unlink()
+    return True
+
+
+def _entry(inode: int, meta: ObjectMeta) -> dict[str, Any]:
+    """One sidecar entry: the metadata of one inode."""
+    return {"ino": inode, "meta": meta.to_json()}
+
+
+def _current_inode(path: Path) -> int | None:
+    """The inode of the regular file at `path`, or None."""
+    try:
+        info = os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return info.st_ino if stat.S_ISREG(info.st_mode) else None
+
+
+def _read_entries(sidecar: Path) -> list[dict[str, Any]]:
+    """The entries of a sidecar ([] if it is missing); ValueError if it is corrupt."""
+    try:
+        data = sidecar.read_bytes()
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return []
+    try:
+        parsed = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"metadata sidecar {sidecar} is not valid JSON") from exc
+    entries = parsed.get("entries") if isinstance(parsed, dict) else None
+    if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
+        raise ValueError(f"metadata sidecar {sidecar} has no entry list")
+    return entries
+
+
+def _write_sidecar(location: layout.ObjectLocation, content: dict[str, Any], fsync: bool) -> None:
+    """Replace the sidecar atomically: temp file in the work dir, fsync, rename, fsync the dir."""
+    temp = layout.work_path(location.mountpath, layout.new_token())
+    try:
+        with open(temp, "xb") as stream:
+            stream.write(json.dumps(content, separators=(",", ":")).encode())
+            stream.flush()
+            if fsync:
+                os.fsync(stream.fileno())
+        location.sidecar.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(temp, location.sidecar)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    if fsync:
+        fsync_dir(location.sidecar.parent)
