@@ -5,11 +5,16 @@ asyncio here. Start at `object_store.ObjectStore`; `layout` documents the on-dis
 """
 
 __all__ = [
+    "append_session",
+    "atomic_write",
     "checksums",
     "errors",
     "layout",
+    "listing",
     "meta_store",
     "mountpaths",
     "names",
+    "object_file",
     "object_meta",
+    "object_store",
 ]

@@ -1,0 +1,272 @@
+"""Atomic object writes: work file -> hash -> verify -> metadata -> fsync -> rename -> fsync dir.
+
+An object only ever becomes visible under its name through one `os.replace` of a complete,
+fsynced work file that already carries its metadata, so a crash at any point leaves either the
+old object or the new one, never a partial one. `publish` is that final step; `AtomicWriter`
+streams a body into a work file and then publishes it, and the append flush and object copy of
+`object_store` publish their work files through the same function.
+"""
+
+import errno
+import os
+import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Final
+
+from pyaistore.storage import layout
+from pyaistore.storage.checksums import NONE, SUPPORTED, MultiHasher, algorithm
+from pyaistore.storage.errors import ChecksumMismatch, InvalidProps, NameConflict, NoSpace
+from pyaistore.storage.meta_store import MetaStore, fsync_dir
+from pyaistore.storage.object_meta import ObjectMeta
+
+__all__ = [
+    "AtomicWriter",
+    "Destination",
+    "WriteProps",
+    "hash_kinds",
+    "name_conflict",
+    "no_space_as_error",
+    "publish",
+    "write_all",
+]
+
+_NO_SPACE: Final = frozenset({errno.ENOSPC, errno.EDQUOT})
+_DECIMAL: Final = re.compile(r"[0-9]+")
+# A concurrent delete may prune the parent directory between makedirs and rename: retry.
+_RENAME_ATTEMPTS: Final = 3
+
+
+@dataclass(frozen=True)
+class WriteProps:
+    """How to store one object: checksum, versioning, expected checksum and metadata."""
+
+    checksum_type: str = "xxhash2"
+    versioning: bool = True
+    expected_type: str = ""
+    expected_value: str = ""
+    custom: dict[str, str] = field(default_factory=dict)
+    skip_version_check: bool = False
+    version: str = ""  # explicit version (copies); empty: apply the version rule
+    atime_ns: int = 0  # 0: now
+
+    def __post_init__(self) -> None:
+        for kind in (self.checksum_type, self.expected_type or NONE):
+            if kind not in SUPPORTED:
+                raise InvalidProps(f'unsupported checksum type "{kind}"')
+
+    @property
+    def verifies(self) -> bool:
+        """Whether the data must match an expected checksum."""
+        return self.expected_type not in ("", NONE) and bool(self.expected_value)
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a work file is published, with the lock and metadata store that make it safe.
+
+    With `fsync` off, publishing is still atomic for readers and against process crashes, but
+    not durable across power loss (the store's --no-fsync mode).
+    """
+
+    location: layout.ObjectLocation
+    lock: threading.Lock
+    meta_store: MetaStore
+    fsync: bool = True
+
+
+@contextmanager
+def no_space_as_error(display: str) -> Iterator[None]:
+    """Turn ENOSPC/EDQUOT raised inside the block into NoSpace."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno in _NO_SPACE:
+            raise NoSpace(f"no space left on device while writing {display}") from exc
+        raise
+
+
+def publish(
+    destination: Destination, work: Path, fd: int, size: int, hashes: MultiHasher, props: WriteProps
+) -> ObjectMeta:
+    """Verify, then atomically make the work file (open as `fd`) the object; returns its metadata.
+
+    On ChecksumMismatch nothing was touched. On a no-op PUT (the expected checksum equals the
+    stored one) the work file is removed and the existing metadata returned unchanged.
+    """
+    location = destination.location
+    _verify(location, hashes, props)
+    with no_space_as_error(location.cname):
+        if destination.fsync:
+            os.fsync(fd)
+        with destination.lock:
+            old = None if props.skip_version_check else _existing(destination)
+            if old is not None and _is_noop(old, props):
+                work.unlink(missing_ok=True)
+                old.mountpath = str(location.mountpath.root)
+                return old
+            meta = ObjectMeta(
+                name=location.name,
+                size=size,
+                checksum_type=props.checksum_type,
+                checksum_value=hashes.hexdigest(props.checksum_type),
+                version=_next_version(old, props),
+                atime_ns=props.atime_ns or time.time_ns(),
+                custom=dict(props.custom),
+            )
+            with _conflict_as_error(location):
+                destination.meta_store.save(location, fd, meta)
+                if destination.fsync:
+                    os.fsync(fd)  # the metadata is durable before the name points at it
+                _rename_into_place(work, location.data)
+        if destination.fsync:
+            fsync_dir(location.data.parent)
+    meta.mountpath = str(location.mountpath.root)
+    return meta
+
+
+def hash_kinds(props: WriteProps) -> list[str]:
+    """The checksums a write must compute: the bucket's, plus the expected one if different."""
+    return [props.checksum_type, props.expected_type] if props.verifies else [props.checksum_type]
+
+
+class AtomicWriter:
+    """Streams one object body into a work file; commit() publishes it, abort() discards it.
+
+    Use it as a context manager: leaving the block without commit() aborts. One writer belongs
+    to one caller at a time (calls may come from different threads, but not concurrently).
+    """
+
+    def __init__(self, destination: Destination, work: Path, props: WriteProps) -> None:
+        self._destination = destination
+        self._work = work
+        self._props = props
+        self._hashes = MultiHasher(hash_kinds(props))
+        self._finished = False
+        self.size = 0
+        with no_space_as_error(destination.location.cname):
+            self._fd = os.open(work, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+
+    def write(self, chunk: bytes) -> None:
+        """Append a chunk to the work file and to the running checksums."""
+        self._check_open()
+        try:
+            with no_space_as_error(self._destination.location.cname):
+                write_all(self._fd, chunk)
+        except BaseException:
+            self.abort()
+            raise
+        self._hashes.update(chunk)
+        self.size += len(chunk)
+
+    def commit(self) -> ObjectMeta:
+        """Verify the expected checksum and publish; on any failure abort, old object untouched."""
+        self._check_open()
+        try:
+            meta = publish(self._destination, self._work, self._fd, self.size, self._hashes, self._props)
+        except BaseException:
+            self.abort()
+            raise
+        self._finished = True
+        os.close(self._fd)
+        return meta
+
+    def abort(self) -> None:
+        """Discard the work file (idempotent; a no-op after commit)."""
+        if self._finished:
+            return
+        self._finished = True
+        os.close(self._fd)
+        self._work.unlink(missing_ok=True)
+
+    def __enter__(self) -> "AtomicWriter":
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.abort()
+
+    def _check_open(self) -> None:
+        if self._finished:
+            raise ValueError("the writer is already committed or aborted")
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """os.write until every byte is written."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _verify(location: layout.ObjectLocation, hashes: MultiHasher, props: WriteProps) -> None:
+    """ChecksumMismatch unless the data matches the expected checksum (when one was given)."""
+    if not props.verifies:
+        return
+    actual = hashes.hexdigest(props.expected_type)
+    if actual != props.expected_value:
+        kind = props.expected_type
+        raise ChecksumMismatch(
+            f"BAD DATA CHECKSUM: {kind}({props.expected_value}) != {kind}({actual}) for {location.cname}"
+        )
+
+
+def _existing(destination: Destination) -> ObjectMeta | None:
+    """The metadata of the object now in place, or None (missing or unreadable: a new object)."""
+    try:
+        fd, meta = destination.meta_store.open_object(destination.location)
+    except (FileNotFoundError, ValueError):
+        return None
+    os.close(fd)
+    return meta
+
+
+def _is_noop(old: ObjectMeta, props: WriteProps) -> bool:
+    """A PUT whose expected checksum equals the stored one changes nothing (reference §4.2)."""
+    return (
+        props.verifies
+        and algorithm(old.checksum_type) == algorithm(props.expected_type)
+        and old.checksum_value == props.expected_value
+    )
+
+
+def _next_version(old: ObjectMeta | None, props: WriteProps) -> str:
+    """The version rule: explicit, else "1" for new objects, else +1 (versioning) or unchanged."""
+    if props.version:
+        return props.version
+    if old is None:
+        return "1"
+    if not props.versioning:
+        return old.version
+    return str(int(old.version) + 1) if _DECIMAL.fullmatch(old.version) else "1"
+
+
+def _rename_into_place(work: Path, target: Path) -> None:
+    """Create the parent directories and rename the work file onto the object path."""
+    for attempt in range(_RENAME_ATTEMPTS):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.replace(work, target)
+            return
+        except FileNotFoundError:
+            if attempt == _RENAME_ATTEMPTS - 1 or not os.path.lexists(work):
+                raise
+
+
+def name_conflict(location: layout.ObjectLocation) -> NameConflict:
+    """The error for a name that needs a directory where a file is, or is itself a directory."""
+    return NameConflict(f"{location.cname} conflicts with an existing object or directory of the same name")
+
+
+@contextmanager
+def _conflict_as_error(location: layout.ObjectLocation) -> Iterator[None]:
+    """Turn "a file where a directory must be" (and vice versa) into NameConflict."""
+    try:
+        yield
+    except (FileExistsError, NotADirectoryError, IsADirectoryError) as exc:
+        raise name_conflict(location) from exc
