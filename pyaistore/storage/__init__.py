@@ -7,6 +7,7 @@ asyncio here. Start at `object_store.ObjectStore`; `layout` documents the on-dis
 __all__ = [
     "append_session",
     "atomic_write",
+    "bucket_meta",
     "checksums",
     "errors",
     "layout",

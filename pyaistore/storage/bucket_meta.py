@@ -1,0 +1,276 @@
+"""Bucket properties (Bprops, reference §3.4) and the versioned bucket table (BMD).
+
+Props are plain JSON-shaped dicts with the exact keys AIS uses. `default_props` gives the full
+shape; `apply_patch` deep-merges a sparse BpropsToSet patch and rejects unknown, read-only or
+mistyped keys. A BucketTable is never changed in place: every change returns a new table with
+the next version, so a reader holding a table never sees half an update.
+"""
+
+import copy
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+from pyaistore.storage import layout
+from pyaistore.storage.checksums import SUPPORTED
+from pyaistore.storage.errors import CorruptMeta, InvalidName, InvalidProps
+from pyaistore.storage.meta_store import fsync_dir
+from pyaistore.wire.bucket_id import AIS, BucketId, InvalidProvider, normalize_provider, parse_uname
+
+__all__ = ["READ_ONLY", "BucketTable", "apply_patch", "bucket_from_uname", "default_props"]
+
+READ_ONLY: Final = frozenset({"provider", "bid", "created"})
+_UINT64_MAX: Final = 2**64 - 1
+_WRITE_POLICIES: Final = frozenset({"", "immediate", "delayed", "never"})
+_GO_DURATION: Final = re.compile(r"0|(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+")
+_DURATIONS: Final = (
+    "lru.dont_evict_time",
+    "lru.capacity_upd_time",
+    "rate_limit.backend.interval",
+    "rate_limit.frontend.interval",
+)
+_DECIMAL_STRINGS: Final = ("access", "features")
+
+
+def default_props(bucket: BucketId, created_ns: int, bid: int) -> dict[str, Any]:
+    """The full Bprops of a new bucket, in AIS's JSON shape and key order."""
+    return {
+        "provider": bucket.provider,
+        "backend_bck": {"name": "", "provider": "", "namespace": {"uuid": "", "name": ""}},
+        "checksum": {
+            "type": "xxhash2",
+            "validate_cold_get": True,
+            "validate_warm_get": False,
+            "validate_obj_move": False,
+            "enable_read_range": False,
+        },
+        "versioning": {"enabled": True, "validate_warm_get": False, "synchronize": False},
+        "mirror": {"enabled": False, "copies": 1, "burst_buffer": 128},
+        "ec": {
+            "enabled": False,
+            "data_slices": 0,
+            "parity_slices": 0,
+            "objsize_limit": 0,
+            "disk_only": False,
+            "compression": "never",
+            "bundle_multiplier": 0,
+            "burst_buffer": 0,
+        },
+        "lru": {"enabled": True, "dont_evict_time": "2h0m", "capacity_upd_time": "10m"},
+        "chunks": {
+            "objsize_limit": "0",
+            "max_monolithic_size": "0",
+            "chunk_size": "1GiB",
+            "checkpoint_every": 0,
+        },
+        "write_policy": {"data": "", "md": ""},
+        "rate_limit": {
+            "backend": {"enabled": False, "interval": "1m", "max_tokens": 1000, "num_retries": 3},
+            "frontend": {"enabled": False, "interval": "1m", "max_tokens": 1000, "burst_size": 375},
+        },
+        "extra": {
+            "aws": {
+                "cloud_region": "",
+                "endpoint": "",
+                "profile": "",
+                "max_pagesize": 0,
+                "multipart_size": "",
+            },
+            "gcp": {"application_creds": ""},
+            "oci": {"region": ""},
+            "custom": "",
+        },
+        "access": "0",
+        "features": "0",
+        "bid": str(bid),
+        "created": str(created_ns),
+    }
+
+
+# The shape every patch is checked against: keys and value types (never mutated).
+_SCHEMA: Final[Mapping[str, Any]] = default_props(BucketId("schema"), 0, 0)
+
+
+def apply_patch(props: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of `props` with the sparse `patch` merged in; InvalidProps names any bad key."""
+    if not isinstance(patch, dict):
+        raise InvalidProps("bucket properties patch must be a JSON object")
+    result = copy.deepcopy(props)
+    _merge(result, patch, _SCHEMA, "")
+    _validate(result)
+    return result
+
+
+def bucket_from_uname(uname: str) -> BucketId:
+    """The BucketId of a bucket uname such as "ais/@#/photos/"."""
+    try:
+        bucket, _ = parse_uname(uname)
+    except ValueError as exc:
+        raise InvalidName(f'invalid bucket uname "{uname}"') from exc
+    return bucket
+
+
+@dataclass(frozen=True)
+class BucketTable:
+    """The versioned table of buckets and their props, keyed by bucket uname. Treat as read-only."""
+
+    version: int = 0
+    buckets: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def get(self, bucket: BucketId) -> dict[str, Any] | None:
+        """A copy of the bucket's props, or None when the bucket is not in the table."""
+        props = self.buckets.get(bucket.uname)
+        return None if props is None else copy.deepcopy(props)
+
+    def __contains__(self, bucket: object) -> bool:
+        return isinstance(bucket, BucketId) and bucket.uname in self.buckets
+
+    def bucket_ids(self) -> list[BucketId]:
+        """Every bucket in the table, sorted by uname."""
+        return [bucket_from_uname(uname) for uname in sorted(self.buckets)]
+
+    def with_bucket(self, bucket: BucketId, props: dict[str, Any]) -> "BucketTable":
+        """A new table (next version) where the bucket has `props`."""
+        buckets = dict(self.buckets)
+        buckets[bucket.uname] = copy.deepcopy(props)
+        return BucketTable(self.version + 1, buckets)
+
+    def without(self, bucket: BucketId) -> "BucketTable":
+        """A new table (next version) without the bucket; this table itself if it is absent."""
+        if bucket.uname not in self.buckets:
+            return self
+        buckets = {uname: props for uname, props in self.buckets.items() if uname != bucket.uname}
+        return BucketTable(self.version + 1, buckets)
+
+    def to_json(self) -> dict[str, Any]:
+        """{"version": N, "buckets": {uname: props}}."""
+        return {"version": self.version, "buckets": copy.deepcopy(self.buckets)}
+
+    @classmethod
+    def from_json(cls, data: Any) -> "BucketTable":
+        """Rebuild from to_json() output; CorruptMeta when the shape is wrong."""
+        if not isinstance(data, dict):
+            raise CorruptMeta("bucket table is not a JSON object")
+        version, buckets = data.get("version"), data.get("buckets")
+        if type(version) is not int or version < 0:
+            raise CorruptMeta("bucket table has no valid version")
+        if not isinstance(buckets, dict) or not all(
+            isinstance(uname, str) and isinstance(props, dict) for uname, props in buckets.items()
+        ):
+            raise CorruptMeta("bucket table has no valid bucket map")
+        return cls(version, copy.deepcopy(buckets))
+
+    def save(self, path: Path) -> None:
+        """Write atomically: temp file, fsync, rename over `path`, fsync the directory."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f".{path.name}.{layout.new_token()}.tmp")
+        try:
+            with open(temp, "xb") as stream:
+                stream.write(json.dumps(self.to_json(), separators=(",", ":")).encode())
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(temp, path)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        fsync_dir(path.parent)
+
+    @classmethod
+    def load(cls, path: Path) -> "BucketTable":
+        """The table saved at `path`; an empty version-0 table when there is none."""
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return cls()
+        try:
+            parsed = json.loads(data)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise CorruptMeta(f"bucket table {path} is not valid JSON") from exc
+        return cls.from_json(parsed)
+
+
+def _merge(target: dict[str, Any], patch: dict[str, Any], schema: Mapping[str, Any], path: str) -> None:
+    """Merge `patch` into `target`, key by key, checking each against `schema`."""
+    for key, value in patch.items():
+        where = path + str(key)
+        if where in READ_ONLY:
+            raise InvalidProps(f'bucket property "{where}" is read-only')
+        if key not in schema:
+            raise InvalidProps(f'unknown bucket property "{where}"')
+        expected = schema[key]
+        if isinstance(expected, dict):
+            if not isinstance(value, dict):
+                raise InvalidProps(f'bucket property "{where}" must be a JSON object')
+            current = target.get(key)
+            if not isinstance(current, dict):
+                current = target[key] = copy.deepcopy(expected)
+            _merge(current, value, expected, where + ".")
+        else:
+            target[key] = _typed(where, expected, value)
+
+
+def _typed(where: str, expected: Any, value: Any) -> Any:
+    """`value` if it has the type of `expected` (bool, int, str); InvalidProps otherwise."""
+    if where in _DECIMAL_STRINGS and type(value) is int:
+        value = str(value)  # a uint64 sent as a number: keep AIS's decimal-string form
+    if type(expected) is bool and type(value) is not bool:
+        raise InvalidProps(f'bucket property "{where}" must be a boolean')
+    if type(expected) is int and type(value) is not int:
+        raise InvalidProps(f'bucket property "{where}" must be an integer')
+    if type(expected) is str and not isinstance(value, str):
+        raise InvalidProps(f'bucket property "{where}" must be a string')
+    return value
+
+
+def _validate(props: dict[str, Any]) -> None:
+    """Check the values that have a constrained domain."""
+    if props["checksum"]["type"] not in SUPPORTED:
+        raise InvalidProps(
+            f'bucket property "checksum.type": unsupported checksum type "{props["checksum"]["type"]}"'
+        )
+    if props["mirror"]["copies"] < 1:
+        raise InvalidProps('bucket property "mirror.copies" must be at least 1')
+    for key in ("data_slices", "parity_slices", "bundle_multiplier", "burst_buffer"):
+        if props["ec"][key] < 0:
+            raise InvalidProps(f'bucket property "ec.{key}" must not be negative')
+    for key in ("data", "md"):
+        if props["write_policy"][key] not in _WRITE_POLICIES:
+            raise InvalidProps(
+                f'bucket property "write_policy.{key}" must be one of immediate, delayed, never'
+            )
+    for where in _DURATIONS:
+        if not _GO_DURATION.fullmatch(_lookup(props, where)):
+            raise InvalidProps(f'bucket property "{where}" must be a duration such as "2h0m" or "10m"')
+    for where in _DECIMAL_STRINGS:
+        text = props[where]
+        if not (text.isascii() and text.isdigit() and int(text) <= _UINT64_MAX):
+            raise InvalidProps(f'bucket property "{where}" must be a decimal uint64')
+    _validate_backend(props)
+
+
+def _validate_backend(props: dict[str, Any]) -> None:
+    """A backend bucket is only for ais buckets and must name a remote provider."""
+    backend = props["backend_bck"]
+    if not backend["name"]:
+        return
+    if props["provider"] != AIS:
+        raise InvalidProps('bucket property "backend_bck": only ais buckets can have a backend bucket')
+    try:
+        provider = normalize_provider(backend["provider"])
+    except InvalidProvider as exc:
+        raise InvalidProps(f'bucket property "backend_bck.provider": {exc}') from exc
+    if provider == AIS:
+        raise InvalidProps('bucket property "backend_bck.provider" must name a remote provider')
+    backend["provider"] = provider
+
+
+def _lookup(props: dict[str, Any], where: str) -> Any:
+    """The value at a dotted key path."""
+    value: Any = props
+    for key in where.split("."):
+        value = value[key]
+    return value
