@@ -9,6 +9,7 @@ from pyaistore.cluster import placement
 from pyaistore.cluster.errors import BadRequest, PeerFailed
 from pyaistore.cluster.peer_client import PeerUnreachable
 from pyaistore.node_context import NodeContext
+from pyaistore.storage.names import validate_object_name
 from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.target.put_object import PutArgs, write_props
 from pyaistore.wire import headers, paths, query
@@ -41,6 +42,8 @@ async def set_custom(
 async def copy(ctx: NodeContext, bucket: BucketId, name: str, dst_bucket: BucketId, dst_name: str) -> None:
     """Copy to another bucket/name: locally when this target owns the destination, else by PUT."""
     ctx.bucket_props(bucket)
+    # Checked before choosing the path: a peer would see a mangled URL and fail with a 5xx.
+    validate_object_name(dst_bucket, dst_name)
     dst_props = write_props(ctx, PutArgs(dst_bucket, dst_name))
     owner = placement.owner(ctx.smap, dst_bucket, dst_name)
     if owner.daemon_id == ctx.node.daemon_id:
@@ -57,6 +60,7 @@ async def rename(ctx: NodeContext, bucket: BucketId, name: str, new_name: str) -
         raise BadRequest(f"cannot rename {bucket.object_cname(name)}: the new name must differ")
     if bucket.is_remote:
         raise BadRequest(f"cannot rename {bucket.object_cname(name)}: only ais buckets support rename")
+    validate_object_name(bucket, new_name)
     owner = placement.owner(ctx.smap, bucket, new_name)
     store = ctx.object_store
     if owner.daemon_id == ctx.node.daemon_id:
