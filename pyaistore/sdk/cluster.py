@@ -1,0 +1,149 @@
+"""The cluster as a whole: its map, its buckets, its jobs and whether it is ready."""
+
+import logging
+
+import requests
+
+from pyaistore.sdk import const
+from pyaistore.sdk.errors import AISError
+from pyaistore.sdk.provider import Provider
+from pyaistore.sdk.request_client import RequestClient
+from pyaistore.sdk.retry_config import RetryConfig
+from pyaistore.sdk.types import ActionMsg, BucketModel, ETLInfo, JobStatus, Smap
+
+__all__ = ["Cluster"]
+
+_LOG = logging.getLogger(__name__)
+
+
+class Cluster:
+    """The cluster bound to a client. Creating one sends no request.
+
+    Args:
+        client: the client that sends requests.
+    """
+
+    def __init__(self, client: RequestClient) -> None:
+        self._client = client
+
+    @property
+    def client(self) -> RequestClient:
+        """The client this cluster uses to send requests."""
+        return self._client
+
+    def get_info(self) -> Smap:
+        """The cluster map: every proxy and target, and which proxy is primary.
+
+        Returns:
+            The Smap.
+
+        Raises:
+            AISError: the cluster answered with an error.
+            requests.RequestException: the request failed (ConnectionError, ConnectTimeout, ReadTimeout ...).
+        """
+        return self._client.get_smap(force_update=True)
+
+    def get_primary_url(self) -> str:
+        """The URL of the primary proxy."""
+        return self.get_info().proxy_si.public_net.direct_url
+
+    def get_uuid(self) -> str:
+        """The cluster's UUID."""
+        return self.get_info().uuid
+
+    def list_buckets(self, provider: Provider | str = Provider.AIS) -> list[BucketModel]:
+        """The buckets the cluster knows.
+
+        Args:
+            provider: only buckets of this provider ("ais", "aws", "gcp", ...); "" for all providers.
+
+        Returns:
+            The buckets, sorted.
+
+        Raises:
+            InvalidBckProvider: the provider is unknown.
+            AISError: the cluster answered with an error.
+            requests.RequestException: the request failed (ConnectionError, ConnectTimeout, ReadTimeout ...).
+        """
+        params = {const.QPARAM_PROVIDER: Provider.parse(provider).value if provider else ""}
+        data = self._client.request_json(
+            const.HTTP_METHOD_GET,
+            const.URL_PATH_BUCKETS,
+            params=params,
+            json=ActionMsg(const.ACT_LIST).to_json(),
+        )
+        return [BucketModel.from_json(item) for item in data or []]
+
+    def list_jobs_status(self, job_kind: str = "", target_id: str = "") -> list[JobStatus]:
+        """Status of the cluster's jobs.
+
+        Args:
+            job_kind: only jobs of this kind.
+            target_id: only jobs on this target.
+
+        Returns:
+            One JobStatus per job.
+        """
+        data = self._client.request_json(
+            const.HTTP_METHOD_GET,
+            const.URL_PATH_CLUSTER,
+            params={const.QPARAM_WHAT: const.WHAT_ALL_XACT_STATUS},
+            json={"kind": job_kind, "node": target_id, "show_active": False},
+        )
+        return [JobStatus.from_json(item) for item in data or []]
+
+    def list_running_jobs(self, job_kind: str = "", target_id: str = "") -> list[str]:
+        """The running jobs, as "kind[id]" strings.
+
+        Args:
+            job_kind: only jobs of this kind.
+            target_id: only jobs on this target.
+
+        Returns:
+            The running jobs.
+        """
+        data = self._client.request_json(
+            const.HTTP_METHOD_GET,
+            const.URL_PATH_CLUSTER,
+            params={const.QPARAM_WHAT: const.WHAT_ALL_RUNNING_STATUS},
+            json={"kind": job_kind, "node": target_id, "show_active": True},
+        )
+        return [str(item) for item in data or []]
+
+    def list_etls(self, stages: list[str] | None = None) -> list[ETLInfo]:
+        """The cluster's ETLs in the given stages (default: running ones)."""
+        wanted = stages if stages is not None else ["Running"]
+        data = self._client.request_json(const.HTTP_METHOD_GET, const.URL_PATH_ETL)
+        return [info for info in (ETLInfo.from_json(item) for item in data or []) if info.stage in wanted]
+
+    def is_ready(self) -> bool:
+        """True when the primary proxy reports the cluster ready; False if not or unreachable.
+
+        The probe is sent once, without the client's retries, so it answers quickly.
+
+        Returns:
+            bool: True if cluster is ready, or False if cluster is still setting up.
+        """
+        probe = self._client.clone(retry_config=RetryConfig.no_retries())
+        try:
+            primary = probe.get_smap().proxy_si.public_net.direct_url
+            probe.request(
+                const.HTTP_METHOD_GET,
+                const.URL_PATH_HEALTH,
+                params={const.QPARAM_PRIMARY_READY_REB: "true"},
+                endpoint=primary,
+            )
+        except (AISError, requests.RequestException, ValueError, KeyError) as err:
+            _LOG.debug("cluster not ready: %s", err)
+            return False
+        finally:
+            probe.close()
+        return True
+
+    def is_aistore_running(self) -> bool:
+        """True if the cluster is ready, False if it is still setting up (the 1.x name of `is_ready`).
+
+        Returns:
+            bool: True if cluster is ready, or False if cluster is still setting up.
+        """
+        return self.is_ready()

@@ -1,0 +1,72 @@
+"""Package a Python transform function for the code-based ETL init (jobs reference §4.5).
+
+The cluster's Python runtime imports a generated module and calls its `transform`. With
+`cloudpickle` installed (it is optional), the function is pickled by value, so closures,
+lambdas and the modules it uses travel with it, exactly as the AIS SDK 1.x did. Without it,
+the function's source is shipped instead: it must be a plain `def` whose imports happen
+inside the function.
+"""
+
+import base64
+import inspect
+import textwrap
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pyaistore.sdk.etl.etl_const import ETL_COMM_IO, TRANSFORM_FUNC_NAME
+
+__all__ = ["encode_dependencies", "encode_transform", "uses_cloudpickle"]
+
+_CLOUDPICKLE_REQUIREMENT = "cloudpickle>=3.0.0"
+
+
+def uses_cloudpickle() -> bool:
+    """True when cloudpickle is importable, so functions are shipped by value."""
+    try:
+        import cloudpickle  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def encode_transform(transform: Callable[..., Any], communication_type: str) -> str:
+    """The base64 text of a module that defines `transform` (and, for `io`, calls it).
+
+    Raises:
+        ValueError: cloudpickle is missing and the function's source cannot be shipped.
+    """
+    if uses_cloudpickle():
+        import cloudpickle
+
+        pickled = base64.b64encode(cloudpickle.dumps(transform)).decode()
+        loader = f"pickle.loads(base64.b64decode('{pickled}'))"
+        module = f"import base64\nimport pickle\n\n{TRANSFORM_FUNC_NAME} = {loader}\n"
+    else:
+        module = _source_module(transform)
+    if communication_type == ETL_COMM_IO:
+        module += f"\n{TRANSFORM_FUNC_NAME}()\n"
+    return base64.b64encode(module.encode()).decode()
+
+
+def _source_module(transform: Callable[..., Any]) -> str:
+    """A module made of the function's source, binding it to the name `transform`."""
+    name = getattr(transform, "__name__", "")
+    if not name.isidentifier():
+        raise ValueError(
+            "without cloudpickle only a named function (def) can be shipped; install cloudpickle"
+        )
+    try:
+        source = textwrap.dedent(inspect.getsource(transform))
+    except (OSError, TypeError) as exc:
+        raise ValueError(f"cannot read the source of {name}; install cloudpickle") from exc
+    if name != TRANSFORM_FUNC_NAME:
+        source += f"\n{TRANSFORM_FUNC_NAME} = {name}\n"
+    return source
+
+
+def encode_dependencies(dependencies: Sequence[str] | None) -> str:
+    """The base64 text of the requirements file the runtime installs."""
+    lines = list(dependencies or ())
+    if uses_cloudpickle():
+        lines.append(_CLOUDPICKLE_REQUIREMENT)
+    return base64.b64encode("\n".join(lines).encode()).decode()

@@ -1,0 +1,285 @@
+"""The one place that sends HTTP requests: base URL, session, retries, redirects, error mapping.
+
+Redirects. A proxy answers object requests with a redirect to the target that owns the object
+(reference §1.5): 301 for GET and 307 for PUT and the rest. `requests` follows both, and for
+307 it sends the body again (rewinding a file first). Over HTTPS a PUT with a body is sent in
+two legs, as the official SDK does: first to the proxy with an empty body and the real
+`Content-Length`, then, on a redirect, with the body to the target. `requests` would drop the
+`Authorization` header when a redirect changes host or port; cluster redirects keep it.
+"""
+
+import os
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+from urllib.parse import urlencode, urlsplit
+
+import requests
+import urllib3
+from requests.adapters import HTTPAdapter
+from requests.exceptions import UnrewindableBodyError
+
+from pyaistore.sdk import const
+from pyaistore.sdk.response_handler import ResponseHandler
+from pyaistore.sdk.retry_config import RetryConfig
+from pyaistore.sdk.types import Smap
+
+__all__ = ["RequestClient", "TimeoutSpec"]
+
+TimeoutSpec = float | tuple[float | None, float | None] | None
+_REDIRECTS: Final = (const.STATUS_REDIRECT_PERM, const.STATUS_REDIRECT_TMP)
+
+
+class _ClusterSession(requests.Session):
+    """A session that keeps the bearer token on redirects between cluster nodes."""
+
+    def should_strip_auth(self, old_url: str, new_url: str) -> bool:
+        """Strip credentials only when a redirect would downgrade HTTPS to HTTP."""
+        return urlsplit(old_url).scheme == "https" and urlsplit(new_url).scheme != "https"
+
+
+class RequestClient:
+    """Sends requests to one AIS endpoint and turns error answers into SDK exceptions.
+
+    Args:
+        endpoint: the cluster's URL, e.g. http://localhost:8080 (a trailing /v1 is accepted).
+        verify: TLS verification: True, False, or the path of a CA bundle.
+        cert: client certificate for mTLS: a PEM path or a (cert, key) pair.
+        max_pool_size: connections kept per host.
+        timeout: a float for both, a (connect, read) pair, or None for no limit.
+        token: bearer token sent in `Authorization`.
+        retry_config: retry policy; defaults to RetryConfig.default().
+    """
+
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        verify: bool | str = True,
+        cert: str | tuple[str, str] | None = None,
+        max_pool_size: int = const.DEFAULT_MAX_POOL_SIZE,
+        timeout: TimeoutSpec = (const.DEFAULT_CONNECT_TIMEOUT, const.DEFAULT_READ_TIMEOUT),
+        token: str | None = None,
+        retry_config: RetryConfig | None = None,
+    ) -> None:
+        self._endpoint = endpoint.rstrip("/").removesuffix("/" + const.API_VERSION)
+        self._verify = verify
+        self._cert = cert
+        self._max_pool_size = max_pool_size
+        self._timeout = timeout
+        self._token = token
+        self._retry_config = retry_config or RetryConfig.default()
+        self._response_handler = ResponseHandler()
+        self._sessions: dict[int, requests.Session] = {}
+        self._smap: Smap | None = None
+        if verify is False:
+            urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+
+    @property
+    def endpoint(self) -> str:
+        """The cluster URL without the API version."""
+        return self._endpoint
+
+    @property
+    def base_url(self) -> str:
+        """The endpoint plus /v1."""
+        return f"{self._endpoint}/{const.API_VERSION}"
+
+    @property
+    def timeout(self) -> TimeoutSpec:
+        """The (connect, read) timeout used for every request."""
+        return self._timeout
+
+    @property
+    def token(self) -> str | None:
+        """The bearer token, if any."""
+        return self._token
+
+    @property
+    def retry_config(self) -> RetryConfig:
+        """The retry policy."""
+        return self._retry_config
+
+    @property
+    def session(self) -> requests.Session:
+        """This process's session (a forked child gets its own, since sockets must not be shared)."""
+        pid = os.getpid()
+        session = self._sessions.get(pid)
+        if session is None:
+            session = self._sessions[pid] = self._new_session()
+        return session
+
+    def _new_session(self) -> requests.Session:
+        """A session with the pool size, TLS settings, retry adapter and default headers."""
+        session = _ClusterSession()
+        session.verify = self._verify
+        session.cert = self._cert
+        adapter = HTTPAdapter(
+            max_retries=self._retry_config.http_retry,
+            pool_connections=self._max_pool_size,
+            pool_maxsize=self._max_pool_size,
+        )
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        session.headers[const.HEADER_USER_AGENT] = const.USER_AGENT_BASE
+        if self._token:
+            session.headers[const.HEADER_AUTHORIZATION] = f"Bearer {self._token}"
+        return session
+
+    def clone(self, base_url: str | None = None, retry_config: RetryConfig | None = None) -> "RequestClient":
+        """A client with the same settings for another endpoint (e.g. a target, for direct reads).
+
+        Args:
+            base_url: the other endpoint; defaults to this client's.
+            retry_config: a different retry policy; the clone then gets its own connection pool.
+        """
+        clone = RequestClient(
+            base_url or self._endpoint,
+            verify=self._verify,
+            cert=self._cert,
+            max_pool_size=self._max_pool_size,
+            timeout=self._timeout,
+            token=self._token,
+            retry_config=retry_config or self._retry_config,
+        )
+        if retry_config is None:
+            clone._sessions = self._sessions
+        return clone
+
+    def close(self) -> None:
+        """Close the connection pools of this client (and of clones that share them)."""
+        for session in self._sessions.values():
+            session.close()
+        self._sessions.clear()
+
+    def get_full_url(self, path: str, params: Mapping[str, Any] | None = None) -> str:
+        """The absolute URL of a path under /v1, with an encoded query string."""
+        url = f"{self.base_url}/{path.lstrip('/')}"
+        return f"{url}?{urlencode(params)}" if params else url
+
+    def get_smap(self, force_update: bool = False) -> Smap:
+        """The cluster map, fetched once and cached (refetched when `force_update` is set)."""
+        if self._smap is None or force_update:
+            data = self.request_json(
+                const.HTTP_METHOD_GET, const.URL_PATH_DAEMON, params={const.QPARAM_WHAT: const.WHAT_SMAP}
+            )
+            self._smap = Smap.from_json(data)
+        return self._smap
+
+    def request_json(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Send a request and decode its JSON answer (None for an empty body)."""
+        response = self.request(method, path, **kwargs)
+        return response.json() if response.content else None
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        json: Any = None,
+        data: Any = None,
+        stream: bool = False,
+        endpoint: str | None = None,
+        retry_network: bool = True,
+        timeout: TimeoutSpec | None = None,
+    ) -> requests.Response:
+        """Send one request, following redirects, and return the response if it succeeded.
+
+        Args:
+            method: HTTP method.
+            path: path under /v1, e.g. `buckets/photos`.
+            params: query parameters.
+            headers: extra headers.
+            json: a JSON body.
+            data: a raw body: bytes, a file object or an iterator of bytes.
+            stream: leave the response body unread, to be streamed by the caller.
+            endpoint: send to this node instead of the client's endpoint.
+            retry_network: repeat the request on network failures per the retry policy.
+            timeout: this request's timeout, when it differs from the client's.
+
+        Returns:
+            The final response (status below 400).
+
+        Raises:
+            AISError: the cluster answered with an error status (a subclass names the error).
+            requests.RequestException: the request could not be sent or answered.
+        """
+        base = endpoint.rstrip("/").removesuffix("/" + const.API_VERSION) if endpoint else self._endpoint
+        url = f"{base}/{const.API_VERSION}/{path.lstrip('/')}"
+        kwargs: dict[str, Any] = {
+            "params": params,
+            "headers": headers,
+            "json": json,
+            "data": data,
+            "stream": stream,
+            "timeout": self._timeout if timeout is None else timeout,
+        }
+        send = self._sender(method, url, kwargs)
+        response = self._retry_config.network_retry(send) if retry_network else send()
+        return self._response_handler.handle_response(response)
+
+    def _sender(self, method: str, url: str, kwargs: dict[str, Any]) -> Callable[[], requests.Response]:
+        """A function that sends the request once per call, rewinding a file body before a repeat."""
+        body = kwargs["data"]
+        start = _tell(body)
+        attempts = 0
+
+        def send() -> requests.Response:
+            nonlocal attempts
+            if attempts and body is not None and not isinstance(body, bytes | bytearray | memoryview | str):
+                if start is None:
+                    raise UnrewindableBodyError("cannot send a streamed body twice")
+                body.seek(start)
+            attempts += 1
+            if body is not None and url.startswith(const.HTTPS):
+                return self._send_two_legs(method, url, kwargs)
+            return self.session.request(method, url, **kwargs)
+
+        return send
+
+    def _send_two_legs(self, method: str, url: str, kwargs: dict[str, Any]) -> requests.Response:
+        """HTTPS with a body: ask the proxy where to go without sending the body, then send it there."""
+        session = self.session
+        first_headers = {**(kwargs["headers"] or {}), const.HEADER_CONNECTION: "close"}
+        request = requests.Request(method, url, params=kwargs["params"], headers=first_headers, data=b"")
+        prepared = session.prepare_request(request)
+        size = _body_size(kwargs["data"])
+        if size is not None:
+            prepared.headers[const.HEADER_CONTENT_LENGTH] = str(size)
+        settings = session.merge_environment_settings(prepared.url, {}, False, None, None)
+        first = session.send(prepared, allow_redirects=False, timeout=kwargs["timeout"], **settings)
+        location = first.headers.get(const.HEADER_LOCATION)
+        if first.status_code not in _REDIRECTS or not location:
+            return first
+        first.close()
+        second = {**kwargs, "params": None}
+        return session.request(method, location, **second)
+
+
+def _tell(body: Any) -> int | None:
+    """The current position of a seekable body, else None."""
+    try:
+        position: int = body.tell()
+    except (AttributeError, OSError, ValueError):
+        return None
+    return position
+
+
+def _body_size(body: Any) -> int | None:
+    """Length in bytes of a body, if it can be known without reading it."""
+    if isinstance(body, bytes | bytearray | memoryview):
+        return len(body)
+    if isinstance(body, str):
+        return len(body.encode())
+    try:
+        remaining: int = os.fstat(body.fileno()).st_size - body.tell()
+        return remaining
+    except (AttributeError, OSError, ValueError):
+        pass
+    start = _tell(body)
+    if start is None:
+        return None
+    end: int = body.seek(0, os.SEEK_END)
+    body.seek(start)
+    return end - start
