@@ -103,7 +103,7 @@ def publish(
     _verify(location, hashes, props)
     with no_space_as_error(location.cname):
         if destination.fsync:
-            os.fsync(fd)
+            os.fsync(fd)  # the data, outside the lock: the fsync under it only flushes the xattr
         with destination.lock:
             old = None if props.skip_version_check else _existing(destination)
             if old is not None and _is_noop(old, props):

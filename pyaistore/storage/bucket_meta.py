@@ -8,7 +8,6 @@ the next version, so a reader holding a table never sees half an update.
 
 import copy
 import json
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from typing import Any, Final
 from pyaistore.storage import layout
 from pyaistore.storage.checksums import SUPPORTED
 from pyaistore.storage.errors import CorruptMeta, InvalidName, InvalidProps
-from pyaistore.storage.meta_store import fsync_dir
+from pyaistore.storage.meta_store import save_file
 from pyaistore.wire.bucket_id import AIS, BucketId, InvalidProvider, normalize_provider, parse_uname
 
 __all__ = ["READ_ONLY", "BucketTable", "apply_patch", "bucket_from_uname", "default_props"]
@@ -168,16 +167,7 @@ class BucketTable:
         """Write atomically: temp file, fsync, rename over `path`, fsync the directory."""
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = path.with_name(f".{path.name}.{layout.new_token()}.tmp")
-        try:
-            with open(temp, "xb") as stream:
-                stream.write(json.dumps(self.to_json(), separators=(",", ":")).encode())
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(temp, path)
-        except BaseException:
-            temp.unlink(missing_ok=True)
-            raise
-        fsync_dir(path.parent)
+        save_file(path, json.dumps(self.to_json(), separators=(",", ":")).encode(), temp)
 
     @classmethod
     def load(cls, path: Path) -> "BucketTable":

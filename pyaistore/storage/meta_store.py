@@ -23,7 +23,7 @@ from pyaistore.storage import layout
 from pyaistore.storage.mountpaths import Mountpath
 from pyaistore.storage.object_meta import ObjectMeta
 
-__all__ = ["XATTR_NAME", "MetaStore", "fsync_dir", "read", "write"]
+__all__ = ["XATTR_NAME", "MetaStore", "fsync_dir", "read", "save_file", "write"]
 
 XATTR_NAME: Final = "user.pyaistore.meta"
 _UNSUPPORTED: Final = frozenset({errno.ENOTSUP, errno.EOPNOTSUPP})
@@ -53,6 +53,23 @@ def fsync_dir(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def save_file(path: Path, data: bytes, temp: Path, fsync: bool = True) -> None:
+    """Replace `path` by `data` atomically: write `temp` (same file system), fsync, rename, fsync the dir."""
+    try:
+        with open(temp, "xb") as stream:
+            stream.write(data)
+            stream.flush()
+            if fsync:
+                os.fsync(stream.fileno())
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    if fsync:
+        fsync_dir(path.parent)
 
 
 class MetaStore:
@@ -195,18 +212,6 @@ def _read_entries(sidecar: Path) -> list[dict[str, Any]]:
 
 
 def _write_sidecar(location: layout.ObjectLocation, content: dict[str, Any], fsync: bool) -> None:
-    """Replace the sidecar atomically: temp file in the work dir, fsync, rename, fsync the dir."""
+    """Replace the sidecar atomically, staging it in the mountpath's work dir."""
     temp = layout.work_path(location.mountpath, layout.new_token())
-    try:
-        with open(temp, "xb") as stream:
-            stream.write(json.dumps(content, separators=(",", ":")).encode())
-            stream.flush()
-            if fsync:
-                os.fsync(stream.fileno())
-        location.sidecar.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(temp, location.sidecar)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    if fsync:
-        fsync_dir(location.sidecar.parent)
+    save_file(location.sidecar, json.dumps(content, separators=(",", ":")).encode(), temp, fsync)

@@ -97,3 +97,14 @@ def test_corrupt_xattr_is_a_value_error(location: layout.ObjectLocation) -> None
     os.close(fd)
     with pytest.raises(ValueError):
         MetaStore().open_object(location)
+
+
+def test_save_file_replaces_atomically(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "file"
+    meta_store.save_file(target, b"one", tmp_path / "t1")
+    meta_store.save_file(target, b"two", tmp_path / "t2", fsync=False)
+    assert target.read_bytes() == b"two"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sub"]
+    with pytest.raises(IsADirectoryError):
+        meta_store.save_file(tmp_path / "sub", b"x", tmp_path / "t3")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sub"]  # the temp file is gone
