@@ -8,6 +8,7 @@
     ├── RangeNotSatisfiable     a byte range outside the object                      -> 416
     ├── NotSupported            a valid request this cluster does not implement      -> 501
     ├── PeerFailed              another node failed or did not answer                -> 503
+    ├── PeerRejected            another node refused its part with a 4xx             -> that 4xx
     └── NoTargets               the cluster has no target to place the object on     -> 503
 
 Web code maps these (and storage errors) to HTTP in web/error_mapping.py, nowhere else.
@@ -23,6 +24,7 @@ __all__ = [
     "NodeError",
     "NotSupported",
     "PeerFailed",
+    "PeerRejected",
     "RangeNotSatisfiable",
     "UnknownAction",
 ]
@@ -84,3 +86,12 @@ class NoTargets(NodeError):
 
 class PeerFailed(NodeError):
     """Another node could not do its part of the request (transient: the client may retry)."""
+
+
+class PeerRejected(NodeError):
+    """Another node refused its part with a 4xx: a deterministic answer, relayed with its status."""
+
+    def __init__(self, status: int, message: str, tcode: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.tcode = tcode

@@ -6,7 +6,7 @@ from typing import Final
 from urllib.parse import quote
 
 from pyaistore.cluster import placement
-from pyaistore.cluster.errors import BadRequest, PeerFailed
+from pyaistore.cluster.errors import BadRequest, PeerFailed, PeerRejected
 from pyaistore.cluster.peer_client import PeerUnreachable
 from pyaistore.node_context import NodeContext
 from pyaistore.storage.names import validate_object_name
@@ -14,6 +14,7 @@ from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.target.put_object import PutArgs, write_props
 from pyaistore.wire import headers, paths, query
 from pyaistore.wire.bucket_id import BucketId
+from pyaistore.wire.error_body import ErrorBody
 from pyaistore.wire.messages import Snode
 
 STREAM_CHUNK: Final = 1 << 20
@@ -104,6 +105,10 @@ async def _send_to_peer(
         raise PeerFailed(f"cannot copy {bucket.object_cname(name)} to {owner.display_name}: {exc}") from exc
     finally:
         handle.close()
+    if 400 <= reply.status < 500:
+        # A refusal (name conflict, bad name) is deterministic: relay it, never as a retryable 5xx.
+        refusal = ErrorBody.parse(reply.body.decode(errors="replace"), reply.status)
+        raise PeerRejected(reply.status, refusal.message, refusal.tcode)
     if not reply.ok:
         detail = reply.body[:300].decode(errors="replace")
         raise PeerFailed(

@@ -30,6 +30,7 @@ TABLE: Final = MappingProxyType(
         node_errors.RangeNotSatisfiable: (416, error_body.RANGE_NOT_SATISFIABLE),
         node_errors.NotSupported: (501, error_body.NOT_IMPLEMENTED),
         node_errors.PeerFailed: (503, error_body.BUSY),
+        node_errors.PeerRejected: (400, error_body.INVALID_REQUEST),
         node_errors.NoTargets: (503, error_body.BUSY),
         node_errors.BadRequest: (400, error_body.INVALID_REQUEST),
         storage_errors.ObjectNotFound: (404, error_body.OBJECT_NOT_FOUND),
@@ -96,6 +97,8 @@ def make_middleware(node_name: str) -> Middleware:
             if row is None:
                 log.exception("%s %s failed", request.method, request.path)
                 return render(request, 500, f"internal error: {exc!r}", error_body.INTERNAL, node_name)
+            if isinstance(exc, node_errors.PeerRejected):
+                row = (exc.status, exc.tcode or row[1])
             reply = render(request, row[0], message_for(exc, node_name), row[1], node_name)
             if isinstance(exc, node_errors.RangeNotSatisfiable) and exc.size >= 0:
                 reply.headers[headers.CONTENT_RANGE] = f"bytes */{exc.size}"
