@@ -44,7 +44,7 @@ def build_context(config: NodeConfig, port: int) -> NodeContext:
     meta = ClusterMeta()
     ctx = NodeContext(config=config, node=snode, meta=meta, peers=PeerClient())
     if config.role == TARGET:
-        store = ObjectStore(MountpathSet(config.disk_roots))
+        store = ObjectStore(MountpathSet(config.disk_roots), fsync=config.fsync)
         removed = store.cleanup_work()
         if removed:
             log.info("removed %d leftover work files", removed)

@@ -40,6 +40,8 @@ TABLE: Final = MappingProxyType(
         storage_errors.InvalidAppendHandle: (400, error_body.INVALID_REQUEST),
         storage_errors.InvalidProps: (400, error_body.INVALID_REQUEST),
         storage_errors.NoSpace: (507, error_body.NO_SPACE),
+        # Stored metadata that cannot be decoded is damage, not a client mistake.
+        storage_errors.CorruptMeta: (500, error_body.INTERNAL),
         InvalidProvider: (400, error_body.INVALID_REQUEST),
     }
 )
