@@ -53,6 +53,7 @@ class ResumableStream(Iterator[bytes]):
         self._stream_position = 0  # position of the next byte the current stream yields
         self._expected_end: int | None = None
         self._resumes = 0
+        self._finished = False
         if response is not None:
             self._adopt(response, offset=0)
 
@@ -98,7 +99,7 @@ class ResumableStream(Iterator[bytes]):
 
     def __next__(self) -> bytes:
         """The next chunk of content."""
-        while True:
+        while not self._finished:
             if self._chunks is None:
                 self._open(self._delivered)
             assert self._chunks is not None
@@ -110,8 +111,9 @@ class ResumableStream(Iterator[bytes]):
             except StopIteration:
                 short = self._short_by()
                 if short is None:
+                    self._finished = True
                     self.close()
-                    raise
+                    break
                 self._resume(EOFError(f"stream ended at byte {self._stream_position}, expected {short}"))
                 continue
             position = self._stream_position
@@ -123,6 +125,7 @@ class ResumableStream(Iterator[bytes]):
                     continue
             self._delivered += len(chunk)
             return chunk
+        raise StopIteration
 
     def _short_by(self) -> int | None:
         """The position the stream should have reached when it ended early, else None."""
