@@ -26,6 +26,8 @@ class NodeConfig:
     keepalive_timeout: float = 6.0
     # fsync every object before it becomes visible (durable acknowledgements).
     fsync: bool = True
+    # Target processes accepting on the public port (1 = the main process only); see server/http_workers.
+    http_workers: int = 1
     log_level: str = "INFO"
 
     @property

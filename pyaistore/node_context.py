@@ -2,7 +2,9 @@
 
 import asyncio
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from pyaistore.cluster.cluster_meta import ClusterMeta
 from pyaistore.cluster.errors import BucketNotFound
@@ -10,6 +12,7 @@ from pyaistore.cluster.membership import Membership, TargetAgent
 from pyaistore.cluster.meta_owner import MetaOwner
 from pyaistore.cluster.peer_client import PeerClient
 from pyaistore.config import NodeConfig
+from pyaistore.storage.bucket_meta import BucketTable
 from pyaistore.storage.object_store import ObjectStore
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.messages import Smap, Snode
@@ -29,6 +32,8 @@ class NodeContext:
     membership: Membership | None = None
     agent: TargetAgent | None = None
     background: set[asyncio.Task[None]] = field(default_factory=set)
+    # Called with the new tables after this node accepts newer ones (e.g. to tell HTTP workers).
+    meta_listeners: list[Callable[[Smap | None, BucketTable | None], None]] = field(default_factory=list)
 
     @property
     def smap(self) -> Smap:
@@ -44,9 +49,9 @@ class NodeContext:
             raise RuntimeError("this node has no object store (not a target)")
         return self.store
 
-    def bucket_props(self, bucket: BucketId) -> dict[str, object]:
-        """The bucket's properties; BucketNotFound when the cluster does not know it."""
-        props = self.meta.buckets.get(bucket)
+    def bucket_props(self, bucket: BucketId) -> Mapping[str, Any]:
+        """The bucket's properties (read-only); BucketNotFound when the cluster does not know it."""
+        props = self.meta.buckets.view(bucket)
         if props is None:
             raise BucketNotFound(bucket)
         return props

@@ -29,6 +29,7 @@ def load_or_create_id(data_dir: Path, role: str) -> str:
     return node_id
 
 
-def make_snode(node_id: str, role: str, host: str, port: int) -> Snode:
-    """The Snode a node advertises for itself."""
-    return Snode(daemon_id=node_id, daemon_type=role, public_net=NetInfo(host, port))
+def make_snode(node_id: str, role: str, host: str, port: int, control_port: int = 0) -> Snode:
+    """The Snode a node advertises: clients use `port`, nodes use `control_port` when it is set."""
+    control = NetInfo(host, control_port) if control_port else None
+    return Snode(daemon_id=node_id, daemon_type=role, public_net=NetInfo(host, port), control_net=control)

@@ -1,6 +1,7 @@
 """Bucket create, destroy, properties and listing, through the primary's bucket table."""
 
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from pyaistore.cluster.errors import BadRequest, BucketAlreadyExists, BucketNotFound, NotSupported
@@ -95,6 +96,6 @@ def list_buckets(ctx: NodeContext, provider: str, name: str = "") -> list[Bucket
     return sorted(found, key=lambda b: (b.provider, b.namespace.uname, b.name))
 
 
-def head(ctx: NodeContext, bucket: BucketId) -> dict[str, object]:
+def head(ctx: NodeContext, bucket: BucketId) -> Mapping[str, Any]:
     """The bucket's full properties."""
     return ctx.bucket_props(bucket)

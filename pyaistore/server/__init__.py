@@ -1,3 +1,3 @@
 """Processes: one daemon (proxy or target) and the zero-configuration local cluster."""
 
-__all__ = ["daemon", "local_cluster"]
+__all__ = ["daemon", "http_workers", "local_cluster"]

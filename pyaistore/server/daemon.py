@@ -18,6 +18,7 @@ from pyaistore.cluster.meta_owner import MetaOwner
 from pyaistore.cluster.peer_client import PeerClient
 from pyaistore.config import PROXY, TARGET, NodeConfig, with_environment
 from pyaistore.node_context import NodeContext
+from pyaistore.server.http_workers import WorkerPool
 from pyaistore.storage.bucket_meta import BucketTable
 from pyaistore.storage.mountpaths import MountpathSet
 from pyaistore.storage.object_store import ObjectStore
@@ -37,10 +38,10 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def build_context(config: NodeConfig, port: int) -> NodeContext:
+def build_context(config: NodeConfig, port: int, control_port: int = 0) -> NodeContext:
     """Identity, cluster view, store and peers for this node (blocking start-up work)."""
     node_id = node_identity.load_or_create_id(config.data_dir, config.role)
-    snode = node_identity.make_snode(node_id, config.role, config.host, port)
+    snode = node_identity.make_snode(node_id, config.role, config.host, port, control_port)
     meta = ClusterMeta()
     ctx = NodeContext(config=config, node=snode, meta=meta, peers=PeerClient())
     if config.role == TARGET:
@@ -76,7 +77,7 @@ async def on_start(ctx: NodeContext) -> None:
             ctx.config.keepalive_interval,
         )
         tasks.add(asyncio.create_task(ctx.agent.run()))
-    ctx.background = tasks
+    ctx.background |= tasks
 
 
 async def on_stop(ctx: NodeContext) -> None:
@@ -93,11 +94,22 @@ async def serve(config: NodeConfig) -> None:
     """Run until SIGTERM or SIGINT."""
     sock = bind(config.host, config.port)
     port = sock.getsockname()[1]
-    ctx = await asyncio.to_thread(build_context, config, port)
+    # With extra HTTP workers, node-to-node traffic gets a port of its own, served only here.
+    control = bind(config.host, 0) if config.role == TARGET and config.http_workers > 1 else None
+    control_port = control.getsockname()[1] if control else 0
+    ctx = await asyncio.to_thread(build_context, config, port, control_port)
+    pool = None
+    if control is not None:
+        pool = WorkerPool(config, ctx.node, sock, config.http_workers - 1)
+        pool.start()
+        ctx.meta_listeners.append(pool.broadcast)
+        ctx.background.add(asyncio.create_task(pool.supervise()))
     app = web_app.build(ctx, on_start, on_stop)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     await web.SockSite(runner, sock).start()
+    if control is not None:
+        await web.SockSite(runner, control).start()
     log.info("%s %s listening on %s", config.role, ctx.node.display_name, ctx.node.public_net.url)
     print(f"{config.role} {ctx.node.display_name} listening on {ctx.node.public_net.url}", flush=True)
     stop = asyncio.Event()
@@ -107,6 +119,8 @@ async def serve(config: NodeConfig) -> None:
     try:
         await stop.wait()
     finally:
+        if pool is not None:
+            await asyncio.to_thread(pool.stop)
         await runner.cleanup()
 
 
@@ -122,6 +136,7 @@ def parse_args(argv: list[str] | None = None) -> NodeConfig:
         "--mountpath", action="append", type=Path, default=[], help="a target disk (repeatable)"
     )
     parser.add_argument("--no-fsync", action="store_true", help="do not fsync objects before acknowledging")
+    parser.add_argument("--http-workers", type=int, default=1, help="target processes serving the object API")
     args = parser.parse_args(argv)
     if args.role == TARGET and not args.primary:
         parser.error("a target needs --primary")
@@ -132,6 +147,7 @@ def parse_args(argv: list[str] | None = None) -> NodeConfig:
             port=args.port,
             primary_url=args.primary,
             mountpaths=tuple(args.mountpath),
+            http_workers=max(1, args.http_workers),
         )
     )
     changes: dict[str, object] = {}

@@ -54,12 +54,15 @@ class LocalCluster:
         host: str = "127.0.0.1",
         extra_args: tuple[str, ...] = (),
         log_dir: Path | None = None,
+        http_workers: int = 0,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.host = host
         self.port = port or free_port(host)
         self.num_targets = targets
         self.num_mountpaths = mountpaths
+        # Spread the cores over the targets: one HTTP process per core in all.
+        self.http_workers = http_workers or max(1, (os.cpu_count() or 1) // max(1, targets))
         self.extra_args = extra_args
         self.log_dir = log_dir or self.data_dir / "logs"
         self.proxy: subprocess.Popen[bytes] | None = None
@@ -110,6 +113,7 @@ class LocalCluster:
         ]
         for disk in range(self.num_mountpaths):
             args += ["--mountpath", str(target_dir / f"mp{disk}")]
+        args += ["--http-workers", str(self.http_workers)]
         self.targets[index] = self._spawn(f"target-{index}", args)
 
     def start(self) -> "LocalCluster":

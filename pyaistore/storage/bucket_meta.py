@@ -125,6 +125,10 @@ class BucketTable:
         props = self.buckets.get(bucket.uname)
         return None if props is None else copy.deepcopy(props)
 
+    def view(self, bucket: BucketId) -> Mapping[str, Any] | None:
+        """The bucket's props without copying (hot path: callers must not mutate them)."""
+        return self.buckets.get(bucket.uname)
+
     def __contains__(self, bucket: object) -> bool:
         return isinstance(bucket, BucketId) and bucket.uname in self.buckets
 

@@ -139,7 +139,7 @@ class MetaStore:
         and ValueError when its metadata is corrupt. The caller owns (closes) the descriptor.
         """
         try:
-            fd = os.open(location.data, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+            fd = os.open(location.data_str, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
         except (NotADirectoryError, IsADirectoryError) as exc:
             raise FileNotFoundError(errno.ENOENT, "no such object", str(location.data)) from exc
         except OSError as exc:

@@ -44,6 +44,8 @@ class MountpathSet:
 
     def choose(self, uname: str) -> Mountpath:
         """The mountpath that owns the object with this uname (HRW over the root paths)."""
+        if len(self._by_key) == 1:
+            return next(iter(self._by_key.values()))
         key = hrw.choose_key(self._by_key, uname)
         assert key is not None  # the set is never empty
         return self._by_key[key]

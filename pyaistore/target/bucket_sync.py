@@ -28,7 +28,10 @@ def apply(store: ObjectStore, old: BucketTable, new: BucketTable) -> None:
 async def accept(ctx: NodeContext, smap: Smap | None, buckets: BucketTable | None) -> None:
     """Take whichever table is newer; a target then persists it and syncs its disks."""
     old = ctx.meta.buckets
-    _, buckets_changed = ctx.meta.accept(smap, buckets)
+    smap_changed, buckets_changed = ctx.meta.accept(smap, buckets)
+    if smap_changed or buckets_changed:
+        for listener in ctx.meta_listeners:
+            listener(ctx.meta.smap, ctx.meta.buckets)
     if not buckets_changed or ctx.store is None:
         return
     new = ctx.meta.buckets

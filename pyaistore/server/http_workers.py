@@ -1,0 +1,135 @@
+"""Extra HTTP worker processes for a target: the same object API on the same listening socket.
+
+One Python process tops out at one core. A target therefore runs `http_workers - 1` extra
+processes that accept on its public socket (the kernel spreads connections among them) and serve
+objects from the same disks. The main process keeps the control port (join, keepalive, metasync,
+listing) and forwards every newer smap and bucket table to the workers over a pipe each. Workers
+never change disks on their own: creating and destroying buckets stays with the main process.
+"""
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import signal
+import socket
+from multiprocessing.connection import Connection
+from typing import Any
+
+from aiohttp import web
+
+from pyaistore.cluster import metasync
+from pyaistore.cluster.cluster_meta import ClusterMeta
+from pyaistore.cluster.peer_client import PeerClient
+from pyaistore.config import NodeConfig
+from pyaistore.node_context import NodeContext
+from pyaistore.storage.bucket_meta import BucketTable
+from pyaistore.storage.mountpaths import MountpathSet
+from pyaistore.storage.object_store import ObjectStore
+from pyaistore.web import app as web_app
+from pyaistore.wire.messages import Smap, Snode
+
+log = logging.getLogger(__name__)
+
+_SPAWN = multiprocessing.get_context("spawn")
+
+
+class WorkerPool:
+    """Starts, feeds, supervises and stops a target's extra HTTP workers."""
+
+    def __init__(self, config: NodeConfig, node: Snode, sock: socket.socket, count: int) -> None:
+        self._config = config
+        self._node = node
+        self._sock = sock
+        self._count = count
+        self._workers: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
+        self._latest: dict[str, Any] = {}
+
+    def start(self) -> None:
+        """Spawn every worker."""
+        for _ in range(self._count):
+            self._workers.append(self._spawn())
+
+    def _spawn(self) -> tuple[multiprocessing.process.BaseProcess, Connection]:
+        receiver, sender = _SPAWN.Pipe(duplex=False)
+        proc = _SPAWN.Process(
+            target=worker_entry, args=(self._config, self._node.to_json(), self._sock, receiver), daemon=True
+        )
+        proc.start()
+        receiver.close()
+        if self._latest:
+            sender.send(self._latest)
+        return proc, sender
+
+    def broadcast(self, smap: Smap | None, buckets: BucketTable | None) -> None:
+        """Send the newest tables to every worker."""
+        self._latest = metasync.payload(smap, buckets)
+        for _, conn in self._workers:
+            with contextlib.suppress(OSError):
+                conn.send(self._latest)
+
+    async def supervise(self, interval: float = 1.0) -> None:
+        """Restart a worker that died."""
+        while True:
+            await asyncio.sleep(interval)
+            for index, (proc, conn) in enumerate(self._workers):
+                if not proc.is_alive():
+                    log.warning("HTTP worker %s exited (%s); restarting it", proc.pid, proc.exitcode)
+                    conn.close()
+                    self._workers[index] = self._spawn()
+
+    def stop(self) -> None:
+        """Terminate and reap every worker."""
+        for proc, conn in self._workers:
+            conn.close()
+            if proc.is_alive():
+                proc.terminate()
+        for proc, _ in self._workers:
+            proc.join(timeout=10)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+        self._workers.clear()
+
+
+def worker_entry(
+    config: NodeConfig, node_json: dict[str, Any], sock: socket.socket, conn: Connection
+) -> None:
+    """Child process: serve the object API on the shared socket until terminated."""
+    logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    asyncio.run(_serve_worker(config, Snode.from_json(node_json), sock, conn))
+
+
+async def _serve_worker(config: NodeConfig, node: Snode, sock: socket.socket, conn: Connection) -> None:
+    ctx = NodeContext(config=config, node=node, meta=ClusterMeta(), peers=PeerClient())
+    ctx.store = ObjectStore(MountpathSet(config.disk_roots), fsync=config.fsync)
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+
+    def on_message() -> None:
+        try:
+            body = conn.recv()
+        except (EOFError, OSError):
+            stop.set()  # the main process is gone
+            return
+        ctx.meta.accept(*metasync.parse(body))
+
+    loop.add_reader(conn.fileno(), on_message)
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+
+    async def start(node_ctx: NodeContext) -> None:
+        await node_ctx.peers.start()
+
+    async def close(node_ctx: NodeContext) -> None:
+        await node_ctx.peers.close()
+
+    runner = web.AppRunner(web_app.build(ctx, start, close), access_log=None, handle_signals=False)
+    await runner.setup()
+    sock.setblocking(False)
+    await web.SockSite(runner, sock).start()
+    try:
+        await stop.wait()
+    finally:
+        loop.remove_reader(conn.fileno())
+        await runner.cleanup()
