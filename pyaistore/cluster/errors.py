@@ -5,6 +5,7 @@
     │   └── UnknownAction       an action this endpoint does not take                 -> 400
     ├── BucketNotFound          no such bucket in the bucket table                   -> 404
     ├── BucketAlreadyExists     create or rename onto an existing bucket             -> 409
+    ├── EtlNotFound             a GET names an ETL this cluster does not run         -> 404
     ├── RangeNotSatisfiable     a byte range outside the object                      -> 416
     ├── NotSupported            a valid request this cluster does not implement      -> 501
     ├── PeerFailed              another node failed or did not answer                -> 503
@@ -20,6 +21,7 @@ __all__ = [
     "BadRequest",
     "BucketAlreadyExists",
     "BucketNotFound",
+    "EtlNotFound",
     "NoTargets",
     "NodeError",
     "NotSupported",
@@ -63,6 +65,10 @@ class BucketAlreadyExists(NodeError):
     def __init__(self, bucket: BucketId) -> None:
         super().__init__(f'bucket "{bucket.cname}" already exists')
         self.bucket = bucket
+
+
+class EtlNotFound(NodeError):
+    """An inline transform names an ETL that is not running here (AIS: cos.ErrNotFound, 404)."""
 
 
 class RangeNotSatisfiable(NodeError):

@@ -27,6 +27,7 @@ TABLE: Final = MappingProxyType(
     {
         node_errors.BucketNotFound: (404, error_body.BUCKET_NOT_FOUND),
         node_errors.BucketAlreadyExists: (409, error_body.BUCKET_EXISTS),
+        node_errors.EtlNotFound: (404, error_body.NOT_FOUND),
         node_errors.RangeNotSatisfiable: (416, error_body.RANGE_NOT_SATISFIABLE),
         node_errors.NotSupported: (501, error_body.NOT_IMPLEMENTED),
         node_errors.PeerFailed: (503, error_body.BUSY),

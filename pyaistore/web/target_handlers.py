@@ -7,13 +7,13 @@ import msgpack
 from aiohttp import web
 
 from pyaistore.cluster import placement
-from pyaistore.cluster.errors import BadRequest, UnknownAction
+from pyaistore.cluster.errors import BadRequest, EtlNotFound, UnknownAction
 from pyaistore.proxy import redirect
 from pyaistore.target import get_object, list_objects, object_ops, put_object
 from pyaistore.web import object_headers, request_parsing, streaming
 from pyaistore.web.app_keys import CONTEXT
 from pyaistore.web.custom_md import validate_custom
-from pyaistore.wire import actions, headers, query
+from pyaistore.wire import actions, headers, paths, query
 from pyaistore.wire.bucket_id import BucketId, parse_uname
 from pyaistore.wire.messages import DEFAULT_PAGE_SIZE, LsoMsg
 
@@ -31,11 +31,22 @@ def _redirect_if_not_owner(request: web.Request, bucket: BucketId, name: str, st
         raise web.HTTPTemporaryRedirect(url) if status == 307 else web.HTTPMovedPermanently(url)
 
 
+def _refuse_inline_etl(request: web.Request) -> None:
+    """No ETL runs here yet: a transformed GET gets AIS's unknown-ETL 404, never the raw bytes."""
+    etl_name = request.query.get(query.ETL_NAME)
+    if etl_name:
+        ctx = request.app[CONTEXT]
+        init_url = ctx.smap.primary.public_net.url + paths.url_path(paths.ETL, paths.ETL_INIT)
+        message = f'{etl_name} does not exist - try starting new ETL with "{init_url}" endpoint'
+        raise EtlNotFound(f"{ctx.node.display_name}: {message}")
+
+
 async def get(request: web.Request) -> web.StreamResponse:
     """GET object: 1) parse 2) owner check 3) open (inline: microseconds) 4) stream."""
     ctx = request.app[CONTEXT]
     bucket, name = request_parsing.bucket_id(request), request_parsing.object_name(request)
     _redirect_if_not_owner(request, bucket, name, 301)
+    _refuse_inline_etl(request)
     stream = get_object.open_object(ctx, bucket, name, request.headers.get(headers.RANGE))
     reply_headers = object_headers.for_get(stream.meta, ctx.node.daemon_id)
     if stream.partial:
@@ -67,6 +78,8 @@ async def put(request: web.Request) -> web.Response:
     if append_type is not None:
         return await _append(request, args, append_type)
     if query.OBJECT_TO in request.query:
+        if request.query.get(query.ETL_NAME):
+            raise BadRequest(f"ETL {request.query[query.ETL_NAME]} doesn't exist")
         dst_bucket, dst_name = _parse_object_to(request.query[query.OBJECT_TO])
         ctx.bucket_props(dst_bucket)
         await object_ops.copy(ctx, bucket, name, dst_bucket, dst_name)

@@ -11,6 +11,7 @@ CLUSTER: Final = "cluster"
 HEALTH: Final = "health"
 REVERSE: Final = "reverse"
 ETL: Final = "etl"
+ETL_INIT: Final = "init"  # /v1/etl/init
 METASYNC: Final = "metasync"
 
 # Cluster sub-paths used between nodes (POST /v1/cluster/<x>).

@@ -40,19 +40,26 @@ class ObjectFileReader(io.BufferedIOBase):
             ObjectFileReaderMaxResumeError: the stream broke more often than allowed.
         """
         self._check_open()
-        wanted = -1 if size is None or size < 0 else size
-        parts: list[bytes | memoryview] = []
-        while wanted != 0:
+        if size is None or size < 0:
+            parts: list[bytes | memoryview] = [self._pending, *self._stream]
+            self._pending = memoryview(b"")
+            return b"".join(parts)
+        parts = []
+        wanted = size
+        while wanted:
             if not self._pending:
                 chunk = next(self._stream, None)
                 if chunk is None:
                     break
+                if len(chunk) <= wanted:
+                    parts.append(chunk)
+                    wanted -= len(chunk)
+                    continue
                 self._pending = memoryview(chunk)
-            take = len(self._pending) if wanted < 0 else min(wanted, len(self._pending))
+            take = min(wanted, len(self._pending))
             parts.append(self._pending[:take])
             self._pending = self._pending[take:]
-            if wanted > 0:
-                wanted -= take
+            wanted -= take
         return b"".join(parts)
 
     def read1(self, size: int = -1) -> bytes:

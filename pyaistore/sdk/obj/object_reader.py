@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import requests
+import urllib3
 
 from pyaistore.sdk import const
 from pyaistore.sdk.obj.object_attributes import ObjectAttributes
@@ -109,7 +110,19 @@ class ObjectReader:
         """
         response = self._response(stream=True)
         with response:
-            return response.content
+            raw = response.raw
+            if not isinstance(raw, urllib3.BaseHTTPResponse):
+                return response.content
+            # One read of the whole body is several times faster than requests' 10 KiB chunks.
+            try:
+                data: bytes = raw.read(decode_content=True)
+            except urllib3.exceptions.ProtocolError as exc:
+                raise requests.exceptions.ChunkedEncodingError(exc, response=response) from exc
+            except urllib3.exceptions.ReadTimeoutError as exc:
+                raise requests.ConnectionError(exc, response=response) from exc
+            except urllib3.exceptions.DecodeError as exc:
+                raise requests.exceptions.ContentDecodingError(exc, response=response) from exc
+            return data
 
     def raw(self) -> Any:
         """The undecoded byte stream of a GET (`requests.Response.raw`); the caller reads and closes it."""
