@@ -58,6 +58,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections (default 32)")
     parser.add_argument("--duration", type=int, help="seconds per run (default 10, quick 3)")
+    parser.add_argument("--rounds", type=int, default=1, help="runs per peer and workload; best one counts")
     parser.add_argument("--warmup", type=int, default=1, help="seconds of unmeasured load before each run")
     parser.add_argument("--small-count", type=int, help="1 KiB objects (default 10,000, quick 2,000)")
     parser.add_argument("--large-count", type=int, help="16 MiB objects (default 64, quick 16)")
@@ -67,6 +68,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         choices=("pyaistore", "nginx"),
         default="pyaistore",
         help="the measured peer; 'nginx' runs nginx vs nginx to calibrate noise (ratios ~1.0)",
+    )
+    parser.add_argument(
+        "--no-fsync", action="store_true", help="start pyaistore with --no-fsync (closer to nginx's PUT)"
     )
     parser.add_argument("--work-dir", type=Path, help="parent of the temp dirs (default: system temp)")
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help="where the JSON goes")
@@ -127,32 +131,43 @@ def make_body_files(directory: Path) -> dict[int, Path]:
     return files
 
 
-def run_workload(
-    workload: Workload, peer: Peer, args: argparse.Namespace, load: WrkLoad, body_files: dict[int, Path]
-) -> WrkResult | None:
-    """Warm up, then measure one workload on one peer; None if the peer cannot do it."""
-    if workload.mode == "put" and not peer.supports_put:
-        return None
-    count = args.small_count if workload.size == SMALL else args.large_count
-    target = WrkTarget(
+def wrk_target(
+    workload: Workload, peer: Peer, args: argparse.Namespace, stem: str, body: Path | None
+) -> WrkTarget:
+    """Describe one wrk run of a workload against a peer, with the given name stem."""
+    return WrkTarget(
         url=peer.url,
         path_prefix=peer.path_prefix,
         path_suffix=peer.path_suffix,
         mode=workload.mode,
-        stem=workload.stem + ("warm-" if workload.mode == "put" else ""),
-        count=count,
+        stem=stem,
+        count=args.small_count if workload.size == SMALL else args.large_count,
         width=5 if workload.size == SMALL else 3,
-        body_file=body_files.get(workload.size) if workload.mode == "put" else None,
+        body_file=body if workload.mode == "put" else None,
     )
+
+
+def run_workload(
+    workload: Workload, peer: Peer, args: argparse.Namespace, round_index: int, body_files: dict[int, Path]
+) -> WrkResult | None:
+    """Warm up, then measure one workload on one peer; None if the peer cannot do it."""
+    if workload.mode == "put" and not peer.supports_put:
+        return None
+    load = WrkLoad(threads=args.threads, connections=args.connections, duration_s=args.duration)
+    body = body_files.get(workload.size)
+    # PUT names are fresh per round (and apart from the warm-up) so no run overwrites another's objects
+    stems = [workload.stem] if workload.mode == "get" else [f"{workload.stem}r{round_index}/"]
     if args.warmup > 0:
-        run_wrk("wrk", load, target, duration_s=args.warmup)
-    target = WrkTarget(**{**target.__dict__, "stem": workload.stem})
+        warm_stem = workload.stem if workload.mode == "get" else f"{workload.stem}warm{round_index}/"
+        run_wrk("wrk", load, wrk_target(workload, peer, args, warm_stem, body), duration_s=args.warmup)
+        stems.append(warm_stem)
     os.sync()
-    result = run_wrk("wrk", load, target)
+    result = run_wrk("wrk", load, wrk_target(workload, peer, args, stems[0], body))
     rate, p99 = result.requests_per_s, result.latency_p99_ms
     print(f"  {peer.label:>10}: {rate:>10,.1f} req/s, {result.errors} errors, p99 {p99:.1f} ms", flush=True)
     if workload.mode == "put" and workload.size == LARGE:
-        peer.remove_prefix(workload.stem)
+        for stem in stems:
+            peer.remove_prefix(stem)
         os.sync()
     return result
 
@@ -160,20 +175,28 @@ def run_workload(
 def run_all(
     peers: tuple[Peer, Peer], args: argparse.Namespace, body_files: dict[int, Path]
 ) -> list[Comparison]:
-    """Run every selected workload on both peers, back to back, and collect the comparisons."""
-    load = WrkLoad(threads=args.threads, connections=args.connections, duration_s=args.duration)
+    """Run every selected workload on both peers, alternating who goes first each round."""
     wanted = {title.strip().lower() for title in args.only.split(",")} if args.only else None
     rows = []
     for workload in WORKLOADS:
         if wanted and workload.title.lower() not in wanted:
             continue
-        print(f"{workload.title}: wrk -t{load.threads} -c{load.connections} -d{load.duration_s}s", flush=True)
-        subject, reference = (run_workload(workload, peer, args, load, body_files) for peer in peers)
-        note = (
-            "" if reference is not None or workload.mode == "get" else "nginx has no DAV module: PUT skipped"
-        )
-        rows.append(Comparison(workload, subject, reference, note))
+        print(f"{workload.title}: wrk -t{args.threads} -c{args.connections} -d{args.duration}s", flush=True)
+        runs: dict[str, list[WrkResult]] = {peer.label: [] for peer in peers}
+        for round_index in range(1, args.rounds + 1):
+            for peer in peers if round_index % 2 else peers[::-1]:
+                result = run_workload(workload, peer, args, round_index, body_files)
+                if result is not None:
+                    runs[peer.label].append(result)
+        subject_runs, reference_runs = runs[peers[0].label], runs[peers[1].label]
+        note = "" if reference_runs or workload.mode == "get" else "nginx has no DAV module: PUT skipped"
+        rows.append(Comparison(workload, subject_runs, reference_runs, note))
     return rows
+
+
+def _loads(loads: tuple[float, float, float]) -> str:
+    """Format a load-average triple."""
+    return "/".join(f"{value:.2f}" for value in loads)
 
 
 def install_cleanup(cleanup: Callable[[], None]) -> None:
@@ -192,9 +215,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Install tools, start both peers, populate, run the workloads, print and save the comparison."""
     args = parse_args(argv)
     ensure_tools()
+    load_before = os.getloadavg()
     work_dir = Path(tempfile.mkdtemp(prefix="bench-http-", dir=args.work_dir))
     subject: Peer = (
-        PyaistorePeer(work_dir=work_dir) if args.against == "pyaistore" else NginxPeer(work_dir=work_dir)
+        PyaistorePeer(work_dir=work_dir, extra_args=("--no-fsync",) if args.no_fsync else ())
+        if args.against == "pyaistore"
+        else NginxPeer(work_dir=work_dir)
     )
     if args.against == "nginx":
         subject.label = "nginx-b"
@@ -222,9 +248,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(render_table(rows, subject.label, reference.label))
     print()
     print(render_latency_table(rows, subject.label, reference.label))
-    counts = {"small": args.small_count, "large": args.large_count}
-    path = write_json(rows, WrkLoad(args.threads, args.connections, args.duration), counts, args.results_dir)
-    print(f"\nresults: {path}")
+    load_after = os.getloadavg()
+    print(f"\nload average (1/5/15 min) before: {_loads(load_before)}, after: {_loads(load_after)}", end="")
+    print(f" on {os.cpu_count()} CPUs (other work on the host skews both peers)")
+    setup = {
+        "subject": args.against,
+        "small_objects": args.small_count,
+        "large_objects": args.large_count,
+        "rounds": args.rounds,
+        "warmup_s": args.warmup,
+        "no_fsync": args.no_fsync,
+        "loadavg_before": load_before,
+        "loadavg_after": load_after,
+    }
+    path = write_json(rows, WrkLoad(args.threads, args.connections, args.duration), setup, args.results_dir)
+    print(f"results: {path}")
     return 1 if any(row.verdict == "ERRORS" for row in rows) else 0
 
 

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import requests
 import xxhash
-from process_tree import command_line
 from pyaistore_peer import PyaistorePeer
 from rss_sampler import PhasePeaks, RssSampler
 
@@ -93,10 +92,10 @@ def idle(sampler: RssSampler, phase: str, seconds: float) -> None:
     sampler.sample_once()
 
 
-def report(peaks: PhasePeaks, labels: dict[str, str], limit: int) -> bool:
+def report(peaks: PhasePeaks, limit: int) -> bool:
     """Print peak RSS per process and phase; return True if every process grew less than `limit`."""
     print(
-        f"{'process':<34} | " + " | ".join(f"{phase + ' MiB':>11}" for phase in PHASES) + " | growth | flat"
+        f"{'process':<20} | " + " | ".join(f"{phase + ' MiB':>11}" for phase in PHASES) + " | growth | flat"
     )
     flat_everywhere = True
     for process, by_phase in sorted(peaks.peaks.items()):
@@ -105,8 +104,7 @@ def report(peaks: PhasePeaks, labels: dict[str, str], limit: int) -> bool:
         flat = growth < limit
         flat_everywhere &= flat
         cells = " | ".join(f"{by_phase.get(phase, 0) / MIB:>11.1f}" for phase in PHASES)
-        name = f"{process} {labels.get(process, '')}"[:34]
-        print(f"{name:<34} | {cells} | {growth / MIB:>6.1f} | {'yes' if flat else 'NO'}")
+        print(f"{process:<20} | {cells} | {growth / MIB:>6.1f} | {'yes' if flat else 'NO'}")
     return flat_everywhere
 
 
@@ -149,7 +147,6 @@ def stream_through(url: str, args: argparse.Namespace, sampler: RssSampler) -> l
 def run(peer: PyaistorePeer, args: argparse.Namespace) -> int:
     """Stream the object in and out under the sampler and print the verdict; return the exit status."""
     pids = peer.server_pids()
-    labels = {name: command_line(pid)[-40:] for name, pid in pids.items()}
     print("sampling:", ", ".join(f"{name} (pid {pid})" for name, pid in pids.items()))
     sampler = RssSampler(pids, args.interval)
     sampler.start()
@@ -161,7 +158,7 @@ def run(peer: PyaistorePeer, args: argparse.Namespace) -> int:
     for problem in problems:
         print(f"PROBLEM: {problem}")
     print(f"\npeak VmRSS per phase ({sampler.samples} samples every {args.interval}s):")
-    flat = report(peaks, labels, args.limit)
+    flat = report(peaks, args.limit)
     verdict = "FLAT" if flat else "GREW"
     print(
         f"\nmemory {verdict} (growth limit {args.limit / MIB:.0f} MiB); data {'WRONG' if problems else 'ok'}"

@@ -25,11 +25,11 @@ class Workload:
 
 @dataclass
 class Comparison:
-    """A workload's results on the measured peer (subject) and on the reference peer (nginx)."""
+    """A workload's runs on the measured peer (subject) and the reference peer (nginx); best run counts."""
 
     workload: Workload
-    subject: WrkResult | None
-    reference: WrkResult | None
+    subject_runs: list[WrkResult]
+    reference_runs: list[WrkResult]
     note: str = ""
 
     @staticmethod
@@ -40,8 +40,18 @@ class Comparison:
         return max(result.requests - result.errors, 0) / result.duration_s
 
     @property
+    def subject(self) -> WrkResult | None:
+        """Return the subject's best run (most successful requests per second)."""
+        return max(self.subject_runs, key=lambda run: self.good_rate(run) or 0.0, default=None)
+
+    @property
+    def reference(self) -> WrkResult | None:
+        """Return the reference's best run."""
+        return max(self.reference_runs, key=lambda run: self.good_rate(run) or 0.0, default=None)
+
+    @property
     def ratio(self) -> float | None:
-        """Return subject/reference successful requests per second."""
+        """Return subject/reference successful requests per second (best runs)."""
         subject, reference = self.good_rate(self.subject), self.good_rate(self.reference)
         if subject is None or not reference:
             return None
@@ -49,8 +59,8 @@ class Comparison:
 
     @property
     def verdict(self) -> str:
-        """Return ERRORS if either run had failed requests, else PASS/BELOW against the target, or '-'."""
-        if any(result is not None and result.errors for result in (self.subject, self.reference)):
+        """Return ERRORS if any run had failed requests, else PASS/BELOW against the target, or '-'."""
+        if any(run.errors for run in [*self.subject_runs, *self.reference_runs]):
             return "ERRORS"
         if self.workload.target_ratio is None or self.ratio is None:
             return "-"
@@ -83,7 +93,7 @@ def render_table(rows: list[Comparison], subject_label: str, reference_label: st
                 f"{row.ratio:.3f}" if row.ratio is not None else "-",
                 f">= {row.workload.target_ratio}" if row.workload.target_ratio else "-",
                 row.verdict,
-                f"{_errors(row.subject)}/{_errors(row.reference)}",
+                f"{_errors(row.subject_runs)}/{_errors(row.reference_runs)}",
             ]
         )
     return _align([header, *body])
@@ -96,7 +106,7 @@ def render_latency_table(rows: list[Comparison], subject_label: str, reference_l
     return _align([header, *body])
 
 
-def write_json(rows: list[Comparison], load: WrkLoad, counts: dict[str, int], directory: Path) -> Path:
+def write_json(rows: list[Comparison], load: WrkLoad, setup: dict[str, object], directory: Path) -> Path:
     """Write every figure to <directory>/<timestamp>.json and return the path."""
     directory.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%S")
@@ -104,12 +114,12 @@ def write_json(rows: list[Comparison], load: WrkLoad, counts: dict[str, int], di
         "timestamp": stamp,
         "host": {"cpus": os.cpu_count(), "kernel": platform.release(), "python": platform.python_version()},
         "load": asdict(load),
-        "object_counts": counts,
+        "setup": setup,
         "rows": [
             {
                 "workload": asdict(row.workload),
-                "subject": asdict(row.subject) if row.subject else None,
-                "reference": asdict(row.reference) if row.reference else None,
+                "subject_runs": [asdict(run) for run in row.subject_runs],
+                "reference_runs": [asdict(run) for run in row.reference_runs],
                 "subject_good_req_per_s": row.good_rate(row.subject),
                 "reference_good_req_per_s": row.good_rate(row.reference),
                 "ratio": row.ratio,
@@ -131,14 +141,17 @@ def _number(value: float | None) -> str:
     return f"{value:,.0f}" if value >= 100 else f"{value:,.1f}"
 
 
-def _errors(result: WrkResult | None) -> str:
-    """Summarise a run's failures, e.g. '0' or '12 (http 10, sock 2)'."""
-    if result is None:
+def _errors(runs: list[WrkResult]) -> str:
+    """Summarise the failures over all runs, e.g. '0' or '12 (http 10, sock 2)'."""
+    if not runs:
         return "-"
-    if not result.errors:
+    http = sum(run.non_2xx_3xx for run in runs)
+    sock = sum(run.socket_errors for run in runs)
+    timeout = sum(run.timeouts for run in runs)
+    if not http + sock + timeout:
         return "0"
-    parts = [f"http {result.non_2xx_3xx}", f"sock {result.socket_errors}", f"timeout {result.timeouts}"]
-    return f"{result.errors} ({', '.join(part for part in parts if not part.endswith(' 0'))})"
+    parts = [f"http {http}", f"sock {sock}", f"timeout {timeout}"]
+    return f"{http + sock + timeout} ({', '.join(part for part in parts if not part.endswith(' 0'))})"
 
 
 def _latency(result: WrkResult | None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -29,9 +30,16 @@ class PyaistorePeer:
     path_suffix = PROVIDER_QUERY
     supports_put = True
 
-    def __init__(self, targets: int = 1, work_dir: Path | None = None, python: str = sys.executable) -> None:
+    def __init__(
+        self,
+        targets: int = 1,
+        work_dir: Path | None = None,
+        python: str = sys.executable,
+        extra_args: tuple[str, ...] = (),
+    ) -> None:
         """Prepare (but do not start) a local cluster with its data under a fresh temp dir."""
         self.targets = targets
+        self.extra_args = extra_args
         self.python = python
         self.data_dir = Path(tempfile.mkdtemp(prefix="bench-pyaistore-", dir=work_dir))
         self.port = free_port()
@@ -45,7 +53,7 @@ class PyaistorePeer:
         log = (self.data_dir / "cluster.log").open("wb")
         command = [self.python, "-m", "pyaistore.server.local_cluster"]
         command += ["--data", str(self.data_dir / "data"), "--port", str(self.port)]
-        command += ["--targets", str(self.targets)]
+        command += ["--targets", str(self.targets), *self.extra_args]
         self.process = subprocess.Popen(
             command, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
@@ -99,19 +107,21 @@ class PyaistorePeer:
         return "\n".join(path.read_text(errors="replace").strip().splitlines()[-lines:])
 
     def stop(self) -> None:
-        """SIGTERM the cluster, SIGKILL its process group if it lingers, and remove the data dir."""
+        """SIGTERM the cluster, SIGKILL any daemon that lingers, and remove the data dir."""
         if self.process is not None:
+            # the daemons run in sessions of their own, so remember them before the parent goes
+            daemons = descendants(self.process.pid)
             if self.process.poll() is None:
                 self.process.send_signal(signal.SIGTERM)
                 try:
                     self.process.wait(timeout=20)
                 except subprocess.TimeoutExpired:
-                    pass
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            self.process.wait(timeout=10)
+                    self.process.kill()
+                    self.process.wait(timeout=10)
+            for pid in daemons:
+                if "pyaistore" in command_line(pid):
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
         self.process = None
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
