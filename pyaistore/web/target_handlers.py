@@ -7,7 +7,7 @@ import msgpack
 from aiohttp import web
 
 from pyaistore.cluster import placement
-from pyaistore.cluster.errors import BadRequest, EtlNotFound, UnknownAction
+from pyaistore.cluster.errors import BadRequest, EtlNotFound, NotSupported, UnknownAction
 from pyaistore.proxy import redirect
 from pyaistore.target import get_object, list_objects, object_ops, put_object
 from pyaistore.web import object_headers, request_parsing, streaming
@@ -41,12 +41,20 @@ def _refuse_inline_etl(request: web.Request) -> None:
         raise EtlNotFound(f"{ctx.node.display_name}: {message}")
 
 
+def _refuse_archive_read(request: web.Request, bucket: BucketId, name: str) -> None:
+    """AIS answers archpath/archregx with the archived file(s) or an error, never the whole shard."""
+    if any(request.query.get(key) for key in (query.ARCHPATH, query.ARCHREGX, query.ARCHMODE)):
+        cname = bucket.object_cname(name)
+        raise NotSupported(f"GET {cname}: reading files inside archives is not available yet")
+
+
 async def get(request: web.Request) -> web.StreamResponse:
     """GET object: 1) parse 2) owner check 3) open (inline: microseconds) 4) stream."""
     ctx = request.app[CONTEXT]
     bucket, name = request_parsing.bucket_id(request), request_parsing.object_name(request)
     _redirect_if_not_owner(request, bucket, name, 301)
     _refuse_inline_etl(request)
+    _refuse_archive_read(request, bucket, name)
     stream = get_object.open_object(ctx, bucket, name, request.headers.get(headers.RANGE))
     reply_headers = object_headers.for_get(stream.meta, ctx.node.daemon_id)
     if stream.partial:
