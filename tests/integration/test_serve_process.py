@@ -1,0 +1,97 @@
+"""`pyaistore serve` as a user runs it: endpoint printed, data kept across restarts, clean stop."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+from pyaistore.server.local_cluster import free_port
+
+SERVE = [sys.executable, "-c", "from pyaistore.cli.main import main; main()", "serve"]
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        for child in task.read_text().split():
+            found |= {int(child)} | _children(int(child))
+    return found
+
+
+@contextmanager
+def serving(data: Path, port: int, targets: int = 2) -> Iterator[subprocess.Popen[str]]:
+    """Run `pyaistore serve` until its endpoint line appears; always stop it."""
+    proc = subprocess.Popen(
+        [*SERVE, "--data", str(data), "--port", str(port), "--targets", str(targets)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert f"endpoint http://127.0.0.1:{port}" in line, line
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=30)
+
+
+def _request(method: str, url: str, body: bytes | None = None) -> bytes:
+    reply = requests.request(method, url, data=body, timeout=10)
+    reply.raise_for_status()
+    return reply.content
+
+
+def test_serve_prints_endpoint_keeps_data_and_stops_every_process(tmp_path: Path) -> None:
+    port = free_port()
+    endpoint = f"http://127.0.0.1:{port}"
+    with serving(tmp_path, port) as proc:
+        smap = json.loads(_request("GET", f"{endpoint}/v1/daemon?what=smap"))
+        assert len(smap["tmap"]) == 2
+        _request("POST", f"{endpoint}/v1/buckets/keep", b'{"action":"create-bck","name":"","value":null}')
+        _request("PUT", f"{endpoint}/v1/objects/keep/a/b.bin", b"payload")
+        children = _children(proc.pid)
+        assert len(children) >= 3  # proxy and two targets
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+    time.sleep(0.2)
+    assert not [pid for pid in children if Path(f"/proc/{pid}").exists() and _is_running(pid)]
+    with serving(tmp_path, port):
+        assert _request("GET", f"{endpoint}/v1/objects/keep/a/b.bin") == b"payload"
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split()[2]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_target_http_workers_share_the_port_and_see_new_buckets(tmp_path: Path) -> None:
+    port = free_port()
+    endpoint = f"http://127.0.0.1:{port}"
+    env_cpus = os.cpu_count() or 1
+    with serving(tmp_path, port, targets=1) as proc:
+        smap = json.loads(_request("GET", f"{endpoint}/v1/daemon?what=smap"))
+        (target,) = smap["tmap"].values()
+        if env_cpus > 1:
+            # One HTTP process per core: the target runs workers and a separate control port.
+            assert target["intra_control_net"]["daemon_port"] != target["public_net"]["daemon_port"]
+            assert len(_children(proc.pid)) >= 3
+        url = target["public_net"]["direct_url"]
+        _request("POST", f"{endpoint}/v1/buckets/fresh", b'{"action":"create-bck","name":"","value":null}')
+        # Every process behind the shared port must know the new bucket at once.
+        for index in range(40):
+            _request("PUT", f"{url}/v1/objects/fresh/o{index}?provider=ais", b"x" * index)
+        for index in range(40):
+            assert _request("GET", f"{url}/v1/objects/fresh/o{index}") == b"x" * index
