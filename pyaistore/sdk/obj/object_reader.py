@@ -19,8 +19,9 @@ class ObjectReader:
     """Access to an object's content and attributes.
 
     A reader made by `Object.get()` already holds the open GET response, so errors such as a
-    missing object surface at once and the first read costs no extra request. A reader made
-    by `Object.get_reader()` sends its GET on the first read. Every later read sends a new GET.
+    missing object surface at once and the first read costs no extra request (call `close()`
+    to release it unread). A reader made by `Object.get_reader()` sends its GET on the first
+    read. Every later read sends a new GET.
 
     Args:
         object_client: sends the requests for this object.
@@ -38,6 +39,12 @@ class ObjectReader:
         self._chunk_size = chunk_size or const.DEFAULT_CHUNK_SIZE
         self._pending = response
         self._attributes = ObjectAttributes(response.headers) if response is not None else None
+
+    def close(self) -> None:
+        """Release the open response of `Object.get()` if it was not read."""
+        if self._pending is not None:
+            self._pending.close()
+            self._pending = None
 
     def _response(self, stream: bool = True) -> requests.Response:
         """The pending response if there is one, else a new GET; attributes follow its headers."""

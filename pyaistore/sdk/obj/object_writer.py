@@ -44,7 +44,7 @@ class ObjectWriter:
             AISError: any other error from the cluster.
             requests.RequestException: the request failed (ConnectionError, ConnectTimeout, ReadTimeout ...).
         """
-        return self._put(content)
+        return self._put_data(content)
 
     def put_file(self, path: str | os.PathLike[str]) -> requests.Response:
         """Store a local file as the object's content, streaming it from disk.
@@ -64,10 +64,10 @@ class ObjectWriter:
         if not Path(path).is_file():
             raise ValueError(f"Path: {path} is not a valid file.")
         with open(path, "rb") as file:
-            return self._put(file)
+            return self._put_data(file)
 
-    def _put(self, data: object) -> requests.Response:
-        """PUT a body."""
+    def _put_data(self, data: object) -> requests.Response:
+        """PUT a body (bytes or an open file) as the object's content."""
         return self._client.request(
             const.HTTP_METHOD_PUT, self._object_path, params=self.query_params, data=data
         )

@@ -118,3 +118,12 @@ def test_network_retry_rewinds_a_file_body(transport: FakeTransport, tmp_path: "
     path.write_bytes(b"file")
     client.bucket("b").object("o").get_writer().put_file(path)
     assert bodies == [b"file", b"file"]
+
+
+def test_default_retry_policy() -> None:
+    config = RetryConfig.default()
+    assert set(config.http_retry.status_forcelist or ()) == {429, 500, 502, 503, 504}
+    assert config.http_retry.raise_on_status is False
+    assert (config.http_retry.connect, config.http_retry.read) == (0, 0)
+    assert isinstance(config.network_retry, NetworkRetry)
+    assert 0 < config.network_retry.pause(3) <= config.network_retry.max_wait

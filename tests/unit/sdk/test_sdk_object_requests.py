@@ -171,3 +171,17 @@ def test_file_writer_sends_full_buffers(client: Client, transport: FakeTransport
 def test_as_file_mode_must_be_w_or_a(client: Client) -> None:
     with pytest.raises(ValueError, match="Invalid mode"):
         client.bucket("b").object("o").get_writer().as_file("rb")
+
+
+def test_unread_get_can_be_closed(client: Client, transport: FakeTransport) -> None:
+    transport.queue = [Reply(body=b"first"), Reply(body=b"second")]
+    reader = client.bucket("b").object("o").get()
+    reader.close()
+    assert reader.read_all() == b"second"
+    assert len(transport.sent) == 2
+
+
+def test_writer_keeps_the_documented_private_helper(client: Client, transport: FakeTransport) -> None:
+    writer = client.bucket("b").object("o").get_writer()
+    assert writer._put_data(b"raw").status_code == 200
+    assert transport.sent[0].body == b"raw"
