@@ -128,7 +128,6 @@ def test_get_archpath(client: Client, bucket: Bucket) -> None:
         bucket.object("shard.tar").get(archpath="nope.txt")
 
 
-@pending_server
 def test_get_with_unknown_etl(bucket: Bucket) -> None:
     bucket.object("o").put(content=b"x")
     with pytest.raises(AISError) as info:
