@@ -10,11 +10,12 @@ from urllib.parse import quote
 
 import msgpack
 
-from pyaistore.cluster.errors import PeerFailed
+from pyaistore.cluster.errors import PeerFailed, PeerRejected
 from pyaistore.cluster.peer_client import PeerUnreachable
 from pyaistore.node_context import NodeContext
 from pyaistore.wire import headers, paths, query
 from pyaistore.wire.bucket_id import BucketId
+from pyaistore.wire.error_body import ErrorBody
 from pyaistore.wire.messages import DEFAULT_PAGE_SIZE, ListEntry, LsoMsg, LsoPage, Snode
 
 
@@ -41,6 +42,10 @@ async def _target_page(
         )
     except PeerUnreachable as exc:
         raise PeerFailed(f"listing {bucket.cname}: {node.display_name} did not answer") from exc
+    if 400 <= reply.status < 500:
+        # A target refusing the request (e.g. not-cached on an ais bucket) is deterministic: relay it.
+        refusal = ErrorBody.parse(reply.body.decode(errors="replace"), reply.status)
+        raise PeerRejected(reply.status, refusal.message, refusal.tcode)
     if not reply.ok:
         raise PeerFailed(f"listing {bucket.cname}: {node.display_name} answered {reply.status}")
     return [ListEntry.from_wire(e) for e in msgpack.unpackb(reply.body)]
