@@ -4,6 +4,7 @@ import importlib
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -49,3 +50,10 @@ def test_top_level_package_imports_nothing() -> None:
     loaded = _modules_loaded_by("import pyaistore")
     assert not {m for m in loaded if m.startswith("pyaistore.")}
     assert pyaistore.__version__
+
+
+def test_test_module_basenames_are_unique() -> None:
+    """pytest's default import mode needs unique basenames for test modules without __init__.py."""
+    tests_root = Path(__file__).resolve().parents[1]
+    names = [path.name for path in tests_root.rglob("test_*.py")]
+    assert sorted(n for n in set(names) if names.count(n) > 1) == []

@@ -13,7 +13,7 @@ import pytest
 
 from pyaistore.sdk.errors import AISError
 
-pending_server = pytest.mark.xfail(
+pending_server: pytest.MarkDecorator = pytest.mark.xfail(
     raises=(AISError, AssertionError, pytest.fail.Exception),
     strict=False,
     reason="server side lands in a later issue (jobs, ETL, archives, eviction)",

@@ -24,6 +24,7 @@ def test_smap_is_accepted_by_the_official_model() -> None:
 
 def test_action_msg_requires_an_object_with_string_action() -> None:
     assert ActionMsg.from_json({"action": "list", "value": None}) == ActionMsg("list")
+    bad: object
     for bad in ([], "x", {"action": 3}):
         try:
             ActionMsg.from_json(bad)
