@@ -41,7 +41,9 @@ def object_name(request: web.Request) -> str:
     bucket = request.match_info.get(BUCKET_KEY, "")
     prefix = _OBJECTS_PREFIX + bucket + "/"
     if raw.startswith(prefix):
-        name = unquote(raw[len(prefix) :])
+        # surrogateescape keeps undecodable bytes visible to the validator (which rejects them)
+        # instead of folding every bad sequence into U+FFFD, where two names would share one object.
+        name = unquote(raw[len(prefix) :], errors="surrogateescape")
     else:
         # The bucket itself was percent-encoded in the raw path; fall back on the router's value.
         name = request.match_info.get(OBJECT_KEY, "")
