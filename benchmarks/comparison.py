@@ -37,7 +37,7 @@ class Comparison:
         """Return successful requests per second of one run, or None if it did not run."""
         if result is None or result.duration_s <= 0:
             return None
-        return max(result.requests - result.errors, 0) / result.duration_s
+        return result.successful / result.duration_s
 
     @property
     def subject(self) -> WrkResult | None:

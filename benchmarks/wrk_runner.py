@@ -55,13 +55,17 @@ class WrkResult:
 
     @property
     def errors(self) -> int:
-        """Return every failed request wrk counted: HTTP >= 400, socket errors and timeouts."""
+        """Return every failure wrk counted: HTTP >= 400, socket errors and timeouts."""
         return self.non_2xx_3xx + self.socket_errors + self.timeouts
+
+    @property
+    def successful(self) -> int:
+        """Return completed requests with a status below 400 (wrk counts socket errors apart)."""
+        return max(self.requests - self.non_2xx_3xx, 0)
 
     def payload_mib_per_s(self, object_size: int) -> float:
         """Return object payload throughput (successful requests x object size) in MiB/s."""
-        good = max(self.requests - self.errors, 0)
-        return good * object_size / self.duration_s / MIB if self.duration_s else 0.0
+        return self.successful * object_size / self.duration_s / MIB if self.duration_s else 0.0
 
 
 def run_wrk(wrk: str, load: WrkLoad, target: WrkTarget, duration_s: int | None = None) -> WrkResult:
