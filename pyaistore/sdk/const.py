@@ -1,13 +1,12 @@
 """Constants under the official SDK's spellings.
 
 Protocol names (paths, headers, query parameters, actions) are re-exported from `pyaistore.wire`,
-which is their single source. The block at the end, "not yet in wire", holds the few protocol
-names the SDK needs that `wire` does not define yet; they are meant to move there.
+which is their single source.
 """
 
 from typing import Final
 
-from pyaistore.wire import actions, bucket_id, headers, messages, paths, query
+from pyaistore.wire import actions, bucket_id, headers, jobs, messages, paths, query
 
 # Providers (official spellings, then the legacy CamelCase names used by the 1.x documentation).
 PROVIDER_AIS: Final = bucket_id.AIS
@@ -153,54 +152,37 @@ AIS_CONNECT_TIMEOUT: Final = "AIS_CONNECT_TIMEOUT"
 AIS_READ_TIMEOUT: Final = "AIS_READ_TIMEOUT"
 AIS_MAX_CONN_POOL: Final = "AIS_MAX_CONN_POOL"
 
-# --- not yet in wire: protocol names the SDK needs; to be moved into pyaistore.wire ---
-HEADER_USER_AGENT: Final = "User-Agent"
-HEADER_CONNECTION: Final = "Connection"
-HEADER_CONTENT_ENCODING: Final = "Content-Encoding"
-AIS_EC_GENERATION: Final = "Ais-Ec-Generation"
-AIS_EC_DATA: Final = "Ais-Ec-Data"
-AIS_EC_PARITY: Final = "Ais-Ec-Parity"
-AIS_EC_REPLICATED: Final = "Ais-Ec-Replicated"
-QPARAM_ETL_PIPELINE: Final = "etl_pipeline"
-WHAT_ONE_XACT_STATUS: Final = "status"
-WHAT_ALL_XACT_STATUS: Final = "status_all"
-WHAT_ALL_RUNNING_STATUS: Final = "running_all"
-WHAT_QUERY_XACT_STATS: Final = "qryxstats"
-URL_PATH_ETL_START: Final = "start"
-URL_PATH_ETL_STOP: Final = "stop"
-URL_PATH_ETL_LOGS: Final = "logs"
-# List-objects flag bit positions that wire/messages.py does not name (reference §3.8).
-LSO_BIT_MISSING: Final = 1
-LSO_BIT_DELETED: Final = 2
-LSO_BIT_BCK_PRESENT: Final = 6
-LSO_BIT_DONT_HEAD_REMOTE: Final = 7
-LSO_BIT_DONT_ADD_REMOTE: Final = 8
-LSO_BIT_ONLY_REMOTE_PROPS: Final = 10
-LSO_BIT_DIFF: Final = 12
-# Archive match modes for `archmode` (reference §3.3).
-ARCH_MODE_REGEXP: Final = "regexp"
-ARCH_MODE_PREFIX: Final = "prefix"
-ARCH_MODE_SUFFIX: Final = "suffix"
-ARCH_MODE_SUBSTR: Final = "substr"
-ARCH_MODE_WDSKEY: Final = "wdskey"
-# Job kinds whose completion is "idle on every target" and kinds that finish on one target
-# (jobs reference §1.3), and the Go zero time that marks an unfinished snapshot.
-IDLE_JOB_KINDS: Final = frozenset(
-    {
-        "ec-get",
-        "ec-put",
-        "ec-resp",
-        "put-copies",
-        "archive",
-        "copy-listrange",
-        "etl-listrange",
-        "download",
-        "list",
-        "get-batch",
-    }
-)
-SINGLE_NODE_JOB_KINDS: Final = frozenset({"blob-download", "resilver"})
-GO_ZERO_TIME: Final = "0001-01-01T00:00:00Z"
+HEADER_USER_AGENT: Final = headers.USER_AGENT
+HEADER_CONNECTION: Final = headers.CONNECTION
+HEADER_CONTENT_ENCODING: Final = headers.CONTENT_ENCODING
+AIS_EC_GENERATION: Final = headers.EC_GENERATION
+AIS_EC_DATA: Final = headers.EC_DATA
+AIS_EC_PARITY: Final = headers.EC_PARITY
+AIS_EC_REPLICATED: Final = headers.EC_REPLICATED
+QPARAM_ETL_PIPELINE: Final = query.ETL_PIPELINE
+WHAT_ONE_XACT_STATUS: Final = query.WHAT_ONE_XACT_STATUS
+WHAT_ALL_XACT_STATUS: Final = query.WHAT_ALL_XACT_STATUS
+WHAT_ALL_RUNNING_STATUS: Final = query.WHAT_ALL_RUNNING_STATUS
+WHAT_QUERY_XACT_STATS: Final = query.WHAT_QUERY_XACT_STATS
+URL_PATH_ETL_START: Final = paths.ETL_START
+URL_PATH_ETL_STOP: Final = paths.ETL_STOP
+URL_PATH_ETL_LOGS: Final = paths.ETL_LOGS
+# List-objects flag bit positions (the wire holds the bit values).
+LSO_BIT_MISSING: Final = messages.LSO_MISSING.bit_length() - 1
+LSO_BIT_DELETED: Final = messages.LSO_DELETED.bit_length() - 1
+LSO_BIT_BCK_PRESENT: Final = messages.LSO_BCK_PRESENT.bit_length() - 1
+LSO_BIT_DONT_HEAD_REMOTE: Final = messages.LSO_DONT_HEAD_REMOTE.bit_length() - 1
+LSO_BIT_DONT_ADD_REMOTE: Final = messages.LSO_DONT_ADD_REMOTE.bit_length() - 1
+LSO_BIT_ONLY_REMOTE_PROPS: Final = messages.LSO_ONLY_REMOTE_PROPS.bit_length() - 1
+LSO_BIT_DIFF: Final = messages.LSO_DIFF.bit_length() - 1
+ARCH_MODE_REGEXP: Final = query.ARCH_MODE_REGEXP
+ARCH_MODE_PREFIX: Final = query.ARCH_MODE_PREFIX
+ARCH_MODE_SUFFIX: Final = query.ARCH_MODE_SUFFIX
+ARCH_MODE_SUBSTR: Final = query.ARCH_MODE_SUBSTR
+ARCH_MODE_WDSKEY: Final = query.ARCH_MODE_WDSKEY
+IDLE_JOB_KINDS: Final = jobs.IDLE_JOB_KINDS
+SINGLE_NODE_JOB_KINDS: Final = jobs.SINGLE_NODE_JOB_KINDS
+GO_ZERO_TIME: Final = jobs.GO_ZERO_TIME
 # Property lists for selective HEAD (reference §4.3).
 PROPS_NAME_SIZE: Final = "name,size"
 PROPS_READER_ATTRIBUTES: Final = "checksum,atime,version,custom"

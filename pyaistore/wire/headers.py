@@ -51,3 +51,12 @@ NODE_ID: Final = "Ais-Node-Id"
 NODE_UPTIME: Final = "Ais-Node-Uptime"
 CLUSTER_UPTIME: Final = "Ais-Cluster-Uptime"
 ERROR_ON_HEAD: Final = "Hdr-Error"
+
+# Request plumbing and erasure-coding attributes.
+USER_AGENT: Final = "User-Agent"
+CONNECTION: Final = "Connection"
+CONTENT_ENCODING: Final = "Content-Encoding"
+EC_GENERATION: Final = "Ais-Ec-Generation"
+EC_DATA: Final = "Ais-Ec-Data"
+EC_PARITY: Final = "Ais-Ec-Parity"
+EC_REPLICATED: Final = "Ais-Ec-Replicated"

@@ -149,6 +149,13 @@ class Smap:
 
 # List-objects flags (LsoMsg.flags bits) and entry flags (reference §3.8).
 LSO_CACHED: Final = 1
+LSO_MISSING: Final = 2
+LSO_DELETED: Final = 4
+LSO_BCK_PRESENT: Final = 64
+LSO_DONT_HEAD_REMOTE: Final = 128
+LSO_DONT_ADD_REMOTE: Final = 256
+LSO_ONLY_REMOTE_PROPS: Final = 1024
+LSO_DIFF: Final = 4096
 LSO_ARCH_DIR: Final = 8
 LSO_NAME_ONLY: Final = 16
 LSO_NAME_SIZE: Final = 32

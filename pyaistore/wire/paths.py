@@ -25,3 +25,9 @@ INTERNAL_LIST: Final = "list"
 def url_path(*segments: str) -> str:
     """Join segments into an absolute path under the API version, e.g. /v1/buckets/b."""
     return "/" + "/".join((API_VERSION, *segments))
+
+
+# ETL sub-paths (/v1/etl/<name>/<x>).
+ETL_START: Final = "start"
+ETL_STOP: Final = "stop"
+ETL_LOGS: Final = "logs"

@@ -54,3 +54,19 @@ def parse_bool(value: str | None) -> bool:
 def format_bool(value: bool) -> str:
     """Encode a boolean for a query string."""
     return "true" if value else "false"
+
+
+ETL_PIPELINE: Final = "etl_pipeline"
+
+# More values of `what` (jobs).
+WHAT_ONE_XACT_STATUS: Final = "status"
+WHAT_ALL_XACT_STATUS: Final = "status_all"
+WHAT_ALL_RUNNING_STATUS: Final = "running_all"
+WHAT_QUERY_XACT_STATS: Final = "qryxstats"
+
+# Values of `archmode`.
+ARCH_MODE_REGEXP: Final = "regexp"
+ARCH_MODE_PREFIX: Final = "prefix"
+ARCH_MODE_SUFFIX: Final = "suffix"
+ARCH_MODE_SUBSTR: Final = "substr"
+ARCH_MODE_WDSKEY: Final = "wdskey"
