@@ -40,6 +40,10 @@ MIRROR_PATHS: Final = "Ais-Mirror-Paths"
 CHUNKS_COUNT: Final = "Ais-Chunks-Count"
 CHUNKS_MAX_SIZE: Final = "Ais-Chunks-Max-Chunk-Size"
 APPEND_HANDLE: Final = "Ais-Append-Handle"
+# PUT with archpath: 0 (or absent) writes a new archive, 1 appends, 2 appends or creates.
+PUT_ARCH_FLAGS: Final = "Ais-Pine"
+ARCH_APPEND: Final = 1
+ARCH_APPEND_IF_EXIST: Final = 2
 
 # Buckets and jobs.
 BUCKET_PROPS: Final = "Ais-Bucket-Props"

@@ -70,3 +70,12 @@ ARCH_MODE_PREFIX: Final = "prefix"
 ARCH_MODE_SUFFIX: Final = "suffix"
 ARCH_MODE_SUBSTR: Final = "substr"
 ARCH_MODE_WDSKEY: Final = "wdskey"
+ARCH_MODES: Final = (ARCH_MODE_REGEXP, ARCH_MODE_PREFIX, ARCH_MODE_SUFFIX, ARCH_MODE_SUBSTR, ARCH_MODE_WDSKEY)
+
+# Values of `archmime`: archive formats, named by their file extension (AIS matches by substring).
+ARCH_TAR: Final = ".tar"
+ARCH_TGZ: Final = ".tgz"
+ARCH_TAR_GZ: Final = ".tar.gz"
+ARCH_ZIP: Final = ".zip"
+ARCH_TAR_LZ4: Final = ".tar.lz4"
+ARCH_FORMATS: Final = (ARCH_TAR, ARCH_TGZ, ARCH_TAR_GZ, ARCH_ZIP, ARCH_TAR_LZ4)
