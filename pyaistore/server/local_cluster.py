@@ -18,8 +18,12 @@ import urllib.request
 from pathlib import Path
 from typing import Final
 
+from pyaistore.wire import paths, query
+
 DEFAULT_PORT: Final = 8080
 READY_TIMEOUT: Final = 30.0
+HEALTH_PATH: Final = paths.url_path(paths.HEALTH)
+SMAP_PATH: Final = f"{paths.url_path(paths.DAEMON)}?{query.WHAT}={query.WHAT_SMAP}"
 
 
 def default_data_dir() -> Path:
@@ -127,7 +131,7 @@ class LocalCluster:
     def target_count(self) -> int:
         """How many targets the proxy's map holds now (-1 when the proxy does not answer)."""
         try:
-            smap = _get_json(f"{self.endpoint}/v1/daemon?what=smap")
+            smap = _get_json(f"{self.endpoint}{SMAP_PATH}")
         except (OSError, urllib.error.URLError, ValueError):
             return -1
         return len(smap.get("tmap") or {}) if isinstance(smap, dict) else -1
@@ -144,10 +148,10 @@ class LocalCluster:
 
     def _targets_ready(self) -> bool:
         try:
-            smap = _get_json(f"{self.endpoint}/v1/daemon?what=smap")
+            smap = _get_json(f"{self.endpoint}{SMAP_PATH}")
             assert isinstance(smap, dict)
             for node in smap["tmap"].values():
-                url = node["public_net"]["direct_url"] + "/v1/health?readiness=true"
+                url = f"{node['public_net']['direct_url']}{HEALTH_PATH}?{query.READINESS}=true"
                 with urllib.request.urlopen(url, timeout=2):
                     pass
         except (OSError, urllib.error.URLError, ValueError, AssertionError, KeyError):

@@ -125,7 +125,7 @@ async def object_redirect(request: web.Request) -> web.Response:
         # AIS checks the ETL before redirecting a PUT (copy with transform); none run here yet.
         raise BadRequest(f"ETL {etl_name} doesn't exist")
     handle = request.query.get(query.APPEND_HANDLE, "")
-    node = redirect.target_for(ctx, bucket, name, handle.partition("|")[0] if "|" in handle else "")
+    node = redirect.target_for(ctx, bucket, name, query.split_append_handle(handle)[0])
     url = redirect.location(ctx, node, request.path_qs)
     if request.method == "GET":
         raise web.HTTPMovedPermanently(url)

@@ -1,7 +1,6 @@
 """Target endpoints for one object, plus the internal listing. Each: parse, one call, render."""
 
 import asyncio
-from typing import Final
 
 import msgpack
 from aiohttp import web
@@ -16,8 +15,6 @@ from pyaistore.web.custom_md import validate_custom
 from pyaistore.wire import actions, headers, paths, query
 from pyaistore.wire.bucket_id import BucketId, parse_uname
 from pyaistore.wire.messages import DEFAULT_PAGE_SIZE, LsoMsg
-
-HANDLE_SEP: Final = "|"
 
 
 def _redirect_if_not_owner(request: web.Request, bucket: BucketId, name: str, status: int) -> None:
@@ -113,10 +110,12 @@ def _parse_object_to(uname: str) -> tuple[BucketId, str]:
 async def _append(request: web.Request, args: put_object.PutArgs, append_type: str) -> web.Response:
     ctx = request.app[CONTEXT]
     wire_handle = request.query.get(query.APPEND_HANDLE, "")
-    token = wire_handle.rpartition(HANDLE_SEP)[2]
+    token = query.split_append_handle(wire_handle)[1]
     if append_type == query.APPEND:
         token = await put_object.append(ctx, args, token, streaming.body_chunks(request))
-        return web.Response(headers={headers.APPEND_HANDLE: ctx.node.daemon_id + HANDLE_SEP + token})
+        return web.Response(
+            headers={headers.APPEND_HANDLE: query.make_append_handle(ctx.node.daemon_id, token)}
+        )
     if append_type == query.FLUSH:
         if not token:
             raise BadRequest(f"flush {args.bucket.object_cname(args.name)}: missing append handle")

@@ -43,6 +43,21 @@ WHAT_LOG: Final = "log"
 APPEND: Final = "append"
 FLUSH: Final = "flush"
 
+# An append handle is "<target id>|<opaque token>": the proxy routes later appends by the first part.
+APPEND_HANDLE_SEP: Final = "|"
+
+
+def make_append_handle(node_id: str, token: str) -> str:
+    """The handle returned to clients for an append session on `node_id`."""
+    return f"{node_id}{APPEND_HANDLE_SEP}{token}"
+
+
+def split_append_handle(handle: str) -> tuple[str, str]:
+    """(node id, token); a handle without a node part is all token."""
+    node_id, sep, token = handle.partition(APPEND_HANDLE_SEP)
+    return (node_id, token) if sep else ("", handle)
+
+
 _TRUE: Final = frozenset({"1", "t", "true", "y", "yes", "on"})
 
 
