@@ -1,24 +1,62 @@
 """The `pyaistore` command: groups, global options and error display."""
 
+import logging
+
 import click
 
 from pyaistore import __version__
 from pyaistore.cli import serve_cmd
+from pyaistore.cli.bucket_cmds import bucket
+from pyaistore.cli.cluster_cmds import cluster
+from pyaistore.cli.context import DEFAULT_ENDPOINT, CliContext
+from pyaistore.cli.errors import SdkGroup
+from pyaistore.cli.object_cmds import object_group
+from pyaistore.sdk import const
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=SdkGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="pyaistore")
-def cli() -> None:
+@click.option(
+    "-e",
+    "--endpoint",
+    envvar=const.AIS_ENDPOINT,
+    default=DEFAULT_ENDPOINT,
+    show_default=True,
+    show_envvar=True,
+    help="URL of the cluster's proxy.",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print data (listings, properties) as JSON, not tables."
+)
+@click.pass_context
+def cli(ctx: click.Context, endpoint: str, as_json: bool) -> None:
     """pyaistore: an AIStore-compatible object store for AI data.
 
     Start a local cluster with `pyaistore serve`, then point clients at the printed endpoint.
+    Buckets are `NAME` or `ais://NAME`; objects are `BUCKET/NAME` or `ais://BUCKET/NAME`.
+
+    \b
+    Example:
+      pyaistore serve --port 8080 &
+      pyaistore cluster show
+      pyaistore bucket create photos
+      pyaistore object put -r ./pictures ais://photos/
+      pyaistore object ls photos
+      pyaistore object get ais://photos/ ./copy
     """
+    ctx.obj = app = CliContext(endpoint, as_json)
+    ctx.call_on_close(app.close)
 
 
+cli.add_command(cluster)
+cli.add_command(bucket)
+cli.add_command(object_group)
 cli.add_command(serve_cmd.serve)
 cli.add_command(serve_cmd.daemon)
 
 
 def main() -> None:
     """Console-script entry point."""
-    cli()
+    # The SDK logs each network retry as a warning; a person gets the final one-line error instead.
+    logging.basicConfig(level=logging.ERROR, format="%(name)s: %(message)s")
+    cli(prog_name="pyaistore")

@@ -1,0 +1,107 @@
+"""Bucket and object arguments: `ais://bucket/name`, `bucket/name` and `s3://bucket` alike.
+
+A bucket argument names a bucket only (`photos`, `ais://photos`, `s3://photos/`). An object
+argument names a bucket and an object name, a prefix or nothing (`photos/cat.jpg`,
+`ais://photos/2024/`, `photos`). The provider defaults to ais; its aliases (s3, gs, az) are the
+SDK's. Bad arguments are usage errors (exit code 2).
+"""
+
+from dataclasses import dataclass
+from typing import Final
+
+import click
+
+from pyaistore.sdk import Provider
+from pyaistore.sdk.errors import InvalidBckProvider
+
+__all__ = ["BUCKET", "OBJECT", "BucketParam", "BucketRef", "ObjectParam", "ObjectRef", "parse_object_ref"]
+
+_SCHEME_SEPARATOR: Final = "://"
+
+
+@dataclass(frozen=True, slots=True)
+class BucketRef:
+    """A bucket named on the command line."""
+
+    name: str
+    provider: str = Provider.AIS.value
+
+    def __str__(self) -> str:
+        return f"{self.provider}{_SCHEME_SEPARATOR}{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectRef:
+    """A bucket plus an object name, a prefix ending in `/`, or nothing (the whole bucket)."""
+
+    bucket: BucketRef
+    name: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.bucket}/{self.name}"
+
+    @property
+    def is_prefix(self) -> bool:
+        """True when the argument names a virtual directory (`bucket/` or `bucket/dir/`)."""
+        return not self.name or self.name.endswith("/")
+
+
+def parse_object_ref(text: str) -> ObjectRef:
+    """Split `[provider://]bucket[/name]` into its parts.
+
+    Raises:
+        ValueError: the bucket part is empty or the provider is unknown.
+    """
+    provider = Provider.AIS.value
+    rest = text
+    if _SCHEME_SEPARATOR in text:
+        scheme, rest = text.split(_SCHEME_SEPARATOR, 1)
+        if not scheme:
+            raise ValueError(f"{text!r} names no provider; expected e.g. ais://BUCKET")
+        try:
+            provider = Provider.parse(scheme).value
+        except InvalidBckProvider as exc:
+            raise ValueError(f"unknown provider {scheme!r} (use ais, aws/s3, gcp/gs, azure/az, oci)") from exc
+    bucket, _, name = rest.partition("/")
+    if not bucket:
+        raise ValueError(f"{text!r} names no bucket; expected BUCKET or ais://BUCKET")
+    return ObjectRef(BucketRef(bucket, provider), name)
+
+
+class BucketParam(click.ParamType[BucketRef]):
+    """A click type for bucket arguments (a trailing `/` is allowed, an object name is not)."""
+
+    name = "bucket"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> BucketRef:
+        """Parse the argument into a BucketRef, or fail with a usage error."""
+        if isinstance(value, BucketRef):
+            return value
+        try:
+            ref = parse_object_ref(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+        if ref.name:
+            self.fail(
+                f"{value!r} names an object; expected a bucket such as ais://{ref.bucket.name}", param, ctx
+            )
+        return ref.bucket
+
+
+class ObjectParam(click.ParamType[ObjectRef]):
+    """A click type for `BUCKET/NAME` arguments (the name may be empty or a prefix)."""
+
+    name = "object"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> ObjectRef:
+        """Parse the argument into an ObjectRef, or fail with a usage error."""
+        if isinstance(value, ObjectRef):
+            return value
+        try:
+            return parse_object_ref(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+BUCKET: Final = BucketParam()
+OBJECT: Final = ObjectParam()

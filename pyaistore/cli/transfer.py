@@ -1,0 +1,169 @@
+"""Moving bytes between files and objects: plans for directory trees, streamed copies, a worker pool.
+
+Memory stays bounded: uploads stream from disk (the SDK's `put_file`), downloads are written
+chunk by chunk to a work file next to the destination, renamed into place when complete, and
+removed if anything fails, so a partial download never takes the destination's name.
+"""
+
+import os
+import secrets
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO, Final, TypeVar
+
+import click
+
+from pyaistore.sdk import Object
+from pyaistore.sdk.types import BucketEntry
+
+__all__ = [
+    "CHUNK_SIZE",
+    "Download",
+    "Upload",
+    "copy_chunks",
+    "download_to_file",
+    "plan_download",
+    "plan_upload",
+    "run_all",
+    "upload_file",
+]
+
+CHUNK_SIZE: Final = 1024 * 1024
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A local file and the object name it is stored under."""
+
+    path: Path
+    name: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """An object and the local file it is written to."""
+
+    name: str
+    path: Path
+    size: int
+
+
+def _raise(error: OSError) -> None:
+    """os.walk's onerror: an unreadable directory stops the upload instead of being skipped."""
+    raise error
+
+
+def plan_upload(source: Path, prefix: str) -> list[Upload]:
+    """Every regular file under `source`, named `prefix` + its path relative to `source` (with `/`).
+
+    Sorted by object name, the order a listing shows them in.
+    """
+    uploads = []
+    for root, dirs, files in os.walk(source, onerror=_raise):
+        dirs.sort()
+        for file_name in sorted(files):
+            path = Path(root, file_name)
+            if path.is_file():  # skip sockets, fifos and dangling links
+                name = prefix + path.relative_to(source).as_posix()
+                uploads.append(Upload(path, name, path.stat().st_size))
+    return sorted(uploads, key=lambda upload: upload.name)
+
+
+def plan_download(entries: Iterable[BucketEntry], prefix: str, destination: Path) -> list[Download]:
+    """Local paths for the objects under a prefix: their names relative to the prefix's directory.
+
+    `imgs/` and `imgs/c` both put `imgs/cat.jpg` at `destination/cat.jpg`.
+
+    Raises:
+        click.ClickException: a name would land outside `destination` (`..`, an absolute path).
+    """
+    base = prefix[: prefix.rfind("/") + 1]
+    downloads = []
+    for entry in entries:
+        if entry.is_dir():
+            continue
+        relative = PurePosixPath(entry.name[len(base) :])
+        if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+            raise click.ClickException(
+                f"object name {entry.name!r} would be written outside {destination}; nothing was downloaded"
+            )
+        downloads.append(Download(entry.name, destination.joinpath(*relative.parts), entry.size))
+    return downloads
+
+
+def upload_file(obj: Object, path: Path) -> None:
+    """Store a local file as the object, streaming it from disk."""
+    obj.get_writer().put_file(path)
+
+
+def download_to_file(obj: Object, path: Path, on_bytes: Callable[[int], None]) -> int:
+    """Stream the object into `path` through a work file; return the bytes written.
+
+    The GET is sent before any file is made, so a missing object leaves nothing behind.
+    """
+    chunks = obj.get_reader(chunk_size=CHUNK_SIZE).iter_content()
+    try:
+        first = next(chunks, b"")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        work_path = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+        try:
+            with open(work_path, "xb") as file:
+                written = _write(file, first, on_bytes) + copy_chunks(chunks, file, on_bytes)
+            os.replace(work_path, path)
+        except BaseException:
+            work_path.unlink(missing_ok=True)
+            raise
+    finally:
+        _close(chunks)
+    return written
+
+
+def copy_chunks(
+    chunks: Iterable[bytes], stream: BinaryIO, on_bytes: Callable[[int], None] | None = None
+) -> int:
+    """Write every chunk to a binary stream; return the bytes written."""
+    total = 0
+    for chunk in chunks:
+        total += _write(stream, chunk, on_bytes)
+    return total
+
+
+def _write(stream: BinaryIO, chunk: bytes, on_bytes: Callable[[int], None] | None) -> int:
+    """Write one chunk and report its size."""
+    stream.write(chunk)
+    if on_bytes is not None:
+        on_bytes(len(chunk))
+    return len(chunk)
+
+
+def _close(chunks: Iterator[bytes]) -> None:
+    """Close a chunk generator early, which releases its HTTP connection."""
+    close = getattr(chunks, "close", None)
+    if close is not None:
+        close()
+
+
+def run_all(items: Sequence[_T], work: Callable[[_T], None], jobs: int) -> None:
+    """Run `work` on every item, `jobs` at a time; the first failure cancels what has not started.
+
+    Raises:
+        BaseException: the first exception any `work` call raised.
+    """
+    if jobs <= 1 or len(items) <= 1:
+        for item in items:
+            work(item)
+        return
+    pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="pyaistore-transfer")
+    try:
+        futures = [pool.submit(work, item) for item in items]
+        done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+        for future in futures:
+            if future in done and (error := future.exception()) is not None:
+                raise error
+    finally:
+        # After a failure (or Ctrl-C) only the transfers already running are waited for.
+        pool.shutdown(wait=True, cancel_futures=True)

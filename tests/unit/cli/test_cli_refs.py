@@ -1,0 +1,44 @@
+"""Bucket and object arguments: `bucket/name`, `ais://bucket/name`, provider aliases."""
+
+import click
+import pytest
+
+from pyaistore.cli.refs import BUCKET, OBJECT, BucketRef, ObjectRef, parse_object_ref
+
+
+@pytest.mark.parametrize(
+    ("text", "ref"),
+    [
+        ("photos", ObjectRef(BucketRef("photos"), "")),
+        ("photos/", ObjectRef(BucketRef("photos"), "")),
+        ("photos/cat.jpg", ObjectRef(BucketRef("photos"), "cat.jpg")),
+        ("ais://photos/a/b/", ObjectRef(BucketRef("photos"), "a/b/")),
+        ("s3://data/x", ObjectRef(BucketRef("data", "aws"), "x")),
+        ("gs://data", ObjectRef(BucketRef("data", "gcp"), "")),
+        ("photos/a//b", ObjectRef(BucketRef("photos"), "a//b")),
+    ],
+)
+def test_parse(text: str, ref: ObjectRef) -> None:
+    assert parse_object_ref(text) == ref
+
+
+@pytest.mark.parametrize("text", ["", "/name", "ais://", "ais:///x", "nope://b/x", "://b/x"])
+def test_parse_refuses(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_object_ref(text)
+
+
+def test_display_and_prefix() -> None:
+    assert str(ObjectRef(BucketRef("b"), "x/y")) == "ais://b/x/y"
+    assert str(BucketRef("b", "aws")) == "aws://b"
+    assert ObjectRef(BucketRef("b")).is_prefix and ObjectRef(BucketRef("b"), "d/").is_prefix
+    assert not ObjectRef(BucketRef("b"), "d").is_prefix
+
+
+def test_param_types() -> None:
+    assert BUCKET.convert("ais://b/", None, None) == BucketRef("b")
+    assert OBJECT.convert("b/o", None, None) == ObjectRef(BucketRef("b"), "o")
+    with pytest.raises(click.BadParameter, match="names an object"):
+        BUCKET.convert("b/o", None, None)
+    with pytest.raises(click.BadParameter, match="unknown provider"):
+        OBJECT.convert("xyz://b/o", None, None)
