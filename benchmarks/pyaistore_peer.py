@@ -161,8 +161,12 @@ class PyaistorePeer:
 
 
 def _role_of(command: str, pid: int) -> str:
-    """Name a daemon by its command line ('proxy', 'target', ...), falling back to its pid."""
+    """Name a daemon by its command line ('proxy', 'target', 'worker', ...), with its pid."""
     for role in ("proxy", "target"):
-        if role in command.split() or f"--role {role}" in command or f"--role={role}" in command:
+        if f"--role {role}" in command or f"--role={role}" in command:
             return f"{role}-{pid}"
+    if "resource_tracker" in command:
+        return f"mp-tracker-{pid}"
+    if "spawn_main" in command or "multiprocessing" in command:
+        return f"worker-{pid}"
     return f"process-{pid}"
