@@ -1,4 +1,15 @@
 """What client and server must agree on byte for byte: paths, headers, query names, actions,
 JSON messages, error bodies and HRW placement. Standard library plus xxhash/msgpack only."""
 
-__all__ = ["actions", "bucket_id", "error_body", "headers", "hrw", "jobs", "messages", "paths", "query"]
+__all__ = [
+    "actions",
+    "bucket_id",
+    "error_body",
+    "etl",
+    "headers",
+    "hrw",
+    "jobs",
+    "messages",
+    "paths",
+    "query",
+]

@@ -50,6 +50,11 @@ BUCKET_PROPS: Final = "Ais-Bucket-Props"
 BUCKET_SUMMARY: Final = "Ais-Bucket-Summ"
 XACTION_ID: Final = "Ais-Xaction-Id"
 
+# ETL: pipeline / direct-put destinations, bytes delivered by direct put, replay request.
+NODE_URL: Final = "Ais-Node-Url"
+DIRECT_PUT_LENGTH: Final = "Ais-Direct-Put-Length"
+ETL_RETRY_REASON: Final = "Ais-Etl-Retry-Reason"
+
 # Nodes.
 NODE_ID: Final = "Ais-Node-Id"
 NODE_UPTIME: Final = "Ais-Node-Uptime"

@@ -31,3 +31,7 @@ def url_path(*segments: str) -> str:
 ETL_START: Final = "start"
 ETL_STOP: Final = "stop"
 ETL_LOGS: Final = "logs"
+ETL_HEALTH: Final = "health"
+ETL_METRICS: Final = "metrics"
+# The target's callback route for transform servers: /v1/etl/_object/<etl>/<secret>/<escaped uname>.
+ETL_OBJECT: Final = "_object"

@@ -72,6 +72,8 @@ def format_bool(value: bool) -> str:
 
 
 ETL_PIPELINE: Final = "etl_pipeline"
+# A transform server may read the object from this local path instead of the request body.
+ETL_FQN: Final = "etl_fqn"
 
 # More values of `what` (jobs).
 WHAT_ONE_XACT_STATUS: Final = "status"
