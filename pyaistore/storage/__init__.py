@@ -6,6 +6,11 @@ asyncio here. Start at `object_store.ObjectStore`; `layout` documents the on-dis
 
 __all__ = [
     "append_session",
+    "archive",
+    "archive_append",
+    "archive_formats",
+    "archive_index",
+    "archive_match",
     "atomic_write",
     "bucket_meta",
     "checksums",

@@ -10,7 +10,10 @@ The hierarchy::
      ├── InvalidAppendHandle     an append handle that is malformed or names no open append session
      ├── InvalidProps            a bad bucket property patch, or an unsupported checksum type
      ├── NoSpace                 the disk filled up (ENOSPC, EDQUOT) while writing
-     └── CorruptMeta             stored metadata (object or bucket table) that cannot be decoded
+     ├── CorruptMeta             stored metadata (object or bucket table) that cannot be decoded
+     ├── ArchiveError            a shard that is corrupt, not an archive, or in an unsupported format,
+     │                           or an archive request that cannot be served (bad match mode or regex)
+     └── ArchiveMemberNotFound   no file in the shard has the asked path, or matches the pattern
 
 The web layer maps these to status codes in one table; storage code never picks a status.
 """
@@ -18,6 +21,8 @@ The web layer maps these to status codes in one table; storage code never picks 
 from pyaistore.wire.bucket_id import BucketId
 
 __all__ = [
+    "ArchiveError",
+    "ArchiveMemberNotFound",
     "ChecksumMismatch",
     "CorruptMeta",
     "InvalidAppendHandle",
@@ -76,3 +81,16 @@ class NoSpace(StorageError):
 
 class CorruptMeta(StorageError):
     """Stored metadata exists but cannot be decoded."""
+
+
+class ArchiveError(StorageError):
+    """A shard that cannot be read as the archive it claims to be, or an unservable archive request."""
+
+
+class ArchiveMemberNotFound(StorageError):
+    """No archived file has this path (or matches this selection); `what` names the selection."""
+
+    def __init__(self, what: str, bucket: BucketId, name: str) -> None:
+        super().__init__(f"{what} in {bucket.object_cname(name)} does not exist")
+        self.bucket = bucket
+        self.name = name
