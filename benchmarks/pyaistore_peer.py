@@ -100,11 +100,13 @@ class PyaistorePeer:
         return pids
 
     def log_tail(self, lines: int = 20) -> str:
-        """Return the last lines of the cluster's combined output."""
-        path = self.data_dir / "cluster.log"
-        if not path.exists():
-            return ""
-        return "\n".join(path.read_text(errors="replace").strip().splitlines()[-lines:])
+        """Return the last lines of the cluster's output and of each daemon's log."""
+        parts = []
+        for path in [self.data_dir / "cluster.log", *sorted((self.data_dir / "data" / "logs").glob("*.log"))]:
+            if path.exists():
+                tail = path.read_text(errors="replace").strip().splitlines()[-lines:]
+                parts.append(f"--- {path.name}\n" + "\n".join(tail))
+        return "\n".join(parts)
 
     def stop(self) -> None:
         """SIGTERM the cluster, SIGKILL any daemon that lingers, and remove the data dir."""
