@@ -8,10 +8,13 @@ from typing import Any
 
 from pyaistore.cluster.cluster_meta import ClusterMeta
 from pyaistore.cluster.errors import BucketNotFound
+from pyaistore.cluster.etl_table import EtlTable
 from pyaistore.cluster.membership import Membership, TargetAgent
 from pyaistore.cluster.meta_owner import MetaOwner
 from pyaistore.cluster.peer_client import PeerClient
 from pyaistore.config import NodeConfig
+from pyaistore.etl.registry import EtlDirectory
+from pyaistore.jobs.transform_protocol import TransformerLookup
 from pyaistore.storage.bucket_meta import BucketTable
 from pyaistore.storage.object_store import ObjectStore
 from pyaistore.wire.bucket_id import BucketId
@@ -34,6 +37,12 @@ class NodeContext:
     background: set[asyncio.Task[None]] = field(default_factory=set)
     # Called with the new tables after this node accepts newer ones (e.g. to tell HTTP workers).
     meta_listeners: list[Callable[[Smap | None, BucketTable | None], None]] = field(default_factory=list)
+    # Called with the new ETL table after this node accepts a newer one (targets reconcile their ETLs).
+    etl_listeners: list[Callable[[EtlTable], None]] = field(default_factory=list)
+    # A target's ETLs: their transform servers (main process) or their endpoints (HTTP workers).
+    etls: EtlDirectory | None = None
+    # Offline transforms (copy jobs) find a running ETL's transformer here; set on targets.
+    etl_lookup: TransformerLookup | None = None
 
     @property
     def smap(self) -> Smap:

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from pyaistore.cluster.etl_table import EtlTable
 from pyaistore.storage.bucket_meta import BucketTable
 from pyaistore.wire.messages import Smap
 
@@ -15,6 +16,7 @@ class ClusterMeta:
     def __init__(self, smap: Smap | None = None, buckets: BucketTable | None = None) -> None:
         self.smap = smap
         self.buckets = buckets if buckets is not None else BucketTable()
+        self.etls = EtlTable()
 
     def accept(self, smap: Smap | None, buckets: BucketTable | None) -> tuple[bool, bool]:
         """Take whichever of the two is newer (or the first smap); return what changed."""
@@ -27,3 +29,10 @@ class ClusterMeta:
         if buckets_changed and buckets is not None:
             self.buckets = buckets
         return smap_changed, buckets_changed
+
+    def accept_etls(self, etls: EtlTable | None) -> bool:
+        """Take a newer ETL table; True when it replaced ours."""
+        if etls is None or etls.version <= self.etls.version:
+            return False
+        self.etls = etls
+        return True

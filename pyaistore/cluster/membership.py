@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
 from pyaistore.cluster import cluster_map, metasync
+from pyaistore.cluster.etl_table import EtlTable
 from pyaistore.cluster.meta_owner import MetaOwner
 from pyaistore.cluster.peer_client import PeerClient, PeerUnreachable
 from pyaistore.storage.bucket_meta import BucketTable
@@ -21,8 +22,9 @@ NODE_KEY: Final = "node"
 ID_KEY: Final = "id"
 SMAP_VERSION_KEY: Final = "smap_version"
 BMD_VERSION_KEY: Final = "bmd_version"
+ETL_VERSION_KEY: Final = "etl_version"
 
-MetaCallback = Callable[[Smap | None, BucketTable | None], Awaitable[None]]
+MetaCallback = Callable[[Smap | None, BucketTable | None, EtlTable | None], Awaitable[None]]
 
 
 class Membership:
@@ -65,12 +67,15 @@ def join_body(node: Snode) -> dict[str, Any]:
     return {NODE_KEY: node.to_json()}
 
 
-def keepalive_body(node_id: str, smap: Smap | None, buckets: BucketTable) -> dict[str, Any]:
+def keepalive_body(
+    node_id: str, smap: Smap | None, buckets: BucketTable, etl_version: int = 0
+) -> dict[str, Any]:
     """The keepalive request body: who we are and which versions we hold."""
     return {
         ID_KEY: node_id,
         SMAP_VERSION_KEY: smap.version if smap else 0,
         BMD_VERSION_KEY: buckets.version,
+        ETL_VERSION_KEY: etl_version,
     }
 
 
@@ -82,7 +87,7 @@ class TargetAgent:
         peers: PeerClient,
         primary_url: str,
         node: Snode,
-        versions: Callable[[], tuple[Smap | None, BucketTable]],
+        versions: Callable[[], tuple[Smap | None, BucketTable, EtlTable]],
         on_meta: MetaCallback,
         interval: float,
     ) -> None:
@@ -113,7 +118,8 @@ class TargetAgent:
             try:
                 reply = await self._peers.call("POST", url, json_body=join_body(self._node))
                 if reply.ok:
-                    await self._on_meta(*metasync.parse(json.loads(reply.body)))
+                    body = json.loads(reply.body)
+                    await self._on_meta(*metasync.parse(body), metasync.parse_etls(body))
                     self.joined.set()
                     return
                 log.warning("join refused: %s %s", reply.status, reply.body[:200])
@@ -124,14 +130,14 @@ class TargetAgent:
 
     async def _keepalive(self) -> bool:
         url = self._primary_url + paths.url_path(paths.CLUSTER, paths.KEEPALIVE)
-        smap, buckets = self._versions()
-        reply = await self._peers.call(
-            "POST", url, json_body=keepalive_body(self._node.daemon_id, smap, buckets), timeout=5
-        )
+        smap, buckets, etls = self._versions()
+        request = keepalive_body(self._node.daemon_id, smap, buckets, etls.version)
+        reply = await self._peers.call("POST", url, json_body=request, timeout=5)
         if reply.status == 404:
             return False
         if reply.ok and reply.body:
-            await self._on_meta(*metasync.parse(json.loads(reply.body)))
+            body = json.loads(reply.body)
+            await self._on_meta(*metasync.parse(body), metasync.parse_etls(body))
         return True
 
 

@@ -9,6 +9,7 @@ from typing import Final
 
 from pyaistore.cluster import cluster_map, metasync
 from pyaistore.cluster.cluster_meta import ClusterMeta
+from pyaistore.cluster.etl_table import EtlTable
 from pyaistore.cluster.peer_client import PeerClient
 from pyaistore.storage.bucket_meta import BucketTable
 from pyaistore.wire.messages import Smap, Snode
@@ -17,6 +18,7 @@ log = logging.getLogger(__name__)
 
 SMAP_FILE: Final = "smap.json"
 BMD_FILE: Final = "bmd.json"
+ETL_FILE: Final = "etlmd.json"
 
 
 class MetaOwner:
@@ -36,6 +38,7 @@ class MetaOwner:
             smap = replace(cluster_map.with_node(smap, primary), primary=primary)
         meta.smap = smap
         meta.buckets = BucketTable.load(data_dir / BMD_FILE)
+        meta.etls = EtlTable.load(data_dir / ETL_FILE)
         cluster_map.save(meta.smap, data_dir / SMAP_FILE)
 
     @property
@@ -53,8 +56,8 @@ class MetaOwner:
                 return old
             await asyncio.to_thread(cluster_map.save, new, self._dir / SMAP_FILE)
             self._meta.smap = new
-            # Nodes that just joined need the bucket table too.
-            body = metasync.payload(new, self._meta.buckets)
+            # Nodes that just joined need the other tables too.
+            body = metasync.payload(new, self._meta.buckets, self._meta.etls)
         await self._push(new, body)
         return new
 
@@ -70,6 +73,17 @@ class MetaOwner:
             body = metasync.payload(None, new)
             # Push under the lock so targets see bucket versions in order.
             await self._push(smap, body)
+        return new
+
+    async def update_etls(self, change: Callable[[EtlTable], EtlTable]) -> EtlTable:
+        """Apply `change` (which may raise to refuse), persist and push the new ETL table."""
+        async with self._lock:
+            new = change(self._meta.etls)
+            if new is self._meta.etls:
+                return new
+            await asyncio.to_thread(new.save, self._dir / ETL_FILE)
+            self._meta.etls = new
+            await self._push(self.smap, metasync.payload(None, None, new))
         return new
 
     async def _push(self, smap: Smap, body: dict[str, object]) -> None:

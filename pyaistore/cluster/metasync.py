@@ -1,9 +1,10 @@
-"""Push versioned cluster metadata (smap and bucket table) from the primary to every node."""
+"""Push versioned cluster metadata (smap, bucket table, ETL table) from the primary to every node."""
 
 import asyncio
 import logging
 from typing import Any, Final
 
+from pyaistore.cluster.etl_table import EtlTable
 from pyaistore.cluster.peer_client import PeerClient, PeerUnreachable
 from pyaistore.storage.bucket_meta import BucketTable
 from pyaistore.wire import paths
@@ -13,15 +14,18 @@ log = logging.getLogger(__name__)
 
 SMAP_KEY: Final = "smap"
 BMD_KEY: Final = "bmd"
+ETL_KEY: Final = "etlmd"
 
 
-def payload(smap: Smap | None, buckets: BucketTable | None) -> dict[str, Any]:
-    """The metasync body: whichever of the two tables is given."""
+def payload(smap: Smap | None, buckets: BucketTable | None, etls: EtlTable | None = None) -> dict[str, Any]:
+    """The metasync body: whichever of the tables is given."""
     body: dict[str, Any] = {}
     if smap is not None:
         body[SMAP_KEY] = smap.to_json()
     if buckets is not None:
         body[BMD_KEY] = buckets.to_json()
+    if etls is not None:
+        body[ETL_KEY] = etls.to_json()
     return body
 
 
@@ -30,6 +34,11 @@ def parse(body: dict[str, Any]) -> tuple[Smap | None, BucketTable | None]:
     smap = Smap.from_json(body[SMAP_KEY]) if SMAP_KEY in body else None
     buckets = BucketTable.from_json(body[BMD_KEY]) if BMD_KEY in body else None
     return smap, buckets
+
+
+def parse_etls(body: dict[str, Any]) -> EtlTable | None:
+    """The ETL table in a metasync body, if any."""
+    return EtlTable.from_json(body[ETL_KEY]) if ETL_KEY in body else None
 
 
 async def push(peers: PeerClient, smap: Smap, body: dict[str, Any], self_id: str) -> list[str]:

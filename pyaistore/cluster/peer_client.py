@@ -1,13 +1,13 @@
 """The single async HTTP client for node-to-node calls (joins, keepalives, metasync, fan-out)."""
 
-from collections.abc import AsyncIterable
+from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 from multidict import CIMultiDictProxy
 
-__all__ = ["PeerClient", "PeerReply", "PeerUnreachable"]
+__all__ = ["PeerClient", "PeerRefused", "PeerReply", "PeerStream", "PeerTimeout", "PeerUnreachable"]
 
 # Streams may be long: no total limit, but a stalled peer is given up on.
 _STREAM_TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=120)
@@ -19,6 +19,55 @@ class PeerUnreachable(Exception):
     def __init__(self, url: str, cause: Exception) -> None:
         super().__init__(f"node at {url} is unreachable: {cause!r}")
         self.url = url
+
+
+class PeerRefused(PeerUnreachable):
+    """Nothing listens there: the request was never sent, so another peer may take it."""
+
+
+class PeerTimeout(PeerUnreachable):
+    """The peer accepted the request but did not answer (or went quiet) within the read timeout."""
+
+
+def _translate(url: str, exc: Exception) -> PeerUnreachable:
+    """The PeerUnreachable subclass for an aiohttp or socket failure."""
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return PeerRefused(url, exc)
+    if isinstance(exc, TimeoutError):
+        return PeerTimeout(url, exc)
+    return PeerUnreachable(url, exc)
+
+
+class PeerStream:
+    """A peer's answer whose body is read as it arrives; close() it when done."""
+
+    def __init__(self, url: str, response: aiohttp.ClientResponse) -> None:
+        self.url = url
+        self.status = response.status
+        self.headers = response.headers
+        self._response = response
+
+    async def chunks(self, size: int = 1 << 20) -> AsyncIterator[bytes]:
+        """The body in pieces as they come; PeerUnreachable (or PeerTimeout) if it breaks off."""
+        try:
+            async for chunk in self._response.content.iter_chunked(size):
+                yield chunk
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise _translate(self.url, exc) from exc
+
+    async def read(self, limit: int) -> bytes:
+        """Up to `limit` bytes of the body (for error messages)."""
+        try:
+            return await self._response.content.read(limit)
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise _translate(self.url, exc) from exc
+
+    def close(self) -> None:
+        """Drop the connection unless the body was read to the end (then it is reused)."""
+        if self._response.content.at_eof():
+            self._response.release()
+        else:
+            self._response.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,3 +142,29 @@ class PeerClient:
                 return PeerReply(resp.status, await resp.read(), resp.headers)
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise PeerUnreachable(url, exc) from exc
+
+    async def open_stream(
+        self,
+        method: str,
+        url: str,
+        *,
+        data: bytes | AsyncIterable[bytes] | None = None,
+        headers: dict[str, str] | None = None,
+        read_timeout: float | None = None,
+        connect_timeout: float = 5.0,
+    ) -> PeerStream:
+        """Send a request (the body may stream) and return as soon as the reply's headers arrive.
+
+        `read_timeout` bounds every wait for data, headers included (PeerTimeout); a peer that
+        refuses the connection raises PeerRefused; any other network failure PeerUnreachable.
+        """
+        if self._session is None:
+            raise RuntimeError("peer client used before start()")
+        timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_timeout, sock_read=read_timeout)
+        try:
+            response = await self._session.request(
+                method, url, data=data, headers=headers, allow_redirects=False, timeout=timeout
+            )
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise _translate(url, exc) from exc
+        return PeerStream(url, response)

@@ -65,14 +65,14 @@ async def on_start(ctx: NodeContext) -> None:
         tasks.add(asyncio.create_task(ctx.membership.reap_forever(ctx.config.keepalive_interval)))
     elif ctx.config.primary_url:
 
-        async def on_meta(smap: object, buckets: object) -> None:
-            await bucket_sync.accept(ctx, smap, buckets)  # type: ignore[arg-type]
+        async def on_meta(smap: object, buckets: object, etls: object) -> None:
+            await bucket_sync.accept(ctx, smap, buckets, etls)  # type: ignore[arg-type]
 
         ctx.agent = TargetAgent(
             ctx.peers,
             ctx.config.primary_url.rstrip("/"),
             ctx.node,
-            lambda: (ctx.meta.smap, ctx.meta.buckets),
+            lambda: (ctx.meta.smap, ctx.meta.buckets, ctx.meta.etls),
             on_meta,
             ctx.config.keepalive_interval,
         )

@@ -4,6 +4,7 @@ import asyncio
 import logging
 from typing import Final
 
+from pyaistore.cluster.etl_table import EtlTable
 from pyaistore.node_context import NodeContext
 from pyaistore.storage import bucket_meta
 from pyaistore.storage.bucket_meta import BucketTable
@@ -25,13 +26,18 @@ def apply(store: ObjectStore, old: BucketTable, new: BucketTable) -> None:
         store.destroy_bucket(bucket)
 
 
-async def accept(ctx: NodeContext, smap: Smap | None, buckets: BucketTable | None) -> None:
-    """Take whichever table is newer; a target then persists it and syncs its disks."""
+async def accept(
+    ctx: NodeContext, smap: Smap | None, buckets: BucketTable | None, etls: EtlTable | None = None
+) -> None:
+    """Take whichever table is newer; a target then persists it and syncs its disks (and ETLs)."""
     old = ctx.meta.buckets
     smap_changed, buckets_changed = ctx.meta.accept(smap, buckets)
     if smap_changed or buckets_changed:
         for listener in ctx.meta_listeners:
             listener(ctx.meta.smap, ctx.meta.buckets)
+    if ctx.meta.accept_etls(etls):
+        for etl_listener in ctx.etl_listeners:
+            etl_listener(ctx.meta.etls)
     if not buckets_changed or ctx.store is None:
         return
     new = ctx.meta.buckets

@@ -64,7 +64,8 @@ async def receive_metasync(request: web.Request) -> web.Response:
     try:
         body = json.loads(await request.read())
         smap, buckets = metasync.parse(body)
+        etls = metasync.parse_etls(body)
     except (ValueError, KeyError, TypeError) as exc:
         raise BadRequest(f"invalid metasync body: {exc}") from exc
-    await bucket_sync.accept(ctx, smap, buckets)
+    await bucket_sync.accept(ctx, smap, buckets, etls)
     return web.Response()

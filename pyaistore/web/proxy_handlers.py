@@ -143,7 +143,7 @@ async def join(request: web.Request) -> web.Response:
     except (KeyError, TypeError, ValueError) as exc:
         raise BadRequest(f"invalid join request: {exc}") from exc
     smap = await ctx.membership.join(node)
-    return web.json_response(metasync.payload(smap, ctx.meta.buckets))
+    return web.json_response(metasync.payload(smap, ctx.meta.buckets, ctx.meta.etls))
 
 
 async def keepalive(request: web.Request) -> web.Response:
@@ -159,8 +159,9 @@ async def keepalive(request: web.Request) -> web.Response:
         raise web.HTTPNotFound(reason=f"node {node_id} is not in the cluster map")
     behind_smap = int(body.get(membership.SMAP_VERSION_KEY, 0)) < ctx.smap.version
     behind_bmd = int(body.get(membership.BMD_VERSION_KEY, 0)) < ctx.meta.buckets.version
-    if behind_smap or behind_bmd:
-        return web.json_response(metasync.payload(ctx.smap, ctx.meta.buckets))
+    behind_etl = int(body.get(membership.ETL_VERSION_KEY, 0)) < ctx.meta.etls.version
+    if behind_smap or behind_bmd or behind_etl:
+        return web.json_response(metasync.payload(ctx.smap, ctx.meta.buckets, ctx.meta.etls))
     return web.Response()
 
 

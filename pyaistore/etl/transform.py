@@ -1,0 +1,230 @@
+"""Sending objects through an ETL: inline (GET) and offline (copy jobs), as the target side of §4.7.
+
+A Transformer talks to one ETL's transform servers on this host by HTTP (through the node's
+PeerClient). Inline GETs pass the object's local path (`etl_fqn`, AIS's default) for hpush
+and io, and let hpull servers pull the object from the target's callback route; offline
+transforms push the bytes they are given. Replies stream back chunk by chunk. Failures
+become typed errors naming the ETL, the object and the node, and are recorded for
+`GET /v1/etl/<name>`.
+"""
+
+import collections
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any, Final
+from urllib.parse import quote, urlencode, urlsplit
+
+from pyaistore.cluster.peer_client import PeerClient, PeerRefused, PeerStream, PeerTimeout, PeerUnreachable
+from pyaistore.etl.errors import EtlTransformFailed, EtlTransformTimeout
+from pyaistore.etl.spec import KIND_CODE
+from pyaistore.wire import etl as wire_etl
+from pyaistore.wire import headers, query
+from pyaistore.wire.bucket_id import BucketId
+from pyaistore.wire.etl import ObjError
+
+__all__ = ["EtlRoute", "EtlStats", "Transformed", "Transformer"]
+
+MAX_ERRORS: Final = 1000
+ERROR_BODY_LIMIT: Final = 4096
+# Offline bodies for class servers (which refuse chunked uploads) are buffered up to this size.
+MAX_BUFFERED: Final = 1 << 30
+
+
+@dataclass(frozen=True, slots=True)
+class EtlRoute:
+    """What any process of a target needs to call an ETL: its type, timeout and ready endpoints."""
+
+    name: str
+    kind: str
+    comm: str
+    obj_timeout: float
+    endpoints: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """Serialise (for HTTP worker processes)."""
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "comm": self.comm,
+            "obj_timeout": self.obj_timeout,
+            "endpoints": list(self.endpoints),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "EtlRoute":
+        """Parse."""
+        return cls(
+            str(data["name"]),
+            str(data["kind"]),
+            str(data["comm"]),
+            float(data["obj_timeout"]),
+            tuple(data["endpoints"]),
+        )
+
+
+@dataclass
+class EtlStats:
+    """Objects and bytes through an ETL on this node, and its most recent per-object errors."""
+
+    obj_count: int = 0
+    in_bytes: int = 0
+    out_bytes: int = 0
+    errors: collections.deque[ObjError] = field(default_factory=lambda: collections.deque(maxlen=MAX_ERRORS))
+
+
+@dataclass
+class Transformed:
+    """A transformed object on its way out: stream `chunks`, then (or on failure) call close()."""
+
+    chunks: AsyncIterator[bytes]
+    content_type: str
+    length: int | None
+    close: Callable[[], None]
+
+
+class Transformer:
+    """One ETL's transform servers seen from this process; an ObjectTransformer for copy jobs."""
+
+    def __init__(
+        self,
+        route: EtlRoute,
+        peers: PeerClient,
+        node_name: str,
+        stats: EtlStats | None = None,
+        recycle: Callable[[str], None] | None = None,
+    ) -> None:
+        self.route = route
+        self._peers = peers
+        self._node = node_name
+        self._stats = stats if stats is not None else EtlStats()
+        self._recycle = recycle or (lambda url: None)
+
+    async def open_inline(
+        self, bucket: BucketId, name: str, local_path: str, size: int, args: str
+    ) -> Transformed:
+        """Transform a local object for a GET: the reply's headers are in, the body streams on."""
+        params = {query.ETL_ARGS: args} if args else {}
+        if self.route.comm == wire_etl.HPULL:
+            path = "/" + quote(bucket.object_uname(name), safe="")
+            stream = await self._send("GET", path, params, None, bucket.object_cname(name))
+        else:
+            params[query.ETL_FQN] = local_path
+            stream = await self._send(
+                "PUT", _object_path(bucket, name), params, b"", bucket.object_cname(name)
+            )
+        self._stats.in_bytes += size
+        length = stream.headers.get(headers.CONTENT_LENGTH)
+        return Transformed(
+            chunks=self._relay(stream, bucket.object_cname(name)),
+            content_type=stream.headers.get(headers.CONTENT_TYPE, headers.OCTET_TYPE),
+            length=int(length) if length is not None else None,
+            close=stream.close,
+        )
+
+    async def transform(
+        self, bucket: BucketId, name: str, data: AsyncIterator[bytes], args: str = ""
+    ) -> AsyncIterator[bytes]:
+        """Yield the transformed bytes of `bucket/name` read from `data` (an hpull server pulls it itself)."""
+        cname = bucket.object_cname(name)
+        params = {query.ETL_ARGS: args} if args else {}
+        body: bytes | AsyncIterator[bytes]
+        if self.route.comm == wire_etl.HPULL:
+            path = "/" + quote(bucket.object_uname(name), safe="")
+            stream = await self._send("GET", path, params, None, cname)
+            try:
+                async for chunk in self._relay(stream, cname):
+                    yield chunk
+            finally:
+                stream.close()
+            return
+        if self.route.kind == KIND_CODE:
+            body = self._count_in(data)
+        else:
+            body = await _buffer(data, cname)
+            self._stats.in_bytes += len(body)
+        stream = await self._send("PUT", _object_path(bucket, name), params, body, cname)
+        try:
+            async for chunk in self._relay(stream, cname):
+                yield chunk
+        finally:
+            stream.close()
+
+    async def _count_in(self, data: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+        async for chunk in data:
+            self._stats.in_bytes += len(chunk)
+            yield chunk
+
+    async def _send(
+        self, method: str, path: str, params: dict[str, str], body: Any, cname: str
+    ) -> PeerStream:
+        """Send to a ready transform server (the next one if one refuses); errors for >= 400 replies."""
+        endpoints = self.route.endpoints
+        if not endpoints:
+            raise self._failed(cname, "no transform server is ready", 503)
+        suffix = path + ("?" + urlencode(params) if params else "")
+        for attempt in range(len(endpoints)):
+            url = endpoints[(hash(cname) + attempt) % len(endpoints)]
+            try:
+                stream = await self._peers.open_stream(
+                    method, url + suffix, data=body, read_timeout=self.route.obj_timeout
+                )
+            except PeerRefused:
+                continue
+            except PeerTimeout as exc:
+                raise self._timed_out(cname, url) from exc
+            except PeerUnreachable as exc:
+                raise self._failed(cname, f"the transform server broke off: {exc}", 500) from exc
+            if stream.status >= 400:
+                try:
+                    text = (await stream.read(ERROR_BODY_LIMIT)).decode(errors="replace").strip()
+                finally:
+                    stream.close()
+                raise self._failed(cname, text or f"status {stream.status}", stream.status)
+            return stream
+        raise self._failed(cname, "no transform server answered (restarting)", 503)
+
+    async def _relay(self, stream: PeerStream, cname: str) -> AsyncIterator[bytes]:
+        """The reply body, counted; typed errors if it stalls or breaks off."""
+        try:
+            async for chunk in stream.chunks():
+                self._stats.out_bytes += len(chunk)
+                yield chunk
+        except PeerTimeout as exc:
+            raise self._timed_out(cname, stream.url) from exc
+        except PeerUnreachable as exc:
+            raise self._failed(
+                cname, "the transform server broke off mid-object (it crashed or failed)"
+            ) from exc
+        self._stats.obj_count += 1
+
+    def _failed(self, cname: str, reason: str, status: int = 500) -> EtlTransformFailed:
+        message = f"ETL[{self.route.name}] failed to transform {cname} on {self._node}: {reason}"
+        self._stats.errors.append(ObjError(cname, message, status))
+        return EtlTransformFailed(message, status)
+
+    def _timed_out(self, cname: str, url: str) -> EtlTransformTimeout:
+        parts = urlsplit(url)
+        self._recycle(f"{parts.scheme}://{parts.netloc}")
+        timeout = self.route.obj_timeout
+        message = (
+            f"ETL[{self.route.name}] did not transform {cname} on {self._node} within its object "
+            f"timeout ({timeout:g}s); its transform server is being restarted"
+        )
+        self._stats.errors.append(ObjError(cname, message, 504))
+        return EtlTransformTimeout(message)
+
+
+def _object_path(bucket: BucketId, name: str) -> str:
+    """`/<bucket>/<object>`, as AIS sends hpush requests."""
+    return "/" + quote(f"{bucket.name}/{name}", safe="/")
+
+
+async def _buffer(data: AsyncIterator[bytes], cname: str) -> bytes:
+    """The whole input, for servers that need a Content-Length."""
+    parts, size = [], 0
+    async for chunk in data:
+        parts.append(chunk)
+        size += len(chunk)
+        if size > MAX_BUFFERED:
+            raise EtlTransformFailed(f"{cname} is too large to transform through a class ETL offline", 400)
+    return b"".join(parts)
