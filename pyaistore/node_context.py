@@ -15,6 +15,7 @@ from pyaistore.cluster.peer_client import PeerClient
 from pyaistore.config import NodeConfig
 from pyaistore.etl.registry import EtlDirectory
 from pyaistore.jobs.transform_protocol import TransformerLookup
+from pyaistore.storage.archive_index import ArchiveIndexCache
 from pyaistore.storage.bucket_meta import BucketTable
 from pyaistore.storage.object_store import ObjectStore
 from pyaistore.wire.bucket_id import BucketId
@@ -35,6 +36,8 @@ class NodeContext:
     membership: Membership | None = None
     agent: TargetAgent | None = None
     background: set[asyncio.Task[None]] = field(default_factory=set)
+    # Member tables of recently read shards (archpath reads, listing with the arch-dir flag).
+    archive_index: ArchiveIndexCache = field(default_factory=ArchiveIndexCache)
     # Called with the new tables after this node accepts newer ones (e.g. to tell HTTP workers).
     meta_listeners: list[Callable[[Smap | None, BucketTable | None], None]] = field(default_factory=list)
     # Called with the new ETL table after this node accepts a newer one (targets reconcile their ETLs).

@@ -12,7 +12,7 @@ import calendar
 import copy
 import tarfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from typing import IO, Final
 
@@ -51,13 +51,12 @@ class MemberRead:
 
     size: int
     section_start: int = -1
-    chunks: Iterator[bytes] | None = None
+    chunks: Generator[bytes, None, None] | None = None
 
     def close(self) -> None:
         """Release the decompressor (no-op for a section)."""
-        close = getattr(self.chunks, "close", None)
-        if close is not None:
-            close()
+        if self.chunks is not None:
+            self.chunks.close()
 
 
 def list_members(cache: ArchiveIndexCache, shard: ShardRef) -> list[Member]:
@@ -75,7 +74,7 @@ def open_member(cache: ArchiveIndexCache, shard: ShardRef, archpath: str) -> Mem
     return MemberRead(member.size, chunks=_member_chunks(shard, member))
 
 
-def matching_tar(shard: ShardRef, matcher: Matcher) -> Iterator[bytes]:
+def matching_tar(shard: ShardRef, matcher: Matcher) -> Generator[bytes, None, None]:
     """Lazily, a tar of the archived files `matcher` selects, in chunks of about CHUNK bytes.
 
     The first chunk comes only once something matched; with no match the iterator raises
@@ -85,7 +84,7 @@ def matching_tar(shard: ShardRef, matcher: Matcher) -> Iterator[bytes]:
     return _coalesce(pieces, CHUNK)
 
 
-def _member_chunks(shard: ShardRef, member: Member) -> Iterator[bytes]:
+def _member_chunks(shard: ShardRef, member: Member) -> Generator[bytes, None, None]:
     """The bytes of one member found again by its position: a forward pass over the shard."""
     with archive_errors(shard.cname):
         if shard.fmt == ZIP:
@@ -114,7 +113,7 @@ def _bounded(reader: IO[bytes], size: int, cname: str) -> Iterator[bytes]:
         yield chunk
 
 
-def _tar_selection(shard: ShardRef, matcher: Matcher) -> Iterator[bytes]:
+def _tar_selection(shard: ShardRef, matcher: Matcher) -> Generator[bytes, None, None]:
     """Headers and data of the matching entries of a tar-family shard, then the end blocks."""
     count = 0
     with archive_errors(shard.cname), open_tar(shard.file, shard.fmt) as tar:
@@ -136,7 +135,7 @@ def _tar_selection(shard: ShardRef, matcher: Matcher) -> Iterator[bytes]:
     yield END_OF_ARCHIVE
 
 
-def _zip_selection(shard: ShardRef, matcher: Matcher) -> Iterator[bytes]:
+def _zip_selection(shard: ShardRef, matcher: Matcher) -> Generator[bytes, None, None]:
     """The matching files of a zip shard, repacked as tar entries, then the end blocks."""
     count = 0
     with archive_errors(shard.cname), open_zip(shard.file) as archive:
@@ -167,7 +166,7 @@ def _padding(size: int) -> bytes:
     return bytes(-size % BLOCK)
 
 
-def _coalesce(pieces: Iterator[bytes], size: int) -> Iterator[bytes]:
+def _coalesce(pieces: Generator[bytes, None, None], size: int) -> Generator[bytes, None, None]:
     """Regroup small pieces into chunks of about `size` bytes (fewer hops for small members)."""
     buffer = bytearray()
     try:
@@ -182,6 +181,4 @@ def _coalesce(pieces: Iterator[bytes], size: int) -> Iterator[bytes]:
         if buffer:
             yield bytes(buffer)
     finally:
-        close = getattr(pieces, "close", None)
-        if close is not None:
-            close()
+        pieces.close()

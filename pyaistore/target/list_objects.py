@@ -1,11 +1,14 @@
 """One target's share of a listing: its names after the token, with the requested properties."""
 
 import time
+from collections.abc import Iterator
 from typing import Final
 
 from pyaistore.cluster.errors import BadRequest
 from pyaistore.node_context import NodeContext
+from pyaistore.storage.errors import CorruptMeta, ObjectNotFound
 from pyaistore.storage.object_meta import ObjectMeta
+from pyaistore.target import list_archives
 from pyaistore.wire import messages as msgs
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.messages import ListEntry, LsoMsg
@@ -58,6 +61,9 @@ def list_page(ctx: NodeContext, bucket: BucketId, msg: LsoMsg, page_size: int) -
     after = max(msg.continuation_token, msg.start_after)
     recursive = not msg.flags & msgs.LSO_NO_RECURSION
     with_meta = props != {"name"}
+    if msg.flags & msgs.LSO_ARCH_DIR:
+        objects = _lazy_entries(ctx, bucket, msg.prefix, after, recursive, props)
+        return list_archives.with_members(ctx, bucket, objects, msg.prefix, after, page_size)
     rows = ctx.object_store.list_entries(bucket, msg.prefix, after, page_size, recursive, with_meta)
     entries = []
     for name, is_dir, meta in rows:
@@ -68,3 +74,21 @@ def list_page(ctx: NodeContext, bucket: BucketId, msg: LsoMsg, page_size: int) -
         else:
             entries.append(to_entry(ctx, meta, props))
     return entries
+
+
+def _lazy_entries(
+    ctx: NodeContext, bucket: BucketId, prefix: str, after: str, recursive: bool, props: frozenset[str]
+) -> Iterator[ListEntry]:
+    """Entries one by one, for callers that cannot know in advance how many names fill a page."""
+    store = ctx.object_store
+    for name, is_dir in store.list_names(bucket, prefix, after, recursive):
+        if is_dir:
+            yield ListEntry(name, flags=msgs.ENTRY_IS_DIR)
+        elif props == {"name"}:
+            yield ListEntry(name, flags=msgs.ENTRY_PRESENT)
+        else:
+            try:
+                meta = store.head(bucket, name)
+            except (ObjectNotFound, CorruptMeta):
+                continue  # removed (or damaged) since the walk saw it, as list_entries skips it
+            yield to_entry(ctx, meta, props)

@@ -41,6 +41,9 @@ TABLE: Final = MappingProxyType(
         storage_errors.InvalidAppendHandle: (400, error_body.INVALID_REQUEST),
         storage_errors.InvalidProps: (400, error_body.INVALID_REQUEST),
         storage_errors.NoSpace: (507, error_body.NO_SPACE),
+        # A corrupt or unsupported shard is the client's to fix (AIS: 400, "unknown mime", etc.).
+        storage_errors.ArchiveError: (400, error_body.INVALID_REQUEST),
+        storage_errors.ArchiveMemberNotFound: (404, error_body.OBJECT_NOT_FOUND),
         # Stored metadata that cannot be decoded is damage, not a client mistake.
         storage_errors.CorruptMeta: (500, error_body.INTERNAL),
         InvalidProvider: (400, error_body.INVALID_REQUEST),

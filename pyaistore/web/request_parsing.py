@@ -8,6 +8,7 @@ from aiohttp import web
 
 from pyaistore.cluster.errors import BadRequest
 from pyaistore.storage import names
+from pyaistore.target.get_archived import ArchiveQuery
 from pyaistore.target.put_object import PutArgs
 from pyaistore.wire import headers, paths, query
 from pyaistore.wire.bucket_id import BucketId, InvalidProvider, Namespace, normalize_provider
@@ -107,6 +108,37 @@ def put_args(request: web.Request, bucket: BucketId, name: str) -> PutArgs:
         custom=custom_metadata(request),
         skip_version_check=query.parse_bool(request.query.get(query.SKIP_VC)),
     )
+
+
+def archive_query(request: web.Request) -> ArchiveQuery | None:
+    """archpath, or archregx with archmode; None for a plain GET (empty values count as absent).
+
+    archregx alone is ignored, as AIS ignores it without archmode; archpath with archmode is 400.
+    """
+    archpath = request.query.get(query.ARCHPATH, "")
+    mode = request.query.get(query.ARCHMODE, "")
+    if not archpath and not mode:
+        return None
+    if archpath and mode:
+        raise BadRequest(
+            f"{query.ARCHPATH}={archpath!r} (match one) and {query.ARCHREGX}="
+            f"{request.query.get(query.ARCHREGX, '')!r} (match many) are mutually exclusive"
+        )
+    if archpath:
+        _validate_archpath(archpath)
+    return ArchiveQuery(
+        archpath=archpath,
+        archmime=request.query.get(query.ARCHMIME, ""),
+        regex=request.query.get(query.ARCHREGX, ""),
+        mode=mode,
+    )
+
+
+def _validate_archpath(archpath: str) -> None:
+    """No trailing "/" and no "." or ".." components (AIS's ValidateArchpath)."""
+    parts = archpath.removeprefix("/").split("/")
+    if archpath.endswith("/") or any(part in (".", "..") for part in parts):
+        raise BadRequest(f'invalid {query.ARCHPATH} "{archpath}"')
 
 
 def props_list(request: web.Request) -> list[str] | None:

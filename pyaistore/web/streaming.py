@@ -1,8 +1,9 @@
 """Bytes in and out: request bodies as bounded chunk streams; objects via sendfile or chunks."""
 
 import asyncio
+import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Final
 
 from aiohttp import web
@@ -11,7 +12,11 @@ from aiohttp.http_exceptions import HttpProcessingError
 from multidict import CIMultiDict
 
 from pyaistore.cluster.errors import BadRequest
+from pyaistore.target.get_archived import ArchivedFile, ArchivedSelection
 from pyaistore.target.get_object import ObjectStream
+from pyaistore.wire import headers
+
+log = logging.getLogger(__name__)
 
 # Objects up to this size are read inline and sent in one write (cheaper than sendfile setup).
 SMALL_OBJECT: Final = 64 * 1024
@@ -79,3 +84,51 @@ async def _sendfile(request: web.Request, response: web.StreamResponse, stream: 
                 raise ConnectionResetError("object shrank while being sent")
             await response.write(chunk)
             offset += len(chunk)
+
+
+async def send_archived_file(request: web.Request, archived: ArchivedFile) -> web.StreamResponse:
+    """One file of a shard: only Content-Type and Content-Length, as AIS answers archpath reads."""
+    reply_headers: CIMultiDict[str] = CIMultiDict({headers.CONTENT_TYPE: headers.OCTET_TYPE})
+    if archived.chunks is None:
+        # A plain tar's member is a byte range of the shard: sent like an object (sendfile).
+        section = ObjectStream(archived.shard, archived.section_start, archived.size, partial=False)
+        return await send_object(request, section, 200, reply_headers)
+    try:
+        response = web.StreamResponse(status=200, headers=reply_headers)
+        response.content_length = archived.size
+        await response.prepare(request)
+        await _send_chunks(request, response, archived.chunks)
+        return response
+    finally:
+        await asyncio.to_thread(archived.close)
+
+
+async def send_selection(request: web.Request, selection: ArchivedSelection) -> web.StreamResponse:
+    """The matching files as a tar, streamed with chunked transfer (its length is unknown up front)."""
+    try:
+        response = web.StreamResponse(status=200, headers={headers.CONTENT_TYPE: headers.TAR_TYPE})
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        await response.write(selection.first)
+        await _send_chunks(request, response, selection.rest)
+        return response
+    finally:
+        await asyncio.to_thread(selection.close)
+
+
+async def _send_chunks(request: web.Request, response: web.StreamResponse, chunks: Iterator[bytes]) -> None:
+    """Write chunks made one at a time in a worker thread; a failure midway cuts the connection.
+
+    Once the status line is out an error reply is impossible: dropping the connection before
+    the announced length (or the final chunk) is how the client learns the body is incomplete.
+    """
+    try:
+        while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
+            await response.write(chunk)
+        await response.write_eof()
+    except (ConnectionResetError, asyncio.CancelledError):
+        raise
+    except Exception:
+        log.exception("%s %s failed after the reply started", request.method, request.path)
+        if request.transport is not None:
+            request.transport.close()

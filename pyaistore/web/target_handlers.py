@@ -6,9 +6,9 @@ import msgpack
 from aiohttp import web
 
 from pyaistore.cluster import placement
-from pyaistore.cluster.errors import BadRequest, EtlNotFound, NotSupported, UnknownAction
+from pyaistore.cluster.errors import BadRequest, EtlNotFound, UnknownAction
 from pyaistore.proxy import redirect
-from pyaistore.target import get_object, list_objects, object_ops, put_object
+from pyaistore.target import get_archived, get_object, list_objects, object_ops, put_archived, put_object
 from pyaistore.web import object_headers, request_parsing, streaming
 from pyaistore.web.app_keys import CONTEXT
 from pyaistore.web.custom_md import validate_custom
@@ -38,26 +38,35 @@ def _refuse_inline_etl(request: web.Request) -> None:
         raise EtlNotFound(f"{ctx.node.display_name}: {message}")
 
 
-def _refuse_archive_read(request: web.Request, bucket: BucketId, name: str) -> None:
-    """AIS answers archpath/archregx with the archived file(s) or an error, never the whole shard."""
-    if any(request.query.get(key) for key in (query.ARCHPATH, query.ARCHREGX, query.ARCHMODE)):
-        cname = bucket.object_cname(name)
-        raise NotSupported(f"GET {cname}: reading files inside archives is not available yet")
-
-
 async def get(request: web.Request) -> web.StreamResponse:
     """GET object: 1) parse 2) owner check 3) open (inline: microseconds) 4) stream."""
     ctx = request.app[CONTEXT]
     bucket, name = request_parsing.bucket_id(request), request_parsing.object_name(request)
     _redirect_if_not_owner(request, bucket, name, 301)
     _refuse_inline_etl(request)
-    _refuse_archive_read(request, bucket, name)
+    archive_query = request_parsing.archive_query(request)
+    if archive_query is not None:
+        return await _get_archived(request, bucket, name, archive_query)
     stream = get_object.open_object(ctx, bucket, name, request.headers.get(headers.RANGE))
     reply_headers = object_headers.for_get(stream.meta, ctx.node.daemon_id)
     if stream.partial:
         end = stream.start + stream.length - 1
         reply_headers[headers.CONTENT_RANGE] = f"bytes {stream.start}-{end}/{stream.meta.size}"
     return await streaming.send_object(request, stream, 206 if stream.partial else 200, reply_headers)
+
+
+async def _get_archived(
+    request: web.Request, bucket: BucketId, name: str, archive_query: get_archived.ArchiveQuery
+) -> web.StreamResponse:
+    """GET inside a shard: one file (archpath) or a tar of the matching files (archregx + archmode)."""
+    ctx = request.app[CONTEXT]
+    if request.headers.get(headers.RANGE):
+        raise BadRequest(f"GET {bucket.object_cname(name)}: range-read of archived content is not supported")
+    if archive_query.archpath:
+        archived = await get_archived.open_archived_file(ctx, bucket, name, archive_query)
+        return await streaming.send_archived_file(request, archived)
+    selection = await get_archived.open_selection(ctx, bucket, name, archive_query)
+    return await streaming.send_selection(request, selection)
 
 
 async def head(request: web.Request) -> web.Response:
@@ -79,6 +88,14 @@ async def put(request: web.Request) -> web.Response:
     bucket, name = request_parsing.bucket_id(request), request_parsing.object_name(request)
     _redirect_if_not_owner(request, bucket, name, 307)
     args = request_parsing.put_args(request, bucket, name)
+    archpath = request.query.get(query.ARCHPATH)
+    if archpath:
+        flags_value = request.headers.get(headers.PUT_ARCH_FLAGS)
+        flags = put_archived.parse_flags(flags_value, bucket.object_cname(name))
+        archmime = request.query.get(query.ARCHMIME, "")
+        body = streaming.body_chunks(request)
+        meta = await put_archived.put_archived(ctx, args, archpath, archmime, flags, body)
+        return web.Response(headers=object_headers.for_put(meta, ctx.node.daemon_id))
     append_type = request.query.get(query.APPEND_TYPE)
     if append_type is not None:
         return await _append(request, args, append_type)

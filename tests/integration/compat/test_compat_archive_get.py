@@ -1,7 +1,7 @@
-"""GET with archpath/archregx never answers with the whole shard.
+"""GET with archpath/archregx answers with the archived file(s), never with the whole shard.
 
-AIStore answers these with the archived file (or a tar of the matching files) or an error. Until
-pyaistore reads inside archives it must refuse (501) rather than send the shard's own bytes.
+The official SDK sends both archpath and archregx whenever an ArchiveConfig is given (one of them
+empty); the server must treat the empty one as absent (reference §3.3).
 """
 
 import io
@@ -13,7 +13,6 @@ import pytest
 from aistore.sdk import Client
 from aistore.sdk.archive_config import ArchiveConfig, ArchiveMode
 from aistore.sdk.bucket import Bucket
-from aistore.sdk.errors import AISError
 
 from pyaistore.server.local_cluster import LocalCluster
 
@@ -28,6 +27,11 @@ def _tar(members: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+def _names(tar_bytes: bytes) -> list[str]:
+    with tarfile.open(fileobj=io.BytesIO(tar_bytes)) as tar:
+        return tar.getnames()
+
+
 @pytest.fixture()
 def bucket(cluster: LocalCluster) -> Iterator[Bucket]:
     created = Client(cluster.endpoint).bucket(f"compat-arch-{secrets.token_hex(4)}")
@@ -36,20 +40,24 @@ def bucket(cluster: LocalCluster) -> Iterator[Bucket]:
     created.delete(missing_ok=True)
 
 
-@pytest.mark.parametrize(
-    "config",
-    [
-        ArchiveConfig(archpath="a.txt"),
-        ArchiveConfig(regex="a", mode=ArchiveMode.PREFIX),
-        ArchiveConfig(regex=".txt", mode=ArchiveMode.SUFFIX),
-    ],
-    ids=["archpath", "archregx-prefix", "archregx-suffix"],
-)
-def test_archive_read_is_refused_not_answered_with_the_shard(bucket: Bucket, config: ArchiveConfig) -> None:
+def test_archpath_answers_the_archived_file(bucket: Bucket) -> None:
     shard = _tar({"a.txt": b"alpha", "b.txt": b"beta"})
     bucket.object("x.tar").get_writer().put_content(shard)
-    with pytest.raises(AISError) as info:
-        bucket.object("x.tar").get_reader(archive_config=config).read_all()
-    assert info.value.status_code == 501
-    assert f"ais://{bucket.name}/x.tar" in info.value.message
+    reader = bucket.object("x.tar").get_reader(archive_config=ArchiveConfig(archpath="a.txt"))
+    assert reader.read_all() == b"alpha"
     assert bucket.object("x.tar").get_reader().read_all() == shard
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        (ArchiveConfig(regex="a", mode=ArchiveMode.PREFIX), ["a.txt"]),
+        (ArchiveConfig(regex=".txt", mode=ArchiveMode.SUFFIX), ["a.txt", "b.txt"]),
+    ],
+    ids=["archregx-prefix", "archregx-suffix"],
+)
+def test_archregx_answers_a_tar_of_the_matches(
+    bucket: Bucket, config: ArchiveConfig, expected: list[str]
+) -> None:
+    bucket.object("x.tar").get_writer().put_content(_tar({"a.txt": b"alpha", "b.txt": b"beta"}))
+    assert _names(bucket.object("x.tar").get_reader(archive_config=config).read_all()) == expected

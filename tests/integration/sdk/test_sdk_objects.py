@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 import requests
-from sdk_it_support import pending_server
 
 from pyaistore.sdk import Bucket, Client
 from pyaistore.sdk.errors import AISError, ErrBckNotFound, ErrObjNotFound
@@ -119,7 +118,6 @@ def _tar(members: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-@pending_server
 def test_get_archpath(client: Client, bucket: Bucket) -> None:
     bucket.object("shard.tar").put(content=_tar({"a/one.txt": b"first", "b.txt": b"second"}))
     assert bucket.object("shard.tar").get(archpath="a/one.txt").read_all() == b"first"

@@ -1,10 +1,11 @@
 """Fixtures for storage tests: real stores on real directories (tmp_path), real xattrs."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from pyaistore.storage import archive, archive_formats
 from pyaistore.storage.mountpaths import MountpathSet
 from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.storage.object_store import ObjectStore, WriteProps
@@ -12,6 +13,7 @@ from pyaistore.wire.bucket_id import BucketId
 
 Put = Callable[..., ObjectMeta]
 Read = Callable[[str], bytes]
+OpenShard = Callable[..., archive.ShardRef]
 
 
 @pytest.fixture
@@ -58,3 +60,26 @@ def read(any_store: ObjectStore, bucket: BucketId) -> Read:
             return b"".join(obj.read_range(0, obj.size))
 
     return _read
+
+
+@pytest.fixture
+def open_shard(store: ObjectStore, bucket: BucketId) -> Iterator[OpenShard]:
+    """Store bytes as an object and open it as a shard (format by archmime, name or magic)."""
+    opened: list[archive.ShardRef] = []
+
+    def _open(name: str, data: bytes, archmime: str = "") -> archive.ShardRef:
+        with store.writer(bucket, name, WriteProps()) as writer:
+            writer.write(data)
+            writer.commit()
+        file = store.open(bucket, name)
+        try:
+            fmt = archive_formats.resolve(name, archmime, file)
+        except BaseException:
+            file.close()
+            raise
+        opened.append(archive.ShardRef(bucket, name, file, fmt))
+        return opened[-1]
+
+    yield _open
+    for shard in opened:
+        shard.file.close()
