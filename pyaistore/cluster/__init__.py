@@ -4,6 +4,7 @@ __all__ = [
     "cluster_map",
     "cluster_meta",
     "errors",
+    "etl_table",
     "membership",
     "meta_owner",
     "metasync",

@@ -17,6 +17,7 @@ from pyaistore.cluster.membership import Membership, TargetAgent
 from pyaistore.cluster.meta_owner import MetaOwner
 from pyaistore.cluster.peer_client import PeerClient
 from pyaistore.config import PROXY, TARGET, NodeConfig, with_environment
+from pyaistore.etl.registry import EtlRegistry
 from pyaistore.node_context import NodeContext
 from pyaistore.server.http_workers import WorkerPool
 from pyaistore.storage.bucket_meta import BucketTable
@@ -51,6 +52,10 @@ def build_context(config: NodeConfig, port: int, control_port: int = 0) -> NodeC
             log.info("removed %d leftover work files", removed)
         ctx.store = store
         meta.buckets = BucketTable.load(config.data_dir / bucket_sync.BMD_FILE)
+        registry = EtlRegistry(config.data_dir, ctx.peers, snode.display_name, snode.public_net.url)
+        ctx.etls = registry
+        ctx.etl_lookup = registry.lookup
+        ctx.etl_listeners.append(registry.reconcile)
     elif config.is_primary:
         ctx.owner = MetaOwner(config.data_dir, meta, ctx.peers, snode)
         ctx.membership = Membership(ctx.owner, config.keepalive_timeout)
@@ -82,6 +87,8 @@ async def on_start(ctx: NodeContext) -> None:
 
 async def on_stop(ctx: NodeContext) -> None:
     """Cancel background work and close peers."""
+    if isinstance(ctx.etls, EtlRegistry):
+        await ctx.etls.stop_all()
     for task in ctx.background:
         task.cancel()
     for task in ctx.background:
@@ -103,6 +110,8 @@ async def serve(config: NodeConfig) -> None:
         pool = WorkerPool(config, ctx.node, sock, config.http_workers - 1)
         pool.start()
         ctx.meta_listeners.append(pool.broadcast)
+        if isinstance(ctx.etls, EtlRegistry):
+            ctx.etls.on_routes.append(pool.broadcast_etls)
         ctx.background.add(asyncio.create_task(pool.supervise()))
     app = web_app.build(ctx, on_start, on_stop)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)

@@ -3,7 +3,8 @@
 One Python process tops out at one core. A target therefore runs `http_workers - 1` extra
 processes that accept on its public socket (the kernel spreads connections among them) and serve
 objects from the same disks. The main process keeps the control port (join, keepalive, metasync,
-listing) and forwards every newer smap and bucket table to the workers over a pipe each. Workers
+listing) and forwards every newer smap and bucket table to the workers over a pipe each, and the
+routes (loopback endpoints) of the ETL transform servers it runs, so inline ETL GETs work anywhere. Workers
 never change disks on their own: creating and destroying buckets stays with the main process.
 """
 
@@ -22,6 +23,7 @@ from pyaistore.cluster import metasync
 from pyaistore.cluster.cluster_meta import ClusterMeta
 from pyaistore.cluster.peer_client import PeerClient
 from pyaistore.config import NodeConfig
+from pyaistore.etl.registry import ROUTES_KEY, EtlDirectory
 from pyaistore.node_context import NodeContext
 from pyaistore.storage.bucket_meta import BucketTable
 from pyaistore.storage.mountpaths import MountpathSet
@@ -44,6 +46,7 @@ class WorkerPool:
         self._count = count
         self._workers: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
         self._latest: dict[str, Any] = {}
+        self._latest_etls: dict[str, Any] = {}
 
     def start(self) -> None:
         """Spawn every worker."""
@@ -57,8 +60,9 @@ class WorkerPool:
         )
         proc.start()
         receiver.close()
-        if self._latest:
-            sender.send(self._latest)
+        for message in (self._latest, self._latest_etls):
+            if message:
+                sender.send(message)
         return proc, sender
 
     def broadcast(self, smap: Smap | None, buckets: BucketTable | None) -> None:
@@ -67,6 +71,13 @@ class WorkerPool:
         for _, conn in self._workers:
             with contextlib.suppress(OSError):
                 conn.send(self._latest)
+
+    def broadcast_etls(self, routes: list[dict[str, Any]]) -> None:
+        """Send the routes of the ETLs running on this target to every worker."""
+        self._latest_etls = {ROUTES_KEY: routes}
+        for _, conn in self._workers:
+            with contextlib.suppress(OSError):
+                conn.send(self._latest_etls)
 
     async def supervise(self, interval: float = 1.0) -> None:
         """Restart a worker that died."""
@@ -103,6 +114,9 @@ def worker_entry(
 async def _serve_worker(config: NodeConfig, node: Snode, sock: socket.socket, conn: Connection) -> None:
     ctx = NodeContext(config=config, node=node, meta=ClusterMeta(), peers=PeerClient())
     ctx.store = ObjectStore(MountpathSet(config.disk_roots), fsync=config.fsync)
+    # ETL transform servers belong to the main process; workers reach them by their routes.
+    directory = EtlDirectory(ctx.peers, node.display_name)
+    ctx.etls, ctx.etl_lookup = directory, directory.lookup
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
 
@@ -112,7 +126,10 @@ async def _serve_worker(config: NodeConfig, node: Snode, sock: socket.socket, co
         except (EOFError, OSError):
             stop.set()  # the main process is gone
             return
-        ctx.meta.accept(*metasync.parse(body))
+        if ROUTES_KEY in body:
+            directory.update(body[ROUTES_KEY])
+        else:
+            ctx.meta.accept(*metasync.parse(body))
 
     loop.add_reader(conn.fileno(), on_message)
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -3,6 +3,7 @@
 __all__ = [
     "bucket_sync",
     "byte_range",
+    "etl_control",
     "get_archived",
     "get_object",
     "list_archives",

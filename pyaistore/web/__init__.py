@@ -5,6 +5,7 @@ __all__ = [
     "app_keys",
     "custom_md",
     "error_mapping",
+    "etl_handlers",
     "node_handlers",
     "object_headers",
     "proxy_handlers",

@@ -13,6 +13,7 @@ from aiohttp import web
 from aiohttp.typedefs import Middleware
 
 from pyaistore.cluster import errors as node_errors
+from pyaistore.etl import errors as etl_errors
 from pyaistore.storage import errors as storage_errors
 from pyaistore.wire import error_body, headers
 from pyaistore.wire.bucket_id import InvalidProvider
@@ -28,6 +29,13 @@ TABLE: Final = MappingProxyType(
         node_errors.BucketNotFound: (404, error_body.BUCKET_NOT_FOUND),
         node_errors.BucketAlreadyExists: (409, error_body.BUCKET_EXISTS),
         node_errors.EtlNotFound: (404, error_body.NOT_FOUND),
+        etl_errors.InvalidEtlSpec: (400, error_body.INVALID_REQUEST),
+        etl_errors.EtlAlreadyExists: (409, error_body.ETL_EXISTS),
+        etl_errors.EtlStageConflict: (400, error_body.INVALID_REQUEST),
+        etl_errors.EtlInitFailed: (400, error_body.INVALID_REQUEST),
+        # The transform server's own status (500 when it raised or sent the wrong type).
+        etl_errors.EtlTransformFailed: (500, error_body.INTERNAL),
+        etl_errors.EtlTransformTimeout: (504, error_body.INTERNAL),
         node_errors.RangeNotSatisfiable: (416, error_body.RANGE_NOT_SATISFIABLE),
         node_errors.NotSupported: (501, error_body.NOT_IMPLEMENTED),
         node_errors.PeerFailed: (503, error_body.BUSY),
@@ -105,6 +113,8 @@ def make_middleware(node_name: str) -> Middleware:
                 return render(request, 500, f"internal error: {exc!r}", error_body.INTERNAL, node_name)
             if isinstance(exc, node_errors.PeerRejected):
                 row = (exc.status, exc.tcode or row[1])
+            if isinstance(exc, etl_errors.EtlTransformFailed):
+                row = (exc.status, row[1])
             reply = render(request, row[0], message_for(exc, node_name), row[1], node_name)
             if isinstance(exc, node_errors.RangeNotSatisfiable) and exc.size >= 0:
                 reply.headers[headers.CONTENT_RANGE] = f"bytes */{exc.size}"

@@ -4,14 +4,18 @@ from typing import Final
 
 from aiohttp import web
 
+from pyaistore.web import etl_handlers as etl
 from pyaistore.web import node_handlers as node
 from pyaistore.web import proxy_handlers as proxy
 from pyaistore.web import target_handlers as target
+from pyaistore.wire import etl as wire_etl
 from pyaistore.wire import paths
 
 _V: Final = "/" + paths.API_VERSION
 _BUCKET: Final = _V + "/" + paths.BUCKETS + "/{bucket}"
 _OBJECT: Final = _V + "/" + paths.OBJECTS + "/{bucket}/{name:.+}"
+_ETL: Final = _V + "/" + paths.ETL
+_ETL_NAMED: Final = _ETL + "/{" + etl.NAME_KEY + "}"
 
 _COMMON: Final = (
     ("GET", _V + "/" + paths.HEALTH, node.health),
@@ -33,6 +37,15 @@ PROXY_ROUTES: Final = (
     ("HEAD", _BUCKET, proxy.bucket_head),
     ("HEAD", _BUCKET + "/{prefix:.*}", proxy.bucket_head),
     ("PATCH", _BUCKET, proxy.bucket_patch),
+    ("PUT", _ETL, etl.init),
+    ("GET", _ETL, etl.list_all),
+    ("GET", _ETL_NAMED, etl.details),
+    ("GET", _ETL_NAMED + "/" + paths.ETL_LOGS, etl.logs),
+    ("GET", _ETL_NAMED + "/" + paths.ETL_LOGS + "/{" + etl.TARGET_KEY + "}", etl.logs),
+    ("GET", _ETL_NAMED + "/" + paths.ETL_HEALTH, etl.health),
+    ("POST", _ETL_NAMED + "/" + paths.ETL_START, etl.start),
+    ("POST", _ETL_NAMED + "/" + paths.ETL_STOP, etl.stop),
+    ("DELETE", _ETL_NAMED, etl.delete),
     *(
         (method, _OBJECT, proxy.object_redirect)
         for method in ("GET", "HEAD", "PUT", "DELETE", "PATCH", "POST")
@@ -48,6 +61,19 @@ TARGET_ROUTES: Final = (
     ("PATCH", _OBJECT, target.patch),
     ("POST", _OBJECT, target.post),
     ("GET", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_LIST + "/{bucket}", target.list_page),
+    *(
+        (
+            method,
+            _ETL + "/" + paths.ETL_OBJECT + "/{" + etl.NAME_KEY + "}/{secret}/{uname:.+}",
+            etl.callback_object,
+        )
+        for method in ("GET", "HEAD")
+    ),
+    ("PUT", _ETL, etl.target_start),
+    ("GET", _ETL, etl.target_list),
+    ("DELETE", _ETL_NAMED, etl.target_stop),
+    ("GET", _ETL_NAMED + "/" + wire_etl.DETAILS_PATH, etl.target_details),
+    ("GET", _ETL_NAMED + "/" + paths.ETL_LOGS, etl.target_logs),
 )
 
 

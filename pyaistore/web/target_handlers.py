@@ -6,13 +6,13 @@ import msgpack
 from aiohttp import web
 
 from pyaistore.cluster import placement
-from pyaistore.cluster.errors import BadRequest, EtlNotFound, UnknownAction
+from pyaistore.cluster.errors import BadRequest, UnknownAction
 from pyaistore.proxy import redirect
 from pyaistore.target import get_archived, get_object, list_objects, object_ops, put_archived, put_object
-from pyaistore.web import object_headers, request_parsing, streaming
+from pyaistore.web import etl_handlers, object_headers, request_parsing, streaming
 from pyaistore.web.app_keys import CONTEXT
 from pyaistore.web.custom_md import validate_custom
-from pyaistore.wire import actions, headers, paths, query
+from pyaistore.wire import actions, headers, query
 from pyaistore.wire.bucket_id import BucketId, parse_uname
 from pyaistore.wire.messages import DEFAULT_PAGE_SIZE, LsoMsg
 
@@ -28,22 +28,14 @@ def _redirect_if_not_owner(request: web.Request, bucket: BucketId, name: str, st
         raise web.HTTPTemporaryRedirect(url) if status == 307 else web.HTTPMovedPermanently(url)
 
 
-def _refuse_inline_etl(request: web.Request) -> None:
-    """No ETL runs here yet: a transformed GET gets AIS's unknown-ETL 404, never the raw bytes."""
-    etl_name = request.query.get(query.ETL_NAME)
-    if etl_name:
-        ctx = request.app[CONTEXT]
-        init_url = ctx.smap.primary.public_net.url + paths.url_path(paths.ETL, paths.ETL_INIT)
-        message = f'{etl_name} does not exist - try starting new ETL with "{init_url}" endpoint'
-        raise EtlNotFound(f"{ctx.node.display_name}: {message}")
-
-
 async def get(request: web.Request) -> web.StreamResponse:
     """GET object: 1) parse 2) owner check 3) open (inline: microseconds) 4) stream."""
     ctx = request.app[CONTEXT]
     bucket, name = request_parsing.bucket_id(request), request_parsing.object_name(request)
     _redirect_if_not_owner(request, bucket, name, 301)
-    _refuse_inline_etl(request)
+    etl_name = request.query.get(query.ETL_NAME)
+    if etl_name:
+        return await etl_handlers.send_transformed(request, bucket, name, etl_name)
     archive_query = request_parsing.archive_query(request)
     if archive_query is not None:
         return await _get_archived(request, bucket, name, archive_query)

@@ -64,6 +64,16 @@ ENV_LEGACY_DEPS: Final = "AISTORE_DEPS"
 HEALTH_PATH: Final = "/health"
 HEALTH_BODY: Final = b"Running"
 
+# Primary -> target: PUT /v1/etl body (start an ETL there), and the target's extra sub-path.
+START_INIT_MSG: Final = "init_msg"
+START_XACTION: Final = "xaction_id"
+START_SECRET: Final = "secret"
+DETAILS_PATH: Final = "details"
+# Listing shapes of logs and health per target.
+TARGET_ID: Final = "target_id"
+LOGS: Final = "logs"
+HEALTH_STATUS: Final = "health_status"
+
 DEFAULT_INIT_TIMEOUT: Final = "45s"
 DEFAULT_OBJ_TIMEOUT: Final = "10s"
 XACTION_PREFIX: Final = "etl-"
