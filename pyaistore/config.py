@@ -28,6 +28,9 @@ class NodeConfig:
     fsync: bool = True
     # Target processes accepting on the public port (1 = the main process only); see server/http_workers.
     http_workers: int = 1
+    # "asyncio" (default: zero-copy sendfile) or "uvloop" (faster small requests, no sendfile);
+    # see docs/performance.md for the measurements behind the default.
+    event_loop: str = "asyncio"
     log_level: str = "INFO"
 
     @property
@@ -54,6 +57,7 @@ def with_environment(config: NodeConfig, env: dict[str, str] | None = None) -> N
         ("keepalive_interval", float),
         ("keepalive_timeout", float),
         ("log_level", str),
+        ("event_loop", str),
     ):
         raw = source.get(ENV_PREFIX + name.upper())
         if raw:

@@ -19,6 +19,7 @@ from pyaistore.cluster.peer_client import PeerClient
 from pyaistore.config import PROXY, TARGET, NodeConfig, with_environment
 from pyaistore.etl.registry import EtlRegistry
 from pyaistore.node_context import NodeContext
+from pyaistore.server import event_loop
 from pyaistore.server.http_workers import WorkerPool
 from pyaistore.storage.bucket_meta import BucketTable
 from pyaistore.storage.mountpaths import MountpathSet
@@ -171,7 +172,7 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point."""
     config = parse_args(argv)
     logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    asyncio.run(serve(config))
+    event_loop.run(serve(config), config.event_loop)
 
 
 if __name__ == "__main__":

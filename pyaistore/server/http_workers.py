@@ -25,6 +25,7 @@ from pyaistore.cluster.peer_client import PeerClient
 from pyaistore.config import NodeConfig
 from pyaistore.etl.registry import ROUTES_KEY, EtlDirectory
 from pyaistore.node_context import NodeContext
+from pyaistore.server import event_loop
 from pyaistore.storage.bucket_meta import BucketTable
 from pyaistore.storage.mountpaths import MountpathSet
 from pyaistore.storage.object_store import ObjectStore
@@ -108,7 +109,7 @@ def worker_entry(
 ) -> None:
     """Child process: serve the object API on the shared socket until terminated."""
     logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    asyncio.run(_serve_worker(config, Snode.from_json(node_json), sock, conn))
+    event_loop.run(_serve_worker(config, Snode.from_json(node_json), sock, conn), config.event_loop)
 
 
 async def _serve_worker(config: NodeConfig, node: Snode, sock: socket.socket, conn: Connection) -> None:
