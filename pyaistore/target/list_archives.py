@@ -106,17 +106,19 @@ def _take_files_before(
 
 
 def _shards_holding(ctx: NodeContext, bucket: BucketId, after: str, prefix: str) -> list[str]:
-    """Shards on this target whose files may continue past `after` or match `prefix` from inside.
+    """Shards on this target that the walk of objects skips but whose files may still be listed.
 
-    These are the shard names that are proper path prefixes of the token or of the prefix (and
-    the token itself): the walk of objects never yields them again.
+    A shard S sorts at or before the token while its files "S/..." may sort after it: the token
+    is S itself, lies inside S ("S/x"), or falls between S and "S/" ("a.tar.bak" for "a.tar",
+    as "." < "/"). Likewise a prefix inside a shard ("S/x") matches none of the objects but some
+    of the shard's files. Every such S is a prefix of the token (or of the listing prefix)
+    followed by nothing or by a character up to "/".
     """
-    candidates = {after} if after else set()
-    for text in (after, prefix):
-        candidates.update(text[:i] for i, char in enumerate(text) if char == "/")
+    candidates = {after[:i] for i in range(1, len(after) + 1) if i == len(after) or after[i] <= "/"}
+    candidates.update(prefix[:i] for i, char in enumerate(prefix) if char == "/")
     shards = []
     for name in sorted(candidates):
-        if not name or archive_formats.by_name(name) is None:
+        if archive_formats.by_name(name) is None:
             continue
         try:
             ctx.object_store.head(bucket, name)
