@@ -8,8 +8,10 @@ __all__ = [
     "etl",
     "headers",
     "hrw",
+    "job_snapshot",
     "jobs",
     "messages",
+    "multi_object",
     "paths",
     "query",
 ]

@@ -100,6 +100,22 @@ class BucketId:
         """The bucket-listing entry shape."""
         return {"name": self.name, "provider": self.provider, "namespace": self.namespace.to_json()}
 
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> "BucketId":
+        """Parse {"name","provider","namespace"}; a null namespace is the global one (ValueError if bad)."""
+        name = data.get("name")
+        if not isinstance(name, str) or not name:
+            raise ValueError("bucket: missing name")
+        namespace = data.get("namespace")
+        if namespace is not None and not isinstance(namespace, dict):
+            raise ValueError("bucket: namespace must be an object")
+        ns = (
+            Namespace(str(namespace.get("uuid") or ""), str(namespace.get("name") or ""))
+            if namespace
+            else GLOBAL
+        )
+        return cls(name, normalize_provider(str(data.get("provider") or "")), ns)
+
 
 def parse_uname(text: str) -> tuple[BucketId, str]:
     """Split `provider/@uuid#name/bucket/object` into a BucketId and an object name."""

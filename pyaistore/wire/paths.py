@@ -20,6 +20,8 @@ KEEPALIVE: Final = "keepalive"
 # Target-only internal listing endpoint (GET /v1/<INTERNAL>/list/<bck>), used by the proxy fan-out.
 INTERNAL: Final = "internal"
 INTERNAL_LIST: Final = "list"
+# Target-only internal job endpoint (/v1/<INTERNAL>/jobs): POST starts, GET queries, PUT stops.
+INTERNAL_JOBS: Final = "jobs"
 
 
 def url_path(*segments: str) -> str:
