@@ -1,3 +1,17 @@
 """Long-running jobs (xactions) with IDs: registry, kinds, templates and the job bodies. No HTTP."""
 
-__all__ = ["transform_protocol"]
+__all__ = [
+    "archive_objects",
+    "archive_writer",
+    "copy_bucket",
+    "errors",
+    "job",
+    "kinds",
+    "multi_object",
+    "node_ops",
+    "object_walk",
+    "registry",
+    "rename_bucket",
+    "templates",
+    "transform_protocol",
+]

@@ -1,0 +1,102 @@
+"""Copy (or transform) a bucket into another: each target copies the objects it holds (jobs reference §2.5).
+
+Every object goes to the destination name's HRW owner (this node or a peer), with at most
+`num-workers` copies in flight; the job checks for abort between objects. `prefix` selects source
+objects, `prepend` and `ext` shape destination names, a dry run reads and counts but writes
+nothing, and `synchronize` then deletes destination objects whose source is gone.
+"""
+
+from collections.abc import AsyncIterable, AsyncIterator, Sequence
+
+from pyaistore.jobs import object_walk
+from pyaistore.jobs.errors import JobAborted
+from pyaistore.jobs.job import Job
+from pyaistore.jobs.node_ops import NodeObjects, Transform
+from pyaistore.jobs.registry import error_text
+from pyaistore.jobs.transform_protocol import ObjectTransformer
+from pyaistore.storage.errors import ObjectNotFound
+from pyaistore.wire.bucket_id import BucketId
+from pyaistore.wire.multi_object import CopyOptions
+
+__all__ = ["copy_names", "pipeline", "run"]
+
+
+def pipeline(transformers: Sequence[ObjectTransformer], args: str = "") -> Transform:
+    """One Transform applying each ETL's transformer in turn (an ETL and its pipeline)."""
+
+    def apply(bucket: BucketId, name: str, data: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+        for transformer in transformers:
+            data = transformer.transform(bucket, name, data, args)
+        return data
+
+    return apply
+
+
+async def run(
+    job: Job,
+    ops: NodeObjects,
+    src: BucketId,
+    dst: BucketId,
+    options: CopyOptions,
+    transform: Transform | None = None,
+) -> None:
+    """Copy every object this node holds under `options.prefix` from `src` to `dst`."""
+    recursive = not options.non_recursive
+    names = object_walk.local_names(ops, src, options.prefix, recursive)
+    await copy_names(job, ops, src, dst, options, transform, names, listed=False)
+    if options.sync and not options.dry_run:
+        await _prune(job, ops, src, dst, options)
+
+
+async def copy_names(
+    job: Job,
+    ops: NodeObjects,
+    src: BucketId,
+    dst: BucketId,
+    options: CopyOptions,
+    transform: Transform | None,
+    names: AsyncIterable[str],
+    listed: bool,
+) -> None:
+    """Copy the given names; a missing one is an error only when it was `listed` by name.
+
+    Any other failure stops the job, unless `continue_on_error` records it and goes on.
+    """
+
+    async def copy_one(name: str) -> None:
+        job.check()
+        try:
+            dst_name = options.destination_name(name)
+            result = await ops.copy(src, name, dst, dst_name, transform, options.dry_run)
+        except ObjectNotFound as exc:
+            if listed:
+                job.add_error(error_text(exc))
+            return
+        except JobAborted:
+            raise
+        except Exception as exc:
+            if not options.continue_on_error:
+                raise
+            job.add_error(error_text(exc))
+            return
+        if result.sent:
+            job.counters.add_sent(result.size)
+        else:
+            job.counters.add_local(result.size)
+
+    await object_walk.for_each(job, names, object_walk.worker_count(options.num_workers), copy_one)
+
+
+async def _prune(job: Job, ops: NodeObjects, src: BucketId, dst: BucketId, options: CopyOptions) -> None:
+    """Delete destination objects held here (under the prefix) whose source object is gone."""
+
+    async def prune_one(name: str) -> None:
+        job.check()
+        if not await ops.exists(src, name):
+            try:
+                await ops.delete(dst, name)
+            except ObjectNotFound:
+                pass
+
+    names = object_walk.local_names(ops, dst, options.prefix, not options.non_recursive)
+    await object_walk.for_each(job, names, object_walk.worker_count(options.num_workers), prune_one)
