@@ -14,6 +14,7 @@ from pyaistore.cluster.meta_owner import MetaOwner
 from pyaistore.cluster.peer_client import PeerClient
 from pyaistore.config import NodeConfig
 from pyaistore.etl.registry import EtlDirectory
+from pyaistore.jobs.registry import JobRegistry
 from pyaistore.jobs.transform_protocol import TransformerLookup
 from pyaistore.storage.archive_index import ArchiveIndexCache
 from pyaistore.storage.bucket_meta import BucketTable
@@ -36,6 +37,8 @@ class NodeContext:
     membership: Membership | None = None
     agent: TargetAgent | None = None
     background: set[asyncio.Task[None]] = field(default_factory=set)
+    # This node's jobs: on targets the work itself, on the primary the cluster-wide records.
+    jobs: JobRegistry = field(default_factory=JobRegistry)
     # Member tables of recently read shards (archpath reads, listing with the arch-dir flag).
     archive_index: ArchiveIndexCache = field(default_factory=ArchiveIndexCache)
     # Called with the new tables after this node accepts newer ones (e.g. to tell HTTP workers).

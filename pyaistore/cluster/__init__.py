@@ -10,5 +10,6 @@ __all__ = [
     "metasync",
     "node",
     "peer_client",
+    "peer_replies",
     "placement",
 ]

@@ -1,8 +1,11 @@
 """Gateway behaviour, HTTP-free and async: bucket metadata, redirects and cluster-wide fan-out."""
 
 __all__ = [
+    "bucket_jobs",
     "buckets",
+    "cluster_jobs",
     "etl_admin",
     "fanout",
+    "job_queries",
     "redirect",
 ]

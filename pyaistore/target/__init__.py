@@ -6,9 +6,12 @@ __all__ = [
     "etl_control",
     "get_archived",
     "get_object",
+    "job_ops",
+    "jobs",
     "list_archives",
     "list_objects",
     "object_ops",
     "put_archived",
     "put_object",
+    "rename_reads",
 ]

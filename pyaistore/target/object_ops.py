@@ -6,18 +6,21 @@ from typing import Final
 from urllib.parse import quote
 
 from pyaistore.cluster import placement
-from pyaistore.cluster.errors import BadRequest, PeerFailed, PeerRejected
+from pyaistore.cluster.errors import BadRequest, PeerFailed
 from pyaistore.cluster.peer_client import PeerUnreachable
+from pyaistore.cluster.peer_replies import raise_for_reply
 from pyaistore.node_context import NodeContext
 from pyaistore.storage.names import validate_object_name
+from pyaistore.storage.object_file import ObjectFile
 from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.target.put_object import PutArgs, write_props
 from pyaistore.wire import headers, paths, query
 from pyaistore.wire.bucket_id import BucketId
-from pyaistore.wire.error_body import ErrorBody
 from pyaistore.wire.messages import Snode
 
 STREAM_CHUNK: Final = 1 << 20
+# Objects up to this size are sent to a peer from one buffer.
+SMALL_OBJECT: Final = 256 * 1024
 
 
 async def head(ctx: NodeContext, bucket: BucketId, name: str) -> ObjectMeta:
@@ -51,7 +54,7 @@ async def copy(ctx: NodeContext, bucket: BucketId, name: str, dst_bucket: Bucket
         store = ctx.object_store
         await asyncio.to_thread(store.copy, bucket, name, dst_bucket, dst_name, dst_props)
         return
-    await _send_to_peer(ctx, owner, bucket, name, dst_bucket, dst_name)
+    await send_to_peer(ctx, owner, bucket, name, dst_bucket, dst_name)
 
 
 async def rename(ctx: NodeContext, bucket: BucketId, name: str, new_name: str) -> None:
@@ -67,7 +70,7 @@ async def rename(ctx: NodeContext, bucket: BucketId, name: str, new_name: str) -
     if owner.daemon_id == ctx.node.daemon_id:
         await asyncio.to_thread(store.rename, bucket, name, new_name)
         return
-    await _send_to_peer(ctx, owner, bucket, name, bucket, new_name)
+    await send_to_peer(ctx, owner, bucket, name, bucket, new_name)
     await asyncio.to_thread(store.delete, bucket, name)
 
 
@@ -82,35 +85,59 @@ def _attribute_headers(meta: ObjectMeta) -> dict[str, str]:
     return hdrs
 
 
-async def _send_to_peer(
-    ctx: NodeContext, owner: Snode, bucket: BucketId, name: str, dst_bucket: BucketId, dst_name: str
-) -> None:
-    """Stream the object to the target that owns the destination, as a PUT with its attributes."""
-    handle = await asyncio.to_thread(ctx.object_store.open, bucket, name)
-
-    async def body() -> AsyncIterator[bytes]:
-        for chunk in handle.read_range(0, handle.size, STREAM_CHUNK):
-            yield chunk
-
+def peer_object_url(ctx: NodeContext, base_url: str, bucket: BucketId, name: str) -> str:
+    """The URL of `bucket/name` on the peer at `base_url`, marked as sent by this node."""
     url = (
-        owner.public_net.url
-        + paths.url_path(paths.OBJECTS, dst_bucket.name, quote(dst_name))
-        + f"?{query.PROVIDER}={dst_bucket.provider}&{query.PROXY_ID}={ctx.node.daemon_id}"
+        base_url
+        + paths.url_path(paths.OBJECTS, bucket.name, quote(name))
+        + f"?{query.PROVIDER}={bucket.provider}&{query.PROXY_ID}={ctx.node.daemon_id}"
     )
-    if not dst_bucket.namespace.is_global:
-        url += f"&{query.NAMESPACE}={quote(dst_bucket.namespace.uname)}"
+    if not bucket.namespace.is_global:
+        url += f"&{query.NAMESPACE}={quote(bucket.namespace.uname)}"
+    return url
+
+
+async def send_to_peer(
+    ctx: NodeContext,
+    owner: Snode,
+    bucket: BucketId,
+    name: str,
+    dst_bucket: BucketId,
+    dst_name: str,
+    base_url: str = "",
+) -> int:
+    """PUT the object, with its attributes, to the target that owns the destination; returns its size.
+
+    `base_url` picks the owner's endpoint (default: its public one). A small object travels in
+    one buffer read in one executor call; a larger one is streamed in bounded chunks.
+    """
+    store = ctx.object_store
+
+    def open_object() -> tuple[ObjectMeta, bytes | None, ObjectFile | None]:
+        handle = store.open(bucket, name)
+        if handle.size > SMALL_OBJECT:
+            return handle.meta, None, handle
+        with handle:
+            return handle.meta, handle.read_all_small(SMALL_OBJECT), None
+
+    meta, data, handle = await asyncio.to_thread(open_object)
+    url = peer_object_url(ctx, base_url or owner.public_net.url, dst_bucket, dst_name)
+    hdrs = _attribute_headers(meta)
     try:
-        reply = await ctx.peers.call_stream("PUT", url, body(), _attribute_headers(handle.meta))
+        if handle is None:
+            reply = await ctx.peers.call("PUT", url, data=data, headers=hdrs)
+        else:
+            reply = await ctx.peers.call_stream("PUT", url, _chunks(handle), hdrs)
     except PeerUnreachable as exc:
         raise PeerFailed(f"cannot copy {bucket.object_cname(name)} to {owner.display_name}: {exc}") from exc
     finally:
-        handle.close()
-    if 400 <= reply.status < 500:
-        # A refusal (name conflict, bad name) is deterministic: relay it, never as a retryable 5xx.
-        refusal = ErrorBody.parse(reply.body.decode(errors="replace"), reply.status)
-        raise PeerRejected(reply.status, refusal.message, refusal.tcode)
-    if not reply.ok:
-        detail = reply.body[:300].decode(errors="replace")
-        raise PeerFailed(
-            f"copy to {dst_bucket.object_cname(dst_name)} failed on {owner.display_name}: {detail}"
-        )
+        if handle is not None:
+            handle.close()
+    raise_for_reply(reply, owner, f"copy to {dst_bucket.object_cname(dst_name)}")
+    return meta.size
+
+
+async def _chunks(handle: ObjectFile) -> AsyncIterator[bytes]:
+    """The object's bytes in bounded chunks (reads of a local disk, inline)."""
+    for chunk in handle.read_range(0, handle.size, STREAM_CHUNK):
+        yield chunk

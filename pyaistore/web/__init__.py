@@ -6,6 +6,8 @@ __all__ = [
     "custom_md",
     "error_mapping",
     "etl_handlers",
+    "internal_handlers",
+    "job_handlers",
     "node_handlers",
     "object_headers",
     "proxy_handlers",

@@ -14,6 +14,7 @@ from aiohttp.typedefs import Middleware
 
 from pyaistore.cluster import errors as node_errors
 from pyaistore.etl import errors as etl_errors
+from pyaistore.jobs import errors as job_errors
 from pyaistore.storage import errors as storage_errors
 from pyaistore.wire import error_body, headers
 from pyaistore.wire.bucket_id import InvalidProvider
@@ -55,6 +56,10 @@ TABLE: Final = MappingProxyType(
         # Stored metadata that cannot be decoded is damage, not a client mistake.
         storage_errors.CorruptMeta: (500, error_body.INTERNAL),
         InvalidProvider: (400, error_body.INVALID_REQUEST),
+        job_errors.JobNotFound: (404, error_body.JOB_NOT_FOUND),
+        job_errors.JobConflict: (409, error_body.CONFLICT),
+        job_errors.InvalidJobRequest: (400, error_body.INVALID_REQUEST),
+        job_errors.NotStartable: (501, error_body.NOT_IMPLEMENTED),
     }
 )
 

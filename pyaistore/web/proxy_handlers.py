@@ -9,10 +9,10 @@ from pyaistore.cluster import cluster_map, membership, metasync
 from pyaistore.cluster.errors import BadRequest, NotSupported, UnknownAction
 from pyaistore.cluster.peer_client import PeerUnreachable
 from pyaistore.proxy import buckets, fanout, redirect
-from pyaistore.web import request_parsing
+from pyaistore.web import job_handlers, request_parsing
 from pyaistore.web.app_keys import CONTEXT
 from pyaistore.wire import actions, headers, query
-from pyaistore.wire.bucket_id import InvalidProvider, Namespace, normalize_provider, parse_uname
+from pyaistore.wire.bucket_id import InvalidProvider, Namespace, normalize_provider
 from pyaistore.wire.messages import ActionMsg, LsoMsg, Snode
 
 
@@ -61,7 +61,7 @@ async def bucket_get(request: web.Request) -> web.Response:
 
 
 async def bucket_post(request: web.Request) -> web.Response:
-    """POST /v1/buckets/<b>: create-bck (jobs on buckets arrive with the jobs subsystem)."""
+    """POST /v1/buckets/<b>: create-bck, or an action that starts a job (copy, rename, multi-object)."""
     ctx = request.app[CONTEXT]
     bucket = request_parsing.bucket_id(request)
     msg = await request_parsing.action_msg(request)
@@ -69,11 +69,8 @@ async def bucket_post(request: web.Request) -> web.Response:
     if msg.action == actions.CREATE_BCK:
         await buckets.create(ctx, bucket, msg.value)
         return web.Response()
-    if msg.action in (actions.MOVE_BCK, actions.COPY_BCK, actions.ETL_BCK):
-        if query.BCK_TO not in request.query:
-            raise BadRequest(f"{msg.action} {bucket.cname}: missing bck_to")
-        parse_uname(request.query[query.BCK_TO])
-        raise NotSupported(f"{msg.action} {bucket.cname}: bucket jobs are not available in this release")
+    if msg.action in job_handlers.POST_JOB_ACTIONS:
+        return await job_handlers.bucket_job(request, bucket, msg)
     raise UnknownAction(msg.action)
 
 
@@ -86,6 +83,8 @@ async def bucket_delete(request: web.Request) -> web.Response:
     if msg.action == actions.DESTROY_BCK:
         await buckets.destroy(ctx, bucket)
         return web.Response()
+    if msg.action in job_handlers.DELETE_JOB_ACTIONS:
+        return await job_handlers.bucket_job(request, bucket, msg)
     if msg.action == actions.EVICT_REMOTE_BCK and not bucket.is_remote:
         raise BadRequest(f"cannot evict {bucket.cname}: evict is for remote buckets only")
     raise UnknownAction(msg.action)
@@ -166,13 +165,15 @@ async def keepalive(request: web.Request) -> web.Response:
 
 
 async def cluster_get(request: web.Request) -> web.Response:
-    """GET /v1/cluster?what=smap (also answered by /v1/daemon)."""
+    """GET /v1/cluster?what=smap|bmd (also answered by /v1/daemon), or a job query."""
     ctx = request.app[CONTEXT]
     what = request.query.get(query.WHAT, "")
     if what == query.WHAT_SMAP:
         return web.json_response(ctx.smap.to_json())
     if what == query.WHAT_BMD:
         return web.json_response(ctx.meta.buckets.to_json())
+    if what in job_handlers.JOB_QUERIES:
+        return await job_handlers.query_jobs(request)
     raise BadRequest(f'invalid query what="{what}"')
 
 

@@ -5,6 +5,8 @@ from typing import Final
 from aiohttp import web
 
 from pyaistore.web import etl_handlers as etl
+from pyaistore.web import internal_handlers as internal
+from pyaistore.web import job_handlers as jobs
 from pyaistore.web import node_handlers as node
 from pyaistore.web import proxy_handlers as proxy
 from pyaistore.web import target_handlers as target
@@ -16,6 +18,7 @@ _BUCKET: Final = _V + "/" + paths.BUCKETS + "/{bucket}"
 _OBJECT: Final = _V + "/" + paths.OBJECTS + "/{bucket}/{name:.+}"
 _ETL: Final = _V + "/" + paths.ETL
 _ETL_NAMED: Final = _ETL + "/{" + etl.NAME_KEY + "}"
+_INTERNAL_JOBS: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_JOBS
 
 _COMMON: Final = (
     ("GET", _V + "/" + paths.HEALTH, node.health),
@@ -26,6 +29,7 @@ _COMMON: Final = (
 PROXY_ROUTES: Final = (
     *_COMMON,
     ("GET", _V + "/" + paths.CLUSTER, proxy.cluster_get),
+    ("PUT", _V + "/" + paths.CLUSTER, jobs.cluster_put),
     ("POST", _V + "/" + paths.CLUSTER + "/" + paths.JOIN, proxy.join),
     ("POST", _V + "/" + paths.CLUSTER + "/" + paths.KEEPALIVE, proxy.keepalive),
     ("GET", _V + "/" + paths.REVERSE + "/{tail:.+}", proxy.reverse),
@@ -33,6 +37,7 @@ PROXY_ROUTES: Final = (
     ("GET", _V + "/" + paths.BUCKETS + "/", proxy.list_all_buckets),
     ("GET", _BUCKET, proxy.bucket_get),
     ("POST", _BUCKET, proxy.bucket_post),
+    ("PUT", _BUCKET, jobs.bucket_put),
     ("DELETE", _BUCKET, proxy.bucket_delete),
     ("HEAD", _BUCKET, proxy.bucket_head),
     ("HEAD", _BUCKET + "/{prefix:.*}", proxy.bucket_head),
@@ -61,6 +66,9 @@ TARGET_ROUTES: Final = (
     ("PATCH", _OBJECT, target.patch),
     ("POST", _OBJECT, target.post),
     ("GET", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_LIST + "/{bucket}", target.list_page),
+    ("POST", _INTERNAL_JOBS, internal.start_job),
+    ("GET", _INTERNAL_JOBS, internal.query_jobs),
+    ("PUT", _INTERNAL_JOBS, internal.stop_jobs),
     *(
         (
             method,

@@ -8,7 +8,16 @@ from aiohttp import web
 from pyaistore.cluster import placement
 from pyaistore.cluster.errors import BadRequest, UnknownAction
 from pyaistore.proxy import redirect
-from pyaistore.target import get_archived, get_object, list_objects, object_ops, put_archived, put_object
+from pyaistore.storage.errors import ObjectNotFound
+from pyaistore.target import (
+    get_archived,
+    get_object,
+    list_objects,
+    object_ops,
+    put_archived,
+    put_object,
+    rename_reads,
+)
 from pyaistore.web import etl_handlers, object_headers, request_parsing, streaming
 from pyaistore.web.app_keys import CONTEXT
 from pyaistore.web.custom_md import validate_custom
@@ -28,6 +37,19 @@ def _redirect_if_not_owner(request: web.Request, bucket: BucketId, name: str, st
         raise web.HTTPTemporaryRedirect(url) if status == 307 else web.HTTPMovedPermanently(url)
 
 
+def _renamed_from(request: web.Request, bucket: BucketId, name: str) -> BucketId | None:
+    """On a miss in a bucket being renamed into: the old bucket if held here, else a redirect (or None)."""
+    ctx = request.app[CONTEXT]
+    found = rename_reads.fallback(ctx, bucket, name)
+    if found is None:
+        return None
+    source, owner = found
+    if owner.daemon_id == ctx.node.daemon_id:
+        return source
+    path_qs = rename_reads.fallback_path(source, name, dict(request.query))
+    raise web.HTTPTemporaryRedirect(redirect.location(ctx, owner, path_qs))
+
+
 async def get(request: web.Request) -> web.StreamResponse:
     """GET object: 1) parse 2) owner check 3) open (inline: microseconds) 4) stream."""
     ctx = request.app[CONTEXT]
@@ -39,7 +61,13 @@ async def get(request: web.Request) -> web.StreamResponse:
     archive_query = request_parsing.archive_query(request)
     if archive_query is not None:
         return await _get_archived(request, bucket, name, archive_query)
-    stream = get_object.open_object(ctx, bucket, name, request.headers.get(headers.RANGE))
+    try:
+        stream = get_object.open_object(ctx, bucket, name, request.headers.get(headers.RANGE))
+    except ObjectNotFound:
+        source = _renamed_from(request, bucket, name)
+        if source is None:
+            raise
+        stream = get_object.open_object(ctx, source, name, request.headers.get(headers.RANGE))
     reply_headers = object_headers.for_get(stream.meta, ctx.node.daemon_id)
     if stream.partial:
         end = stream.start + stream.length - 1
@@ -67,7 +95,13 @@ async def head(request: web.Request) -> web.Response:
     bucket, name = request_parsing.bucket_id(request), request_parsing.object_name(request)
     _redirect_if_not_owner(request, bucket, name, 307)
     props = object_headers.head_props(request_parsing.props_list(request))
-    meta = await object_ops.head(ctx, bucket, name)
+    try:
+        meta = await object_ops.head(ctx, bucket, name)
+    except ObjectNotFound:
+        source = _renamed_from(request, bucket, name)
+        if source is None:
+            raise
+        meta = await object_ops.head(ctx, source, name)
     reply = web.Response(headers=object_headers.for_head(meta, bucket, props, ctx.node.daemon_id))
     if props is not None or meta.size:
         reply.headers[headers.CONTENT_LENGTH] = str(meta.size)

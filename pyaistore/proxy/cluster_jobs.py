@@ -1,0 +1,183 @@
+"""Cluster-wide jobs on the gateway: one ID, started on every target, watched to the end, stopped.
+
+1. The gateway registers its own record of the job (conflict rules apply here, cluster-wide).
+2. An optional `prepare` step changes cluster metadata (e.g. creates the destination bucket).
+3. Every target is asked to start its part (internal jobs endpoint). If any refuses, the others
+   are stopped, `rollback` undoes step 2, and the refusal is the client's answer.
+4. A watcher polls the targets until every part has finished, runs `finalize(succeeded)` (e.g.
+   drops a renamed bucket) and only then marks the record finished: clients never see a job
+   done before its last step.
+"""
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Final
+
+from pyaistore.cluster.errors import NoTargets, PeerFailed, PeerRejected
+from pyaistore.cluster.peer_client import PeerUnreachable
+from pyaistore.cluster.peer_replies import raise_for_reply
+from pyaistore.jobs import kinds
+from pyaistore.jobs.errors import InvalidJobRequest, NotStartable, UnknownKind
+from pyaistore.jobs.job import Job
+from pyaistore.jobs.registry import error_text, new_job_id
+from pyaistore.node_context import NodeContext
+from pyaistore.proxy.job_queries import jobs_url
+from pyaistore.wire.bucket_id import BucketId
+from pyaistore.wire.job_snapshot import JobSnapshot
+from pyaistore.wire.jobs import USER_ABORT, JobQuery, JobStartMsg
+from pyaistore.wire.messages import Snode
+
+__all__ = ["ClusterJob", "start", "start_kind", "stop"]
+
+log = logging.getLogger(__name__)
+
+FIRST_POLL_S: Final = 0.02
+MAX_POLL_S: Final = 0.5
+
+Step = Callable[[], Awaitable[None]]
+Finalize = Callable[[bool], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterJob:
+    """What to start: the kind, its buckets and action value, and the gateway's own steps."""
+
+    kind: str
+    bucket: BucketId | None = None
+    dst_bucket: BucketId | None = None
+    value: Any = None
+    force: bool = False
+    prepare: Step | None = None
+    rollback: Step | None = None
+    finalize: Finalize | None = None
+
+
+async def start(ctx: NodeContext, plan: ClusterJob) -> str:
+    """Start the job on every target and return its ID (steps 1-4 above)."""
+    targets = list(ctx.smap.targets.values())
+    if not targets:
+        raise NoTargets()
+    job = Job(new_job_id(), plan.kind, src_bucket=plan.bucket, dst_bucket=plan.dst_bucket, force=plan.force)
+    ctx.jobs.add(job)
+    try:
+        if plan.prepare is not None:
+            await plan.prepare()
+        msg = JobStartMsg(job.job_id, plan.kind, plan.bucket, plan.dst_bucket, plan.value, plan.force)
+        await _start_everywhere(ctx, targets, msg, plan.rollback)
+    except BaseException as exc:
+        job.add_error(error_text(exc))
+        job.finish()
+        raise
+    task = asyncio.create_task(_watch(ctx, job, targets, plan.finalize), name=f"watch {job!r}")
+    ctx.background.add(task)
+    task.add_done_callback(ctx.background.discard)
+    return job.job_id
+
+
+async def start_kind(ctx: NodeContext, query: JobQuery, force: bool) -> str:
+    """`PUT /v1/cluster` start: a job of a startable kind (by kind or display name)."""
+    kind = kinds.resolve(query.kind)
+    if kind is None:
+        raise UnknownKind(query.kind)
+    info = kinds.KINDS[kind]
+    if not info.startable:
+        raise InvalidJobRequest(f"cannot start {kind}: not a startable job kind")
+    if not info.implemented:
+        raise NotStartable(f"cannot start {kind}: not supported by this cluster")
+    bucket = query.bucket or (query.buckets[0] if query.buckets else None)
+    if bucket is None and info.scope == kinds.BUCKET:
+        raise InvalidJobRequest(f"cannot start {kind}: a bucket is required")
+    if bucket is not None:
+        ctx.bucket_props(bucket)
+    return await start(ctx, ClusterJob(kind, bucket, force=force))
+
+
+async def _start_everywhere(
+    ctx: NodeContext, targets: list[Snode], msg: JobStartMsg, rollback: Step | None
+) -> None:
+    results = await asyncio.gather(*(_start_on(ctx, t, msg) for t in targets), return_exceptions=True)
+    failures = [r for r in results if isinstance(r, BaseException)]
+    if not failures:
+        return
+    await _stop_on(ctx, targets, JobQuery(job_id=msg.job_id), USER_ABORT)
+    if rollback is not None:
+        await rollback()
+    # A deterministic refusal (4xx) is the better answer than a node that did not reply.
+    refusals = [f for f in failures if isinstance(f, PeerRejected)]
+    raise (refusals or failures)[0]
+
+
+async def _start_on(ctx: NodeContext, node: Snode, msg: JobStartMsg) -> None:
+    try:
+        reply = await ctx.peers.call("POST", jobs_url(node), json_body=msg.to_json())
+    except PeerUnreachable as exc:
+        raise PeerFailed(f"cannot start {msg.kind} on {node.display_name}: {exc}") from exc
+    raise_for_reply(reply, node, f"start of {msg.kind}")
+
+
+async def _stop_on(ctx: NodeContext, targets: list[Snode], query: JobQuery, reason: str) -> None:
+    """Abort matching jobs on the targets (best effort: an unreachable target is logged)."""
+    body = query.to_json()
+    replies = await asyncio.gather(
+        *(ctx.peers.call("PUT", jobs_url(t), json_body=body) for t in targets), return_exceptions=True
+    )
+    for node, reply in zip(targets, replies, strict=True):
+        if isinstance(reply, BaseException):
+            log.warning("could not stop %s on %s: %s", query.job_id or query.kind, node.display_name, reply)
+
+
+async def stop(ctx: NodeContext, query: JobQuery) -> None:
+    """Abort every matching job on every target and the gateway's records of them."""
+    await _stop_on(ctx, list(ctx.smap.targets.values()), query, USER_ABORT)
+    ctx.jobs.abort(query.job_id, query.kind)
+
+
+async def _watch(ctx: NodeContext, job: Job, targets: list[Snode], finalize: Finalize | None) -> None:
+    """Wait for every target's part, then run the last step and finish the gateway's record."""
+    try:
+        parts = await _wait_for_parts(ctx, job, targets)
+        for snap in parts:
+            if snap.err:
+                job.add_error(snap.err)
+            if snap.aborted:
+                job.abort(snap.abort_err or USER_ABORT)
+        if finalize is not None:
+            await finalize(not job.aborted and not job.error_count)
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:
+        log.exception("%r: watching the job failed", job)
+        job.add_error(error_text(exc))
+    finally:
+        job.finish()
+
+
+async def _wait_for_parts(ctx: NodeContext, job: Job, targets: list[Snode]) -> list[JobSnapshot]:
+    """Poll the targets until each has finished its part; a target that lost it counts as failed."""
+    pause = FIRST_POLL_S
+    pending = {t.daemon_id: t for t in targets}
+    done: list[JobSnapshot] = []
+    query = JobQuery(job_id=job.job_id).to_json()
+    while pending:
+        await asyncio.sleep(pause)
+        pause = min(pause * 1.5, MAX_POLL_S)
+        for node_id, node in list(pending.items()):
+            if node_id not in ctx.smap.targets:
+                job.add_error(f"{node.display_name} left the cluster during the job")
+                del pending[node_id]
+                continue
+            try:
+                reply = await ctx.peers.call("GET", jobs_url(node), json_body=query)
+            except PeerUnreachable:
+                continue  # down for now: keepalives decide whether it left
+            snaps = [JobSnapshot.from_json(s) for s in (json.loads(reply.body or b"[]") if reply.ok else [])]
+            if reply.ok and not snaps:
+                job.add_error(f"{node.display_name} lost its part of the job (restarted?)")
+                del pending[node_id]
+            elif snaps and snaps[0].finished:
+                done.append(snaps[0])
+                del pending[node_id]
+    return done

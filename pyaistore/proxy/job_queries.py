@@ -1,0 +1,140 @@
+"""Job queries on the gateway: ask every target for its snapshots, then merge (jobs reference §1.2).
+
+A cluster job is finished when every target's part has finished and the gateway has done its
+own last step (e.g. dropping a renamed bucket); until then its status and snapshots read as
+running. Kinds may be given by display name; an unknown kind in a query means "any kind".
+"""
+
+import asyncio
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any
+
+from pyaistore.cluster.errors import PeerFailed
+from pyaistore.cluster.peer_client import PeerUnreachable
+from pyaistore.cluster.peer_replies import raise_for_reply
+from pyaistore.jobs import kinds
+from pyaistore.jobs.errors import InvalidJobRequest, JobNotFound
+from pyaistore.node_context import NodeContext
+from pyaistore.wire import paths
+from pyaistore.wire.job_snapshot import JobSnapshot, JobStatus
+from pyaistore.wire.jobs import JobQuery
+from pyaistore.wire.messages import Snode
+
+__all__ = ["details", "jobs_url", "node_snapshots", "running_all", "status", "status_all"]
+
+NodeSnapshots = dict[str, list[JobSnapshot]]
+
+
+def jobs_url(node: Snode) -> str:
+    """The internal jobs endpoint of a target."""
+    return node.control_url + paths.url_path(paths.INTERNAL, paths.INTERNAL_JOBS)
+
+
+def query_kind(query: JobQuery) -> JobQuery:
+    """The query with its kind resolved (a display name becomes the kind; an unknown kind, none)."""
+    return replace(query, kind=kinds.resolve(query.kind) or "") if query.kind else query
+
+
+async def _target_snapshots(ctx: NodeContext, node: Snode, query: JobQuery) -> list[JobSnapshot]:
+    try:
+        reply = await ctx.peers.call("GET", jobs_url(node), json_body=query.to_json())
+    except PeerUnreachable as exc:
+        raise PeerFailed(f"job query: {node.display_name} did not answer") from exc
+    raise_for_reply(reply, node, "job query")
+    return [JobSnapshot.from_json(item) for item in json.loads(reply.body or b"[]") or []]
+
+
+async def node_snapshots(ctx: NodeContext, query: JobQuery) -> NodeSnapshots:
+    """Snapshots per target ID, gated by the gateway's own record of each job; empty lists dropped."""
+    query = query_kind(query)
+    targets = [t for t in ctx.smap.targets.values() if not query.node or t.daemon_id == query.node]
+    found = await asyncio.gather(*(_target_snapshots(ctx, t, query) for t in targets))
+    result: NodeSnapshots = {}
+    for node, snaps in zip(targets, found, strict=True):
+        if snaps:
+            result[node.daemon_id] = [_gated(ctx, snap) for snap in snaps]
+    return result
+
+
+def _gated(ctx: NodeContext, snap: JobSnapshot) -> JobSnapshot:
+    """A target's snapshot, shown as running while the gateway has not finished the job."""
+    record = ctx.jobs.get(snap.job_id)
+    if record is not None and record.running and snap.finished and not snap.aborted:
+        return snap.unfinished()
+    return snap
+
+
+def _merge(job_id: str, snaps: Iterable[JobSnapshot], ctx: NodeContext) -> JobStatus:
+    """One job's status from its snapshots on every target (and the gateway's record)."""
+    listed = list(snaps)
+    record = ctx.jobs.get(job_id)
+    kind = record.kind if record is not None else listed[0].kind
+    errors = list(dict.fromkeys(s.err for s in listed if s.err))
+    if record is not None and record.err:
+        errors.append(record.err)
+    aborted = any(s.aborted for s in listed) or (record is not None and record.aborted)
+    finished = all(s.finished for s in listed) and (record is None or record.finished)
+    end = max([s.end_ns for s in listed] + [record.end_ns if record else 0]) if finished else 0
+    return JobStatus(job_id, kind, "; ".join(dict.fromkeys(errors)), end, aborted, finished)
+
+
+def _by_job(per_node: NodeSnapshots) -> dict[str, list[JobSnapshot]]:
+    grouped: dict[str, list[JobSnapshot]] = defaultdict(list)
+    for snaps in per_node.values():
+        for snap in snaps:
+            grouped[snap.job_id].append(snap)
+    return grouped
+
+
+async def status(ctx: NodeContext, query: JobQuery) -> JobStatus:
+    """`what=status`: one job's terminal status, by ID (or the latest job of a kind)."""
+    if not query.job_id and not query.kind:
+        raise InvalidJobRequest("job status: need a job ID or kind")
+    resolved = query_kind(query)
+    if query.job_id:
+        grouped = _by_job(await node_snapshots(ctx, JobQuery(job_id=query.job_id)))
+        snaps = grouped.get(query.job_id, [])
+        record = ctx.jobs.get(query.job_id)
+        if not snaps and record is None:
+            raise JobNotFound(f'job "{query.job_id}" not found')
+        if not snaps and record is not None:
+            snaps = [record.snapshot()]
+        job_status = _merge(query.job_id, snaps, ctx)
+        if resolved.kind and resolved.kind != job_status.kind:
+            raise InvalidJobRequest(f'job "{query.job_id}" is {job_status.kind}, not {query.kind}')
+        return job_status
+    grouped = _by_job(await node_snapshots(ctx, resolved))
+    if not grouped:
+        raise JobNotFound(f'no job of kind "{query.kind}" found')
+    latest = max(grouped, key=lambda job_id: min(s.start_ns for s in grouped[job_id]))
+    return _merge(latest, grouped[latest], ctx)
+
+
+async def details(ctx: NodeContext, query: JobQuery) -> dict[str, list[dict[str, Any]]]:
+    """`what=qryxstats`: snapshots keyed by target ID; JobNotFound when no target has a match."""
+    ids = [i for i in query.job_id.split(",") if i] or [""]
+    merged: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for job_id in ids:
+        for node_id, snaps in (await node_snapshots(ctx, replace(query, job_id=job_id))).items():
+            merged[node_id].extend(s.to_json() for s in snaps)
+    if not merged:
+        raise JobNotFound(f'no job matches id="{query.job_id}" kind="{query.kind}"')
+    return dict(merged)
+
+
+async def status_all(ctx: NodeContext, query: JobQuery) -> list[JobStatus]:
+    """`what=status_all`: the status of every matching job, oldest first."""
+    grouped = _by_job(await node_snapshots(ctx, query))
+    found = [_merge(job_id, snaps, ctx) for job_id, snaps in grouped.items()]
+    if query.active_only:
+        found = [s for s in found if not s.end_ns]
+    return found
+
+
+async def running_all(ctx: NodeContext, query: JobQuery) -> list[str]:
+    """`what=running_all`: "kind[id]" of every running matching job."""
+    found = await status_all(ctx, replace(query, active_only=True))
+    return list(dict.fromkeys(s.running_name for s in found))

@@ -1,0 +1,290 @@
+"""TargetObjects: the object operations job bodies use (jobs.node_ops.NodeObjects), on this target.
+
+Node-to-node traffic goes to each peer's control URL, served by its main process, which always
+has the newest bucket table (HTTP worker processes learn of new buckets a moment later).
+"""
+
+import asyncio
+import heapq
+from collections.abc import AsyncIterator
+from typing import IO, Final
+from urllib.parse import quote
+
+import msgpack
+
+from pyaistore.cluster import placement
+from pyaistore.cluster.errors import PeerFailed
+from pyaistore.cluster.peer_client import PeerUnreachable
+from pyaistore.cluster.peer_replies import raise_for_reply
+from pyaistore.jobs.node_ops import CopyResult, ObjectSink, ObjectSource, Transform
+from pyaistore.node_context import NodeContext
+from pyaistore.storage.atomic_write import AtomicWriter
+from pyaistore.storage.errors import ObjectNotFound
+from pyaistore.storage.object_file import ObjectFile
+from pyaistore.target import object_ops
+from pyaistore.target.put_object import BATCH, PutArgs, batches, write_props
+from pyaistore.wire import headers, messages, paths, query
+from pyaistore.wire.bucket_id import BucketId
+from pyaistore.wire.messages import ListEntry, LsoMsg, Snode
+
+__all__ = ["TargetObjects"]
+
+CHUNK: Final = 1 << 20
+LIST_PAGE: Final = 1000
+
+
+class _LocalSink:
+    """A new local object written through the store's atomic writer (in executor calls)."""
+
+    def __init__(self, writer: AtomicWriter) -> None:
+        self._writer = writer
+        self._size = 0
+
+    async def write(self, data: bytes) -> None:
+        self._size += len(data)
+        await asyncio.to_thread(self._writer.write, data)
+
+    async def commit(self) -> int:
+        await asyncio.to_thread(self._writer.commit)
+        return self._size
+
+    async def abort(self) -> None:
+        await asyncio.to_thread(self._writer.abort)
+
+
+class TargetObjects:
+    """NodeObjects for job bodies running on this target."""
+
+    def __init__(self, ctx: NodeContext) -> None:
+        self._ctx = ctx
+
+    def _owner(self, bucket: BucketId, name: str) -> Snode:
+        return placement.owner(self._ctx.smap, bucket, name)
+
+    def owns(self, bucket: BucketId, name: str) -> bool:
+        """True when this target is the object's HRW owner."""
+        return self._owner(bucket, name).daemon_id == self._ctx.node.daemon_id
+
+    async def local_names(
+        self, bucket: BucketId, prefix: str, after: str, limit: int, recursive: bool
+    ) -> list[str]:
+        """Up to `limit` names of objects stored here, > `after`."""
+        store = self._ctx.object_store
+
+        def page() -> list[str]:
+            names: list[str] = []
+            for name, is_dir in store.list_names(bucket, prefix, after, recursive):
+                if not is_dir:
+                    names.append(name)
+                    if len(names) >= limit:
+                        break
+            return names
+
+        return await asyncio.to_thread(page)
+
+    async def cluster_names(self, bucket: BucketId, prefix: str, recursive: bool) -> AsyncIterator[str]:
+        """Every object name under the prefix on every target, in name order (pages merged)."""
+        flags = messages.LSO_NAME_ONLY | (0 if recursive else messages.LSO_NO_RECURSION)
+        token = ""
+        while True:
+            body = LsoMsg(prefix=prefix, page_size=LIST_PAGE, continuation_token=token, flags=flags).to_json()
+            pages = await asyncio.gather(
+                *(self._list_page(t, bucket, body) for t in self._ctx.smap.targets.values())
+            )
+            merged = sorted(set(heapq.merge(*pages)))[:LIST_PAGE]
+            for name in merged:
+                yield name
+            if len(merged) < LIST_PAGE:
+                return
+            token = merged[-1]
+
+    async def _list_page(self, node: Snode, bucket: BucketId, body: dict[str, object]) -> list[str]:
+        url = node.control_url + paths.url_path(paths.INTERNAL, paths.INTERNAL_LIST, bucket.name)
+        try:
+            reply = await self._ctx.peers.call(
+                "GET",
+                url + "?" + _bucket_query(bucket),
+                json_body=body,
+                headers={headers.ACCEPT: headers.MSGPACK_TYPE},
+            )
+        except PeerUnreachable as exc:
+            raise PeerFailed(f"listing {bucket.cname}: {node.display_name} did not answer") from exc
+        raise_for_reply(reply, node, f"listing {bucket.cname}")
+        entries = [ListEntry.from_wire(e) for e in msgpack.unpackb(reply.body)]
+        return [e.name for e in entries if not e.flags & messages.ENTRY_IS_DIR]
+
+    async def copy(
+        self,
+        bucket: BucketId,
+        name: str,
+        dst_bucket: BucketId,
+        dst_name: str,
+        transform: Transform | None,
+        dry_run: bool,
+    ) -> CopyResult:
+        """Copy a local object (transformed if asked) to the owner of the destination name."""
+        ctx, store = self._ctx, self._ctx.object_store
+        if transform is not None:
+            return await self._copy_transformed(bucket, name, dst_bucket, dst_name, transform, dry_run)
+        if dry_run:
+            meta = await asyncio.to_thread(store.head, bucket, name)
+            return CopyResult(meta.size, sent=False)
+        owner = self._owner(dst_bucket, dst_name)
+        if owner.daemon_id == ctx.node.daemon_id:
+            props = write_props(ctx, PutArgs(dst_bucket, dst_name))
+            meta = await asyncio.to_thread(store.copy, bucket, name, dst_bucket, dst_name, props)
+            return CopyResult(meta.size, sent=False)
+        size = await object_ops.send_to_peer(
+            ctx, owner, bucket, name, dst_bucket, dst_name, owner.control_url
+        )
+        return CopyResult(size, sent=True)
+
+    async def _copy_transformed(
+        self,
+        bucket: BucketId,
+        name: str,
+        dst_bucket: BucketId,
+        dst_name: str,
+        transform: Transform,
+        dry_run: bool,
+    ) -> CopyResult:
+        source = await self._read_local(bucket, name)
+        output = transform(bucket, name, source.chunks)
+        try:
+            if dry_run:
+                size = 0
+                async for chunk in output:
+                    size += len(chunk)
+                return CopyResult(size, sent=False)
+            owner = self._owner(dst_bucket, dst_name)
+            if owner.daemon_id == self._ctx.node.daemon_id:
+                sink = await self.create(dst_bucket, dst_name)
+                try:
+                    async for piece in batches(output, BATCH):
+                        await sink.write(piece)
+                    return CopyResult(await sink.commit(), sent=False)
+                except BaseException:
+                    await sink.abort()
+                    raise
+            return CopyResult(await self._put_stream(owner, dst_bucket, dst_name, output), sent=True)
+        finally:
+            await source.close()
+
+    async def _put_stream(self, owner: Snode, bucket: BucketId, name: str, data: AsyncIterator[bytes]) -> int:
+        """PUT a stream of unknown length (chunked) to the owner; returns the bytes sent."""
+        sent = 0
+
+        async def counted() -> AsyncIterator[bytes]:
+            nonlocal sent
+            async for chunk in data:
+                sent += len(chunk)
+                yield chunk
+
+        url = object_ops.peer_object_url(self._ctx, owner.control_url, bucket, name)
+        try:
+            reply = await self._ctx.peers.call_stream("PUT", url, counted(), {})
+        except PeerUnreachable as exc:
+            raise PeerFailed(
+                f"cannot send {bucket.object_cname(name)} to {owner.display_name}: {exc}"
+            ) from exc
+        raise_for_reply(reply, owner, f"write of {bucket.object_cname(name)}")
+        return sent
+
+    async def delete(self, bucket: BucketId, name: str) -> None:
+        """Delete a local object (ObjectNotFound when it is not here)."""
+        await asyncio.to_thread(self._ctx.object_store.delete, bucket, name)
+
+    async def exists(self, bucket: BucketId, name: str) -> bool:
+        """Whether the object exists at its owner."""
+        owner = self._owner(bucket, name)
+        if owner.daemon_id == self._ctx.node.daemon_id:
+            try:
+                await asyncio.to_thread(self._ctx.object_store.head, bucket, name)
+            except ObjectNotFound:
+                return False
+            return True
+        url = object_ops.peer_object_url(self._ctx, owner.control_url, bucket, name)
+        try:
+            reply = await self._ctx.peers.call("HEAD", url)
+        except PeerUnreachable as exc:
+            raise PeerFailed(f"cannot check {bucket.object_cname(name)} on {owner.display_name}") from exc
+        if reply.status == 404:
+            return False
+        raise_for_reply(reply, owner, f"HEAD {bucket.object_cname(name)}")
+        return True
+
+    async def read(self, bucket: BucketId, name: str) -> ObjectSource:
+        """Open an object here or at its owner (streamed)."""
+        owner = self._owner(bucket, name)
+        if owner.daemon_id == self._ctx.node.daemon_id:
+            return await self._read_local(bucket, name)
+        return await self._read_peer(owner, bucket, name)
+
+    async def _read_local(self, bucket: BucketId, name: str) -> ObjectSource:
+        handle = await asyncio.to_thread(self._ctx.object_store.open, bucket, name)
+
+        async def chunks() -> AsyncIterator[bytes]:
+            try:
+                position = 0
+                while position < handle.size:
+                    chunk = await asyncio.to_thread(_read_at, handle, position)
+                    if not chunk:
+                        return
+                    position += len(chunk)
+                    yield chunk
+            finally:
+                handle.close()
+
+        return ObjectSource(handle.size, handle.meta.atime_ns, chunks())
+
+    async def _read_peer(self, owner: Snode, bucket: BucketId, name: str) -> ObjectSource:
+        url = object_ops.peer_object_url(self._ctx, owner.control_url, bucket, name)
+        try:
+            stream = await self._ctx.peers.open_stream("GET", url, read_timeout=120)
+        except PeerUnreachable as exc:
+            raise PeerFailed(f"cannot read {bucket.object_cname(name)} from {owner.display_name}") from exc
+        if stream.status == 404:
+            stream.close()
+            raise ObjectNotFound(bucket, name)
+        if stream.status != 200:
+            detail = (await stream.read(300)).decode(errors="replace")
+            stream.close()
+            raise PeerFailed(f"read of {bucket.object_cname(name)} failed on {owner.display_name}: {detail}")
+        size = int(stream.headers.get(headers.CONTENT_LENGTH, "0"))
+        atime = int(stream.headers.get(headers.ATIME, "0") or 0)
+
+        async def chunks() -> AsyncIterator[bytes]:
+            try:
+                async for chunk in stream.chunks(CHUNK):
+                    yield chunk
+            finally:
+                stream.close()
+
+        return ObjectSource(size, atime, chunks())
+
+    async def create(self, bucket: BucketId, name: str) -> ObjectSink:
+        """Start writing a new local object."""
+        props = write_props(self._ctx, PutArgs(bucket, name))
+        writer = await asyncio.to_thread(self._ctx.object_store.writer, bucket, name, props)
+        return _LocalSink(writer)
+
+    async def open_local(self, bucket: BucketId, name: str) -> IO[bytes]:
+        """A seekable binary file of a local object."""
+        handle = await asyncio.to_thread(self._ctx.object_store.open, bucket, name)
+        try:
+            return await asyncio.to_thread(open, handle.path, "rb")
+        finally:
+            handle.close()
+
+
+def _read_at(handle: ObjectFile, position: int) -> bytes:
+    """One chunk of an open object file from `position` (blocking)."""
+    return next(iter(handle.read_range(position, CHUNK)), b"")
+
+
+def _bucket_query(bucket: BucketId) -> str:
+    """provider (and namespace) as a query string."""
+    text = f"{query.PROVIDER}={bucket.provider}"
+    if not bucket.namespace.is_global:
+        text += f"&{query.NAMESPACE}={quote(bucket.namespace.uname)}"
+    return text

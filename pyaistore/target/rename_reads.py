@@ -1,0 +1,38 @@
+"""Reads of a bucket while a rename fills it: a miss is served from the bucket being renamed into it.
+
+During move-bck the new bucket exists at once but receives its objects over time, while the old
+bucket keeps every object until the rename ends (jobs/rename_bucket.py). So a GET or HEAD of the
+new bucket that misses is redirected to the old name's owner, or answered here when this target
+owns the old name too.
+"""
+
+from urllib.parse import quote
+
+from pyaistore.cluster import placement
+from pyaistore.jobs import rename_bucket
+from pyaistore.node_context import NodeContext
+from pyaistore.wire import paths, query
+from pyaistore.wire.bucket_id import BucketId
+from pyaistore.wire.messages import Snode
+
+__all__ = ["fallback", "fallback_path"]
+
+_REPLACED = frozenset({query.PROVIDER, query.NAMESPACE, query.PROXY_ID, query.UNIX_TIME})
+
+
+def fallback(ctx: NodeContext, bucket: BucketId, name: str) -> tuple[BucketId, Snode] | None:
+    """(old bucket, its owner of `name`) when `bucket` is being filled by a rename; else None."""
+    source = rename_bucket.rename_source(ctx.meta.buckets, bucket)
+    if source is None:
+        return None
+    return source, placement.owner(ctx.smap, source, name)
+
+
+def fallback_path(source: BucketId, name: str, original_query: dict[str, str]) -> str:
+    """Path and query of the same request made to the old bucket."""
+    params = [(k, v) for k, v in original_query.items() if k not in _REPLACED]
+    params.append((query.PROVIDER, source.provider))
+    if not source.namespace.is_global:
+        params.append((query.NAMESPACE, source.namespace.uname))
+    text = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in params)
+    return paths.url_path(paths.OBJECTS, source.name, quote(name)) + "?" + text

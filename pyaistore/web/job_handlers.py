@@ -1,0 +1,134 @@
+"""Gateway endpoints of jobs: queries (GET /v1/cluster?what=...), start/stop (PUT /v1/cluster) and
+the bucket actions that start jobs (copy, rename, multi-object, archive). Each: parse, one call, render.
+
+Job-starting replies carry the bare job ID as a text body (jobs reference §0).
+"""
+
+from typing import Final
+
+from aiohttp import web
+
+from pyaistore.cluster.errors import BadRequest, UnknownAction
+from pyaistore.jobs import kinds
+from pyaistore.jobs.errors import InvalidJobRequest, UnknownKind
+from pyaistore.proxy import bucket_jobs, cluster_jobs, job_queries
+from pyaistore.web import request_parsing
+from pyaistore.web.app_keys import CONTEXT
+from pyaistore.wire import actions, headers, query
+from pyaistore.wire.bucket_id import BucketId, parse_uname
+from pyaistore.wire.jobs import JobQuery
+from pyaistore.wire.messages import ActionMsg
+
+__all__ = [
+    "DELETE_JOB_ACTIONS",
+    "JOB_QUERIES",
+    "POST_JOB_ACTIONS",
+    "bucket_job",
+    "bucket_put",
+    "cluster_put",
+    "query_jobs",
+]
+
+JOB_QUERIES: Final = frozenset(
+    {
+        query.WHAT_ONE_XACT_STATUS,
+        query.WHAT_QUERY_XACT_STATS,
+        query.WHAT_ALL_XACT_STATUS,
+        query.WHAT_ALL_RUNNING_STATUS,
+    }
+)
+# Actions on /v1/buckets/<b> that start a job: by POST, and by DELETE.
+POST_JOB_ACTIONS: Final = frozenset(
+    {
+        actions.MOVE_BCK,
+        actions.COPY_BCK,
+        actions.ETL_BCK,
+        actions.COPY_LISTRANGE,
+        actions.ETL_LISTRANGE,
+        actions.PREFETCH_LISTRANGE,
+    }
+)
+DELETE_JOB_ACTIONS: Final = frozenset({actions.DELETE_LISTRANGE, actions.EVICT_LISTRANGE})
+
+
+def job_id_reply(job_id: str) -> web.Response:
+    """200 with the bare ID as the body."""
+    return web.Response(text=job_id, content_type=headers.TEXT_TYPE)
+
+
+def _job_query(data: object) -> JobQuery:
+    try:
+        return JobQuery.from_json(data)
+    except ValueError as exc:
+        raise BadRequest(f"invalid job query: {exc}") from exc
+
+
+async def query_jobs(request: web.Request) -> web.Response:
+    """GET /v1/cluster?what=status|qryxstats|status_all|running_all with a JobArgs/QueryMsg body."""
+    ctx = request.app[CONTEXT]
+    what = request.query.get(query.WHAT, "")
+    job_query = _job_query(await request_parsing.read_json(request, required=False))
+    if what == query.WHAT_ONE_XACT_STATUS:
+        return web.json_response((await job_queries.status(ctx, job_query)).to_json())
+    if what == query.WHAT_QUERY_XACT_STATS:
+        return web.json_response(await job_queries.details(ctx, job_query))
+    if what == query.WHAT_ALL_XACT_STATUS:
+        found = await job_queries.status_all(ctx, job_query)
+        return web.json_response([s.to_json() for s in found] or None)
+    if what == query.WHAT_ALL_RUNNING_STATUS:
+        return web.json_response(await job_queries.running_all(ctx, job_query))
+    raise BadRequest(f'invalid query what="{what}"')
+
+
+async def cluster_put(request: web.Request) -> web.Response:
+    """PUT /v1/cluster: start (a startable kind) or stop (by ID and/or kind) jobs."""
+    ctx = request.app[CONTEXT]
+    msg = await request_parsing.action_msg(request)
+    assert msg is not None
+    job_query = _job_query(msg.value)
+    if msg.action == actions.START:
+        force = query.parse_bool(request.query.get(query.FORCE))
+        return job_id_reply(await cluster_jobs.start_kind(ctx, job_query, force))
+    if msg.action == actions.STOP:
+        if not job_query.job_id and not job_query.kind:
+            raise InvalidJobRequest("stop: need a job ID or kind")
+        kind = kinds.resolve(job_query.kind) if job_query.kind else ""
+        if kind is None:
+            raise UnknownKind(job_query.kind)
+        await cluster_jobs.stop(ctx, JobQuery(job_id=job_query.job_id, kind=kind))
+        return web.Response()
+    raise UnknownAction(msg.action)
+
+
+def _destination(request: web.Request, bucket: BucketId, action: str) -> BucketId:
+    raw = request.query.get(query.BCK_TO)
+    if not raw:
+        raise BadRequest(f"{action} {bucket.cname}: missing bck_to")
+    try:
+        dst, _ = parse_uname(raw)
+    except ValueError as exc:
+        raise BadRequest(f"{action} {bucket.cname}: invalid bck_to: {exc}") from exc
+    return dst
+
+
+async def bucket_job(request: web.Request, bucket: BucketId, msg: ActionMsg) -> web.Response:
+    """POST or DELETE /v1/buckets/<b> with a job-starting action: start the job, reply with its ID."""
+    ctx = request.app[CONTEXT]
+    if msg.action == actions.MOVE_BCK:
+        dst = _destination(request, bucket, msg.action)
+        return job_id_reply(await bucket_jobs.rename_bucket(ctx, bucket, dst))
+    if msg.action in (actions.COPY_BCK, actions.ETL_BCK):
+        dst = _destination(request, bucket, msg.action)
+        return job_id_reply(await bucket_jobs.copy_bucket(ctx, msg.action, bucket, dst, msg.value))
+    return job_id_reply(await bucket_jobs.multi_object(ctx, msg.action, bucket, msg.value))
+
+
+async def bucket_put(request: web.Request) -> web.Response:
+    """PUT /v1/buckets/<b>: archive (a selection of objects into one shard)."""
+    ctx = request.app[CONTEXT]
+    bucket = request_parsing.bucket_id(request)
+    msg = await request_parsing.action_msg(request)
+    assert msg is not None
+    if msg.action != actions.ARCHIVE:
+        raise UnknownAction(msg.action)
+    return job_id_reply(await bucket_jobs.archive(ctx, bucket, msg.value))
