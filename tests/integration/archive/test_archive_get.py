@@ -7,9 +7,12 @@ import requests
 from aistore.sdk.archive_config import ArchiveConfig
 from aistore.sdk.bucket import Bucket
 from aistore.sdk.errors import AISError, ErrObjNotFound
-from archive_it_support import SHARD_FORMATS, make_shard
+from archive_it_support import SHARD_FORMATS, make_shard, tar_contents
 
+from pyaistore.sdk import ArchiveConfig as OurArchiveConfig
+from pyaistore.sdk import ArchiveMode as OurArchiveMode
 from pyaistore.sdk import Client as OurClient
+from pyaistore.sdk.errors import ErrObjNotFound as OurErrObjNotFound
 from pyaistore.server.local_cluster import LocalCluster
 
 MEMBERS = {"a/one.txt": b"first" * 1000, "b.txt": b"second", "c.jpg": b"jpeg", "c.json": b"{}"}
@@ -119,3 +122,9 @@ def test_our_sdk_reads_archived_files(cluster: LocalCluster, bucket: Bucket) -> 
     ours = client.bucket(bucket.name).object("s.tar.lz4")
     assert ours.get(archpath="a/one.txt").read_all() == MEMBERS["a/one.txt"]
     assert client.get_object(bucket.name, "s.tar.lz4", archpath="c.json").read_all() == b"{}"
+    reader = ours.get_reader(archive_config=OurArchiveConfig(archpath="/b.txt"))
+    assert reader.read_all() == b"second"
+    selection = ours.get_reader(archive_config=OurArchiveConfig(regex="c", mode=OurArchiveMode.WDSKEY))
+    assert tar_contents(selection.read_all()) == {"c.jpg": b"jpeg", "c.json": b"{}"}
+    with pytest.raises(OurErrObjNotFound):
+        ours.get(archpath="nope")
