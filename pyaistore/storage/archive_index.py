@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from pyaistore.storage.archive_formats import TAR, ZIP, archive_errors, open_tar, open_zip
+from pyaistore.storage.errors import ArchiveError
 from pyaistore.storage.object_file import ObjectFile
 
 __all__ = ["ArchiveIndexCache", "Member", "MemberTable", "headers", "scan", "strip_root"]
@@ -77,17 +78,21 @@ def scan(file: ObjectFile, fmt: str, cname: str) -> MemberTable:
                     for i, info in enumerate(archive.infolist())
                 )
             return MemberTable(members)
-        return _scan_tar(file, fmt)
+        return _scan_tar(file, fmt, cname)
 
 
-def _scan_tar(file: ObjectFile, fmt: str) -> MemberTable:
+def _scan_tar(file: ObjectFile, fmt: str, cname: str) -> MemberTable:
     members: list[Member] = []
     with open_tar(file, fmt) as tar:
         for info in headers(tar):
             direct = fmt == TAR and info.isreg() and not info.issparse()
             offset = info.offset_data if direct else -1
             members.append(Member(len(members), info.name, info.size, info.isreg(), info.isdir(), offset))
-        return MemberTable(tuple(members), tar.offset)
+        end = tar.offset
+    if fmt == TAR and os.pread(file.fileno(), tarfile.BLOCKSIZE, end).strip(b"\0"):
+        # tarfile ends a listing quietly at a damaged header; AIS (Go's archive/tar) fails instead.
+        raise ArchiveError(f"{cname}: corrupt or unsupported archive: invalid tar header at offset {end}")
+    return MemberTable(tuple(members), end)
 
 
 def headers(tar: tarfile.TarFile) -> Iterator[tarfile.TarInfo]:

@@ -122,6 +122,14 @@ def test_corrupt_shard_is_an_archive_error(open_shard: OpenShard, name: str, dat
         archive.open_member(ArchiveIndexCache(), shard, "b.txt")
 
 
+def test_damaged_header_after_the_first_member(open_shard: OpenShard) -> None:
+    data = bytearray(make_tar({"a": b"1", "b": b"2", "c": b"3"}))
+    data[2 * tarfile.BLOCKSIZE + 10] ^= 0xFF  # the second header's name: its checksum no longer matches
+    shard = open_shard("damaged.tar", bytes(data))
+    with pytest.raises(ArchiveError, match="invalid tar header at offset 1024"):
+        archive.list_members(ArchiveIndexCache(), shard)
+
+
 def test_truncated_compressed_member_fails_midway(open_shard: OpenShard) -> None:
     data = make_shard(".tgz", {"big.bin": os.urandom(3 << 20)})
     shard = open_shard("cut.tgz", data[: len(data) * 2 // 3])
