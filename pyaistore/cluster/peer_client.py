@@ -87,14 +87,25 @@ class PeerReply:
 class PeerClient:
     """One pooled aiohttp session per node, opened at startup and closed at cleanup."""
 
-    def __init__(self, timeout: float = 10.0) -> None:
+    def __init__(self, timeout: float = 10.0, retry_idempotent: bool = True) -> None:
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._session: aiohttp.ClientSession | None = None
+        self._retry_idempotent = retry_idempotent
 
     async def start(self) -> None:
         """Open the session (must run inside the event loop)."""
         connector = aiohttp.TCPConnector(limit=256)
         self._session = aiohttp.ClientSession(connector=connector, timeout=self._timeout)
+        if not self._retry_idempotent:
+            # aiohttp resends an idempotent request (RFC 9112 §9.3.1) when a reused connection
+            # drops; for calls that run user code (ETL transforms) that would run a crashing
+            # transform twice. There is no public switch: aiohttp's own test client does this.
+            self._session._retry_connection = False
+
+    async def ensure_started(self) -> None:
+        """Open the session unless it is open (for clients started on first use)."""
+        if self._session is None:
+            await self.start()
 
     async def close(self) -> None:
         """Close the session."""
@@ -158,8 +169,8 @@ class PeerClient:
         `read_timeout` bounds every wait for data, headers included (PeerTimeout); a peer that
         refuses the connection raises PeerRefused; any other network failure PeerUnreachable.
         """
-        if self._session is None:
-            raise RuntimeError("peer client used before start()")
+        await self.ensure_started()
+        assert self._session is not None
         timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_timeout, sock_read=read_timeout)
         try:
             response = await self._session.request(

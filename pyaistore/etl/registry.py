@@ -38,8 +38,9 @@ ROUTES_KEY: Final = "etl_routes"
 class EtlDirectory:
     """Routes to the ETLs running on this target, as known by this process."""
 
-    def __init__(self, peers: PeerClient, node_name: str) -> None:
-        self._peers = peers
+    def __init__(self, node_name: str) -> None:
+        # A client of its own: it never resends a request (a resent transform may crash twice).
+        self._peers = PeerClient(retry_idempotent=False)
         self._node_name = node_name
         self._routes: dict[str, EtlRoute] = {}
         self._secrets: dict[str, str] = {}
@@ -81,8 +82,8 @@ class _Running:
 class EtlRegistry(EtlDirectory):
     """The main target process's ETLs: child processes, stats, errors and reconciliation."""
 
-    def __init__(self, data_dir: Path, peers: PeerClient, node_name: str, target_url: str) -> None:
-        super().__init__(peers, node_name)
+    def __init__(self, data_dir: Path, node_name: str, target_url: str) -> None:
+        super().__init__(node_name)
         self._root = data_dir / "etl"
         self._target_url = target_url
         self._running: dict[str, _Running] = {}
@@ -94,6 +95,7 @@ class EtlRegistry(EtlDirectory):
     async def start(self, init_msg: Mapping[str, Any], xaction_id: str, secret: str) -> None:
         """Start an ETL's transform servers and wait until they answer (EtlInitFailed otherwise)."""
         spec = etl_spec.parse(init_msg)
+        await self._peers.ensure_started()
         async with self._lock:
             if spec.name in self._running:
                 await self._stop_locked(spec.name)
@@ -133,6 +135,7 @@ class EtlRegistry(EtlDirectory):
         """Stop every ETL (the target is shutting down)."""
         for name in list(self._starting) + list(self._running):
             await self.stop(name)
+        await self._peers.close()
 
     async def _stop_locked(self, name: str) -> bool:
         running = self._running.pop(name, None)

@@ -53,7 +53,7 @@ def build_context(config: NodeConfig, port: int, control_port: int = 0) -> NodeC
             log.info("removed %d leftover work files", removed)
         ctx.store = store
         meta.buckets = BucketTable.load(config.data_dir / bucket_sync.BMD_FILE)
-        registry = EtlRegistry(config.data_dir, ctx.peers, snode.display_name, snode.public_net.url)
+        registry = EtlRegistry(config.data_dir, snode.display_name, snode.public_net.url)
         ctx.etls = registry
         ctx.etl_lookup = registry.lookup
         ctx.etl_listeners.append(registry.reconcile)

@@ -116,7 +116,7 @@ async def _serve_worker(config: NodeConfig, node: Snode, sock: socket.socket, co
     ctx = NodeContext(config=config, node=node, meta=ClusterMeta(), peers=PeerClient())
     ctx.store = ObjectStore(MountpathSet(config.disk_roots), fsync=config.fsync)
     # ETL transform servers belong to the main process; workers reach them by their routes.
-    directory = EtlDirectory(ctx.peers, node.display_name)
+    directory = EtlDirectory(node.display_name)
     ctx.etls, ctx.etl_lookup = directory, directory.lookup
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()

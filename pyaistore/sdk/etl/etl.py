@@ -21,6 +21,7 @@ from pyaistore.sdk.etl.etl_const import (
     DEFAULT_ETL_TIMEOUT,
     ETL_COMM_CODE,
     ETL_COMM_SPEC,
+    ETL_STAGE_RUNNING,
     ETL_SUPPORTED_PYTHON_VERSIONS,
     RUNTIME_TEMPLATE,
     TRANSFORM_FUNC_NAME,
@@ -127,6 +128,7 @@ class Etl:
         communication_type: str = DEFAULT_ETL_COMM,
         timeout: str = DEFAULT_ETL_TIMEOUT,
         chunk_size: int | None = None,
+        obj_timeout: str | None = None,
     ) -> str:
         """Start an ETL that runs a Python function on every object.
 
@@ -136,8 +138,10 @@ class Etl:
             dependencies: pip requirements to install for it.
             runtime: the runtime, e.g. "python3.11v2" (defaults to this interpreter's version).
             communication_type: how targets talk to it: hpush, hpull, hrev or io.
-            timeout: how long the cluster may take to start it, e.g. "5m".
+            timeout: the ETL's timeout, e.g. "5m": for starting it and (as in AIS before the two
+                were split) for transforming one object.
             chunk_size: stream objects to the function in chunks of this size (default: whole objects).
+            obj_timeout: a different per-object timeout, e.g. "30s" (default: `timeout`).
 
         Returns:
             The ETL's ID.
@@ -153,7 +157,7 @@ class Etl:
             "runtime": runtime,
             "communication": communication_type + COMM_SUFFIX,
             "init_timeout": timeout,
-            "obj_timeout": DEFAULT_ETL_OBJ_TIMEOUT,
+            "obj_timeout": obj_timeout or timeout,
             "funcs": {TRANSFORM_FUNC_NAME: TRANSFORM_FUNC_NAME},
             "code": etl_code.encode_transform(transform, communication_type),
             "dependencies": etl_code.encode_dependencies(dependencies),
@@ -216,8 +220,11 @@ class Etl:
         )
         return response.text.strip('"')
 
-    def list(self) -> list[ETLInfo]:
-        """List the cluster's ETLs (stopped ones included; see `ETLInfo.stage`).
+    def list(self, stages: Sequence[str] = (ETL_STAGE_RUNNING,)) -> list[ETLInfo]:
+        """List the cluster's running ETLs (stopped and deleted ones are not listed).
+
+        Args:
+            stages: the stages to list; pass () for every defined ETL, e.g. stopped ("Aborted") ones.
 
         Returns:
             One ETLInfo per ETL.
@@ -227,7 +234,8 @@ class Etl:
             requests.RequestException: the request failed.
         """
         data = self._client.request_json(const.HTTP_METHOD_GET, const.URL_PATH_ETL)
-        return [ETLInfo.from_json(item) for item in data or []]
+        infos = [ETLInfo.from_json(item) for item in data or []]
+        return [info for info in infos if not stages or info.stage in stages]
 
     def view(self, etl_id: str = "", job_id: str = "") -> ETLDetails:
         """Show an ETL's init message and the per-object errors it recorded.

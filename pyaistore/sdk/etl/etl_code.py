@@ -9,7 +9,10 @@ inside the function.
 
 import base64
 import inspect
+import sys
+import sysconfig
 import textwrap
+import types
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -36,9 +39,7 @@ def encode_transform(transform: Callable[..., Any], communication_type: str) -> 
         ValueError: cloudpickle is missing and the function's source cannot be shipped.
     """
     if uses_cloudpickle():
-        import cloudpickle
-
-        pickled = base64.b64encode(cloudpickle.dumps(transform)).decode()
+        pickled = base64.b64encode(_pickle_by_value(transform)).decode()
         loader = f"pickle.loads(base64.b64decode('{pickled}'))"
         module = f"import base64\nimport pickle\n\n{TRANSFORM_FUNC_NAME} = {loader}\n"
     else:
@@ -46,6 +47,33 @@ def encode_transform(transform: Callable[..., Any], communication_type: str) -> 
     if communication_type == ETL_COMM_IO:
         module += f"\n{TRANSFORM_FUNC_NAME}()\n"
     return base64.b64encode(module.encode()).decode()
+
+
+def _pickle_by_value(transform: Callable[..., Any]) -> bytes:
+    """cloudpickle the function with its own module's code, so the cluster needs no copy of that module.
+
+    cloudpickle pickles functions of importable modules (a test file, a helper module) by
+    reference; the transform server could not import them.
+    """
+    import cloudpickle
+
+    module = sys.modules.get(getattr(transform, "__module__", "") or "")
+    own = module is not None and module.__name__ != "__main__" and not _installed(module)
+    if own:
+        cloudpickle.register_pickle_by_value(module)
+    try:
+        return bytes(cloudpickle.dumps(transform))
+    finally:
+        if own:
+            cloudpickle.unregister_pickle_by_value(module)
+
+
+def _installed(module: types.ModuleType) -> bool:
+    """True for standard-library and installed (site-packages) modules: those travel by reference."""
+    path = getattr(module, "__file__", None) or ""
+    roots = {sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")}
+    builtin = module.__name__ in sys.builtin_module_names
+    return builtin or not path or any(path.startswith(root) for root in roots)
 
 
 def _source_module(transform: Callable[..., Any]) -> str:

@@ -1,8 +1,7 @@
 """Requests that name an ETL fail as AIStore fails them for an unknown ETL, never with raw bytes.
 
-No ETL runs on pyaistore yet, so every ETL name is unknown: AIS answers an inline-transform GET
-with 404 (`<etl> does not exist - try starting new ETL ...`) and a copy with transform with a
-4xx before any data moves.
+For an ETL name nobody defined, AIS answers an inline-transform GET with 404 (`<etl> does not
+exist - try starting new ETL ...`) and a copy with transform with a 4xx before any data moves.
 """
 
 import secrets

@@ -1,7 +1,6 @@
-"""Etl members of the seed documentation against a real cluster (the server side lands later)."""
+"""Etl members of the seed documentation against a real cluster."""
 
 import pytest
-from sdk_it_support import pending_server
 
 from pyaistore.sdk import Client
 from pyaistore.sdk.errors import ErrETLNotFound
@@ -24,7 +23,6 @@ def test_invalid_names_are_refused_before_any_request(client: Client) -> None:
         client.etl().init_spec("spec: {}", "ok-name-1", communication_type="carrier-pigeon")
 
 
-@pending_server
 def test_list_returns_a_list(client: Client) -> None:
     assert isinstance(client.etl().list(), list)
 
@@ -36,7 +34,6 @@ def test_unknown_etl(client: Client) -> None:
             call("sdk-no-such-etl")
 
 
-@pending_server
 def test_code_etl_life_cycle(client: Client) -> None:
     etl = client.etl("sdk-upper-etl")
     etl.init_code(_upper)
