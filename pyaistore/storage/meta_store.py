@@ -138,6 +138,11 @@ class MetaStore:
         Raises FileNotFoundError when there is no such object (no file, a directory, no metadata)
         and ValueError when its metadata is corrupt. The caller owns (closes) the descriptor.
         """
+        fd, meta, _ = self.open_object_sized(location)
+        return fd, meta
+
+    def open_object_sized(self, location: layout.ObjectLocation) -> tuple[int, ObjectMeta, int]:
+        """Like open_object, plus the file's size from the same fstat (one syscall less on GET)."""
         try:
             fd = os.open(location.data_str, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
         except (NotADirectoryError, IsADirectoryError) as exc:
@@ -147,9 +152,10 @@ class MetaStore:
                 raise FileNotFoundError(errno.ENOENT, "no such object", str(location.data)) from exc
             raise
         try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise FileNotFoundError(errno.ENOENT, "no such object", str(location.data))
-            return fd, self.load(location, fd)
+            status = os.fstat(fd)
+            if not stat.S_ISREG(status.st_mode):
+                raise FileNotFoundError(errno.ENOENT, "no such object", location.data_str)
+            return fd, self.load(location, fd), status.st_size
         except BaseException:
             os.close(fd)
             raise

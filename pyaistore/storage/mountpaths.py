@@ -1,5 +1,6 @@
 """Mountpaths: the local directories (one per disk) that hold objects, and HRW choice among them."""
 
+import functools
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,6 +16,11 @@ class Mountpath:
     """The root directory of one disk."""
 
     root: Path
+
+    @functools.cached_property
+    def root_str(self) -> str:
+        """The root as a string (asked on every GET for the object's location)."""
+        return str(self.root)
 
     def capacity(self) -> tuple[int, int]:
         """(total, free) bytes of the file system holding the root, as seen by unprivileged users."""

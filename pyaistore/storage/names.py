@@ -6,6 +6,7 @@ no empty, "." or ".." components, no absolute names, no NUL. `layout` checks con
 more, defensively.
 """
 
+import functools
 import re
 from typing import Final
 
@@ -27,6 +28,7 @@ MAX_COMPONENT_BYTES: Final = 255
 _BUCKET_CHARS: Final = re.compile(r"[A-Za-z0-9_.\-]+")
 
 
+@functools.lru_cache(maxsize=4096)
 def validate_bucket_name(name: str) -> None:
     """Raise InvalidName unless `name` is 1..64 of [A-Za-z0-9_.-], without ".." or a leading "."."""
     if not 0 < len(name) <= MAX_BUCKET_NAME:

@@ -19,11 +19,17 @@ class ObjectFile:
     A later PUT replaces the name, not this inode, so the bytes read here always match `meta`.
     """
 
-    def __init__(self, fd: int, path: Path, meta: ObjectMeta) -> None:
+    def __init__(self, fd: int, path: Path | str, meta: ObjectMeta, size: int | None = None) -> None:
         self._fd = fd
-        self.path = path
+        self._path = path
         self.meta = meta
-        self.size = os.fstat(fd).st_size
+        # Callers that just fstat'ed the descriptor pass the size and save a syscall.
+        self.size = os.fstat(fd).st_size if size is None else size
+
+    @property
+    def path(self) -> Path:
+        """The object's data file (built on demand: GET never needs it)."""
+        return self._path if isinstance(self._path, Path) else Path(self._path)
 
     def fileno(self) -> int:
         """The descriptor, e.g. for sendfile; ValueError after close()."""

@@ -88,9 +88,9 @@ class ObjectStore:
         destination = self._destination(bucket, name)
         location = destination.location
         with self._read_guard(destination), _read_errors(location):
-            fd, meta = self._meta.open_object(location)
-        meta.mountpath = str(location.mountpath.root)
-        return ObjectFile(fd, location.data, meta)
+            fd, meta, size = self._meta.open_object_sized(location)
+        meta.mountpath = location.mountpath.root_str
+        return ObjectFile(fd, location.data_str, meta, size)
 
     def writer(self, bucket: BucketId, name: str, props: WriteProps) -> AtomicWriter:
         """A writer whose commit() atomically replaces the object (see atomic_write)."""
