@@ -106,7 +106,6 @@ def test_object_and_objects_factories(bucket: Bucket) -> None:
         bucket.objects()
 
 
-@pending_server
 def test_rename(client: Client, make_bucket: Callable[[], Bucket]) -> None:
     bucket = make_bucket()
     bucket.object("o").put(content=b"data")
@@ -119,14 +118,12 @@ def test_rename(client: Client, make_bucket: Callable[[], Bucket]) -> None:
         client.bucket(old_name).head()
 
 
-@pending_server
 def test_rename_onto_existing_bucket(make_bucket: Callable[[], Bucket]) -> None:
     src, dst = make_bucket(), make_bucket()
     with pytest.raises(ErrBckAlreadyExists):
         src.rename(dst.name)
 
 
-@pending_server
 def test_copy(client: Client, make_bucket: Callable[[], Bucket]) -> None:
     src = make_bucket()
     for name in ("img/a", "img/b", "txt/c"):
@@ -141,7 +138,6 @@ def test_copy(client: Client, make_bucket: Callable[[], Bucket]) -> None:
         dst.delete(missing_ok=True)
 
 
-@pending_server
 def test_transform_with_unknown_etl(bucket: Bucket) -> None:
     with pytest.raises(AISError) as info:
         bucket.transform("sdk-no-such-etl", unique_name("etl"), prefix="out/")

@@ -35,7 +35,6 @@ def test_status_of_unknown_job(client: Client) -> None:
         client.job().status()
 
 
-@pending_server
 def test_delete_by_names(client: Client, bucket: Bucket) -> None:
     _fill(bucket, 4)
     job_id = bucket.objects(obj_names=["obj-000", "obj-002"]).delete()
@@ -43,7 +42,6 @@ def test_delete_by_names(client: Client, bucket: Bucket) -> None:
     assert _names(bucket) == ["obj-001", "obj-003"]
 
 
-@pending_server
 def test_delete_by_range_and_template(client: Client, bucket: Bucket) -> None:
     _fill(bucket, 10)
     rng = ObjectRange("obj-", 0, 4, pad_width=3)
@@ -52,7 +50,6 @@ def test_delete_by_range_and_template(client: Client, bucket: Bucket) -> None:
     assert _names(bucket) == ["obj-008", "obj-009"]
 
 
-@pending_server
 def test_copy_selection(client: Client, make_bucket: Callable[[], Bucket]) -> None:
     src, dst = make_bucket(), make_bucket()
     _fill(src, 3)
@@ -61,7 +58,6 @@ def test_copy_selection(client: Client, make_bucket: Callable[[], Bucket]) -> No
     assert _names(dst) == ["c/obj-000", "c/obj-001"]
 
 
-@pending_server
 def test_archive_selection(client: Client, bucket: Bucket) -> None:
     _fill(bucket, 3)
     for job_id in bucket.objects(obj_template="obj-{000..002}").archive("all.tar"):
