@@ -72,9 +72,11 @@ def logs(ctx: NodeContext, name: str) -> bytes:
 
 
 async def open_transformed(
-    ctx: NodeContext, bucket: BucketId, name: str, etl_name: str, args: str
+    ctx: NodeContext, bucket: BucketId, name: str, etl_name: str, args: str, pipeline: str = ""
 ) -> Transformed:
     """GET with etl_name: the object through the ETL, as a stream (AIS's 404 text for unknown ETLs)."""
+    if pipeline:
+        raise NotSupported(f"GET {bucket.object_cname(name)}: ETL pipelines ({pipeline}) are not supported")
     transformer = _directory(ctx).find(etl_name)
     if transformer is None:
         init_url = ctx.smap.primary.public_net.url + paths.url_path(paths.ETL, paths.ETL_INIT)

@@ -131,8 +131,8 @@ async def send_transformed(
 ) -> web.StreamResponse:
     """Stream an object through an ETL: 1) open (errors before any byte map to status) 2) relay chunks."""
     ctx = request.app[CONTEXT]
-    args = request.query.get(query.ETL_ARGS, "")
-    transformed = await etl_control.open_transformed(ctx, bucket, name, etl_name, args)
+    args, pipeline = request.query.get(query.ETL_ARGS, ""), request.query.get(query.ETL_PIPELINE, "")
+    transformed = await etl_control.open_transformed(ctx, bucket, name, etl_name, args, pipeline)
     try:
         response = web.StreamResponse(headers={headers.CONTENT_TYPE: transformed.content_type})
         if transformed.length is not None:
