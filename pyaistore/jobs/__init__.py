@@ -3,6 +3,7 @@
 __all__ = [
     "archive_objects",
     "archive_writer",
+    "bucket_summary",
     "copy_bucket",
     "errors",
     "job",

@@ -6,6 +6,7 @@ JobError
 ├── InvalidJobRequest    a malformed job value, kind, template or query    -> 400
 │   └── UnknownKind      a kind (or display name) AIS does not know         -> 400
 ├── NotStartable         a known kind that this cluster cannot start        -> 501
+├── JobFailed            a job whose result was asked for failed            -> 500
 └── JobAborted           raised inside a job body when the job is aborted  (never reaches HTTP)
 """
 
@@ -14,6 +15,7 @@ __all__ = [
     "JobAborted",
     "JobConflict",
     "JobError",
+    "JobFailed",
     "JobNotFound",
     "NotStartable",
     "UnknownKind",
@@ -50,6 +52,10 @@ class UnknownKind(InvalidJobRequest):
 
 class NotStartable(JobError):
     """A valid kind this cluster does not run (its subsystem is not implemented here)."""
+
+
+class JobFailed(JobError):
+    """A job whose result a client asked for ended with an error."""
 
 
 class JobAborted(JobError):

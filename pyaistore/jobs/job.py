@@ -9,7 +9,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from pyaistore.jobs.errors import JobAborted
 from pyaistore.wire.bucket_id import BucketId
@@ -80,6 +80,7 @@ class Job:
         self.errors: list[str] = []
         self.error_count = 0
         self.abort_err = ""
+        self.ext: dict[str, Any] | None = None
         self._aborted = asyncio.Event()
 
     # ---- state ----
@@ -140,14 +141,6 @@ class Job:
         if self._aborted.is_set():
             raise JobAborted(self.abort_err or USER_ABORT)
 
-    async def wait_aborted(self, timeout: float) -> bool:
-        """Sleep up to `timeout` seconds, returning early (True) if the job is aborted."""
-        try:
-            await asyncio.wait_for(self._aborted.wait(), timeout)
-        except TimeoutError:
-            return False
-        return True
-
     def finish(self) -> None:
         """Mark the job ended now (idempotent)."""
         if self.end_ns == 0:
@@ -171,6 +164,7 @@ class Job:
             aborted=self.aborted,
             is_idle=self.finished,
             stats=self.counters.to_stats(),
+            ext=dict(self.ext) if self.ext is not None else None,
         )
 
     def status(self) -> JobStatus:

@@ -69,6 +69,16 @@ class NodeObjects(Protocol):
         """Up to `limit` names of objects this node holds, > `after`, in name order."""
         ...
 
+    async def local_sizes(
+        self, bucket: BucketId, prefix: str, after: str, limit: int
+    ) -> list[tuple[str, int, int]]:
+        """Up to `limit` (name, size, bytes on disk) of objects this node holds, > `after`."""
+        ...
+
+    async def capacity(self) -> int:
+        """Total size in bytes of this node's disks."""
+        ...
+
     def cluster_names(self, bucket: BucketId, prefix: str, recursive: bool) -> AsyncIterator[str]:
         """Every object name with the prefix, cluster-wide, in name order."""
         ...

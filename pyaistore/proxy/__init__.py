@@ -2,6 +2,7 @@
 
 __all__ = [
     "bucket_jobs",
+    "bucket_summary",
     "buckets",
     "cluster_jobs",
     "etl_admin",

@@ -6,6 +6,7 @@ has the newest bucket table (HTTP worker processes learn of new buckets a moment
 
 import asyncio
 import heapq
+import os
 from collections.abc import AsyncIterator
 from typing import IO, Final
 from urllib.parse import quote
@@ -21,6 +22,7 @@ from pyaistore.node_context import NodeContext
 from pyaistore.storage.atomic_write import AtomicWriter
 from pyaistore.storage.errors import ObjectNotFound
 from pyaistore.storage.object_file import ObjectFile
+from pyaistore.storage.object_store import ObjectStore
 from pyaistore.target import object_ops
 from pyaistore.target.put_object import BATCH, PutArgs, batches, write_props
 from pyaistore.wire import headers, messages, paths, query
@@ -41,14 +43,17 @@ class _LocalSink:
         self._size = 0
 
     async def write(self, data: bytes) -> None:
+        """Append bytes to the work file."""
         self._size += len(data)
         await asyncio.to_thread(self._writer.write, data)
 
     async def commit(self) -> int:
+        """Publish the object; returns its size."""
         await asyncio.to_thread(self._writer.commit)
         return self._size
 
     async def abort(self) -> None:
+        """Drop the work file."""
         await asyncio.to_thread(self._writer.abort)
 
 
@@ -81,6 +86,33 @@ class TargetObjects:
             return names
 
         return await asyncio.to_thread(page)
+
+    async def local_sizes(
+        self, bucket: BucketId, prefix: str, after: str, limit: int
+    ) -> list[tuple[str, int, int]]:
+        """Up to `limit` (name, size, bytes on disk) of objects stored here, > `after`."""
+        store = self._ctx.object_store
+
+        def page() -> list[tuple[str, int, int]]:
+            found: list[tuple[str, int, int]] = []
+            for name, _, meta in store.list_entries(bucket, prefix, after, limit, with_meta=True):
+                if meta is not None:
+                    found.append((name, meta.size, _blocks(store, bucket, name)))
+            return found
+
+        return await asyncio.to_thread(page)
+
+    async def capacity(self) -> int:
+        """Total size of the file systems under this target's mountpaths (each counted once)."""
+
+        def total() -> int:
+            seen: dict[int, int] = {}
+            for mountpath in self._ctx.object_store.mountpaths.all:
+                info = os.statvfs(mountpath.root)
+                seen[os.stat(mountpath.root).st_dev] = info.f_blocks * info.f_frsize
+            return sum(seen.values())
+
+        return await asyncio.to_thread(total)
 
     async def cluster_names(self, bucket: BucketId, prefix: str, recursive: bool) -> AsyncIterator[str]:
         """Every object name under the prefix on every target, in name order (pages merged)."""
@@ -275,6 +307,15 @@ class TargetObjects:
             return await asyncio.to_thread(open, handle.path, "rb")
         finally:
             handle.close()
+
+
+def _blocks(store: ObjectStore, bucket: BucketId, name: str) -> int:
+    """Bytes the object's data file occupies on disk (0 if it vanished meanwhile)."""
+    try:
+        with store.open(bucket, name) as handle:
+            return os.fstat(handle.fileno()).st_blocks * 512
+    except ObjectNotFound:
+        return 0
 
 
 def _read_at(handle: ObjectFile, position: int) -> bytes:

@@ -10,7 +10,15 @@ from collections.abc import Awaitable, Callable
 from typing import Final
 
 from pyaistore.cluster.errors import EtlNotFound
-from pyaistore.jobs import archive_objects, copy_bucket, kinds, multi_object, object_walk, rename_bucket
+from pyaistore.jobs import (
+    archive_objects,
+    bucket_summary,
+    copy_bucket,
+    kinds,
+    multi_object,
+    object_walk,
+    rename_bucket,
+)
 from pyaistore.jobs.errors import InvalidJobRequest, NotStartable, UnknownKind
 from pyaistore.jobs.job import Job
 from pyaistore.jobs.node_ops import Transform
@@ -19,6 +27,7 @@ from pyaistore.node_context import NodeContext
 from pyaistore.target.job_ops import TargetObjects
 from pyaistore.wire import jobs as kind_names
 from pyaistore.wire.bucket_id import BucketId
+from pyaistore.wire.bucket_summary import SummaryMsg
 from pyaistore.wire.job_snapshot import JobSnapshot
 from pyaistore.wire.jobs import JobQuery, JobStartMsg
 from pyaistore.wire.multi_object import ArchiveMsg, CopyOptions, MultiObjectMsg
@@ -94,6 +103,11 @@ def _plan(ctx: NodeContext, msg: JobStartMsg) -> tuple[Job, Body]:
         return Job(msg.job_id, kind, bucket=bucket), lambda j: multi_object.delete(j, ops, bucket, multi)
     if kind in (kind_names.COPY_LISTRANGE, kind_names.ETL_LISTRANGE):
         return _plan_copy_objects(ctx, msg, ops)
+    if kind == kind_names.SUMMARY_BCK:
+        bucket, summary = _bucket(ctx, msg.bucket, "source"), SummaryMsg.from_json(msg.value)
+        return Job(msg.job_id, kind, bucket=bucket), lambda j: bucket_summary.run(
+            j, ops, bucket, summary.prefix
+        )
     if kind == kind_names.ARCHIVE:
         src, archive = _bucket(ctx, msg.bucket, "source"), ArchiveMsg.from_json(msg.value, kind)
         object_walk.check_selection(archive.selection)

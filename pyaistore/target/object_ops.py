@@ -21,6 +21,8 @@ from pyaistore.wire.messages import Snode
 STREAM_CHUNK: Final = 1 << 20
 # Objects up to this size are sent to a peer from one buffer.
 SMALL_OBJECT: Final = 256 * 1024
+# Seconds a peer may take to store a small object (it fsyncs; a loaded disk can be slow).
+PEER_PUT_TIMEOUT: Final = 60.0
 
 
 async def head(ctx: NodeContext, bucket: BucketId, name: str) -> ObjectMeta:
@@ -125,7 +127,7 @@ async def send_to_peer(
     hdrs = _attribute_headers(meta)
     try:
         if handle is None:
-            reply = await ctx.peers.call("PUT", url, data=data, headers=hdrs)
+            reply = await ctx.peers.call("PUT", url, data=data, headers=hdrs, timeout=PEER_PUT_TIMEOUT)
         else:
             reply = await ctx.peers.call_stream("PUT", url, _chunks(handle), hdrs)
     except PeerUnreachable as exc:

@@ -60,6 +60,7 @@ TABLE: Final = MappingProxyType(
         job_errors.JobConflict: (409, error_body.CONFLICT),
         job_errors.InvalidJobRequest: (400, error_body.INVALID_REQUEST),
         job_errors.NotStartable: (501, error_body.NOT_IMPLEMENTED),
+        job_errors.JobFailed: (500, error_body.INTERNAL),
     }
 )
 

@@ -4,6 +4,7 @@ the bucket actions that start jobs (copy, rename, multi-object, archive). Each: 
 Job-starting replies carry the bare job ID as a text body (jobs reference §0).
 """
 
+import json
 from typing import Final
 
 from aiohttp import web
@@ -12,10 +13,12 @@ from pyaistore.cluster.errors import BadRequest, UnknownAction
 from pyaistore.jobs import kinds
 from pyaistore.jobs.errors import InvalidJobRequest, UnknownKind
 from pyaistore.proxy import bucket_jobs, cluster_jobs, job_queries
+from pyaistore.proxy import bucket_summary as summaries
 from pyaistore.web import request_parsing
 from pyaistore.web.app_keys import CONTEXT
 from pyaistore.wire import actions, headers, query
 from pyaistore.wire.bucket_id import BucketId, parse_uname
+from pyaistore.wire.bucket_summary import SummaryMsg
 from pyaistore.wire.jobs import JobQuery
 from pyaistore.wire.messages import ActionMsg
 
@@ -23,12 +26,17 @@ __all__ = [
     "DELETE_JOB_ACTIONS",
     "JOB_QUERIES",
     "POST_JOB_ACTIONS",
+    "PREFIX_KEY",
+    "bucket_info",
     "bucket_job",
     "bucket_put",
+    "bucket_summary",
     "cluster_put",
     "query_jobs",
 ]
 
+# The route's name of the optional prefix in HEAD /v1/buckets/<b>/<prefix>.
+PREFIX_KEY: Final = "prefix"
 JOB_QUERIES: Final = frozenset(
     {
         query.WHAT_ONE_XACT_STATUS,
@@ -132,3 +140,35 @@ async def bucket_put(request: web.Request) -> web.Response:
     if msg.action != actions.ARCHIVE:
         raise UnknownAction(msg.action)
     return job_id_reply(await bucket_jobs.archive(ctx, bucket, msg.value))
+
+
+async def bucket_summary(request: web.Request, bucket: BucketId, msg: ActionMsg) -> web.Response:
+    """GET /v1/buckets/<b> summary-bck: 202 + job ID to start, 202 while running, 200 + [summary]."""
+    ctx = request.app[CONTEXT]
+    try:
+        summary_msg = SummaryMsg.from_json(msg.value)
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from exc
+    if not summary_msg.uuid:
+        job_id = await summaries.start(ctx, bucket, summary_msg.prefix)
+        return web.Response(status=202, text=job_id, content_type=headers.TEXT_TYPE)
+    found = await summaries.progress(ctx, bucket, summary_msg.uuid)
+    if found.result is None:
+        return web.Response(status=202)
+    return web.json_response([found.result.to_json()])
+
+
+async def bucket_info(request: web.Request, bucket: BucketId, props: str) -> web.Response:
+    """HEAD /v1/buckets/<b>[/<prefix>] with bsumm_remote: 202 + Ais-Xaction-Id, then 200 + Ais-Bucket-Summ."""
+    ctx = request.app[CONTEXT]
+    reply_headers = {headers.BUCKET_PROPS: props}
+    job_id = request.query.get(query.UUID, "").strip('"')
+    if not job_id:
+        job_id = await summaries.start(ctx, bucket, request.match_info.get(PREFIX_KEY, ""))
+        return web.Response(status=202, headers=reply_headers | {headers.XACTION_ID: job_id})
+    found = await summaries.progress(ctx, bucket, job_id)
+    reply_headers[headers.XACTION_ID] = job_id
+    if found.result is None:
+        return web.Response(status=202, headers=reply_headers)
+    reply_headers[headers.BUCKET_SUMMARY] = json.dumps(found.result.to_json(), separators=(",", ":"))
+    return web.Response(headers=reply_headers)

@@ -40,10 +40,12 @@ async def list_all_buckets(request: web.Request) -> web.Response:
 
 
 async def bucket_get(request: web.Request) -> web.Response:
-    """GET /v1/buckets/<b>: list objects (LsoMsg value) or list buckets (null value)."""
+    """GET /v1/buckets/<b>: list objects (LsoMsg value), list buckets (null value), or summary-bck."""
     ctx = request.app[CONTEXT]
     bucket = request_parsing.bucket_id(request)
     msg = await request_parsing.action_msg(request, required=False) or ActionMsg(actions.LIST, "", {})
+    if msg.action == actions.SUMMARY_BCK:
+        return await job_handlers.bucket_summary(request, bucket, msg)
     if msg.action != actions.LIST:
         raise UnknownAction(msg.action)
     if msg.value is None:
@@ -91,11 +93,13 @@ async def bucket_delete(request: web.Request) -> web.Response:
 
 
 async def bucket_head(request: web.Request) -> web.Response:
-    """HEAD /v1/buckets/<b>: properties in Ais-Bucket-Props."""
+    """HEAD /v1/buckets/<b>: properties in Ais-Bucket-Props (and a summary job with bsumm_remote)."""
     ctx = request.app[CONTEXT]
     bucket = request_parsing.bucket_id(request)
-    props = buckets.head(ctx, bucket)
-    return web.Response(headers={headers.BUCKET_PROPS: json.dumps(props, separators=(",", ":"))})
+    props = json.dumps(buckets.head(ctx, bucket), separators=(",", ":"))
+    if request.query.get(query.BSUMM_REMOTE):
+        return await job_handlers.bucket_info(request, bucket, props)
+    return web.Response(headers={headers.BUCKET_PROPS: props})
 
 
 async def bucket_patch(request: web.Request) -> web.Response:

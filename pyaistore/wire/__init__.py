@@ -4,6 +4,7 @@ JSON messages, error bodies and HRW placement. Standard library plus xxhash/msgp
 __all__ = [
     "actions",
     "bucket_id",
+    "bucket_summary",
     "error_body",
     "etl",
     "headers",

@@ -5,6 +5,7 @@ an underscore (`is_idle`) and a dot (`glob.id`). Counters travel as decimal stri
 `,string`); bucket objects are either null or complete.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
@@ -84,6 +85,8 @@ class JobSnapshot:
     aborted: bool = False
     is_idle: bool = False
     stats: JobStats = field(default_factory=JobStats)
+    # Kind-specific figures (e.g. a bucket summary's sizes); null for most kinds.
+    ext: Mapping[str, Any] | None = None
 
     @property
     def finished(self) -> bool:
@@ -107,7 +110,7 @@ class JobSnapshot:
             "stats": self.stats.to_json(),
             "aborted": self.aborted,
             "is_idle": self.is_idle,
-            "ext": None,
+            "ext": dict(self.ext) if self.ext is not None else None,
         }
 
     @classmethod
@@ -129,6 +132,7 @@ class JobSnapshot:
             aborted=bool(data.get("aborted") or False),
             is_idle=bool(data.get("is_idle") or False),
             stats=JobStats.from_json(data.get("stats")),
+            ext=data.get("ext") if isinstance(data.get("ext"), dict) else None,
         )
 
     def unfinished(self) -> "JobSnapshot":
