@@ -450,6 +450,40 @@ class Bucket:
             )
         )
 
+    def list_archive(
+        self,
+        archive_obj_name: str,
+        include_archive_obj: bool = False,
+        props: str = "",
+        page_size: int = 0,
+    ) -> list[BucketEntry]:
+        """List the files inside an archived object (a tar, tgz, tar.lz4 or zip shard).
+
+        Args:
+            archive_obj_name: name of the shard in this bucket, e.g. "shards/000.tar".
+            include_archive_obj: also return the entry of the shard itself (first).
+            props: comma-separated properties to return ("name,size" when empty).
+            page_size: entries per page; 0 means the cluster's maximum.
+
+        Returns:
+            The members, named `<shard>/<path in the shard>`, sorted; other objects that merely
+            share the shard's name as a prefix (e.g. "000.tar.bak") are left out.
+
+        Raises:
+            ErrBckNotFound: the bucket does not exist.
+            AISError: any other error from the cluster (e.g. a damaged archive).
+            requests.RequestException: the request failed (ConnectionError, ConnectTimeout, ReadTimeout ...).
+        """
+        entries = self.list_all_objects(
+            prefix=archive_obj_name, props=props, page_size=page_size, flags=[ListObjectFlag.ARCH_DIR]
+        )
+        members = f"{archive_obj_name}/"
+        return [
+            entry
+            for entry in entries
+            if entry.name.startswith(members) or (include_archive_obj and entry.name == archive_obj_name)
+        ]
+
     def object(self, obj_name: str, props: ObjectProps | None = None) -> Object:
         """The object of this bucket with the given name (no request is sent).
 

@@ -5,6 +5,7 @@ Field names follow the official SDK. Wire shapes that `pyaistore.wire.messages` 
 format is read in one place.
 """
 
+import base64
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,7 @@ __all__ = [
     "BucketModel",
     "ETLDetails",
     "ETLInfo",
+    "ETLNodeLogs",
     "JobSnap",
     "JobStatus",
     "NetInfo",
@@ -205,6 +207,14 @@ class BucketEntry:
         """True for a virtual-directory entry of a non-recursive listing."""
         return bool(self.flags & messages.ENTRY_IS_DIR)
 
+    def is_archive(self) -> bool:
+        """True for a shard whose members an archive listing (ARCH_DIR) opened."""
+        return bool(self.flags & messages.ENTRY_IS_ARCHIVE)
+
+    def is_in_archive(self) -> bool:
+        """True for a member of a shard (named `<shard>/<path in the shard>`)."""
+        return bool(self.flags & messages.ENTRY_IN_ARCHIVE)
+
     def generate_object_props(self) -> "CaseInsensitiveDict[str]":
         """The entry's properties as object-attribute headers."""
         return CaseInsensitiveDict(
@@ -269,6 +279,8 @@ class JobSnap:
     start_time: str = ""
     end_time: str = ""
     bucket: BucketModel | None = None
+    source_bck: BucketModel | None = None
+    destination_bck: BucketModel | None = None
     aborted: bool = False
     is_idle: bool = False
     abort_err: str = ""
@@ -278,14 +290,15 @@ class JobSnap:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> "JobSnap":
         """Parse one snapshot; counters arrive as strings or numbers."""
-        bck = data.get("bck")
         stats = data.get("stats") or {}
         return cls(
             id=str(data.get("id", "")),
             kind=str(data.get("kind", "")),
             start_time=str(data.get("start-time") or ""),
             end_time=str(data.get("end-time") or ""),
-            bucket=BucketModel.from_json(bck) if bck else None,
+            bucket=_optional_bucket(data.get("bck")),
+            source_bck=_optional_bucket(data.get("src-bck")),
+            destination_bck=_optional_bucket(data.get("dst-bck")),
             aborted=bool(data.get("aborted", False)),
             is_idle=bool(data.get("is_idle", False)),
             abort_err=str(data.get("abort-err") or ""),
@@ -297,6 +310,11 @@ class JobSnap:
     def finished(self) -> bool:
         """True when the snapshot carries an end time."""
         return bool(self.end_time) and self.end_time != const.GO_ZERO_TIME
+
+
+def _optional_bucket(data: Any) -> BucketModel | None:
+    """A bucket field of a snapshot: null (or empty) means none."""
+    return BucketModel.from_json(data) if isinstance(data, Mapping) and data.get("name") else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,3 +362,17 @@ class ETLDetails:
     def communication(self) -> str:
         """The communication type, e.g. `hpush://`."""
         return str(self.init_msg.get("communication", ""))
+
+
+@dataclass(frozen=True, slots=True)
+class ETLNodeLogs:
+    """The output an ETL's transform servers wrote on one target (decoded text)."""
+
+    target_id: str = ""
+    logs: str = ""
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> "ETLNodeLogs":
+        """Parse one entry of `GET /v1/etl/<name>/logs`; the logs travel base64-encoded (Go []byte)."""
+        text = base64.b64decode(str(data.get("logs") or "")).decode("utf-8", errors="replace")
+        return cls(str(data.get("target_id") or ""), text)

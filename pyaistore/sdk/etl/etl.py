@@ -27,7 +27,7 @@ from pyaistore.sdk.etl.etl_const import (
     TRANSFORM_FUNC_NAME,
 )
 from pyaistore.sdk.request_client import RequestClient
-from pyaistore.sdk.types import ETLDetails, ETLInfo
+from pyaistore.sdk.types import ETLDetails, ETLInfo, ETLNodeLogs
 
 __all__ = ["Etl", "get_default_runtime"]
 
@@ -121,7 +121,7 @@ class Etl:
 
     def init_code(
         self,
-        transform: Callable[..., Any],
+        transform: Callable[..., Any] | str,
         etl_id: str = "",
         dependencies: Sequence[str] | None = None,
         runtime: str = get_default_runtime(),
@@ -133,7 +133,10 @@ class Etl:
         """Start an ETL that runs a Python function on every object.
 
         Args:
-            transform: the function; it takes an object's bytes and returns the new bytes.
+            transform: the function; it takes an object's bytes and returns the new bytes. Or the
+                source text of a module that defines such a function named `transform` (shipped
+                as is, with its imports and helpers; for `io` a no-argument `transform` that reads
+                stdin and writes stdout, as with a function).
             etl_id: name of the new ETL: 6-32 characters of a-z, 0-9 and '-'.
             dependencies: pip requirements to install for it.
             runtime: the runtime, e.g. "python3.11v2" (defaults to this interpreter's version).
@@ -160,7 +163,7 @@ class Etl:
             "obj_timeout": obj_timeout or timeout,
             "funcs": {TRANSFORM_FUNC_NAME: TRANSFORM_FUNC_NAME},
             "code": etl_code.encode_transform(transform, communication_type),
-            "dependencies": etl_code.encode_dependencies(dependencies),
+            "dependencies": etl_code.encode_dependencies(dependencies, pickled=callable(transform)),
             "argument": "",
             "chunk_size": chunk_size or 0,
         }
@@ -219,6 +222,27 @@ class Etl:
             const.HTTP_METHOD_PUT, const.URL_PATH_ETL, json=dict(body), timeout=(connect, read)
         )
         return response.text.strip('"')
+
+    def logs(self, target_id: str = "", etl_id: str = "") -> list[ETLNodeLogs]:
+        """What the ETL's transform servers wrote (stdout and stderr), per target.
+
+        Args:
+            target_id: only this target's logs (default: every target's).
+            etl_id: the ETL's name (defaults to this object's).
+
+        Returns:
+            One entry per target, with the logs decoded to text.
+
+        Raises:
+            ErrETLNotFound: the ETL does not exist.
+            AISError: any other error from the cluster.
+            requests.RequestException: the request failed.
+        """
+        path = f"{const.URL_PATH_ETL}/{self._etl_name(etl_id)}/{const.URL_PATH_ETL_LOGS}"
+        if target_id:
+            path = f"{path}/{target_id}"
+        data = self._client.request_json(const.HTTP_METHOD_GET, path)
+        return [ETLNodeLogs.from_json(item) for item in data or []]
 
     def list(self, stages: Sequence[str] = (ETL_STAGE_RUNNING,)) -> list[ETLInfo]:
         """List the cluster's running ETLs (stopped and deleted ones are not listed).

@@ -32,13 +32,17 @@ def uses_cloudpickle() -> bool:
     return True
 
 
-def encode_transform(transform: Callable[..., Any], communication_type: str) -> str:
+def encode_transform(transform: Callable[..., Any] | str, communication_type: str) -> str:
     """The base64 text of a module that defines `transform` (and, for `io`, calls it).
+
+    A string is taken as the source of such a module and shipped as is.
 
     Raises:
         ValueError: cloudpickle is missing and the function's source cannot be shipped.
     """
-    if uses_cloudpickle():
+    if isinstance(transform, str):
+        module = transform if transform.endswith("\n") else transform + "\n"
+    elif uses_cloudpickle():
         pickled = base64.b64encode(_pickle_by_value(transform)).decode()
         loader = f"pickle.loads(base64.b64decode('{pickled}'))"
         module = f"import base64\nimport pickle\n\n{TRANSFORM_FUNC_NAME} = {loader}\n"
@@ -92,9 +96,12 @@ def _source_module(transform: Callable[..., Any]) -> str:
     return source
 
 
-def encode_dependencies(dependencies: Sequence[str] | None) -> str:
-    """The base64 text of the requirements file the runtime installs."""
+def encode_dependencies(dependencies: Sequence[str] | None, pickled: bool = True) -> str:
+    """The base64 text of the requirements file the runtime installs.
+
+    A function shipped by cloudpickle (`pickled`) needs cloudpickle to load, so it is added.
+    """
     lines = list(dependencies or ())
-    if uses_cloudpickle():
+    if pickled and uses_cloudpickle():
         lines.append(_CLOUDPICKLE_REQUIREMENT)
     return base64.b64encode("\n".join(lines).encode()).decode()
