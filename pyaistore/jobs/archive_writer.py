@@ -68,18 +68,22 @@ class _Buffer(io.RawIOBase):
         self.position = 0
 
     def writable(self) -> bool:
+        """Always writable."""
         return True
 
     def write(self, data: Any) -> int:
+        """Keep the bytes until drained."""
         chunk = bytes(data)
         self.data += chunk
         self.position += len(chunk)
         return len(chunk)
 
     def tell(self) -> int:
+        """Bytes written so far."""
         return self.position
 
     def drain(self) -> bytes:
+        """Take out what was written since the last drain."""
         out = bytes(self.data)
         self.data.clear()
         return out
