@@ -109,12 +109,14 @@ class ListRange:
     def from_json(cls, body: Mapping[str, Any]) -> "ListRange":
         """The selection part of an action value."""
         raw = body.get(OBJNAMES)
+        template = _text(body, TEMPLATE)
         if raw is not None:
             if not isinstance(raw, list) or not all(isinstance(n, str) and n for n in raw):
                 raise ValueError(f'"{OBJNAMES}" must be a list of object names')
-            if raw:
+            # An explicit empty list names nothing; it never means "the whole bucket".
+            if raw or not template:
                 return cls(names=tuple(raw))
-        return cls(template=_text(body, TEMPLATE))
+        return cls(template=template)
 
     def to_json(self) -> dict[str, Any]:
         """The selection as AIS sends it."""

@@ -83,6 +83,8 @@ def test_request_shapes_and_refusals(endpoint: str, make_bucket: Callable[[str],
     assert bucket_action(endpoint, "POST", bucket, "prefetch-listrange", prefetch).status_code == 400
     bad_template = bucket_action(endpoint, "DELETE", bucket, "delete-listrange", {"template": "a-{5..1}"})
     assert bad_template.status_code == 400
+    empty_list = bucket_action(endpoint, "DELETE", bucket, "delete-listrange", {"objnames": []})
+    assert empty_list.status_code == 400
     no_destination = bucket_action(endpoint, "POST", bucket, "copy-listrange", {"objnames": ["a"]})
     assert no_destination.status_code == 400
     missing = bucket_action(endpoint, "DELETE", "job-no-such-bucket", "delete-listrange", {"objnames": ["a"]})

@@ -44,6 +44,8 @@ def test_selection() -> None:
     assert ListRange.from_json({"objnames": ["a", "b"]}) == ListRange(names=("a", "b"))
     assert ListRange.from_json({"template": "x-{1..3}"}) == ListRange(template="x-{1..3}")
     assert ListRange.from_json({}) == ListRange()
+    assert ListRange.from_json({"objnames": []}) == ListRange(names=())
+    assert ListRange.from_json({"objnames": None, "template": "t"}) == ListRange(template="t")
     with pytest.raises(ValueError):
         ListRange.from_json({"objnames": "a"})
     msg = MultiObjectMsg.from_json(
