@@ -8,7 +8,7 @@ from pyaistore.cluster.errors import BadRequest
 from pyaistore.node_context import NodeContext
 from pyaistore.storage.errors import CorruptMeta, ObjectNotFound
 from pyaistore.storage.object_meta import ObjectMeta
-from pyaistore.target import list_archives
+from pyaistore.target import list_archives, rename_reads
 from pyaistore.wire import messages as msgs
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.messages import ListEntry, LsoMsg
@@ -64,7 +64,7 @@ def list_page(ctx: NodeContext, bucket: BucketId, msg: LsoMsg, page_size: int) -
     if msg.flags & msgs.LSO_ARCH_DIR:
         objects = _lazy_entries(ctx, bucket, msg.prefix, after, recursive, props)
         return list_archives.with_members(ctx, bucket, objects, msg.prefix, after, page_size)
-    rows = ctx.object_store.list_entries(bucket, msg.prefix, after, page_size, recursive, with_meta)
+    rows = rename_reads.list_entries(ctx, bucket, msg.prefix, after, page_size, recursive, with_meta)
     entries = []
     for name, is_dir, meta in rows:
         if is_dir:

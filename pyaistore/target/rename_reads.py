@@ -3,7 +3,7 @@
 During move-bck the new bucket exists at once but receives its objects over time, while the old
 bucket keeps every object until the rename ends (jobs/rename_bucket.py). So a GET or HEAD of the
 new bucket that misses is redirected to the old name's owner, or answered here when this target
-owns the old name too.
+owns the old name too; and a listing of the new bucket includes the objects not yet moved.
 """
 
 from urllib.parse import quote
@@ -11,11 +11,12 @@ from urllib.parse import quote
 from pyaistore.cluster import placement
 from pyaistore.jobs import rename_bucket
 from pyaistore.node_context import NodeContext
+from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.wire import paths, query
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.messages import Snode
 
-__all__ = ["fallback", "fallback_path"]
+__all__ = ["fallback", "fallback_path", "list_entries"]
 
 _REPLACED = frozenset({query.PROVIDER, query.NAMESPACE, query.PROXY_ID, query.UNIX_TIME})
 
@@ -36,3 +37,18 @@ def fallback_path(source: BucketId, name: str, original_query: dict[str, str]) -
         params.append((query.NAMESPACE, source.namespace.uname))
     text = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in params)
     return paths.url_path(paths.OBJECTS, source.name, quote(name)) + "?" + text
+
+
+def list_entries(
+    ctx: NodeContext, bucket: BucketId, prefix: str, after: str, limit: int, recursive: bool, with_meta: bool
+) -> list[tuple[str, bool, ObjectMeta | None]]:
+    """Blocking: the store's listing of `bucket`, merged with the old bucket's while a rename fills it."""
+    store = ctx.object_store
+    rows = store.list_entries(bucket, prefix, after, limit, recursive, with_meta)
+    source = rename_bucket.rename_source(ctx.meta.buckets, bucket)
+    if source is None:
+        return rows
+    moving = store.list_entries(source, prefix, after, limit, recursive, with_meta)
+    merged: dict[str, tuple[str, bool, ObjectMeta | None]] = {row[0]: row for row in moving}
+    merged.update((row[0], row) for row in rows)  # an object already moved is listed once, as moved
+    return [merged[name] for name in sorted(merged)][:limit]

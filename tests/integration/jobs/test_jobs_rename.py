@@ -24,6 +24,7 @@ def test_rename_2000_objects_every_byte(
     # The new name serves every object at once, moved yet or not.
     sample = sorted(objects)[::97]
     assert read_all(endpoint, new, sample) == {name: objects[name] for name in sample}
+    assert sorted(_names(client, new)) == sorted(objects)  # listed whole while it moves
     result = client.job(job_id).wait(timeout=120)
     assert result.success, result.error
     assert sorted(_names(client, new)) == sorted(objects)
