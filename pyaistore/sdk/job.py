@@ -1,8 +1,9 @@
-"""Cluster jobs (xactions): status, waiting, start and abort."""
+"""Cluster jobs (xactions): status, details, waiting, timing, start and abort."""
 
 import logging
 import time
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pyaistore.sdk import const
@@ -10,6 +11,7 @@ from pyaistore.sdk.errors import AISError, JobInfoNotFound, Timeout
 from pyaistore.sdk.request_client import RequestClient
 from pyaistore.sdk.types import ActionMsg, JobSnap, JobStatus
 from pyaistore.sdk.wait_result import WaitResult
+from pyaistore.wire import jobs
 
 if TYPE_CHECKING:
     from pyaistore.sdk.bucket import Bucket
@@ -240,3 +242,48 @@ class Job:
             raise ValueError("Cannot abort a job without an id or kind")
         body = ActionMsg(const.ACT_XACT_STOP, value=self._args()).to_json()
         self._client.request(const.HTTP_METHOD_PUT, const.URL_PATH_CLUSTER, json=body)
+
+    def get_within_timeframe(self, start_time: datetime, end_time: datetime | None = None) -> list[JobSnap]:
+        """Snapshots of this job (by ID, or of its kind) that started at or after `start_time`.
+
+        Args:
+            start_time: the earliest start time (timezone-aware).
+            end_time: if given, keep only snapshots that ended at or before it.
+
+        Returns:
+            The matching snapshots from every target.
+
+        Raises:
+            JobInfoNotFound: no snapshot matches.
+            AISError: the cluster refused the query.
+            requests.RequestException: the request failed.
+        """
+        found = []
+        for snap in (s for snaps in self.get_details().values() for s in snaps):
+            if snap.id != self._job_id and snap.kind != self._job_kind:
+                continue
+            if _as_datetime(snap.start_time) < start_time:
+                continue
+            if end_time is None or _as_datetime(snap.end_time) <= end_time:
+                found.append(snap)
+        if not found:
+            raise JobInfoNotFound("No relevant job info found")
+        return found
+
+    def get_total_time(self) -> timedelta | None:
+        """From the earliest start to the latest end over every target; None while any part runs.
+
+        Raises:
+            AISError: the cluster refused the query.
+            requests.RequestException: the request failed.
+        """
+        snaps = [s for snaps in self.get_details().values() for s in snaps]
+        if not snaps or not all(s.finished for s in snaps):
+            return None
+        start = min(_as_datetime(s.start_time) for s in snaps)
+        return max(_as_datetime(s.end_time) for s in snaps) - start
+
+
+def _as_datetime(text: str) -> datetime:
+    """An RFC3339 time of a snapshot (nanoseconds kept to microseconds) as an aware datetime."""
+    return datetime.fromtimestamp(jobs.parse_time(text) / 1e9, UTC)

@@ -2,6 +2,7 @@
 
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from jobs_it_support import bucket_action, fill, read_all
@@ -32,6 +33,11 @@ def test_copy_2000_objects_every_byte(
     assert sum(s.stats["loc-objs"] for s in snaps) == 2000
     assert sum(s.stats["loc-bytes"] for s in snaps) == 2000 * 1500
     assert sum(s.stats["out-objs"] for s in snaps) > 0
+    # Our SDK's timing helpers read the same snapshots.
+    job = client.job(job_id)
+    assert {s.id for s in job.get_within_timeframe(datetime.now(UTC) - timedelta(minutes=5))} == {job_id}
+    total = job.get_total_time()
+    assert total is not None and timedelta(0) < total < timedelta(minutes=2)
 
 
 def test_destination_is_created_with_the_source_props(
