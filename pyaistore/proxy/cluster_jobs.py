@@ -173,11 +173,12 @@ async def _wait_for_parts(ctx: NodeContext, job: Job, targets: list[Snode]) -> l
                 reply = await ctx.peers.call("GET", jobs_url(node), json_body=query)
             except PeerUnreachable:
                 continue  # down for now: keepalives decide whether it left
-            snaps = [JobSnapshot.from_json(s) for s in (json.loads(reply.body or b"[]") if reply.ok else [])]
-            if reply.ok and not snaps:
+            if 400 <= reply.status < 500 or (reply.ok and reply.body.strip() == b"[]"):
                 job.add_error(f"{node.display_name} lost its part of the job (restarted?)")
                 del pending[node_id]
-            elif snaps and snaps[0].finished:
+                continue
+            snaps = [JobSnapshot.from_json(s) for s in json.loads(reply.body)] if reply.ok else []
+            if snaps and snaps[0].finished:
                 done.append(snaps[0])
                 del pending[node_id]
     return done
