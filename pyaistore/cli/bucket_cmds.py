@@ -1,19 +1,24 @@
-"""`pyaistore bucket ...`: create, list, destroy buckets and show their properties."""
+"""`pyaistore bucket ...`: create, list, destroy, copy, rename and transform buckets; show properties."""
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
 from pyaistore.cli.context import CliContext
-from pyaistore.cli.errors import SdkGroup
-from pyaistore.cli.refs import BUCKET, BucketRef
+from pyaistore.cli.errors import SdkGroup, about
+from pyaistore.cli.etl_cmds import require_running
+from pyaistore.cli.job_watch import follow, report, split_job_ids, wait_options
+from pyaistore.cli.refs import BUCKET, ETL, BucketRef, EtlRef
 from pyaistore.cli.render import Column, print_json, print_records
 from pyaistore.sdk import Provider, const
 from pyaistore.sdk.errors import InvalidBckProvider
 from pyaistore.sdk.types import BucketModel
 
 __all__ = ["bucket"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 _BUCKET_COLUMNS = (
     Column("bucket", "BUCKET"),
@@ -24,7 +29,7 @@ _BUCKET_COLUMNS = (
 
 @click.group(cls=SdkGroup)
 def bucket() -> None:
-    """Create, list and destroy buckets; show their properties.
+    """Create, list, destroy, copy, rename and transform buckets; show their properties.
 
     A bucket is named `NAME` or `ais://NAME` (remote buckets: `s3://NAME`, `gs://NAME` ...).
     """
@@ -123,3 +128,138 @@ def props(app: CliContext, ref: BucketRef) -> None:
     if not text:
         raise click.ClickException(f"the cluster sent no properties for {ref}")
     print_json(app.out, json.loads(text))
+
+
+def _copy_options(command: _F) -> _F:
+    """The options bucket copy and transform share (--prefix, --dry-run, --force)."""
+    command = click.option("--force", is_flag=True, help="Run even if conflicting jobs are running.")(command)
+    command = click.option("--dry-run", is_flag=True, help="Visit and count the objects, write nothing.")(
+        command
+    )
+    return click.option("--prefix", default="", help="Only objects whose names start with this.")(command)
+
+
+@bucket.command("cp")
+@click.argument("source", metavar="SRC_BUCKET", type=BUCKET)
+@click.argument("destination", metavar="DST_BUCKET", type=BUCKET)
+@_copy_options
+@wait_options
+@click.pass_obj
+def copy(
+    app: CliContext,
+    source: BucketRef,
+    destination: BucketRef,
+    prefix: str,
+    dry_run: bool,
+    force: bool,
+    wait: bool,
+    timeout: float | None,
+) -> None:
+    """Copy a bucket's objects (or those under --prefix) to another bucket, as a cluster job.
+
+    An ais destination is created if missing. Waits with a progress bar unless --no-wait;
+    exits 1 if the job fails or is aborted.
+
+    \b
+    Example:
+      pyaistore bucket cp ais://train ais://train-backup
+      pyaistore bucket cp train scratch --prefix imgs/ --no-wait
+    """
+    about(source)
+    text = app.get_bucket(source).copy(
+        to_bck=app.get_bucket(destination), prefix_filter=prefix, dry_run=dry_run, force=force
+    )
+    summaries = follow(app, split_job_ids(text), "copying", wait=wait, timeout=timeout)
+    if summaries is not None:
+        report(app, summaries, f"copied {source} -> {destination}{' (dry run)' if dry_run else ''}")
+
+
+@bucket.command("mv")
+@click.argument("source", metavar="SRC_BUCKET", type=BUCKET)
+@click.argument("destination", metavar="DST_BUCKET", type=BUCKET)
+@wait_options
+@click.pass_obj
+def move(
+    app: CliContext, source: BucketRef, destination: BucketRef, wait: bool, timeout: float | None
+) -> None:
+    """Rename an ais bucket: every object moves to DST_BUCKET, which must not exist yet.
+
+    \b
+    Example:
+      pyaistore bucket mv ais://staging ais://release
+    """
+    if destination.provider != source.provider:
+        raise click.BadParameter(
+            f"{destination} is not an ais bucket: only ais buckets can be renamed", param_hint="'DST_BUCKET'"
+        )
+    about(source)
+    origin = app.get_bucket(source)
+    origin.head()  # a missing source is named as such, not taken for the destination
+    about(destination)
+    text = origin.rename(to_bck_name=destination.name)
+    summaries = follow(app, split_job_ids(text), "renaming", wait=wait, timeout=timeout)
+    if summaries is not None:
+        report(app, summaries, f"renamed {source} -> {destination}")
+
+
+def _ext_option(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
+    """Parse repeated `--ext SRC:DST` into {"SRC": "DST"} (a leading dot is dropped)."""
+    mapping = {}
+    for value in values:
+        old, separator, new = value.partition(":")
+        if not separator or not old.strip(".") or not new.strip("."):
+            raise click.BadParameter(f"{value!r}: expected OLD:NEW, e.g. jpg:png", ctx, param)
+        mapping[old.lstrip(".")] = new.lstrip(".")
+    return mapping
+
+
+@bucket.command("transform")
+@click.argument("source", metavar="SRC_BUCKET", type=BUCKET)
+@click.argument("destination", metavar="DST_BUCKET", type=BUCKET)
+@click.option("--etl", "etl", metavar="NAME", required=True, type=ETL, help="The ETL to apply.")
+@_copy_options
+@click.option(
+    "--ext", "ext", multiple=True, callback=_ext_option, help="Rename extensions: OLD:NEW (repeatable)."
+)
+@click.option("--prepend", default="", help="Put this in front of every new object's name.")
+@click.option("--continue-on-error", is_flag=True, help="Skip objects the ETL fails on.")
+@wait_options
+@click.pass_obj
+def transform(
+    app: CliContext,
+    source: BucketRef,
+    destination: BucketRef,
+    etl: EtlRef,
+    prefix: str,
+    dry_run: bool,
+    force: bool,
+    ext: dict[str, str],
+    prepend: str,
+    continue_on_error: bool,
+    wait: bool,
+    timeout: float | None,
+) -> None:
+    """Run every object (or those under --prefix) through an ETL into another bucket, as a job.
+
+    \b
+    Example:
+      pyaistore bucket transform ais://raw ais://clean --etl upper-case
+      pyaistore bucket transform raw clean --etl to-text --ext jpg:txt --prefix 2024/
+    """
+    require_running(app, etl)
+    about(source)
+    origin = app.get_bucket(source)
+    origin.head()
+    text = origin.transform(
+        etl.name,
+        app.get_bucket(destination),
+        ext=ext or None,
+        force=force,
+        dry_run=dry_run,
+        prefix_filter=prefix,
+        prepend=prepend,
+        cont_on_err=continue_on_error,
+    )
+    summaries = follow(app, split_job_ids(text), "transforming", wait=wait, timeout=timeout)
+    if summaries is not None:
+        report(app, summaries, f"transformed {source} -> {destination} with {etl}")

@@ -9,16 +9,22 @@ anything else is a bug and keeps its traceback. Usage errors stay click's (exit 
     requests.RequestException            the request to URL failed: ...
     ErrBckNotFound / ErrRemoteBck...     bucket ais://x does not exist
     ErrObjNotFound                       object ais://x/y does not exist
+    ErrObjNotFound (a file in a shard)   ais://x/y.tar has no file z
     ErrBckAlreadyExists                  bucket ais://x already exists
+    ErrETLNotFound / ErrETLAlreadyExists ETL x does not exist / already exists
+    AISError 404 about a job             job x does not exist ...
     AISError                             the cluster's message (HTTP status)
     InvalidBckProvider                   invalid bucket provider
     OSError                              path: reason
 
-The subject of a message (which bucket, which object) is the bucket or object argument the
-command was given, so a message never depends on the server's wording.
+The subject of a message (which bucket, object, archived file, job or ETL) is the argument of that kind the
+command was given, so a message never depends on the server's wording. A command with two bucket
+arguments (copy, rename), or several job IDs, says which one the next request is about with
+`about()`.
 """
 
 import re
+from collections.abc import Sequence
 from typing import Any, Final
 from urllib.parse import urlsplit
 
@@ -27,30 +33,42 @@ import requests
 from urllib3.exceptions import NewConnectionError
 
 from pyaistore.cli.context import CliContext
-from pyaistore.cli.refs import BucketRef, ObjectRef
+from pyaistore.cli.refs import ArchivedFileRef, BucketRef, EtlRef, JobRef, ObjectRef
+from pyaistore.sdk import const
 from pyaistore.sdk.errors import (
     AISError,
     ErrBckAlreadyExists,
     ErrBckNotFound,
+    ErrETLAlreadyExists,
+    ErrETLNotFound,
     ErrObjNotFound,
     ErrRemoteBckNotFound,
     InvalidBckProvider,
 )
 
-__all__ = ["HandledError", "SdkCommand", "SdkGroup", "describe"]
+__all__ = ["HandledError", "SdkCommand", "SdkGroup", "about", "describe"]
 
 HandledError: Final = (AISError, requests.RequestException, InvalidBckProvider, OSError)
 # AIS prefixes messages with the node that raised them, e.g. `t[tKfwnsWbk]: `.
 _NODE_PREFIX: Final = re.compile(r"^[pt]\[[^\]]*\]:\s*")
+# Where `about()` leaves the data argument the next requests concern (click's per-invocation meta).
+_ABOUT_KEY: Final = "pyaistore.about"
 
-Subject = BucketRef | ObjectRef | None
+Ref = BucketRef | ObjectRef | ArchivedFileRef | JobRef | EtlRef
+Subject = Ref | None
 
 
-def describe(exc: BaseException, endpoint: str, subject: Subject = None) -> str:
+def about(ref: Ref) -> None:
+    """Say which of several arguments of a kind the command's next requests concern (for messages)."""
+    click.get_current_context().meta[_ABOUT_KEY] = ref
+
+
+def describe(exc: BaseException, endpoint: str, subject: Subject | Sequence[Ref] = None) -> str:
     """One line for a handled exception (see the module docstring)."""
     # AISError first: it is a requests.HTTPError, hence a RequestException too.
     if isinstance(exc, AISError):
-        return _describe_cluster(exc, subject)
+        refs = [] if subject is None else [subject] if isinstance(subject, Ref) else list(subject)
+        return _describe_cluster(exc, refs)
     if isinstance(exc, requests.RequestException):
         return _describe_network(exc, endpoint)
     if isinstance(exc, OSError) and exc.strerror:
@@ -84,8 +102,27 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def _describe_cluster(exc: AISError, subject: Subject) -> str:
-    """Errors the cluster reported, named after the command's argument when there is one."""
+def _only(refs: Sequence[Ref], kind: type[Ref] | tuple[type[Ref], ...]) -> Any:
+    """The one argument of this kind, or None when there is none or several."""
+    found = [ref for ref in refs if isinstance(ref, kind)]
+    return found[0] if len(found) == 1 else None
+
+
+def _describe_cluster(exc: AISError, refs: Sequence[Ref]) -> str:
+    """Errors the cluster reported, named after the command's argument of the right kind."""
+    etl: EtlRef | None = _only(refs, EtlRef)
+    if isinstance(exc, ErrETLNotFound) and etl is not None:
+        return f"ETL {etl} does not exist (`pyaistore etl ls` lists the defined ones)"
+    if isinstance(exc, ErrETLAlreadyExists) and etl is not None:
+        return f"ETL {etl} already exists (remove it first with `pyaistore etl rm {etl}`)"
+    archived: ArchivedFileRef | None = _only(refs, ArchivedFileRef)
+    if isinstance(exc, ErrObjNotFound) and archived is not None:
+        listing = f"`pyaistore archive ls {archived.shard}` lists them"
+        return f"{archived.shard} has no file {archived.path} ({listing})"
+    job: JobRef | None = _only(refs, JobRef)
+    if exc.status_code == const.STATUS_NOT_FOUND and job is not None and type(exc) is AISError:
+        return f"job {job} does not exist (finished jobs are kept for a while; `pyaistore job ls` lists them)"
+    subject: BucketRef | ObjectRef | None = _only(refs, (BucketRef, ObjectRef))
     bucket = subject.bucket if isinstance(subject, ObjectRef) else subject
     if isinstance(exc, ErrBckNotFound | ErrRemoteBckNotFound) and bucket is not None:
         hint = (
@@ -100,11 +137,18 @@ def _describe_cluster(exc: AISError, subject: Subject) -> str:
     return f"{message} (HTTP {exc.status_code})"
 
 
-def _subject(params: dict[str, Any]) -> Subject:
-    """The one bucket or object argument of a command, if it has exactly one."""
-    values = [item for value in params.values() for item in (value if isinstance(value, tuple) else (value,))]
-    refs = [value for value in values if isinstance(value, BucketRef | ObjectRef)]
-    return refs[0] if len(refs) == 1 else None
+def _refs(ctx: click.Context) -> list[Ref]:
+    """What the command's arguments name; the data argument set by `about()` replaces the others."""
+    values = [
+        item for value in ctx.params.values() for item in (value if isinstance(value, tuple) else (value,))
+    ]
+    refs: list[Ref] = [value for value in values if isinstance(value, Ref)]
+    chosen = ctx.meta.get(_ABOUT_KEY)
+    if isinstance(chosen, BucketRef | ObjectRef):
+        refs = [chosen] + [ref for ref in refs if not isinstance(ref, BucketRef | ObjectRef)]
+    elif isinstance(chosen, Ref):
+        refs = [chosen] + [ref for ref in refs if not isinstance(ref, type(chosen))]
+    return refs
 
 
 class SdkCommand(click.Command):
@@ -117,7 +161,7 @@ class SdkCommand(click.Command):
         except HandledError as exc:
             app = ctx.find_object(CliContext)
             endpoint = app.endpoint if app is not None else ""
-            raise click.ClickException(describe(exc, endpoint, _subject(ctx.params))) from exc
+            raise click.ClickException(describe(exc, endpoint, _refs(ctx))) from exc
 
 
 class SdkGroup(click.Group):

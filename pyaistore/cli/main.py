@@ -6,10 +6,13 @@ import click
 
 from pyaistore import __version__
 from pyaistore.cli import serve_cmd
+from pyaistore.cli.archive_cmds import archive
 from pyaistore.cli.bucket_cmds import bucket
 from pyaistore.cli.cluster_cmds import cluster
 from pyaistore.cli.context import DEFAULT_ENDPOINT, CliContext
 from pyaistore.cli.errors import SdkGroup
+from pyaistore.cli.etl_cmds import etl
+from pyaistore.cli.job_cmds import job
 from pyaistore.cli.object_cmds import object_group
 from pyaistore.sdk import const
 
@@ -43,6 +46,8 @@ def cli(ctx: click.Context, endpoint: str, as_json: bool) -> None:
       pyaistore object put -r ./pictures ais://photos/
       pyaistore object ls photos
       pyaistore object get ais://photos/ ./copy
+      pyaistore bucket cp ais://photos ais://photos-backup
+      pyaistore job ls
     """
     ctx.obj = app = CliContext(endpoint, as_json)
     ctx.call_on_close(app.close)
@@ -51,6 +56,9 @@ def cli(ctx: click.Context, endpoint: str, as_json: bool) -> None:
 cli.add_command(cluster)
 cli.add_command(bucket)
 cli.add_command(object_group)
+cli.add_command(archive)
+cli.add_command(job)
+cli.add_command(etl)
 cli.add_command(serve_cmd.serve)
 cli.add_command(serve_cmd.daemon)
 

@@ -1,9 +1,6 @@
 """`pyaistore object ...`: put, get, list, inspect, print and delete objects."""
 
-import contextlib
-import io
 import os
-import sys
 from collections.abc import Mapping
 from itertools import islice
 from pathlib import Path, PurePosixPath
@@ -13,7 +10,9 @@ import click
 
 from pyaistore.cli.context import CliContext
 from pyaistore.cli.errors import SdkGroup, describe
-from pyaistore.cli.refs import OBJECT, BucketRef, ObjectRef
+from pyaistore.cli.etl_cmds import require_running
+from pyaistore.cli.job_watch import follow, report, wait_options
+from pyaistore.cli.refs import ETL, OBJECT, BucketRef, EtlRef, ObjectRef
 from pyaistore.cli.render import (
     Column,
     TransferProgress,
@@ -23,16 +22,16 @@ from pyaistore.cli.render import (
     unix_ns_to_date,
 )
 from pyaistore.cli.transfer import (
-    CHUNK_SIZE,
     Download,
     Upload,
-    copy_chunks,
     download_to_file,
     plan_download,
     plan_upload,
     run_all,
+    stream_to_stdout,
     upload_file,
 )
+from pyaistore.sdk import ETLConfig
 from pyaistore.sdk.errors import AISError
 from pyaistore.sdk.types import BucketEntry
 
@@ -48,6 +47,14 @@ _LIST_COLUMNS: Final[Mapping[str, Column]] = {
     "custom": Column("custom", "CUSTOM"),
     "location": Column("location", "LOCATION"),
 }
+_ETL_OPTION: Final = click.option(
+    "--etl",
+    "etl",
+    metavar="NAME",
+    type=ETL,
+    default=None,
+    help="Transform the content on the way out with this ETL (see `pyaistore etl`).",
+)
 _JOBS_OPTION: Final = click.option(
     "-j",
     "--jobs",
@@ -131,30 +138,49 @@ def _upload(app: CliContext, bucket_ref: BucketRef, uploads: list[Upload], jobs:
 @click.option(
     "--prefix", "as_prefix", is_flag=True, help="Download every object whose name starts with NAME."
 )
+@_ETL_OPTION
 @_JOBS_OPTION
 @click.pass_obj
-def get(app: CliContext, source: ObjectRef, destination: str | None, as_prefix: bool, jobs: int) -> None:
+def get(
+    app: CliContext,
+    source: ObjectRef,
+    destination: str | None,
+    as_prefix: bool,
+    etl: EtlRef | None,
+    jobs: int,
+) -> None:
     """Download an object to a file, or every object under a prefix to a directory.
 
     One object goes to DEST (a file, or an existing directory), by default to its base name in
     the current directory; DEST `-` writes it to standard output. With --prefix, or a NAME ending
     in `/`, the objects under the prefix go to the directory DEST (default: `.`), named by their
-    paths relative to the prefix's directory. Files appear only when complete.
+    paths relative to the prefix's directory. Files appear only when complete. With --etl NAME
+    each object arrives transformed by that ETL.
 
     \b
     Example:
       pyaistore object get photos/cat.jpg                  # -> ./cat.jpg
       pyaistore object get ais://photos/cat.jpg - | file -
       pyaistore object get ais://train/v1/ ./dataset        # the whole prefix
+      pyaistore object get ais://docs/a.txt a.upper.txt --etl upper-case
     """
+    etl_config = _etl_config(app, etl)
     if as_prefix or source.is_prefix:
         if destination == "-":
             raise click.UsageError("many objects cannot go to standard output: name a directory as DEST")
-        _download_prefix(app, source, Path(destination or "."), jobs)
+        _download_prefix(app, source, Path(destination or "."), jobs, etl_config)
     elif destination == "-":
-        _stream_to_stdout(app, source)
+        stream_to_stdout(app.get_object(source), etl=etl_config)
     else:
-        _download_one(app, source, _local_path(source, destination))
+        _download_one(app, source, _local_path(source, destination), etl_config)
+
+
+def _etl_config(app: CliContext, etl: EtlRef | None) -> ETLConfig | None:
+    """The ETL to read through, after checking that it runs."""
+    if etl is None:
+        return None
+    require_running(app, etl)
+    return ETLConfig(etl.name)
 
 
 def _local_path(source: ObjectRef, destination: str | None) -> Path:
@@ -167,17 +193,20 @@ def _local_path(source: ObjectRef, destination: str | None) -> Path:
     return Path(destination or ".") / base_name
 
 
-def _download_one(app: CliContext, source: ObjectRef, path: Path) -> None:
+def _download_one(app: CliContext, source: ObjectRef, path: Path, etl: ETLConfig | None = None) -> None:
     """Download one object to a file, with a progress bar on a terminal."""
     obj = app.get_object(source)
-    size = obj.head().size if app.err.is_terminal else 0
+    # An ETL changes the size: then the bar counts bytes without a total.
+    size = obj.head().size if app.err.is_terminal and etl is None else 0
     with TransferProgress(app.err, "downloading", 1, size) as progress:
-        written = download_to_file(obj, path, progress.advance)
+        written = download_to_file(obj, path, progress.advance, etl=etl)
         progress.advance(files=1)
     app.out.print(f"downloaded {source} ({human_size(written)}) to {path}")
 
 
-def _download_prefix(app: CliContext, source: ObjectRef, directory: Path, jobs: int) -> None:
+def _download_prefix(
+    app: CliContext, source: ObjectRef, directory: Path, jobs: int, etl: ETLConfig | None = None
+) -> None:
     """Download every object under a prefix into a directory."""
     bucket = app.get_bucket(source.bucket)
     downloads = plan_download(bucket.list_objects_iter(prefix=source.name), source.name, directory)
@@ -187,39 +216,26 @@ def _download_prefix(app: CliContext, source: ObjectRef, directory: Path, jobs: 
     with TransferProgress(app.err, "downloading", len(downloads), total) as progress:
 
         def work(download: Download) -> None:
-            download_to_file(bucket.object(download.name), download.path, progress.advance)
+            download_to_file(bucket.object(download.name), download.path, progress.advance, etl=etl)
             progress.advance(files=1)
 
         run_all(downloads, work, jobs)
     app.out.print(f"downloaded {_count(len(downloads), 'object')} ({human_size(total)}) to {directory}")
 
 
-def _stream_to_stdout(app: CliContext, ref: ObjectRef) -> None:
-    """Stream an object's bytes to standard output."""
-    chunks = app.get_object(ref).get_reader(chunk_size=CHUNK_SIZE).iter_content()
-    stream = sys.stdout.buffer
-    try:
-        copy_chunks(chunks, stream)
-        stream.flush()
-    except BrokenPipeError:
-        # The reader left (`| head`): stop quietly, as cat does. Point stdout at /dev/null so
-        # that the interpreter's final flush does not fail again (Python docs, "Note on SIGPIPE").
-        with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        raise click.exceptions.Exit(1) from None
-
-
 @object_group.command("cat")
 @click.argument("ref", metavar="BUCKET/NAME", type=OBJECT)
+@_ETL_OPTION
 @click.pass_obj
-def cat(app: CliContext, ref: ObjectRef) -> None:
-    """Write an object's content to standard output, streamed.
+def cat(app: CliContext, ref: ObjectRef, etl: EtlRef | None) -> None:
+    """Write an object's content to standard output, streamed (transformed with --etl NAME).
 
     \b
     Example:
       pyaistore object cat ais://logs/app.log | grep ERROR
+      pyaistore object cat ais://docs/a.txt --etl upper-case
     """
-    _stream_to_stdout(app, _require_name(ref))
+    stream_to_stdout(app.get_object(_require_name(ref)), etl=_etl_config(app, etl))
 
 
 @object_group.command("ls")
@@ -328,14 +344,31 @@ def head(app: CliContext, ref: ObjectRef) -> None:
 
 @object_group.command("rm")
 @click.argument("refs", metavar="BUCKET/NAME...", nargs=-1, required=True, type=OBJECT)
+@click.option(
+    "--template",
+    default=None,
+    help="Delete the objects of BUCKET this names, e.g. 'shard-{0000..0999}.tar', as a job.",
+)
+@wait_options
 @click.pass_obj
-def remove(app: CliContext, refs: tuple[ObjectRef, ...]) -> None:
+def remove(
+    app: CliContext, refs: tuple[ObjectRef, ...], template: str | None, wait: bool, timeout: float | None
+) -> None:
     """Delete objects; a missing one is reported and the rest are still deleted.
+
+    With --template, one BUCKET argument and a cluster job: `{START..END}` and
+    `{START..END..STEP}` ranges expand to names (zero-padded like START), names that do not
+    exist are skipped, and a template without a range is a prefix: every object starting with
+    it is deleted.
 
     \b
     Example:
       pyaistore object rm photos/cat.jpg ais://photos/dog.jpg
+      pyaistore object rm ais://shards --template 'shard-{0000..0999}.tar'
     """
+    if template is not None:
+        _remove_template(app, refs, template, wait, timeout)
+        return
     for ref in refs:
         _require_name(ref)
     failed = 0
@@ -351,6 +384,21 @@ def remove(app: CliContext, refs: tuple[ObjectRef, ...]) -> None:
         app.out.print(f"deleted {ref}")
     if failed:
         raise click.ClickException(f"{failed} of {len(refs)} objects not deleted")
+
+
+def _remove_template(
+    app: CliContext, refs: tuple[ObjectRef, ...], template: str, wait: bool, timeout: float | None
+) -> None:
+    """Delete the objects a template names, as a delete-listrange job."""
+    if len(refs) != 1 or refs[0].name:
+        raise click.BadParameter("with --template give one BUCKET and no object names", param_hint="'BUCKET'")
+    if not template:
+        raise click.BadParameter("an empty template would name the whole bucket", param_hint="--template")
+    where = refs[0].bucket
+    job_id = app.get_bucket(where).objects(obj_template=template).delete()
+    summaries = follow(app, [job_id], "deleting", wait=wait, timeout=timeout)
+    if summaries is not None:
+        report(app, summaries, f"deleted {template} from {where}")
 
 
 def _count(number: int, noun: str) -> str:

@@ -1,9 +1,10 @@
-"""Bucket and object arguments: `ais://bucket/name`, `bucket/name` and `s3://bucket` alike.
+"""What arguments name: buckets and objects (`ais://bucket/name`, `bucket/name`), jobs and ETLs.
 
 A bucket argument names a bucket only (`photos`, `ais://photos`, `s3://photos/`). An object
 argument names a bucket and an object name, a prefix or nothing (`photos/cat.jpg`,
 `ais://photos/2024/`, `photos`). The provider defaults to ais; its aliases (s3, gs, az) are the
-SDK's. Bad arguments are usage errors (exit code 2).
+SDK's. A job argument is a job ID, an ETL argument an ETL's name. Bad arguments are usage
+errors (exit code 2). The refs also tell `errors.py` what a failed command was about.
 """
 
 from dataclasses import dataclass
@@ -14,7 +15,22 @@ import click
 from pyaistore.sdk import Provider
 from pyaistore.sdk.errors import InvalidBckProvider
 
-__all__ = ["BUCKET", "OBJECT", "BucketParam", "BucketRef", "ObjectParam", "ObjectRef", "parse_object_ref"]
+__all__ = [
+    "BUCKET",
+    "ETL",
+    "JOB",
+    "OBJECT",
+    "ArchivedFileRef",
+    "BucketParam",
+    "BucketRef",
+    "EtlParam",
+    "EtlRef",
+    "JobParam",
+    "JobRef",
+    "ObjectParam",
+    "ObjectRef",
+    "parse_object_ref",
+]
 
 _SCHEME_SEPARATOR: Final = "://"
 
@@ -44,6 +60,37 @@ class ObjectRef:
     def is_prefix(self) -> bool:
         """True when the argument names a virtual directory (`bucket/` or `bucket/dir/`)."""
         return not self.name or self.name.endswith("/")
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedFileRef:
+    """A file inside an archived object (a shard), by its path in the archive."""
+
+    shard: ObjectRef
+    path: str
+
+    def __str__(self) -> str:
+        return f"{self.path} in {self.shard}"
+
+
+@dataclass(frozen=True, slots=True)
+class JobRef:
+    """A job named on the command line by its ID."""
+
+    job_id: str
+
+    def __str__(self) -> str:
+        return self.job_id
+
+
+@dataclass(frozen=True, slots=True)
+class EtlRef:
+    """An ETL named on the command line."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
 
 
 def parse_object_ref(text: str) -> ObjectRef:
@@ -103,5 +150,40 @@ class ObjectParam(click.ParamType[ObjectRef]):
             self.fail(str(exc), param, ctx)
 
 
+def _word(
+    param_type: click.ParamType[object],
+    value: object,
+    param: click.Parameter | None,
+    ctx: click.Context | None,
+) -> str:
+    """A non-empty argument without spaces or slashes (job IDs and ETL names are single words)."""
+    text = str(value).strip()
+    if not text or any(char.isspace() or char == "/" for char in text):
+        param_type.fail(f"{value!r} is not a valid {param_type.name}", param, ctx)
+    return text
+
+
+class JobParam(click.ParamType[JobRef]):
+    """A click type for job IDs."""
+
+    name = "job ID"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> JobRef:
+        """Wrap the ID in a JobRef, or fail with a usage error."""
+        return value if isinstance(value, JobRef) else JobRef(_word(self, value, param, ctx))
+
+
+class EtlParam(click.ParamType[EtlRef]):
+    """A click type for ETL names."""
+
+    name = "ETL name"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> EtlRef:
+        """Wrap the name in an EtlRef, or fail with a usage error."""
+        return value if isinstance(value, EtlRef) else EtlRef(_word(self, value, param, ctx))
+
+
 BUCKET: Final = BucketParam()
 OBJECT: Final = ObjectParam()
+JOB: Final = JobParam()
+ETL: Final = EtlParam()

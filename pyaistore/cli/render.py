@@ -1,4 +1,4 @@
-"""What people see: human-readable sizes and times, tables or JSON, and transfer progress bars."""
+"""What people see: human-readable sizes and times, tables or JSON, and transfer and job progress bars."""
 
 import json
 import threading
@@ -12,9 +12,11 @@ from rich.console import Console
 from rich.progress import (
     BarColumn,
     DownloadColumn,
+    MofNCompleteColumn,
     Progress,
     TaskID,
     TextColumn,
+    TimeElapsedColumn,
     TimeRemainingColumn,
     TransferSpeedColumn,
 )
@@ -22,7 +24,9 @@ from rich.table import Table
 
 __all__ = [
     "Column",
+    "JobProgress",
     "TransferProgress",
+    "human_duration",
     "human_size",
     "make_console",
     "print_json",
@@ -54,6 +58,19 @@ def human_size(size: int) -> str:
         if round(value, 1) < 1024 or unit == _UNITS[-1]:
             return f"{value:.1f} {unit}"
     raise AssertionError("unreachable")
+
+
+def human_duration(seconds: float) -> str:
+    """A duration to the precision a person cares about: `0.04s`, `12.0s`, `3m05s`, `2h07m`."""
+    seconds = max(seconds, 0.0)
+    if seconds < 1:
+        return f"{seconds:.2f}s"
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    whole = int(seconds)
+    if whole < 3600:
+        return f"{whole // 60}m{whole % 60:02d}s"
+    return f"{whole // 3600}h{whole % 3600 // 60:02d}m"
 
 
 def unix_ns_to_date(value: str | int) -> str:
@@ -182,6 +199,47 @@ class TransferProgress:
         return self._files_done
 
     def __enter__(self) -> "TransferProgress":
+        self._progress.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._progress.stop()
+
+
+class JobProgress:
+    """One bar for cluster jobs: objects done (out of the total when known), bytes and elapsed time.
+
+    Fed with the jobs' counters at each poll; without a known total the bar pulses. Drawn only
+    when the console is a terminal.
+
+    Args:
+        console: where to draw (stderr).
+        description: what is happening, e.g. "copy-bck X1y2z3".
+        total_objects: objects the jobs will process, if known.
+    """
+
+    def __init__(self, console: Console, description: str, total_objects: int | None = None) -> None:
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn() if total_objects is not None else TextColumn("{task.completed} objects"),
+            TextColumn("{task.fields[size]}"),
+            TimeElapsedColumn(),
+            console=console,
+            disable=not console.is_terminal,
+        )
+        self._task = self._progress.add_task(description, total=total_objects, size=human_size(0))
+
+    def update(self, objects: int, size: int) -> None:
+        """Show the jobs' current counters."""
+        self._progress.update(self._task, completed=objects, size=human_size(size))
+
+    def __enter__(self) -> "JobProgress":
         self._progress.start()
         return self
 

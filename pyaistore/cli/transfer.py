@@ -1,12 +1,17 @@
 """Moving bytes between files and objects: plans for directory trees, streamed copies, a worker pool.
 
+Reads may name one file inside an archived object or an ETL to apply on the way out.
+
 Memory stays bounded: uploads stream from disk (the SDK's `put_file`), downloads are written
 chunk by chunk to a work file next to the destination, renamed into place when complete, and
 removed if anything fails, so a partial download never takes the destination's name.
 """
 
+import contextlib
+import io
 import os
 import secrets
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -15,7 +20,7 @@ from typing import BinaryIO, Final, TypeVar
 
 import click
 
-from pyaistore.sdk import Object
+from pyaistore.sdk import ArchiveConfig, ETLConfig, Object
 from pyaistore.sdk.types import BucketEntry
 
 __all__ = [
@@ -27,6 +32,7 @@ __all__ = [
     "plan_download",
     "plan_upload",
     "run_all",
+    "stream_to_stdout",
     "upload_file",
 ]
 
@@ -100,12 +106,20 @@ def upload_file(obj: Object, path: Path) -> None:
     obj.get_writer().put_file(path)
 
 
-def download_to_file(obj: Object, path: Path, on_bytes: Callable[[int], None]) -> int:
-    """Stream the object into `path` through a work file; return the bytes written.
+def download_to_file(
+    obj: Object,
+    path: Path,
+    on_bytes: Callable[[int], None],
+    *,
+    archive: ArchiveConfig | None = None,
+    etl: ETLConfig | None = None,
+) -> int:
+    """Stream the object (or an archived file, or the ETL's output) into `path`; return the bytes written.
 
-    The GET is sent before any file is made, so a missing object leaves nothing behind.
+    The bytes go to a work file renamed into place when complete. The GET is sent before any
+    file is made, so a missing object leaves nothing behind.
     """
-    chunks = obj.get_reader(chunk_size=CHUNK_SIZE).iter_content()
+    chunks = obj.get_reader(archive_config=archive, chunk_size=CHUNK_SIZE, etl=etl).iter_content()
     try:
         first = next(chunks, b"")
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -120,6 +134,25 @@ def download_to_file(obj: Object, path: Path, on_bytes: Callable[[int], None]) -
     finally:
         _close(chunks)
     return written
+
+
+def stream_to_stdout(
+    obj: Object, *, archive: ArchiveConfig | None = None, etl: ETLConfig | None = None
+) -> None:
+    """Stream the object (or an archived file, or the ETL's output) to standard output."""
+    chunks = obj.get_reader(archive_config=archive, chunk_size=CHUNK_SIZE, etl=etl).iter_content()
+    stream = sys.stdout.buffer
+    try:
+        copy_chunks(chunks, stream)
+        stream.flush()
+    except BrokenPipeError:
+        # The reader left (`| head`): stop quietly, as cat does. Point stdout at /dev/null so
+        # that the interpreter's final flush does not fail again (Python docs, "Note on SIGPIPE").
+        with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise click.exceptions.Exit(1) from None
+    finally:
+        _close(chunks)
 
 
 def copy_chunks(

@@ -23,13 +23,14 @@ def _command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tup
     return paths
 
 
-USER_COMMANDS = [path for path in _command_paths(cli) if path[0] in ("cluster", "bucket", "object")]
+USER_GROUPS = ("cluster", "bucket", "object", "archive", "job", "etl")
+USER_COMMANDS = [path for path in _command_paths(cli) if path[0] in USER_GROUPS]
 
 
 def test_top_level_help_lists_groups_and_global_options() -> None:
     result = CliRun(_NOWHERE)("--help")
     assert result.exit_code == 0
-    for word in ("cluster", "bucket", "object", "serve", "--endpoint", "AIS_ENDPOINT", "--json", "Example"):
+    for word in (*USER_GROUPS, "serve", "--endpoint", "AIS_ENDPOINT", "--json", "Example"):
         assert word in result.output
 
 
@@ -76,6 +77,26 @@ def test_version() -> None:
         ("object", "put", "/dev/null", "bucket"),
         ("object", "get", "bucket/", "-"),
         ("object", "ls", "://x"),
+        ("object", "rm", "bucket/name", "--template", "x-{0..9}"),
+        ("object", "rm", "bucket", "--template", ""),
+        ("object", "get", "bucket/x", "--etl", "a b"),
+        ("bucket", "cp", "bucket"),
+        ("bucket", "cp", "a", "b", "--timeout", "0"),
+        ("bucket", "mv", "a", "s3://b"),
+        ("bucket", "transform", "a", "b"),
+        ("bucket", "transform", "a", "b", "--etl", "x", "--ext", "jpg"),
+        ("job", "show"),
+        ("job", "wait", "a/b"),
+        ("job", "stop"),
+        ("archive", "create", "bucket/a.tar"),
+        ("archive", "create", "bucket/a.tar", "--template", "x", "--list", "y"),
+        ("archive", "create", "bucket/", "--list", "y"),
+        ("archive", "ls", "bucket"),
+        ("archive", "get", "bucket/a.tar"),
+        ("etl", "init"),
+        ("etl", "init", "--from-file", "/no/such/file.py"),
+        ("etl", "init", "--from-file", "/dev/null", "--comm", "ws"),
+        ("etl", "logs"),
     ],
     ids=" ".join,
 )

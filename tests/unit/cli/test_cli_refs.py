@@ -3,7 +3,7 @@
 import click
 import pytest
 
-from pyaistore.cli.refs import BUCKET, OBJECT, BucketRef, ObjectRef, parse_object_ref
+from pyaistore.cli.refs import BUCKET, ETL, JOB, OBJECT, BucketRef, JobRef, ObjectRef, parse_object_ref
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,13 @@ def test_param_types() -> None:
         BUCKET.convert("b/o", None, None)
     with pytest.raises(click.BadParameter, match="unknown provider"):
         OBJECT.convert("xyz://b/o", None, None)
+
+
+def test_job_and_etl_arguments() -> None:
+    assert JOB.convert("D-ViE6HEL_j", None, None) == JobRef("D-ViE6HEL_j")
+    assert str(ETL.convert(" md5-etl ", None, None)) == "md5-etl"
+    for bad in ("", "a b", "a/b"):
+        with pytest.raises(click.BadParameter):
+            JOB.convert(bad, None, None)
+        with pytest.raises(click.BadParameter):
+            ETL.convert(bad, None, None)

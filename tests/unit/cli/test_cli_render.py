@@ -10,6 +10,7 @@ from rich.console import Console
 from pyaistore.cli.render import (
     Column,
     TransferProgress,
+    human_duration,
     human_size,
     print_properties,
     print_records,
@@ -102,3 +103,11 @@ def test_progress_draws_nothing_off_a_terminal() -> None:
     with TransferProgress(console, "downloading", 1, 10) as progress:
         progress.advance(10, files=1)
     assert buffer.getvalue() == ""
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(-1, "0.00s"), (0.042, "0.04s"), (12.04, "12.0s"), (185, "3m05s"), (7625, "2h07m")],
+)
+def test_human_duration(seconds: float, text: str) -> None:
+    assert human_duration(seconds) == text
