@@ -7,11 +7,33 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from pyaistore.cli.main import cli
+from pyaistore.sdk import Bucket
 
 
 def unique_name(tag: str = "b") -> str:
     """A bucket name no other test uses."""
     return f"cli-{tag}-{secrets.token_hex(5)}"
+
+
+def etl_name(tag: str) -> str:
+    """An ETL name no other test uses (6-32 characters of a-z, 0-9 and '-')."""
+    return f"cli-{tag}-{secrets.token_hex(3)}"
+
+
+def fill(bucket: Bucket, names: list[str], max_size: int = 5000) -> dict[str, bytes]:
+    """Store random content (0 to max_size bytes) under each name; return name -> bytes."""
+    contents = {name: secrets.token_bytes(secrets.randbelow(max_size + 1)) for name in names}
+    for name, content in contents.items():
+        bucket.object(name).get_writer().put_content(content)
+    return contents
+
+
+def contents_of(bucket: Bucket, prefix: str = "") -> dict[str, bytes]:
+    """Every object under a prefix as name -> bytes."""
+    return {
+        entry.name: bucket.object(entry.name).get_reader().read_all()
+        for entry in bucket.list_objects_iter(prefix=prefix)
+    }
 
 
 class CliRun:
