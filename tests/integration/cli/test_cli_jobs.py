@@ -9,7 +9,7 @@ import pytest
 from cli_it_support import CliRun, contents_of, etl_name, fill, unique_name
 
 from pyaistore.sdk import Bucket, Client
-from pyaistore.sdk.errors import ErrBckNotFound
+from pyaistore.sdk.errors import AISError, ErrBckNotFound
 
 
 def _slow(data: bytes) -> bytes:
@@ -170,11 +170,17 @@ def test_a_waiting_command_fails_when_its_job_is_aborted(
     run: CliRun, client: Client, many: Bucket, other_bucket: Bucket, slow_etl: str
 ) -> None:
     def abort_when_running() -> None:
+        """Abort the transform of this test's bucket as soon as the cluster lists it."""
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            for entry in client.cluster().list_running_jobs(job_kind="etl-bck"):
-                client.job(entry.partition("[")[2].rstrip("]")).abort()
-                return
+            try:
+                details = client.job(job_kind="etl-bck").get_details()
+            except AISError:  # 404: no such job yet
+                details = {}
+            for snap in (snap for snaps in details.values() for snap in snaps):
+                if snap.bucket is not None and snap.bucket.name == many.name and not snap.finished:
+                    client.job(snap.id).abort()
+                    return
             time.sleep(0.1)
 
     aborter = threading.Thread(target=abort_when_running)
