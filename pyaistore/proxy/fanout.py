@@ -71,6 +71,14 @@ async def list_objects(ctx: NodeContext, bucket: BucketId, msg: LsoMsg) -> LsoPa
     page_size = msg.page_size if msg.page_size > 0 else DEFAULT_PAGE_SIZE
     body = msg.to_json() | {"pagesize": page_size}
     pages = await asyncio.gather(*(_target_page(ctx, t, bucket, body) for t in ctx.smap.targets.values()))
-    merged = list(islice(_unique(heapq.merge(*pages, key=lambda e: e.name)), page_size))
-    token = merged[-1].name if len(merged) == page_size else ""
+    merged, token = merge_pages(pages, page_size)
     return LsoPage(msg.uuid or secrets.token_urlsafe(9), token, merged)
+
+
+def merge_pages(pages: list[list[ListEntry]], page_size: int) -> tuple[list[ListEntry], str]:
+    """Merge per-target pages (each sorted) into one page and its continuation token.
+
+    The token is the last name of a full page (AIS's rule), or "" when the page is not full.
+    """
+    merged = list(islice(_unique(heapq.merge(*pages, key=lambda e: e.name)), page_size))
+    return merged, merged[-1].name if len(merged) == page_size else ""
