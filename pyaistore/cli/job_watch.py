@@ -5,7 +5,7 @@ targets' counters up and derives one state:
 
     aborted    some target aborted the job
     running    some target is still working on it
-    idle       every target is idle but none has finished (jobs that wait for more work)
+    idle       unfinished, and idle wherever it is unfinished (jobs that wait for more work)
     failed     finished, with errors
     finished   finished everywhere without errors
 
