@@ -31,6 +31,9 @@ class NodeConfig:
     # "asyncio" (default: zero-copy sendfile) or "uvloop" (faster small requests, no sendfile);
     # see docs/performance.md for the measurements behind the default.
     event_loop: str = "asyncio"
+    # Seconds a request body may stall before the request is answered 408 (e.g. a client that
+    # announced more bytes than it sends and waits).
+    body_timeout: float = 60.0
     log_level: str = "INFO"
 
     @property
@@ -58,6 +61,7 @@ def with_environment(config: NodeConfig, env: dict[str, str] | None = None) -> N
         ("keepalive_timeout", float),
         ("log_level", str),
         ("event_loop", str),
+        ("body_timeout", float),
     ):
         raw = source.get(ENV_PREFIX + name.upper())
         if raw:

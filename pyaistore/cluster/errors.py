@@ -6,6 +6,7 @@
     ├── BucketNotFound          no such bucket in the bucket table                   -> 404
     ├── BucketAlreadyExists     create or rename onto an existing bucket             -> 409
     ├── EtlNotFound             a GET names an ETL this cluster does not run         -> 404
+    ├── BodyTimeout             the request body stalled before its Content-Length   -> 408
     ├── RangeNotSatisfiable     a byte range outside the object                      -> 416
     ├── NotSupported            a valid request this cluster does not implement      -> 501
     ├── PeerFailed              another node failed or did not answer                -> 503
@@ -19,6 +20,7 @@ from pyaistore.wire.bucket_id import BucketId
 
 __all__ = [
     "BadRequest",
+    "BodyTimeout",
     "BucketAlreadyExists",
     "BucketNotFound",
     "EtlNotFound",
@@ -69,6 +71,10 @@ class BucketAlreadyExists(NodeError):
 
 class EtlNotFound(NodeError):
     """An inline transform names an ETL that is not running here (AIS: cos.ErrNotFound, 404)."""
+
+
+class BodyTimeout(NodeError):
+    """No request-body bytes arrived for too long (a client that sent less than it announced)."""
 
 
 class RangeNotSatisfiable(NodeError):

@@ -37,6 +37,7 @@ TABLE: Final = MappingProxyType(
         # The transform server's own status (500 when it raised or sent the wrong type).
         etl_errors.EtlTransformFailed: (500, error_body.INTERNAL),
         etl_errors.EtlTransformTimeout: (504, error_body.INTERNAL),
+        node_errors.BodyTimeout: (408, error_body.INVALID_REQUEST),
         node_errors.RangeNotSatisfiable: (416, error_body.RANGE_NOT_SATISFIABLE),
         node_errors.NotSupported: (501, error_body.NOT_IMPLEMENTED),
         node_errors.PeerFailed: (503, error_body.BUSY),

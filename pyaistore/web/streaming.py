@@ -11,9 +11,10 @@ from aiohttp.client_exceptions import ClientPayloadError
 from aiohttp.http_exceptions import HttpProcessingError
 from multidict import CIMultiDict
 
-from pyaistore.cluster.errors import BadRequest
+from pyaistore.cluster.errors import BadRequest, BodyTimeout
 from pyaistore.target.get_archived import ArchivedFile, ArchivedSelection
 from pyaistore.target.get_object import ObjectStream
+from pyaistore.web.app_keys import CONTEXT
 from pyaistore.wire import headers
 
 log = logging.getLogger(__name__)
@@ -24,11 +25,22 @@ CHUNK: Final = 1 << 20
 
 
 async def body_chunks(request: web.Request) -> AsyncIterator[bytes]:
-    """The request body as chunks; 400 when it ends before its Content-Length."""
+    """The request body as chunks; 400 when it ends before its Content-Length, 408 when it stalls."""
     expected = request.content_length
+    idle = request.app[CONTEXT].config.body_timeout
     received = 0
     try:
-        async for chunk in request.content.iter_chunked(CHUNK):
+        while True:
+            try:
+                async with asyncio.timeout(idle):
+                    chunk = await request.content.read(CHUNK)
+            except TimeoutError as exc:
+                message = f"request body stalled for {idle:g}s after {received} bytes"
+                if expected is not None:
+                    message += f" of the {expected} announced by Content-Length"
+                raise BodyTimeout(message) from exc
+            if not chunk:
+                break
             received += len(chunk)
             yield chunk
     except (ClientPayloadError, HttpProcessingError, ConnectionResetError) as exc:
