@@ -12,6 +12,7 @@ The choice never depends on message text:
    gives a plain `AISError`.
 """
 
+import json
 from collections.abc import Mapping
 from enum import Enum
 from typing import Final
@@ -58,9 +59,12 @@ class RequestScope(Enum):
     OTHER = "other"
 
 
-def request_scope(url: str) -> RequestScope:
-    """Classify a request URL: /v1/objects/b/o is an object, /v1/buckets/b a bucket, /v1/etl an ETL."""
+def request_scope(url: str, body: object = None) -> RequestScope:
+    """Classify a request: /v1/etl, or any request naming an ETL, is an ETL request; then
+    /v1/objects/b/o is an object and /v1/buckets/b a bucket."""
     parts = urlsplit(url)
+    if _names_etl(parts.query, body):
+        return RequestScope.ETL
     segments = [unquote(s) for s in parts.path.split("/") if s]
     if const.API_VERSION in segments:
         segments = segments[segments.index(const.API_VERSION) + 1 :]
@@ -74,6 +78,23 @@ def request_scope(url: str) -> RequestScope:
     if head in (const.URL_PATH_OBJECTS, const.URL_PATH_BUCKETS) and rest:
         return RequestScope.REMOTE_BUCKET if _is_remote(parts.query) else RequestScope.BUCKET
     return RequestScope.OTHER
+
+
+def _names_etl(query_string: str, body: object) -> bool:
+    """True for an inline-ETL GET (etl_name) or an offline transform (etl-bck, etl-listrange).
+
+    A 404 that carries no specific type code then means the ETL is missing: AIS answers a missing
+    object or bucket with their own codes, which are checked first.
+    """
+    if const.QPARAM_ETL_NAME in parse_qs(query_string):
+        return True
+    if isinstance(body, bytes | str) and body:
+        try:
+            action = json.loads(body).get("action")
+        except (ValueError, AttributeError):
+            return False
+        return action in (const.ACT_ETL_BCK, const.ACT_TRANSFORM_OBJECTS)
+    return False
 
 
 def _is_remote(query_string: str) -> bool:
@@ -117,7 +138,8 @@ class ResponseHandler:
         else:
             text = response.text
         body = error_body.ErrorBody.parse(text, response.status_code)
-        exc_type = self.exception_type(response.status_code, body.tcode, method, request_scope(url))
+        scope = request_scope(url, request.body)
+        exc_type = self.exception_type(response.status_code, body.tcode, method, scope)
         return exc_type(response.status_code, body.message, url, request, body.tcode, response)
 
     @staticmethod
