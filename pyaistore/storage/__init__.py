@@ -21,6 +21,7 @@ __all__ = [
     "mountpaths",
     "names",
     "object_file",
+    "object_locks",
     "object_meta",
     "object_store",
 ]

@@ -10,7 +10,6 @@ streams a body into a work file and then publishes it, and the append flush and 
 import errno
 import os
 import re
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +22,7 @@ from pyaistore.storage import layout
 from pyaistore.storage.checksums import NONE, SUPPORTED, MultiHasher, algorithm
 from pyaistore.storage.errors import ChecksumMismatch, InvalidProps, NameConflict, NoSpace
 from pyaistore.storage.meta_store import MetaStore, fsync_dir
+from pyaistore.storage.object_locks import StripeLock
 from pyaistore.storage.object_meta import ObjectMeta
 
 __all__ = [
@@ -75,7 +75,7 @@ class Destination:
     """
 
     location: layout.ObjectLocation
-    lock: threading.Lock
+    lock: StripeLock
     meta_store: MetaStore
     fsync: bool = True
 

@@ -11,7 +11,6 @@ import dataclasses
 import os
 import shutil
 import stat
-import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -34,6 +33,7 @@ from pyaistore.storage.meta_store import MetaStore
 from pyaistore.storage.mountpaths import MountpathSet
 from pyaistore.storage.names import validate_object_name
 from pyaistore.storage.object_file import ObjectFile
+from pyaistore.storage.object_locks import StripeLocks
 from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.wire.bucket_id import BucketId
 
@@ -50,7 +50,7 @@ class ObjectStore:
         self.mountpaths = mountpaths
         self._fsync = fsync
         self._meta = MetaStore(use_xattrs=use_xattrs, fsync=fsync)
-        self._locks = tuple(threading.Lock() for _ in range(LOCK_STRIPES))
+        self._locks = StripeLocks(mountpaths.all[0].root, LOCK_STRIPES)
         for mp in mountpaths.all:
             layout.work_dir(mp).mkdir(exist_ok=True)
             layout.trash_dir(mp).mkdir(exist_ok=True)
@@ -261,7 +261,7 @@ class ObjectStore:
         validate_object_name(bucket, name)
         uname = bucket.object_uname(name)
         location = layout.locate(self.mountpaths.choose(uname), bucket, name)
-        return Destination(location, self._locks[hash(uname) % LOCK_STRIPES], self._meta, self._fsync)
+        return Destination(location, self._locks.for_name(uname), self._meta, self._fsync)
 
     def _check_other_mountpaths(self, location: layout.ObjectLocation) -> None:
         """NameConflict when another mountpath has a file where the name needs a directory, or vice versa.

@@ -1,0 +1,76 @@
+"""Per-object write locks that hold across threads and across the processes sharing a target's disks.
+
+A target may serve its object API from several processes (HTTP workers). Version bumps and
+publishes of one object must still be serialised, so each lock is a thread lock (for threads of
+this process) plus an exclusive `flock(2)` on one of a fixed set of stripe files (for the other
+processes). Stripes are chosen by a stable hash of the object's uname, the same in every process.
+"""
+
+import fcntl
+import os
+import threading
+from pathlib import Path
+from types import TracebackType
+from typing import Final
+
+import xxhash
+
+__all__ = ["LOCKS_DIR", "STRIPES", "StripeLock", "StripeLocks"]
+
+STRIPES: Final = 256
+LOCKS_DIR: Final = ".locks"
+
+
+class StripeLock:
+    """One stripe: a context manager taking the thread lock, then the file lock."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._thread_lock = threading.Lock()
+        self._fd = -1
+
+    def _descriptor(self) -> int:
+        if self._fd < 0:
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        return self._fd
+
+    def __enter__(self) -> "StripeLock":
+        self._thread_lock.acquire()
+        try:
+            fcntl.flock(self._descriptor(), fcntl.LOCK_EX)
+        except BaseException:
+            self._thread_lock.release()
+            raise
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._thread_lock.release()
+
+    def close(self) -> None:
+        """Close the stripe file (the lock must not be held)."""
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+
+class StripeLocks:
+    """The stripes of one store, with their files under `<first mountpath>/.locks/`."""
+
+    def __init__(self, root: Path, stripes: int = STRIPES) -> None:
+        directory = root / LOCKS_DIR
+        directory.mkdir(parents=True, exist_ok=True)
+        self._stripes = tuple(StripeLock(directory / str(index)) for index in range(stripes))
+
+    def for_name(self, uname: str) -> StripeLock:
+        """The lock guarding the object with this uname."""
+        return self._stripes[xxhash.xxh64_intdigest(uname.encode()) % len(self._stripes)]
+
+    def close(self) -> None:
+        """Close every stripe file."""
+        for stripe in self._stripes:
+            stripe.close()
