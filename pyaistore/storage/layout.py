@@ -7,6 +7,7 @@ Each mountpath root holds::
                                               sidecar and probe temporaries (same file system as
                                               the data, so publishing is one atomic rename)
       .trash/<token>/                         bucket directories being destroyed
+      .locks/<0..255>                         write-lock stripes (first mountpath only; object_locks)
       <provider>/<namespace uname>/<bucket>/  e.g. ais/@#/photos/ or ais/@uuid#ns/photos/
         obj/<object name>                     object data; "/" in a name makes subdirectories
         meta/<object name>                    metadata sidecar, used ONLY when the file system
