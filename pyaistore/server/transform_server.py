@@ -79,6 +79,9 @@ class _Source:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Replies go out as headers then body: with Nagle on, the body waits for the target's
+    # delayed ACK of the headers (up to 40 ms per object on a kept-alive connection).
+    disable_nagle_algorithm = True
     server: "_CodeServer"
 
     def log_message(self, format: str, *args: Any) -> None:
