@@ -24,7 +24,7 @@ from pyaistore.storage.errors import ObjectNotFound
 from pyaistore.storage.object_file import ObjectFile
 from pyaistore.storage.object_store import ObjectStore
 from pyaistore.target import object_ops
-from pyaistore.target.put_object import BATCH, PutArgs, batches, write_props
+from pyaistore.target.put_object import BATCH, SMALL_BODY, PutArgs, batches, put_small, write_props
 from pyaistore.wire import headers, messages, paths, query
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.messages import ListEntry, LsoMsg, Snode
@@ -189,6 +189,11 @@ class TargetObjects:
                     size += len(chunk)
                 return CopyResult(size, sent=False)
             owner = self._owner(dst_bucket, dst_name)
+            small = await _whole_if_small(output, SMALL_BODY)
+            if isinstance(small, bytes):
+                # One executor call (local) or one sized PUT (peer), as a plain copy does.
+                return await self._put_small(owner, dst_bucket, dst_name, small)
+            output = small
             if owner.daemon_id == self._ctx.node.daemon_id:
                 sink = await self.create(dst_bucket, dst_name)
                 try:
@@ -201,6 +206,21 @@ class TargetObjects:
             return CopyResult(await self._put_stream(owner, dst_bucket, dst_name, output), sent=True)
         finally:
             await source.close()
+
+    async def _put_small(self, owner: Snode, bucket: BucketId, name: str, data: bytes) -> CopyResult:
+        """Write a transformed object already in memory here, or PUT it (sized) to its owner."""
+        if owner.daemon_id == self._ctx.node.daemon_id:
+            await put_small(self._ctx, PutArgs(bucket, name), data)
+            return CopyResult(len(data), sent=False)
+        url = object_ops.peer_object_url(self._ctx, owner.control_url, bucket, name)
+        try:
+            reply = await self._ctx.peers.call("PUT", url, data=data, timeout=object_ops.PEER_PUT_TIMEOUT)
+        except PeerUnreachable as exc:
+            raise PeerFailed(
+                f"cannot send {bucket.object_cname(name)} to {owner.display_name}: {exc}"
+            ) from exc
+        raise_for_reply(reply, owner, f"write of {bucket.object_cname(name)}")
+        return CopyResult(len(data), sent=True)
 
     async def _put_stream(self, owner: Snode, bucket: BucketId, name: str, data: AsyncIterator[bytes]) -> int:
         """PUT a stream of unknown length (chunked) to the owner; returns the bytes sent."""
@@ -253,7 +273,19 @@ class TargetObjects:
         return await self._read_peer(owner, bucket, name)
 
     async def _read_local(self, bucket: BucketId, name: str) -> ObjectSource:
-        handle = await asyncio.to_thread(self._ctx.object_store.open, bucket, name)
+        store = self._ctx.object_store
+
+        def open_object() -> tuple[ObjectFile, bytes | None]:
+            """The open object, and its content when small (then the file is already closed)."""
+            opened = store.open(bucket, name)
+            if opened.size > SMALL_BODY:
+                return opened, None
+            with opened:
+                return opened, opened.read_all_small(SMALL_BODY)
+
+        handle, data = await asyncio.to_thread(open_object)
+        if data is not None:
+            return ObjectSource(handle.size, handle.meta.atime_ns, _once(data))
 
         async def chunks() -> AsyncIterator[bytes]:
             try:
@@ -316,6 +348,35 @@ def _blocks(store: ObjectStore, bucket: BucketId, name: str) -> int:
             return os.fstat(handle.fileno()).st_blocks * 512
     except ObjectNotFound:
         return 0
+
+
+async def _once(data: bytes) -> AsyncIterator[bytes]:
+    """A small object's content as a one-chunk stream."""
+    if data:
+        yield data
+
+
+async def _whole_if_small(data: AsyncIterator[bytes], limit: int) -> bytes | AsyncIterator[bytes]:
+    """The stream as bytes if it ends within `limit` bytes, else a stream of all of it.
+
+    Reads ahead at most `limit` bytes plus one chunk, so memory stays bounded for any size.
+    """
+    head: list[bytes] = []
+    size = 0
+    async for chunk in data:
+        head.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            return _chain(head, data)
+    return b"".join(head)
+
+
+async def _chain(head: list[bytes], rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """The chunks already read, then the rest of the stream."""
+    while head:
+        yield head.pop(0)
+    async for chunk in rest:
+        yield chunk
 
 
 def _read_at(handle: ObjectFile, position: int) -> bytes:
