@@ -12,6 +12,7 @@ only in such child processes, never in a storage process.
 """
 
 import base64
+import functools
 import inspect
 import os
 import subprocess
@@ -149,7 +150,19 @@ def _read_exactly(read: Reader, size: int) -> bytes:
 
 
 def _positional_params(function: Callable[..., Any]) -> int:
-    """How many positional parameters the function takes (1 when unknown)."""
+    """How many positional parameters the function takes (1 when unknown), worked out once per function."""
+    try:
+        return _cached_positional_params(function)
+    except TypeError:  # an unhashable callable object
+        return _count_positional_params(function)
+
+
+@functools.lru_cache(maxsize=16)
+def _cached_positional_params(function: Callable[..., Any]) -> int:
+    return _count_positional_params(function)
+
+
+def _count_positional_params(function: Callable[..., Any]) -> int:
     try:
         params = inspect.signature(function).parameters.values()
     except (TypeError, ValueError):
