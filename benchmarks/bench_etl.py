@@ -5,7 +5,12 @@
 1. Inline: GETs of 10 KiB objects through an upper-casing init_code ETL vs plain GETs of the
    same objects, T client threads each, in alternating rounds; reports both rates and the ratio.
 2. Offline: `bucket.transform` (etl-bck job) of N objects vs a client-side loop with our SDK
-   (get, transform in the client, put), both into fresh buckets; reports objects/s and the ratio.
+   (get, transform in the client, put), both into fresh buckets, in alternating rounds. The job's
+   objects/s is reported over its own span (earliest start to latest end on the targets, as
+   bench_copy.py does: the issue's figure) and over the client's wall time (start request to
+   `Job.wait()` returning, which rounds up to the SDK's next poll: 0.1, 0.3, 0.7, 1.5, 2.5 s...).
+   Both sides also report CPU seconds per object (this process plus every cluster process, ETL
+   children included), which other load on a shared machine disturbs less than objects/s.
 """
 
 import argparse
@@ -14,7 +19,10 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+
+from process_tree import descendants
 
 from pyaistore.sdk import Client
 from pyaistore.server.local_cluster import LocalCluster
@@ -68,26 +76,65 @@ def inline(endpoint: str, bucket: str, objects: int, threads: int, rounds: int) 
     return objects * rounds / seconds["plain"], objects * rounds / seconds["etl"]
 
 
-def offline(client: Client, bucket: str, objects: int) -> tuple[float, float]:
-    """(etl-bck objects/s, client loop objects/s)."""
-    server_dst = client.bucket("bench-etl-offline")
-    server_dst.create(exist_ok=True)
-    started = time.perf_counter()
-    job_id = client.bucket(bucket).transform(ETL_NAME, server_dst.name)
-    client.job(job_id).wait(timeout=600, verbose=False)
-    server_rate = objects / (time.perf_counter() - started)
-    assert len(server_dst.list_all_objects()) == objects
+def cpu_seconds(cluster: LocalCluster) -> float:
+    """utime + stime of this process and of every cluster process (ETL children included)."""
+    roots = [proc.pid for proc in (cluster.proxy, *cluster.targets) if proc is not None]
+    pids = [os.getpid()] + [pid for root in roots for pid in (root, *descendants(root))]
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
-    loop_dst = client.bucket("bench-etl-loop")
-    loop_dst.create(exist_ok=True)
-    source = client.bucket(bucket)
-    started = time.perf_counter()
-    for index in range(objects):
-        name = f"o-{index:05d}"
-        data = source.object(name).get().read_all()
-        loop_dst.object(name).put(content=_upper(data))
-    loop_rate = objects / (time.perf_counter() - started)
-    return server_rate, loop_rate
+
+@dataclass
+class Offline:
+    """Seconds and CPU seconds of the job and of the client loop, summed over rounds."""
+
+    job_wall: float = 0.0
+    job_span: float = 0.0
+    job_cpu: float = 0.0
+    loop_wall: float = 0.0
+    loop_cpu: float = 0.0
+
+
+def offline(
+    client: Client, cluster: LocalCluster, bucket: str, objects: int, turn: int, into: Offline
+) -> None:
+    """One etl-bck job and one client loop (order alternating by turn), each into a fresh bucket."""
+
+    def job() -> None:
+        server_dst = client.bucket(f"bench-etl-offline-{turn}")
+        server_dst.create(exist_ok=True)
+        cpu, started = cpu_seconds(cluster), time.perf_counter()
+        job_id = client.bucket(bucket).transform(ETL_NAME, server_dst.name)
+        client.job(job_id).wait(timeout=600, verbose=False)
+        into.job_wall += time.perf_counter() - started
+        into.job_cpu += cpu_seconds(cluster) - cpu
+        span = client.job(job_id).get_total_time()
+        assert span is not None
+        into.job_span += span.total_seconds()
+        assert len(server_dst.list_all_objects()) == objects
+        server_dst.delete()
+
+    def loop() -> None:
+        loop_dst = client.bucket(f"bench-etl-loop-{turn}")
+        loop_dst.create(exist_ok=True)
+        source = client.bucket(bucket)
+        cpu, started = cpu_seconds(cluster), time.perf_counter()
+        for index in range(objects):
+            name = f"o-{index:05d}"
+            data = source.object(name).get().read_all()
+            loop_dst.object(name).put(content=_upper(data))
+        into.loop_wall += time.perf_counter() - started
+        into.loop_cpu += cpu_seconds(cluster) - cpu
+        loop_dst.delete()
+
+    for work in (job, loop) if turn % 2 == 0 else (loop, job):
+        work()
 
 
 def main() -> None:
@@ -115,12 +162,27 @@ def main() -> None:
         )
         client.etl(ETL_NAME).init_code(_upper)
         plain_rate, etl_rate = inline(cluster.endpoint, bucket.name, objects, args.threads, rounds)
-        server_rate, loop_rate = offline(client, bucket.name, objects)
+        measured = Offline()
+        for turn in range(rounds):
+            offline(client, cluster, bucket.name, objects, turn, measured)
+    done = objects * rounds
+    job_rate, span_rate, loop_rate = (
+        done / measured.job_wall,
+        done / measured.job_span,
+        done / measured.loop_wall,
+    )
     print(f"machine: {os.cpu_count()} cores; {objects} objects of 10 KiB; {args.threads} client threads")
     print(f"inline  plain GET      {plain_rate:9.1f} obj/s")
     print(f"inline  ETL GET        {etl_rate:9.1f} obj/s   ratio ETL/plain = {etl_rate / plain_rate:.2f}")
-    print(f"offline etl-bck job    {server_rate:9.1f} obj/s")
-    print(f"offline client loop    {loop_rate:9.1f} obj/s   ratio job/loop = {server_rate / loop_rate:.2f}")
+    print(
+        f"offline etl-bck job    {span_rate:9.1f} obj/s over its span, {job_rate:.1f} obj/s client wall;"
+        f" {measured.job_cpu / done * 1e6:.0f} us CPU/obj"
+    )
+    print(f"offline client loop    {loop_rate:9.1f} obj/s; {measured.loop_cpu / done * 1e6:.0f} us CPU/obj")
+    print(
+        f"offline ratio job/loop = {span_rate / loop_rate:.2f} (span), {job_rate / loop_rate:.2f} (wall),"
+        f" {measured.loop_cpu / measured.job_cpu:.2f} (CPU per object)"
+    )
 
 
 if __name__ == "__main__":
