@@ -4,6 +4,7 @@ __all__ = [
     "bucket_jobs",
     "bucket_summary",
     "buckets",
+    "cluster_config",
     "cluster_jobs",
     "etl_admin",
     "fanout",

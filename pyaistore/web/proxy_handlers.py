@@ -8,7 +8,7 @@ from aiohttp import web
 from pyaistore.cluster import cluster_map, membership, metasync
 from pyaistore.cluster.errors import BadRequest, NotSupported, UnknownAction
 from pyaistore.cluster.peer_client import PeerUnreachable
-from pyaistore.proxy import buckets, fanout, redirect
+from pyaistore.proxy import buckets, cluster_config, fanout, redirect
 from pyaistore.web import job_handlers, request_parsing
 from pyaistore.web.app_keys import CONTEXT
 from pyaistore.wire import actions, headers, query
@@ -169,13 +169,15 @@ async def keepalive(request: web.Request) -> web.Response:
 
 
 async def cluster_get(request: web.Request) -> web.Response:
-    """GET /v1/cluster?what=smap|bmd (also answered by /v1/daemon), or a job query."""
+    """GET /v1/cluster?what=smap|bmd|cluster_config (smap/bmd also at /v1/daemon), or a job query."""
     ctx = request.app[CONTEXT]
     what = request.query.get(query.WHAT, "")
     if what == query.WHAT_SMAP:
         return web.json_response(ctx.smap.to_json())
     if what == query.WHAT_BMD:
         return web.json_response(ctx.meta.buckets.to_json())
+    if what == query.WHAT_CLUSTER_CONFIG:
+        return web.json_response(cluster_config.describe(ctx))
     if what in job_handlers.JOB_QUERIES:
         return await job_handlers.query_jobs(request)
     raise BadRequest(f'invalid query what="{what}"')

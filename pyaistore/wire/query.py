@@ -36,6 +36,7 @@ WHAT_SMAP: Final = "smap"
 WHAT_BMD: Final = "bmd"
 WHAT_SNODE: Final = "snode"
 WHAT_CONFIG: Final = "config"
+WHAT_CLUSTER_CONFIG: Final = "cluster_config"
 WHAT_NODE_STATUS: Final = "node_status"
 WHAT_LOG: Final = "log"
 

@@ -62,3 +62,10 @@ def test_sdk_cluster_info(ais_client: Client, endpoint: str) -> None:
     assert cluster.get_primary_url() == endpoint
     assert cluster.get_uuid() == raw["uuid"]
     assert cluster.is_ready() is True
+
+
+def test_cluster_config_says_auth_is_off(endpoint: str, http: requests.Session) -> None:
+    reply = http.get(f"{endpoint}/v1/cluster", params={"what": "cluster_config"}, timeout=10)
+    assert reply.status_code == 200
+    auth = reply.json()["auth"]
+    assert auth["enabled"] is False and auth["intra_cluster"]["enabled"] is False
