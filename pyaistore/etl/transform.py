@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 from urllib.parse import quote, urlencode, urlsplit
 
+from pyaistore.byte_streams import whole_if_small
 from pyaistore.cluster.peer_client import PeerClient, PeerRefused, PeerStream, PeerTimeout, PeerUnreachable
 from pyaistore.etl.errors import EtlTransformFailed, EtlTransformTimeout
 from pyaistore.etl.spec import KIND_CODE
@@ -141,7 +142,7 @@ class Transformer:
                 stream.close()
             return
         if self.route.kind == KIND_CODE:
-            body = await _whole_if_small(data, SMALL_BODY)
+            body = await whole_if_small(data, SMALL_BODY)
             if isinstance(body, bytes):
                 self._stats.in_bytes += len(body)
             else:
@@ -224,29 +225,6 @@ class Transformer:
 def _object_path(bucket: BucketId, name: str) -> str:
     """`/<bucket>/<object>`, as AIS sends hpush requests."""
     return "/" + quote(f"{bucket.name}/{name}", safe="/")
-
-
-async def _whole_if_small(data: AsyncIterator[bytes], limit: int) -> bytes | AsyncIterator[bytes]:
-    """The input as bytes if it ends within `limit` bytes, else a stream of all of it.
-
-    Reads ahead at most `limit` bytes plus one chunk, so memory stays bounded for any size.
-    """
-    head: list[bytes] = []
-    size = 0
-    async for chunk in data:
-        head.append(chunk)
-        size += len(chunk)
-        if size > limit:
-            return _chain(head, data)
-    return b"".join(head)
-
-
-async def _chain(head: list[bytes], rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
-    """The chunks already read, then the rest of the stream."""
-    while head:
-        yield head.pop(0)
-    async for chunk in rest:
-        yield chunk
 
 
 async def _buffer(data: AsyncIterator[bytes], cname: str) -> bytes:

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import msgpack
 
+from pyaistore.byte_streams import whole_if_small
 from pyaistore.cluster import placement
 from pyaistore.cluster.errors import PeerFailed
 from pyaistore.cluster.peer_client import PeerUnreachable
@@ -189,7 +190,7 @@ class TargetObjects:
                     size += len(chunk)
                 return CopyResult(size, sent=False)
             owner = self._owner(dst_bucket, dst_name)
-            small = await _whole_if_small(output, SMALL_BODY)
+            small = await whole_if_small(output, SMALL_BODY)
             if isinstance(small, bytes):
                 # One executor call (local) or one sized PUT (peer), as a plain copy does.
                 return await self._put_small(owner, dst_bucket, dst_name, small)
@@ -354,29 +355,6 @@ async def _once(data: bytes) -> AsyncIterator[bytes]:
     """A small object's content as a one-chunk stream."""
     if data:
         yield data
-
-
-async def _whole_if_small(data: AsyncIterator[bytes], limit: int) -> bytes | AsyncIterator[bytes]:
-    """The stream as bytes if it ends within `limit` bytes, else a stream of all of it.
-
-    Reads ahead at most `limit` bytes plus one chunk, so memory stays bounded for any size.
-    """
-    head: list[bytes] = []
-    size = 0
-    async for chunk in data:
-        head.append(chunk)
-        size += len(chunk)
-        if size > limit:
-            return _chain(head, data)
-    return b"".join(head)
-
-
-async def _chain(head: list[bytes], rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
-    """The chunks already read, then the rest of the stream."""
-    while head:
-        yield head.pop(0)
-    async for chunk in rest:
-        yield chunk
 
 
 def _read_at(handle: ObjectFile, position: int) -> bytes:
