@@ -11,6 +11,7 @@ from pyaistore.cluster.errors import BucketNotFound
 from pyaistore.cluster.etl_table import EtlTable
 from pyaistore.cluster.membership import Membership, TargetAgent
 from pyaistore.cluster.meta_owner import MetaOwner
+from pyaistore.cluster.peer_api import PeerApi
 from pyaistore.cluster.peer_client import PeerClient
 from pyaistore.config import NodeConfig
 from pyaistore.etl.registry import EtlDirectory
@@ -31,6 +32,8 @@ class NodeContext:
     node: Snode
     meta: ClusterMeta
     peers: PeerClient
+    # Every call to another node goes through this typed API over `peers` (set from node and peers).
+    peer_api: PeerApi = field(init=False)
     started_ns: int = field(default_factory=time.time_ns)
     store: ObjectStore | None = None
     owner: MetaOwner | None = None
@@ -49,6 +52,9 @@ class NodeContext:
     etls: EtlDirectory | None = None
     # Offline transforms (copy jobs) find a running ETL's transformer here; set on targets.
     etl_lookup: TransformerLookup | None = None
+
+    def __post_init__(self) -> None:
+        self.peer_api = PeerApi(self.peers, self.node.daemon_id)
 
     @property
     def smap(self) -> Smap:

@@ -9,7 +9,9 @@ __all__ = [
     "meta_owner",
     "metasync",
     "node",
+    "peer_api",
     "peer_client",
     "peer_replies",
     "placement",
+    "redirect_url",
 ]

@@ -11,9 +11,9 @@ from typing import Any, Final
 from pyaistore.cluster import cluster_map, metasync
 from pyaistore.cluster.etl_table import EtlTable
 from pyaistore.cluster.meta_owner import MetaOwner
-from pyaistore.cluster.peer_client import PeerClient, PeerUnreachable
+from pyaistore.cluster.peer_api import PeerApi
+from pyaistore.cluster.peer_client import PeerUnreachable
 from pyaistore.storage.bucket_meta import BucketTable
-from pyaistore.wire import paths
 from pyaistore.wire.messages import Smap, Snode
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ class TargetAgent:
 
     def __init__(
         self,
-        peers: PeerClient,
+        peers: PeerApi,
         primary_url: str,
         node: Snode,
         versions: Callable[[], tuple[Smap | None, BucketTable, EtlTable]],
@@ -112,11 +112,10 @@ class TargetAgent:
                 log.warning("keepalive: %s", exc)
 
     async def _join(self) -> None:
-        url = self._primary_url + paths.url_path(paths.CLUSTER, paths.JOIN)
         delay = 0.1
         while True:
             try:
-                reply = await self._peers.call("POST", url, json_body=join_body(self._node))
+                reply = await self._peers.join(self._primary_url, join_body(self._node))
                 if reply.ok:
                     body = json.loads(reply.body)
                     await self._on_meta(*metasync.parse(body), metasync.parse_etls(body))
@@ -129,10 +128,9 @@ class TargetAgent:
             delay = min(delay * 2, 2.0)
 
     async def _keepalive(self) -> bool:
-        url = self._primary_url + paths.url_path(paths.CLUSTER, paths.KEEPALIVE)
         smap, buckets, etls = self._versions()
         request = keepalive_body(self._node.daemon_id, smap, buckets, etls.version)
-        reply = await self._peers.call("POST", url, json_body=request, timeout=5)
+        reply = await self._peers.keepalive(self._primary_url, request, timeout=5)
         if reply.status == 404:
             return False
         if reply.ok and reply.body:

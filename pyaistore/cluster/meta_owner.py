@@ -10,7 +10,7 @@ from typing import Final
 from pyaistore.cluster import cluster_map, metasync
 from pyaistore.cluster.cluster_meta import ClusterMeta
 from pyaistore.cluster.etl_table import EtlTable
-from pyaistore.cluster.peer_client import PeerClient
+from pyaistore.cluster.peer_api import PeerApi
 from pyaistore.storage.bucket_meta import BucketTable
 from pyaistore.wire.messages import Smap, Snode
 
@@ -24,7 +24,7 @@ ETL_FILE: Final = "etlmd.json"
 class MetaOwner:
     """Owns smap and bucket-table changes on the primary proxy."""
 
-    def __init__(self, data_dir: Path, meta: ClusterMeta, peers: PeerClient, primary: Snode) -> None:
+    def __init__(self, data_dir: Path, meta: ClusterMeta, peers: PeerApi, primary: Snode) -> None:
         self._dir = data_dir
         self._meta = meta
         self._peers = peers

@@ -5,9 +5,8 @@ import logging
 from typing import Any, Final
 
 from pyaistore.cluster.etl_table import EtlTable
-from pyaistore.cluster.peer_client import PeerClient, PeerUnreachable
+from pyaistore.cluster.peer_api import PeerApi
 from pyaistore.storage.bucket_meta import BucketTable
-from pyaistore.wire import paths
 from pyaistore.wire.messages import Smap
 
 log = logging.getLogger(__name__)
@@ -41,18 +40,11 @@ def parse_etls(body: dict[str, Any]) -> EtlTable | None:
     return EtlTable.from_json(body[ETL_KEY]) if ETL_KEY in body else None
 
 
-async def push(peers: PeerClient, smap: Smap, body: dict[str, Any], self_id: str) -> list[str]:
+async def push(peers: PeerApi, smap: Smap, body: dict[str, Any], self_id: str) -> list[str]:
     """Send `body` to every node but this one, concurrently; return the IDs that failed."""
     nodes = [n for n in (*smap.targets.values(), *smap.proxies.values()) if n.daemon_id != self_id]
-    url = "/" + paths.API_VERSION + "/" + paths.METASYNC
-
-    async def one(node_url: str) -> bool:
-        try:
-            reply = await peers.call("PUT", node_url + url, json_body=body, timeout=10)
-        except PeerUnreachable as exc:
-            log.warning("metasync: %s", exc)
-            return False
-        return reply.ok
-
-    results = await asyncio.gather(*(one(n.control_url) for n in nodes))
+    results = await asyncio.gather(*(peers.push_meta(node, body) for node in nodes))
+    for node, ok in zip(nodes, results, strict=True):
+        if not ok:
+            log.warning("metasync: %s did not take the update", node.display_name)
     return [n.daemon_id for n, ok in zip(nodes, results, strict=True) if not ok]

@@ -10,21 +10,17 @@
 """
 
 import asyncio
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
 from pyaistore.cluster.errors import NoTargets, PeerFailed, PeerRejected
-from pyaistore.cluster.peer_client import PeerUnreachable
-from pyaistore.cluster.peer_replies import raise_for_reply
 from pyaistore.jobs import kinds
 from pyaistore.jobs.errors import InvalidJobRequest, NotStartable, UnknownKind
 from pyaistore.jobs.job import Job
 from pyaistore.jobs.registry import error_text, new_job_id
 from pyaistore.node_context import NodeContext
-from pyaistore.proxy.job_queries import jobs_url
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.job_snapshot import JobSnapshot
 from pyaistore.wire.jobs import USER_ABORT, JobQuery, JobStartMsg
@@ -111,18 +107,13 @@ async def _start_everywhere(
 
 
 async def _start_on(ctx: NodeContext, node: Snode, msg: JobStartMsg) -> None:
-    try:
-        reply = await ctx.peers.call("POST", jobs_url(node), json_body=msg.to_json())
-    except PeerUnreachable as exc:
-        raise PeerFailed(f"cannot start {msg.kind} on {node.display_name}: {exc}") from exc
-    raise_for_reply(reply, node, f"start of {msg.kind}")
+    await ctx.peer_api.start_job(node, msg)
 
 
 async def _stop_on(ctx: NodeContext, targets: list[Snode], query: JobQuery, reason: str) -> None:
     """Abort matching jobs on the targets (best effort: an unreachable target is logged)."""
-    body = query.to_json()
     replies = await asyncio.gather(
-        *(ctx.peers.call("PUT", jobs_url(t), json_body=body) for t in targets), return_exceptions=True
+        *(ctx.peer_api.stop_jobs(t, query) for t in targets), return_exceptions=True
     )
     for node, reply in zip(targets, replies, strict=True):
         if isinstance(reply, BaseException):
@@ -160,7 +151,7 @@ async def _wait_for_parts(ctx: NodeContext, job: Job, targets: list[Snode]) -> l
     pause = FIRST_POLL_S
     pending = {t.daemon_id: t for t in targets}
     done: list[JobSnapshot] = []
-    query = JobQuery(job_id=job.job_id).to_json()
+    query = JobQuery(job_id=job.job_id)
     while pending:
         await asyncio.sleep(pause)
         pause = min(pause * 1.5, MAX_POLL_S)
@@ -170,15 +161,16 @@ async def _wait_for_parts(ctx: NodeContext, job: Job, targets: list[Snode]) -> l
                 del pending[node_id]
                 continue
             try:
-                reply = await ctx.peers.call("GET", jobs_url(node), json_body=query)
-            except PeerUnreachable:
+                snaps = await ctx.peer_api.query_jobs(node, query)
+            except PeerRejected:
+                snaps = []
+            except PeerFailed:
                 continue  # down for now: keepalives decide whether it left
-            if 400 <= reply.status < 500 or (reply.ok and reply.body.strip() == b"[]"):
+            if not snaps:
                 job.add_error(f"{node.display_name} lost its part of the job (restarted?)")
                 del pending[node_id]
                 continue
-            snaps = [JobSnapshot.from_json(s) for s in json.loads(reply.body)] if reply.ok else []
-            if snaps and snaps[0].finished:
+            if snaps[0].finished:
                 done.append(snaps[0])
                 del pending[node_id]
     return done

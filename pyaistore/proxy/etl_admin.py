@@ -18,7 +18,7 @@ from typing import Any, Final
 from pyaistore.cluster.errors import NotSupported, PeerFailed, PeerRejected
 from pyaistore.cluster.etl_table import EtlEntry, EtlTable
 from pyaistore.cluster.meta_owner import MetaOwner
-from pyaistore.cluster.peer_client import PeerReply, PeerUnreachable
+from pyaistore.cluster.peer_client import PeerReply
 from pyaistore.etl import spec as etl_spec
 from pyaistore.etl.errors import EtlAlreadyExists, EtlNotFound, EtlStageConflict
 from pyaistore.node_context import NodeContext
@@ -200,8 +200,8 @@ async def _each_target(
 
     async def one(node: Snode) -> PeerReply | Exception:
         try:
-            return await ctx.peers.call(method, node.control_url + path, json_body=body, timeout=timeout)
-        except PeerUnreachable as exc:
+            return await ctx.peer_api.call_node(node, method, path, body, timeout)
+        except PeerFailed as exc:
             return exc
 
     results = await asyncio.gather(*(one(node) for node in nodes))

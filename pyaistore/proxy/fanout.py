@@ -6,49 +6,17 @@ import secrets
 from collections.abc import Iterator
 from itertools import islice
 from typing import Any
-from urllib.parse import quote
 
-import msgpack
-
-from pyaistore.cluster.errors import PeerFailed, PeerRejected
-from pyaistore.cluster.peer_client import PeerUnreachable
 from pyaistore.node_context import NodeContext
-from pyaistore.wire import headers, paths, query
 from pyaistore.wire.bucket_id import BucketId
-from pyaistore.wire.error_body import ErrorBody
 from pyaistore.wire.messages import DEFAULT_PAGE_SIZE, ListEntry, LsoMsg, LsoPage, Snode
-
-
-def bucket_query(bucket: BucketId) -> str:
-    """provider (and namespace) as a query string."""
-    text = f"{query.PROVIDER}={bucket.provider}"
-    if not bucket.namespace.is_global:
-        text += f"&{query.NAMESPACE}={quote(bucket.namespace.uname)}"
-    return text
 
 
 async def _target_page(
     ctx: NodeContext, node: Snode, bucket: BucketId, body: dict[str, Any]
 ) -> list[ListEntry]:
-    url = (
-        node.control_url
-        + paths.url_path(paths.INTERNAL, paths.INTERNAL_LIST, bucket.name)
-        + "?"
-        + bucket_query(bucket)
-    )
-    try:
-        reply = await ctx.peers.call(
-            "GET", url, json_body=body, headers={headers.ACCEPT: headers.MSGPACK_TYPE}
-        )
-    except PeerUnreachable as exc:
-        raise PeerFailed(f"listing {bucket.cname}: {node.display_name} did not answer") from exc
-    if 400 <= reply.status < 500:
-        # A target refusing the request (e.g. not-cached on an ais bucket) is deterministic: relay it.
-        refusal = ErrorBody.parse(reply.body.decode(errors="replace"), reply.status)
-        raise PeerRejected(reply.status, refusal.message, refusal.tcode)
-    if not reply.ok:
-        raise PeerFailed(f"listing {bucket.cname}: {node.display_name} answered {reply.status}")
-    return [ListEntry.from_wire(e) for e in msgpack.unpackb(reply.body)]
+    # A target refusing the request (e.g. not-cached on an ais bucket) is deterministic: relayed.
+    return await ctx.peer_api.list_page(node, bucket, body)
 
 
 def _unique(entries: Iterator[ListEntry]) -> Iterator[ListEntry]:

@@ -6,31 +6,21 @@ running. Kinds may be given by display name; an unknown kind in a query means "a
 """
 
 import asyncio
-import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from pyaistore.cluster.errors import PeerFailed
-from pyaistore.cluster.peer_client import PeerUnreachable
-from pyaistore.cluster.peer_replies import raise_for_reply
 from pyaistore.jobs import kinds
 from pyaistore.jobs.errors import InvalidJobRequest, JobNotFound
 from pyaistore.node_context import NodeContext
-from pyaistore.wire import paths
 from pyaistore.wire.job_snapshot import JobSnapshot, JobStatus
 from pyaistore.wire.jobs import JobQuery
 from pyaistore.wire.messages import Snode
 
-__all__ = ["details", "jobs_url", "node_snapshots", "running_all", "status", "status_all"]
+__all__ = ["details", "node_snapshots", "running_all", "status", "status_all"]
 
 NodeSnapshots = dict[str, list[JobSnapshot]]
-
-
-def jobs_url(node: Snode) -> str:
-    """The internal jobs endpoint of a target."""
-    return node.control_url + paths.url_path(paths.INTERNAL, paths.INTERNAL_JOBS)
 
 
 def query_kind(query: JobQuery) -> JobQuery:
@@ -39,12 +29,7 @@ def query_kind(query: JobQuery) -> JobQuery:
 
 
 async def _target_snapshots(ctx: NodeContext, node: Snode, query: JobQuery) -> list[JobSnapshot]:
-    try:
-        reply = await ctx.peers.call("GET", jobs_url(node), json_body=query.to_json())
-    except PeerUnreachable as exc:
-        raise PeerFailed(f"job query: {node.display_name} did not answer") from exc
-    raise_for_reply(reply, node, "job query")
-    return [JobSnapshot.from_json(item) for item in json.loads(reply.body or b"[]") or []]
+    return await ctx.peer_api.query_jobs(node, query)
 
 
 async def node_snapshots(ctx: NodeContext, query: JobQuery) -> NodeSnapshots:

@@ -1,21 +1,9 @@
-"""Where the proxy sends an object request: the owning target's URL plus a redirect marker."""
-
-import time
+"""Where the proxy sends an object request: the owning target (or an append session's target)."""
 
 from pyaistore.cluster import cluster_map, placement
 from pyaistore.node_context import NodeContext
-from pyaistore.wire import query
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.messages import Snode
-
-
-def _base36(value: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while value:
-        value, rem = divmod(value, 36)
-        out = digits[rem] + out
-    return out or "0"
 
 
 def target_for(ctx: NodeContext, bucket: BucketId, obj_name: str, handle_node: str = "") -> Snode:
@@ -25,10 +13,3 @@ def target_for(ctx: NodeContext, bucket: BucketId, obj_name: str, handle_node: s
         if node is not None:
             return node
     return placement.owner(ctx.smap, bucket, obj_name)
-
-
-def location(ctx: NodeContext, node: Snode, path_qs: str) -> str:
-    """The target URL with the original path and query plus pid and utm (the redirect marker)."""
-    sep = "&" if "?" in path_qs else "?"
-    marker = f"{query.PROXY_ID}={ctx.node.daemon_id}&{query.UNIX_TIME}={_base36(time.time_ns())}"
-    return f"{node.public_net.url}{path_qs}{sep}{marker}"

@@ -58,7 +58,7 @@ def build_context(config: NodeConfig, port: int, control_port: int = 0) -> NodeC
         ctx.etl_lookup = registry.lookup
         ctx.etl_listeners.append(registry.reconcile)
     elif config.is_primary:
-        ctx.owner = MetaOwner(config.data_dir, meta, ctx.peers, snode)
+        ctx.owner = MetaOwner(config.data_dir, meta, ctx.peer_api, snode)
         ctx.membership = Membership(ctx.owner, config.keepalive_timeout)
     return ctx
 
@@ -75,7 +75,7 @@ async def on_start(ctx: NodeContext) -> None:
             await bucket_sync.accept(ctx, smap, buckets, etls)  # type: ignore[arg-type]
 
         ctx.agent = TargetAgent(
-            ctx.peers,
+            ctx.peer_api,
             ctx.config.primary_url.rstrip("/"),
             ctx.node,
             lambda: (ctx.meta.smap, ctx.meta.buckets, ctx.meta.etls),

@@ -54,6 +54,9 @@ class WriteProps:
     skip_version_check: bool = False
     version: str = ""  # explicit version (copies); empty: apply the version rule
     atime_ns: int = 0  # 0: now
+    # A migration (rebalance, get-from-neighbour): an object in place written at or after
+    # `atime_ns` is newer than this copy and stays; this one is dropped.
+    keep_newer: bool = False
 
     def __post_init__(self) -> None:
         for kind in (self.checksum_type, self.expected_type or NONE):
@@ -106,8 +109,8 @@ def publish(
         # metadata depends on the object as it is under the lock. (A separate data fsync outside
         # the lock shortened the hold but cost a third sync per small PUT.)
         with destination.lock:
-            old = None if props.skip_version_check else _existing(destination)
-            if old is not None and _is_noop(old, props):
+            old = None if props.skip_version_check and not props.keep_newer else _existing(destination)
+            if old is not None and (_is_noop(old, props) or _is_newer(old, props)):
                 work.unlink(missing_ok=True)
                 old.mountpath = str(location.mountpath.root)
                 return old
@@ -234,6 +237,11 @@ def _is_noop(old: ObjectMeta, props: WriteProps) -> bool:
         and algorithm(old.checksum_type) == algorithm(props.expected_type)
         and old.checksum_value == props.expected_value
     )
+
+
+def _is_newer(old: ObjectMeta, props: WriteProps) -> bool:
+    """A migrating copy never replaces an object written at or after it (rebalance races a PUT)."""
+    return props.keep_newer and old.atime_ns >= props.atime_ns
 
 
 def _next_version(old: ObjectMeta | None, props: WriteProps) -> str:

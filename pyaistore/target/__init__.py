@@ -11,6 +11,7 @@ __all__ = [
     "list_archives",
     "list_objects",
     "object_ops",
+    "peer_objects",
     "put_archived",
     "put_object",
     "rename_reads",

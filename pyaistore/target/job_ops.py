@@ -9,26 +9,21 @@ import heapq
 import os
 from collections.abc import AsyncIterator
 from typing import IO, Final
-from urllib.parse import quote
-
-import msgpack
 
 from pyaistore.byte_streams import whole_if_small
 from pyaistore.cluster import placement
-from pyaistore.cluster.errors import PeerFailed
-from pyaistore.cluster.peer_client import PeerUnreachable
-from pyaistore.cluster.peer_replies import raise_for_reply
 from pyaistore.jobs.node_ops import CopyResult, ObjectSink, ObjectSource, Transform
 from pyaistore.node_context import NodeContext
 from pyaistore.storage.atomic_write import AtomicWriter
 from pyaistore.storage.errors import ObjectNotFound
 from pyaistore.storage.object_file import ObjectFile
+from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.storage.object_store import ObjectStore
 from pyaistore.target import object_ops
 from pyaistore.target.put_object import BATCH, SMALL_BODY, PutArgs, batches, put_small, write_props
-from pyaistore.wire import headers, messages, paths, query
+from pyaistore.wire import messages
 from pyaistore.wire.bucket_id import BucketId
-from pyaistore.wire.messages import ListEntry, LsoMsg, Snode
+from pyaistore.wire.messages import LsoMsg, Snode
 
 __all__ = ["TargetObjects"]
 
@@ -132,18 +127,7 @@ class TargetObjects:
             token = merged[-1]
 
     async def _list_page(self, node: Snode, bucket: BucketId, body: dict[str, object]) -> list[str]:
-        url = node.control_url + paths.url_path(paths.INTERNAL, paths.INTERNAL_LIST, bucket.name)
-        try:
-            reply = await self._ctx.peers.call(
-                "GET",
-                url + "?" + _bucket_query(bucket),
-                json_body=body,
-                headers={headers.ACCEPT: headers.MSGPACK_TYPE},
-            )
-        except PeerUnreachable as exc:
-            raise PeerFailed(f"listing {bucket.cname}: {node.display_name} did not answer") from exc
-        raise_for_reply(reply, node, f"listing {bucket.cname}")
-        entries = [ListEntry.from_wire(e) for e in msgpack.unpackb(reply.body)]
+        entries = await self._ctx.peer_api.list_page(node, bucket, body)
         return [e.name for e in entries if not e.flags & messages.ENTRY_IS_DIR]
 
     async def copy(
@@ -167,10 +151,8 @@ class TargetObjects:
             props = write_props(ctx, PutArgs(dst_bucket, dst_name))
             meta = await asyncio.to_thread(store.copy, bucket, name, dst_bucket, dst_name, props)
             return CopyResult(meta.size, sent=False)
-        size = await object_ops.send_to_peer(
-            ctx, owner, bucket, name, dst_bucket, dst_name, owner.control_url
-        )
-        return CopyResult(size, sent=True)
+        sent = await object_ops.send_to_peer(ctx, owner, bucket, name, dst_bucket, dst_name)
+        return CopyResult(sent.size, sent=True)
 
     async def _copy_transformed(
         self,
@@ -209,22 +191,16 @@ class TargetObjects:
             await source.close()
 
     async def _put_small(self, owner: Snode, bucket: BucketId, name: str, data: bytes) -> CopyResult:
-        """Write a transformed object already in memory here, or PUT it (sized) to its owner."""
+        """Write a transformed object already in memory here, or send it (sized) to its owner."""
         if owner.daemon_id == self._ctx.node.daemon_id:
             await put_small(self._ctx, PutArgs(bucket, name), data)
             return CopyResult(len(data), sent=False)
-        url = object_ops.peer_object_url(self._ctx, owner.control_url, bucket, name)
-        try:
-            reply = await self._ctx.peers.call("PUT", url, data=data, timeout=object_ops.PEER_PUT_TIMEOUT)
-        except PeerUnreachable as exc:
-            raise PeerFailed(
-                f"cannot send {bucket.object_cname(name)} to {owner.display_name}: {exc}"
-            ) from exc
-        raise_for_reply(reply, owner, f"write of {bucket.object_cname(name)}")
+        meta = ObjectMeta(name, len(data), "", "", "", 0)
+        await self._ctx.peer_api.send_object(owner, bucket, name, meta, data)
         return CopyResult(len(data), sent=True)
 
     async def _put_stream(self, owner: Snode, bucket: BucketId, name: str, data: AsyncIterator[bytes]) -> int:
-        """PUT a stream of unknown length (chunked) to the owner; returns the bytes sent."""
+        """Send a stream of unknown length (chunked) to the owner; returns the bytes sent."""
         sent = 0
 
         async def counted() -> AsyncIterator[bytes]:
@@ -233,14 +209,7 @@ class TargetObjects:
                 sent += len(chunk)
                 yield chunk
 
-        url = object_ops.peer_object_url(self._ctx, owner.control_url, bucket, name)
-        try:
-            reply = await self._ctx.peers.call_stream("PUT", url, counted(), {})
-        except PeerUnreachable as exc:
-            raise PeerFailed(
-                f"cannot send {bucket.object_cname(name)} to {owner.display_name}: {exc}"
-            ) from exc
-        raise_for_reply(reply, owner, f"write of {bucket.object_cname(name)}")
+        await self._ctx.peer_api.send_stream(owner, bucket, name, counted(), {})
         return sent
 
     async def delete(self, bucket: BucketId, name: str) -> None:
@@ -256,15 +225,7 @@ class TargetObjects:
             except ObjectNotFound:
                 return False
             return True
-        url = object_ops.peer_object_url(self._ctx, owner.control_url, bucket, name)
-        try:
-            reply = await self._ctx.peers.call("HEAD", url)
-        except PeerUnreachable as exc:
-            raise PeerFailed(f"cannot check {bucket.object_cname(name)} on {owner.display_name}") from exc
-        if reply.status == 404:
-            return False
-        raise_for_reply(reply, owner, f"HEAD {bucket.object_cname(name)}")
-        return True
+        return await self._ctx.peer_api.head_object(owner, bucket, name) is not None
 
     async def read(self, bucket: BucketId, name: str) -> ObjectSource:
         """Open an object here or at its owner (streamed)."""
@@ -303,29 +264,10 @@ class TargetObjects:
         return ObjectSource(handle.size, handle.meta.atime_ns, chunks())
 
     async def _read_peer(self, owner: Snode, bucket: BucketId, name: str) -> ObjectSource:
-        url = object_ops.peer_object_url(self._ctx, owner.control_url, bucket, name)
-        try:
-            stream = await self._ctx.peers.open_stream("GET", url, read_timeout=120)
-        except PeerUnreachable as exc:
-            raise PeerFailed(f"cannot read {bucket.object_cname(name)} from {owner.display_name}") from exc
-        if stream.status == 404:
-            stream.close()
+        found = await self._ctx.peer_api.fetch_object(owner, bucket, name)
+        if found is None:
             raise ObjectNotFound(bucket, name)
-        if stream.status != 200:
-            detail = (await stream.read(300)).decode(errors="replace")
-            stream.close()
-            raise PeerFailed(f"read of {bucket.object_cname(name)} failed on {owner.display_name}: {detail}")
-        size = int(stream.headers.get(headers.CONTENT_LENGTH, "0"))
-        atime = int(stream.headers.get(headers.ATIME, "0") or 0)
-
-        async def chunks() -> AsyncIterator[bytes]:
-            try:
-                async for chunk in stream.chunks(CHUNK):
-                    yield chunk
-            finally:
-                stream.close()
-
-        return ObjectSource(size, atime, chunks())
+        return ObjectSource(found.meta.size, found.meta.atime_ns, found.chunks)
 
     async def create(self, bucket: BucketId, name: str) -> ObjectSink:
         """Start writing a new local object."""
@@ -360,11 +302,3 @@ async def _once(data: bytes) -> AsyncIterator[bytes]:
 def _read_at(handle: ObjectFile, position: int) -> bytes:
     """One chunk of an open object file from `position` (blocking)."""
     return next(iter(handle.read_range(position, CHUNK)), b"")
-
-
-def _bucket_query(bucket: BucketId) -> str:
-    """provider (and namespace) as a query string."""
-    text = f"{query.PROVIDER}={bucket.provider}"
-    if not bucket.namespace.is_global:
-        text += f"&{query.NAMESPACE}={quote(bucket.namespace.uname)}"
-    return text

@@ -1,28 +1,34 @@
 """HEAD, DELETE, custom metadata, copy and rename of one object on its target."""
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Final
-from urllib.parse import quote
 
 from pyaistore.cluster import placement
-from pyaistore.cluster.errors import BadRequest, PeerFailed
-from pyaistore.cluster.peer_client import PeerUnreachable
-from pyaistore.cluster.peer_replies import raise_for_reply
+from pyaistore.cluster.errors import BadRequest
 from pyaistore.node_context import NodeContext
 from pyaistore.storage.names import validate_object_name
 from pyaistore.storage.object_file import ObjectFile
 from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.target.put_object import PutArgs, write_props
-from pyaistore.wire import headers, paths, query
+from pyaistore.wire import query
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.messages import Snode
 
 STREAM_CHUNK: Final = 1 << 20
 # Objects up to this size are sent to a peer from one buffer.
 SMALL_OBJECT: Final = 256 * 1024
-# Seconds a peer may take to store a small object (it fsyncs; a loaded disk can be slow).
-PEER_PUT_TIMEOUT: Final = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """What sending an object to a peer did: its size, and whether the peer stored it (a migration
+    finds an equal or newer copy there when it did not)."""
+
+    size: int
+    stored: bool
 
 
 async def head(ctx: NodeContext, bucket: BucketId, name: str) -> ObjectMeta:
@@ -76,29 +82,6 @@ async def rename(ctx: NodeContext, bucket: BucketId, name: str, new_name: str) -
     await asyncio.to_thread(store.delete, bucket, name)
 
 
-def _attribute_headers(meta: ObjectMeta) -> dict[str, str]:
-    """Headers that carry size, checksum and custom metadata to the receiving target."""
-    hdrs = {headers.CONTENT_LENGTH: str(meta.size)}
-    if meta.checksum_type and meta.checksum_type != "none":
-        hdrs[headers.CHECKSUM_TYPE] = meta.checksum_type
-        hdrs[headers.CHECKSUM_VALUE] = meta.checksum_value
-    if meta.custom:
-        hdrs[headers.CUSTOM_MD] = ", ".join(f"{k}={v}" for k, v in sorted(meta.custom.items()))
-    return hdrs
-
-
-def peer_object_url(ctx: NodeContext, base_url: str, bucket: BucketId, name: str) -> str:
-    """The URL of `bucket/name` on the peer at `base_url`, marked as sent by this node."""
-    url = (
-        base_url
-        + paths.url_path(paths.OBJECTS, bucket.name, quote(name))
-        + f"?{query.PROVIDER}={bucket.provider}&{query.PROXY_ID}={ctx.node.daemon_id}"
-    )
-    if not bucket.namespace.is_global:
-        url += f"&{query.NAMESPACE}={quote(bucket.namespace.uname)}"
-    return url
-
-
 async def send_to_peer(
     ctx: NodeContext,
     owner: Snode,
@@ -106,12 +89,12 @@ async def send_to_peer(
     name: str,
     dst_bucket: BucketId,
     dst_name: str,
-    base_url: str = "",
-) -> int:
-    """PUT the object, with its attributes, to the target that owns the destination; returns its size.
+    transfer: str = query.TRANSFER_COPY,
+) -> Sent:
+    """Send a local object with its metadata to `owner` as `dst_bucket/dst_name`.
 
-    `base_url` picks the owner's endpoint (default: its public one). A small object travels in
-    one buffer read in one executor call; a larger one is streamed in bounded chunks.
+    A small object travels in one buffer read in one executor call; a larger one is streamed in
+    bounded chunks.
     """
     store = ctx.object_store
 
@@ -123,20 +106,15 @@ async def send_to_peer(
             return handle.meta, handle.read_all_small(SMALL_OBJECT), None
 
     meta, data, handle = await asyncio.to_thread(open_object)
-    url = peer_object_url(ctx, base_url or owner.public_net.url, dst_bucket, dst_name)
-    hdrs = _attribute_headers(meta)
+    meta = dataclasses.replace(meta, name=dst_name)
     try:
-        if handle is None:
-            reply = await ctx.peers.call("PUT", url, data=data, headers=hdrs, timeout=PEER_PUT_TIMEOUT)
-        else:
-            reply = await ctx.peers.call_stream("PUT", url, _chunks(handle), hdrs)
-    except PeerUnreachable as exc:
-        raise PeerFailed(f"cannot copy {bucket.object_cname(name)} to {owner.display_name}: {exc}") from exc
+        payload = data if handle is None else _chunks(handle)
+        assert payload is not None
+        stored = await ctx.peer_api.send_object(owner, dst_bucket, dst_name, meta, payload, transfer)
+        return Sent(meta.size, stored)
     finally:
         if handle is not None:
             handle.close()
-    raise_for_reply(reply, owner, f"copy to {dst_bucket.object_cname(dst_name)}")
-    return meta.size
 
 
 async def _chunks(handle: ObjectFile) -> AsyncIterator[bytes]:

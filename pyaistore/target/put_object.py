@@ -58,21 +58,33 @@ async def batches(body: AsyncIterator[bytes], size: int = BATCH) -> AsyncIterato
 
 async def put_small(ctx: NodeContext, args: PutArgs, data: bytes) -> ObjectMeta:
     """Write a body already in memory in one executor call."""
-    props = write_props(ctx, args)
+    return await write_small(ctx, args.bucket, args.name, write_props(ctx, args), data)
+
+
+async def put_stream(ctx: NodeContext, args: PutArgs, body: AsyncIterator[bytes]) -> ObjectMeta:
+    """Stream a body into a work file, then publish it atomically."""
+    return await write_stream(ctx, args.bucket, args.name, write_props(ctx, args), body)
+
+
+async def write_small(
+    ctx: NodeContext, bucket: BucketId, name: str, props: WriteProps, data: bytes
+) -> ObjectMeta:
+    """Store `data` as the object in one executor call (work file, checksum, fsync, rename)."""
     store = ctx.object_store
 
     def write() -> ObjectMeta:
-        with store.writer(args.bucket, args.name, props) as writer:
+        with store.writer(bucket, name, props) as writer:
             writer.write(data)
             return writer.commit()
 
     return await asyncio.to_thread(write)
 
 
-async def put_stream(ctx: NodeContext, args: PutArgs, body: AsyncIterator[bytes]) -> ObjectMeta:
-    """Stream a body into a work file, then publish it atomically."""
-    props = write_props(ctx, args)
-    writer = await asyncio.to_thread(ctx.object_store.writer, args.bucket, args.name, props)
+async def write_stream(
+    ctx: NodeContext, bucket: BucketId, name: str, props: WriteProps, body: AsyncIterator[bytes]
+) -> ObjectMeta:
+    """Stream `body` into a work file in bounded batches, then publish it atomically."""
+    writer = await asyncio.to_thread(ctx.object_store.writer, bucket, name, props)
     try:
         async for piece in batches(body):
             await asyncio.to_thread(writer.write, piece)

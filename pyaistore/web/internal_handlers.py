@@ -1,14 +1,33 @@
-"""Target endpoints the gateway calls to run cluster-wide jobs (/v1/internal/jobs on the control port)."""
+"""Target endpoints only other nodes call (control port): job parts and objects moved between targets.
+
+/v1/internal/jobs: POST starts this target's part of a job, GET queries, PUT stops.
+/v1/internal/objects/<bucket>/<name>: this target's own copy of an object; PUT stores what a peer
+sends (copy or migration), GET/HEAD read it with its whole metadata, DELETE removes it.
+"""
+
+import asyncio
 
 from aiohttp import web
+from multidict import CIMultiDict
 
 from pyaistore.cluster.errors import BadRequest
-from pyaistore.target import jobs
-from pyaistore.web import request_parsing
+from pyaistore.cluster.peer_api import STORED, decode_meta, encode_meta
+from pyaistore.target import jobs, peer_objects
+from pyaistore.web import request_parsing, streaming
 from pyaistore.web.app_keys import CONTEXT
+from pyaistore.wire import headers, query
+from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.jobs import JobQuery, JobStartMsg
 
-__all__ = ["query_jobs", "start_job", "stop_jobs"]
+__all__ = [
+    "delete_object",
+    "get_object",
+    "head_object",
+    "put_object",
+    "query_jobs",
+    "start_job",
+    "stop_jobs",
+]
 
 
 async def _job_query(request: web.Request) -> JobQuery:
@@ -40,3 +59,49 @@ async def stop_jobs(request: web.Request) -> web.Response:
     """PUT: abort this target's matching running jobs; replies with their IDs."""
     ctx = request.app[CONTEXT]
     return web.json_response(jobs.abort(ctx, await _job_query(request)))
+
+
+def _object_ref(request: web.Request) -> tuple[BucketId, str]:
+    bucket = request_parsing.bucket_id(request)
+    return bucket, request_parsing.object_name(request, request_parsing.INTERNAL_OBJECTS_PREFIX)
+
+
+async def put_object(request: web.Request) -> web.Response:
+    """PUT: store an object a peer sends; the body says whether it was stored or a newer one kept."""
+    ctx = request.app[CONTEXT]
+    bucket, name = _object_ref(request)
+    try:
+        meta = decode_meta(request.headers.get(headers.OBJECT_META, ""))
+    except ValueError as exc:
+        raise BadRequest(f"{bucket.object_cname(name)}: {exc}") from exc
+    transfer = request.query.get(query.TRANSFER, query.TRANSFER_COPY)
+    body = streaming.body_chunks(request)
+    stored = await peer_objects.receive(ctx, bucket, name, meta, transfer, body, request.content_length)
+    return web.Response(text=STORED if stored else "kept")
+
+
+async def get_object(request: web.Request) -> web.StreamResponse:
+    """GET: this target's own copy, with its metadata in one header."""
+    ctx = request.app[CONTEXT]
+    bucket, name = _object_ref(request)
+    stream = await asyncio.to_thread(peer_objects.open_own, ctx, bucket, name)
+    reply_headers = CIMultiDict(
+        {headers.OBJECT_META: encode_meta(stream.meta), headers.CONTENT_TYPE: headers.OCTET_TYPE}
+    )
+    return await streaming.send_object(request, stream, 200, reply_headers)
+
+
+async def head_object(request: web.Request) -> web.Response:
+    """HEAD: the metadata of this target's own copy."""
+    ctx = request.app[CONTEXT]
+    bucket, name = _object_ref(request)
+    meta = await peer_objects.head_own(ctx, bucket, name)
+    return web.Response(headers={headers.OBJECT_META: encode_meta(meta)})
+
+
+async def delete_object(request: web.Request) -> web.Response:
+    """DELETE: remove this target's own copy."""
+    ctx = request.app[CONTEXT]
+    bucket, name = _object_ref(request)
+    await peer_objects.delete_own(ctx, bucket, name)
+    return web.Response()

@@ -5,9 +5,8 @@ import json
 import msgpack
 from aiohttp import web
 
-from pyaistore.cluster import cluster_map, membership, metasync
-from pyaistore.cluster.errors import BadRequest, NotSupported, UnknownAction
-from pyaistore.cluster.peer_client import PeerUnreachable
+from pyaistore.cluster import cluster_map, membership, metasync, redirect_url
+from pyaistore.cluster.errors import BadRequest, NotSupported, PeerFailed, UnknownAction
 from pyaistore.proxy import buckets, cluster_config, fanout, redirect
 from pyaistore.web import job_handlers, request_parsing
 from pyaistore.web.app_keys import CONTEXT
@@ -129,7 +128,7 @@ async def object_redirect(request: web.Request) -> web.Response:
         raise BadRequest(f"ETL {etl_name} doesn't exist")
     handle = request.query.get(query.APPEND_HANDLE, "")
     node = redirect.target_for(ctx, bucket, name, query.split_append_handle(handle)[0])
-    url = redirect.location(ctx, node, request.path_qs)
+    url = redirect_url.location(node, request.path_qs, ctx.node.daemon_id)
     if request.method == "GET":
         raise web.HTTPMovedPermanently(url)
     raise web.HTTPTemporaryRedirect(url)
@@ -192,8 +191,8 @@ async def reverse(request: web.Request) -> web.Response:
         raise BadRequest(f'node "{node_id}" is not in the cluster map')
     path_qs = request.path_qs.replace("/reverse/", "/", 1)
     try:
-        reply = await ctx.peers.call(request.method, node.control_url + path_qs)
-    except PeerUnreachable as exc:
+        reply = await ctx.peer_api.call_node(node, request.method, path_qs)
+    except PeerFailed as exc:
         raise BadRequest(f"{node.display_name} is unreachable: {exc}") from exc
     content_type = reply.headers.get(headers.CONTENT_TYPE, headers.JSON_TYPE).split(";")[0]
     return web.Response(status=reply.status, body=reply.body, content_type=content_type)

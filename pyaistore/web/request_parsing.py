@@ -17,6 +17,7 @@ from pyaistore.wire.messages import ActionMsg
 BUCKET_KEY: Final = "bucket"
 OBJECT_KEY: Final = "name"
 _OBJECTS_PREFIX: Final = paths.url_path(paths.OBJECTS) + "/"
+INTERNAL_OBJECTS_PREFIX: Final = paths.url_path(paths.INTERNAL, paths.INTERNAL_OBJECTS) + "/"
 # Control bodies are small; anything larger is not an action message.
 MAX_CONTROL_BODY: Final = 4 << 20
 
@@ -32,7 +33,7 @@ def bucket_id(request: web.Request) -> BucketId:
     return BucketId(name, provider, Namespace.parse(request.query.get(query.NAMESPACE)))
 
 
-def object_name(request: web.Request) -> str:
+def object_name(request: web.Request, route_prefix: str = _OBJECTS_PREFIX) -> str:
     """Everything after /v1/objects/<bucket>/ in the raw path, URL-decoded exactly once; 400 if invalid.
 
     Validated here, before any owner check or redirect: aiohttp resolves dot segments in
@@ -40,7 +41,7 @@ def object_name(request: web.Request) -> str:
     """
     raw = request.raw_path.split("?", 1)[0]
     bucket = request.match_info.get(BUCKET_KEY, "")
-    prefix = _OBJECTS_PREFIX + bucket + "/"
+    prefix = route_prefix + bucket + "/"
     if raw.startswith(prefix):
         # surrogateescape keeps undecodable bytes visible to the validator (which rejects them)
         # instead of folding every bad sequence into U+FFFD, where two names would share one object.

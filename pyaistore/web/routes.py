@@ -19,6 +19,7 @@ _OBJECT: Final = _V + "/" + paths.OBJECTS + "/{bucket}/{name:.+}"
 _ETL: Final = _V + "/" + paths.ETL
 _ETL_NAMED: Final = _ETL + "/{" + etl.NAME_KEY + "}"
 _INTERNAL_JOBS: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_JOBS
+_INTERNAL_OBJECT: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_OBJECTS + "/{bucket}/{name:.+}"
 
 _COMMON: Final = (
     ("GET", _V + "/" + paths.HEALTH, node.health),
@@ -69,6 +70,10 @@ TARGET_ROUTES: Final = (
     ("POST", _INTERNAL_JOBS, internal.start_job),
     ("GET", _INTERNAL_JOBS, internal.query_jobs),
     ("PUT", _INTERNAL_JOBS, internal.stop_jobs),
+    ("PUT", _INTERNAL_OBJECT, internal.put_object),
+    ("GET", _INTERNAL_OBJECT, internal.get_object),
+    ("HEAD", _INTERNAL_OBJECT, internal.head_object),
+    ("DELETE", _INTERNAL_OBJECT, internal.delete_object),
     *(
         (
             method,

@@ -5,9 +5,8 @@ import asyncio
 import msgpack
 from aiohttp import web
 
-from pyaistore.cluster import placement
+from pyaistore.cluster import placement, redirect_url
 from pyaistore.cluster.errors import BadRequest, UnknownAction
-from pyaistore.proxy import redirect
 from pyaistore.storage.errors import ObjectNotFound
 from pyaistore.target import (
     get_archived,
@@ -33,7 +32,7 @@ def _redirect_if_not_owner(request: web.Request, bucket: BucketId, name: str, st
         return
     owner = placement.owner(ctx.smap, bucket, name)
     if owner.daemon_id != ctx.node.daemon_id:
-        url = redirect.location(ctx, owner, request.path_qs)
+        url = redirect_url.location(owner, request.path_qs, ctx.node.daemon_id)
         raise web.HTTPTemporaryRedirect(url) if status == 307 else web.HTTPMovedPermanently(url)
 
 
@@ -47,7 +46,7 @@ def _renamed_from(request: web.Request, bucket: BucketId, name: str) -> BucketId
     if owner.daemon_id == ctx.node.daemon_id:
         return source
     path_qs = rename_reads.fallback_path(source, name, dict(request.query))
-    raise web.HTTPTemporaryRedirect(redirect.location(ctx, owner, path_qs))
+    raise web.HTTPTemporaryRedirect(redirect_url.location(owner, path_qs, ctx.node.daemon_id))
 
 
 async def get(request: web.Request) -> web.StreamResponse:

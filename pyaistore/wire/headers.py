@@ -57,6 +57,10 @@ ETL_RETRY_REASON: Final = "Ais-Etl-Retry-Reason"
 
 # Nodes.
 NODE_ID: Final = "Ais-Node-Id"
+# Node to node: the complete metadata of an object in transit, as JSON (lossless, unlike ais-* headers).
+OBJECT_META: Final = "Pyaistore-Object-Meta"
+# Node to node: the ID of the node sending an internal request.
+CALLER_ID: Final = "Ais-Caller-Id"
 NODE_UPTIME: Final = "Ais-Node-Uptime"
 CLUSTER_UPTIME: Final = "Ais-Cluster-Uptime"
 ERROR_ON_HEAD: Final = "Hdr-Error"

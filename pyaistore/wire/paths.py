@@ -22,6 +22,9 @@ INTERNAL: Final = "internal"
 INTERNAL_LIST: Final = "list"
 # Target-only internal job endpoint (/v1/<INTERNAL>/jobs): POST starts, GET queries, PUT stops.
 INTERNAL_JOBS: Final = "jobs"
+# Target-only internal object endpoint (/v1/<INTERNAL>/objects/<bck>/<obj>): objects moved between
+# targets (copies, rebalance, get-from-neighbour); never redirected, always this target's own copy.
+INTERNAL_OBJECTS: Final = "objects"
 
 
 def url_path(*segments: str) -> str:

@@ -29,6 +29,8 @@ FORCE: Final = "frc"
 PRR: Final = "prr"
 READINESS: Final = "readiness"
 PROXY_ID: Final = "pid"
+# Node to node: how a target stores an object another target sends (see TRANSFER_* below).
+TRANSFER: Final = "transfer"
 UNIX_TIME: Final = "utm"
 
 # Values of `what`.
@@ -97,3 +99,8 @@ ARCH_TAR_GZ: Final = ".tar.gz"
 ARCH_ZIP: Final = ".zip"
 ARCH_TAR_LZ4: Final = ".tar.lz4"
 ARCH_FORMATS: Final = (ARCH_TAR, ARCH_TGZ, ARCH_TAR_GZ, ARCH_ZIP, ARCH_TAR_LZ4)
+
+# Values of `transfer`: a copy is a new write at its destination (the version rule applies); a
+# migration moves an existing object (version and times kept; an equal or newer local copy wins).
+TRANSFER_COPY: Final = "copy"
+TRANSFER_MIGRATE: Final = "migrate"

@@ -1,0 +1,303 @@
+"""Typed node-to-node calls: every intra-cluster request goes through here.
+
+One method per call a node makes of another, each building its URL and carrying object metadata
+the same way, over the node's pooled PeerClient:
+
+- objects between targets (`/v1/internal/objects/...` on the peer's control URL): send one (a
+  copy written anew, or a migration keeping version and times), fetch, head or delete the
+  peer's own copy; the metadata travels whole as JSON in one header, never reshaped;
+- listing pages, job start/query/stop, metadata pushes, ETL control and the reverse proxy;
+- a node's calls to the primary: join and keepalive.
+
+Failures are typed: PeerFailed when a peer did not answer or failed (5xx), PeerRejected with the
+peer's own 4xx status and code when it refused; "not there" (404) is a value (None/False).
+"""
+
+import json
+from collections.abc import AsyncIterable, AsyncIterator
+from dataclasses import dataclass
+from typing import Any, Final
+from urllib.parse import quote
+
+import msgpack
+
+from pyaistore.cluster.errors import PeerFailed
+from pyaistore.cluster.peer_client import PeerClient, PeerReply, PeerStream, PeerUnreachable
+from pyaistore.cluster.peer_replies import raise_for_reply
+from pyaistore.storage.object_meta import ObjectMeta
+from pyaistore.wire import headers, paths, query
+from pyaistore.wire.bucket_id import BucketId
+from pyaistore.wire.job_snapshot import JobSnapshot
+from pyaistore.wire.jobs import JobQuery, JobStartMsg
+from pyaistore.wire.messages import ListEntry, Snode
+
+__all__ = ["PeerApi", "PeerObject", "bucket_query", "decode_meta", "encode_meta"]
+
+# Seconds a peer may take to store a small object (it fsyncs; a loaded disk can be slow).
+SMALL_PUT_TIMEOUT: Final = 60.0
+# Seconds a streamed object read may stall before the peer is given up on.
+READ_STALL_TIMEOUT: Final = 120.0
+STORED: Final = "stored"
+
+
+def bucket_query(bucket: BucketId) -> str:
+    """provider (and namespace) as a query string."""
+    text = f"{query.PROVIDER}={bucket.provider}"
+    if not bucket.namespace.is_global:
+        text += f"&{query.NAMESPACE}={quote(bucket.namespace.uname)}"
+    return text
+
+
+def encode_meta(meta: ObjectMeta) -> str:
+    """An object's metadata as the one-line JSON of the OBJECT_META header."""
+    return json.dumps(meta.to_json(), separators=(",", ":"), ensure_ascii=True)
+
+
+def decode_meta(text: str) -> ObjectMeta:
+    """Parse the OBJECT_META header; ValueError when it is not valid metadata."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"invalid object metadata header: {exc}") from exc
+    return ObjectMeta.from_json(data)
+
+
+@dataclass(slots=True)
+class PeerObject:
+    """An object streaming from a peer: its metadata and its bytes (consume them or close())."""
+
+    meta: ObjectMeta
+    chunks: AsyncIterator[bytes]
+
+    async def close(self) -> None:
+        """Release the connection when the bytes are not read to the end."""
+        closer = getattr(self.chunks, "aclose", None)
+        if closer is not None:
+            await closer()
+
+
+class PeerApi:
+    """The calls this node makes of other nodes."""
+
+    def __init__(self, client: PeerClient, self_id: str) -> None:
+        self.client = client
+        self._self_id = self_id
+
+    # ---- URLs ----
+
+    def object_url(self, node: Snode, bucket: BucketId, name: str, extra: str = "") -> str:
+        """The peer's internal URL of `bucket/name` (its own copy; never redirected)."""
+        url = (
+            node.control_url
+            + paths.url_path(paths.INTERNAL, paths.INTERNAL_OBJECTS, bucket.name, quote(name))
+            + "?"
+            + bucket_query(bucket)
+        )
+        return url + "&" + extra if extra else url
+
+    def _caller(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        found = {headers.CALLER_ID: self._self_id}
+        if extra:
+            found.update(extra)
+        return found
+
+    # ---- objects, target to target ----
+
+    async def send_object(
+        self,
+        node: Snode,
+        bucket: BucketId,
+        name: str,
+        meta: ObjectMeta,
+        data: bytes | AsyncIterable[bytes],
+        transfer: str = query.TRANSFER_COPY,
+    ) -> bool:
+        """Store an object on `node` (checksum verified there); False when it kept a newer copy.
+
+        `meta` travels whole; `transfer` says whether the peer writes a new object (copy) or
+        takes this one as it is (migrate: version and times kept, an equal or newer copy wins).
+        """
+        url = self.object_url(node, bucket, name, f"{query.TRANSFER}={transfer}")
+        hdrs = self._caller({headers.OBJECT_META: encode_meta(meta), headers.CONTENT_LENGTH: str(meta.size)})
+        try:
+            if isinstance(data, bytes):
+                reply = await self.client.call("PUT", url, data=data, headers=hdrs, timeout=SMALL_PUT_TIMEOUT)
+            else:
+                reply = await self.client.call_stream("PUT", url, data, hdrs)
+        except PeerUnreachable as exc:
+            raise PeerFailed(
+                f"cannot send {bucket.object_cname(name)} to {node.display_name}: {exc}"
+            ) from exc
+        raise_for_reply(reply, node, f"write of {bucket.object_cname(name)}")
+        return reply.body.strip() == STORED.encode()
+
+    async def send_stream(
+        self, node: Snode, bucket: BucketId, name: str, data: AsyncIterable[bytes], custom: dict[str, str]
+    ) -> None:
+        """Write new content of unknown length (e.g. a transform's output) as a new object on `node`."""
+        meta = ObjectMeta(name, 0, "", "", "", 0, dict(custom))
+        url = self.object_url(node, bucket, name, f"{query.TRANSFER}={query.TRANSFER_COPY}")
+        hdrs = self._caller({headers.OBJECT_META: encode_meta(meta)})
+        try:
+            reply = await self.client.call_stream("PUT", url, data, hdrs)
+        except PeerUnreachable as exc:
+            raise PeerFailed(
+                f"cannot send {bucket.object_cname(name)} to {node.display_name}: {exc}"
+            ) from exc
+        raise_for_reply(reply, node, f"write of {bucket.object_cname(name)}")
+
+    async def head_object(self, node: Snode, bucket: BucketId, name: str) -> ObjectMeta | None:
+        """The metadata of `node`'s own copy, or None when it has none."""
+        try:
+            reply = await self.client.call(
+                "HEAD", self.object_url(node, bucket, name), headers=self._caller()
+            )
+        except PeerUnreachable as exc:
+            raise PeerFailed(f"cannot check {bucket.object_cname(name)} on {node.display_name}") from exc
+        if reply.status == 404:
+            return None
+        raise_for_reply(reply, node, f"HEAD {bucket.object_cname(name)}")
+        return _meta_of(reply.headers.get(headers.OBJECT_META, ""), node)
+
+    async def fetch_object(self, node: Snode, bucket: BucketId, name: str) -> PeerObject | None:
+        """Stream `node`'s own copy (metadata first), or None when it has none."""
+        url = self.object_url(node, bucket, name)
+        try:
+            stream = await self.client.open_stream(
+                "GET", url, headers=self._caller(), read_timeout=READ_STALL_TIMEOUT
+            )
+        except PeerUnreachable as exc:
+            raise PeerFailed(f"cannot read {bucket.object_cname(name)} from {node.display_name}") from exc
+        if stream.status == 404:
+            stream.close()
+            return None
+        if stream.status != 200:
+            detail = (await stream.read(300)).decode(errors="replace")
+            stream.close()
+            raise PeerFailed(f"read of {bucket.object_cname(name)} failed on {node.display_name}: {detail}")
+        try:
+            meta = _meta_of(stream.headers.get(headers.OBJECT_META, ""), node)
+        except PeerFailed:
+            stream.close()
+            raise
+        return PeerObject(meta, _stream_chunks(stream))
+
+    async def delete_object(self, node: Snode, bucket: BucketId, name: str) -> bool:
+        """Delete `node`'s own copy; False when it had none."""
+        try:
+            reply = await self.client.call(
+                "DELETE", self.object_url(node, bucket, name), headers=self._caller()
+            )
+        except PeerUnreachable as exc:
+            raise PeerFailed(f"cannot delete {bucket.object_cname(name)} on {node.display_name}") from exc
+        if reply.status == 404:
+            return False
+        raise_for_reply(reply, node, f"DELETE {bucket.object_cname(name)}")
+        return True
+
+    # ---- listing ----
+
+    async def list_page(self, node: Snode, bucket: BucketId, lso: dict[str, Any]) -> list[ListEntry]:
+        """`node`'s share of a listing page (an LsoMsg as JSON)."""
+        url = (
+            node.control_url
+            + paths.url_path(paths.INTERNAL, paths.INTERNAL_LIST, bucket.name)
+            + "?"
+            + bucket_query(bucket)
+        )
+        hdrs = self._caller({headers.ACCEPT: headers.MSGPACK_TYPE})
+        try:
+            reply = await self.client.call("GET", url, json_body=lso, headers=hdrs)
+        except PeerUnreachable as exc:
+            raise PeerFailed(f"listing {bucket.cname}: {node.display_name} did not answer") from exc
+        raise_for_reply(reply, node, f"listing {bucket.cname}")
+        return [ListEntry.from_wire(e) for e in msgpack.unpackb(reply.body)]
+
+    # ---- jobs ----
+
+    def _jobs_url(self, node: Snode) -> str:
+        return node.control_url + paths.url_path(paths.INTERNAL, paths.INTERNAL_JOBS)
+
+    async def start_job(self, node: Snode, msg: JobStartMsg) -> None:
+        """Start `node`'s part of a job (its 4xx refusal is relayed)."""
+        try:
+            reply = await self.client.call(
+                "POST", self._jobs_url(node), json_body=msg.to_json(), headers=self._caller()
+            )
+        except PeerUnreachable as exc:
+            raise PeerFailed(f"cannot start {msg.kind} on {node.display_name}: {exc}") from exc
+        raise_for_reply(reply, node, f"start of {msg.kind}")
+
+    async def query_jobs(self, node: Snode, job_query: JobQuery) -> list[JobSnapshot]:
+        """`node`'s snapshots of matching jobs (PeerRejected when it refuses the query)."""
+        try:
+            reply = await self.client.call(
+                "GET", self._jobs_url(node), json_body=job_query.to_json(), headers=self._caller()
+            )
+        except PeerUnreachable as exc:
+            raise PeerFailed(f"job query: {node.display_name} did not answer") from exc
+        raise_for_reply(reply, node, "job query")
+        return [JobSnapshot.from_json(item) for item in json.loads(reply.body or b"[]") or []]
+
+    async def stop_jobs(self, node: Snode, job_query: JobQuery) -> None:
+        """Abort `node`'s matching running jobs."""
+        try:
+            reply = await self.client.call(
+                "PUT", self._jobs_url(node), json_body=job_query.to_json(), headers=self._caller()
+            )
+        except PeerUnreachable as exc:
+            raise PeerFailed(f"cannot stop jobs on {node.display_name}: {exc}") from exc
+        raise_for_reply(reply, node, "job stop")
+
+    # ---- metadata, control, reverse proxy ----
+
+    async def push_meta(self, node: Snode, body: dict[str, Any], timeout: float = 10.0) -> bool:
+        """Send versioned cluster metadata (metasync) to `node`; False when it did not take it."""
+        url = node.control_url + paths.url_path(paths.METASYNC)
+        try:
+            reply = await self.client.call(
+                "PUT", url, json_body=body, timeout=timeout, headers=self._caller()
+            )
+        except PeerUnreachable:
+            return False
+        return reply.ok
+
+    async def call_node(
+        self, node: Snode, method: str, path_qs: str, body: Any = None, timeout: float | None = None
+    ) -> PeerReply:
+        """Any other control request to `node` (ETL control, reverse proxy); network failure -> PeerFailed."""
+        try:
+            return await self.client.call(
+                method, node.control_url + path_qs, json_body=body, timeout=timeout, headers=self._caller()
+            )
+        except PeerUnreachable as exc:
+            raise PeerFailed(f"{node.display_name} did not answer: {exc}") from exc
+
+    # ---- a node's calls to the primary ----
+
+    async def join(self, primary_url: str, body: dict[str, Any]) -> PeerReply:
+        """Register with the primary (PeerUnreachable when it does not answer)."""
+        url = primary_url + paths.url_path(paths.CLUSTER, paths.JOIN)
+        return await self.client.call("POST", url, json_body=body, headers=self._caller())
+
+    async def keepalive(self, primary_url: str, body: dict[str, Any], timeout: float) -> PeerReply:
+        """Tell the primary this node is alive (PeerUnreachable when it does not answer)."""
+        url = primary_url + paths.url_path(paths.CLUSTER, paths.KEEPALIVE)
+        return await self.client.call("POST", url, json_body=body, timeout=timeout, headers=self._caller())
+
+
+def _meta_of(text: str, node: Snode) -> ObjectMeta:
+    try:
+        return decode_meta(text)
+    except ValueError as exc:
+        raise PeerFailed(f"{node.display_name} sent invalid object metadata: {exc}") from exc
+
+
+async def _stream_chunks(stream: PeerStream, size: int = 1 << 20) -> AsyncIterator[bytes]:
+    try:
+        async for chunk in stream.chunks(size):
+            yield chunk
+    except PeerUnreachable as exc:
+        raise PeerFailed(f"object stream from {stream.url} broke off: {exc}") from exc
+    finally:
+        stream.close()

@@ -1,0 +1,27 @@
+"""The URL a node redirects a client to: the chosen node's public URL, the original path and query,
+and AIS's redirect marker (`pid` = the redirecting node, `utm` = the time, base 36)."""
+
+import time
+from typing import Final
+
+from pyaistore.wire import query
+from pyaistore.wire.messages import Snode
+
+__all__ = ["location"]
+
+_DIGITS: Final = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def _base36(value: int) -> str:
+    out = ""
+    while value:
+        value, rem = divmod(value, 36)
+        out = _DIGITS[rem] + out
+    return out or "0"
+
+
+def location(node: Snode, path_qs: str, sender_id: str) -> str:
+    """`node`'s URL with the original path and query plus pid and utm (marks the request redirected)."""
+    sep = "&" if "?" in path_qs else "?"
+    marker = f"{query.PROXY_ID}={sender_id}&{query.UNIX_TIME}={_base36(time.time_ns())}"
+    return f"{node.public_net.url}{path_qs}{sep}{marker}"

@@ -1,0 +1,86 @@
+"""Objects other targets send or ask for (the internal object routes): this target's own copy only.
+
+A copy arrives as a new write (the destination's checksum type and version rule apply; custom
+metadata and the sender's checksum come along and the checksum is verified). A migration
+(rebalance, get-from-neighbour) arrives as the object it is: version, times and checksum kept, and
+an equal or newer object already here wins, so an object PUT during a rebalance is never replaced
+by an older copy. Reads, heads and deletes never redirect and never look elsewhere.
+"""
+
+import asyncio
+import dataclasses
+from collections.abc import AsyncIterator
+
+from pyaistore.cluster.errors import BadRequest
+from pyaistore.node_context import NodeContext
+from pyaistore.storage.object_meta import ObjectMeta
+from pyaistore.storage.object_store import WriteProps
+from pyaistore.target.get_object import ObjectStream
+from pyaistore.target.put_object import SMALL_BODY, PutArgs, write_props, write_small, write_stream
+from pyaistore.wire import query
+from pyaistore.wire.bucket_id import BucketId
+
+__all__ = ["delete_own", "head_own", "open_own", "receive"]
+
+
+def _props(ctx: NodeContext, bucket: BucketId, name: str, meta: ObjectMeta, transfer: str) -> WriteProps:
+    """How to store what a peer sent (its checksum, when it has one, is verified on arrival)."""
+    verified = bool(meta.checksum_value) and meta.checksum_type not in ("", "none")
+    expected_type = meta.checksum_type if verified else ""
+    expected_value = meta.checksum_value if verified else ""
+    if transfer == query.TRANSFER_COPY:
+        base = write_props(ctx, PutArgs(bucket, name, custom=dict(meta.custom)))
+        return dataclasses.replace(base, expected_type=expected_type, expected_value=expected_value)
+    if transfer == query.TRANSFER_MIGRATE:
+        ctx.bucket_props(bucket)
+        return WriteProps(
+            checksum_type=meta.checksum_type or "none",
+            expected_type=expected_type,
+            expected_value=expected_value,
+            custom=dict(meta.custom),
+            version=meta.version,
+            atime_ns=meta.atime_ns,
+            skip_version_check=True,
+            keep_newer=True,
+        )
+    raise BadRequest(f'invalid {query.TRANSFER} "{transfer}" (expected copy or migrate)')
+
+
+async def receive(
+    ctx: NodeContext,
+    bucket: BucketId,
+    name: str,
+    meta: ObjectMeta,
+    transfer: str,
+    body: AsyncIterator[bytes],
+    size: int | None,
+) -> bool:
+    """Store an object a peer sent; False when a newer (or the same) object here was kept."""
+    props = _props(ctx, bucket, name, meta, transfer)
+    if size is not None and size <= SMALL_BODY:
+        data = b"".join([chunk async for chunk in body])
+        stored = await write_small(ctx, bucket, name, props, data)
+    else:
+        stored = await write_stream(ctx, bucket, name, props, body)
+    if transfer == query.TRANSFER_COPY:
+        return True
+    return stored.atime_ns == meta.atime_ns and stored.checksum_value == meta.checksum_value
+
+
+def open_own(ctx: NodeContext, bucket: BucketId, name: str) -> ObjectStream:
+    """Blocking: this target's own copy, whole (ObjectNotFound when it has none)."""
+    ctx.bucket_props(bucket)
+    handle = ctx.object_store.open(bucket, name)
+    return ObjectStream(handle, 0, handle.size, partial=False)
+
+
+async def head_own(ctx: NodeContext, bucket: BucketId, name: str) -> ObjectMeta:
+    """The metadata of this target's own copy."""
+    ctx.bucket_props(bucket)
+    return await asyncio.to_thread(ctx.object_store.head, bucket, name)
+
+
+async def delete_own(ctx: NodeContext, bucket: BucketId, name: str) -> None:
+    """Remove this target's own copy."""
+    ctx.bucket_props(bucket)
+    await asyncio.to_thread(ctx.object_store.delete, bucket, name)
