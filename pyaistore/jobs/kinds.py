@@ -32,8 +32,6 @@ class KindInfo:
     startable: bool = False
     exclusive: bool = False
     one_per_pair: bool = False
-    # This cluster runs jobs of the kind (the rest belong to subsystems not built here).
-    implemented: bool = False
 
     @property
     def display(self) -> str:
@@ -49,9 +47,9 @@ KINDS: Final = _table(
     KindInfo(kinds.REBALANCE, CLUSTER, ic=True, startable=True),
     KindInfo(kinds.RESILVER, TARGET, startable=True),
     KindInfo(kinds.ELECTION, CLUSTER),
-    KindInfo(kinds.LRU, EITHER, ic=True, startable=True, implemented=True),
-    KindInfo(kinds.CLEANUP_STORE, EITHER, ic=True, startable=True, implemented=True),
-    KindInfo(kinds.SUMMARY_BCK, EITHER, implemented=True),
+    KindInfo(kinds.LRU, EITHER, ic=True, startable=True),
+    KindInfo(kinds.CLEANUP_STORE, EITHER, ic=True, startable=True),
+    KindInfo(kinds.SUMMARY_BCK, EITHER),
     KindInfo(kinds.SUMMARY_SHARD, BUCKET),
     KindInfo(kinds.RECHUNK, BUCKET, ic=True, startable=True),
     KindInfo(kinds.INDEX_SHARD, BUCKET, ic=True),
@@ -61,25 +59,25 @@ KINDS: Final = _table(
     KindInfo(kinds.EC_ENCODE, BUCKET, ic=True, startable=True),
     KindInfo(kinds.PUT_COPIES, BUCKET, idles=True),
     KindInfo(kinds.MAKE_N_COPIES, BUCKET, ic=True, startable=True),
-    KindInfo(kinds.ARCHIVE, BUCKET, idles=True, implemented=True),
-    KindInfo(kinds.COPY_LISTRANGE, BUCKET, idles=True, implemented=True),
-    KindInfo(kinds.ETL_LISTRANGE, BUCKET, idles=True, implemented=True),
-    KindInfo(kinds.DELETE_LISTRANGE, BUCKET, ic=True, implemented=True),
+    KindInfo(kinds.ARCHIVE, BUCKET, idles=True),
+    KindInfo(kinds.COPY_LISTRANGE, BUCKET, idles=True),
+    KindInfo(kinds.ETL_LISTRANGE, BUCKET, idles=True),
+    KindInfo(kinds.DELETE_LISTRANGE, BUCKET, ic=True),
     KindInfo(kinds.EVICT_LISTRANGE, BUCKET, ic=True),
     KindInfo(kinds.PREFETCH_LISTRANGE, BUCKET, ic=True, startable=True),
     KindInfo(kinds.BLOB_DOWNLOAD, BUCKET, startable=True),
     KindInfo(kinds.DOWNLOAD, CLUSTER, idles=True, ic=True),
     KindInfo(kinds.DSORT, BUCKET),
     KindInfo(kinds.PROMOTE, BUCKET, ic=True),
-    KindInfo(kinds.MOVE_BCK, BUCKET, ic=True, exclusive=True, implemented=True),
-    KindInfo(kinds.COPY_BCK, BUCKET, ic=True, one_per_pair=True, implemented=True),
-    KindInfo(kinds.ETL_BCK, BUCKET, ic=True, one_per_pair=True, implemented=True),
+    KindInfo(kinds.MOVE_BCK, BUCKET, ic=True, exclusive=True),
+    KindInfo(kinds.COPY_BCK, BUCKET, ic=True, one_per_pair=True),
+    KindInfo(kinds.ETL_BCK, BUCKET, ic=True, one_per_pair=True),
     KindInfo(kinds.ETL_INLINE, CLUSTER, ic=True),
     KindInfo(kinds.EVICT_REMOTE_BCK, BUCKET),
     KindInfo(kinds.LIST, BUCKET, idles=True),
     KindInfo(kinds.GET_BATCH, EITHER, idles=True),
     KindInfo(kinds.CREATE_INVENTORY, BUCKET, ic=True),
-    KindInfo(kinds.LOAD_LOM_CACHE, BUCKET, startable=True, implemented=True),
+    KindInfo(kinds.LOAD_LOM_CACHE, BUCKET, startable=True),
 )
 
 _BY_DISPLAY: Final = MappingProxyType({name: kind for kind, name in kinds.DISPLAY_NAMES.items()})

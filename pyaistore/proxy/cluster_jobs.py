@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from pyaistore.cluster.errors import NoTargets, PeerFailed, PeerRejected
-from pyaistore.jobs import kinds
-from pyaistore.jobs.errors import InvalidJobRequest, NotStartable, UnknownKind
 from pyaistore.jobs.job import Job
 from pyaistore.jobs.registry import error_text, new_job_id
 from pyaistore.node_context import NodeContext
@@ -26,7 +24,7 @@ from pyaistore.wire.job_snapshot import JobSnapshot
 from pyaistore.wire.jobs import USER_ABORT, JobQuery, JobStartMsg
 from pyaistore.wire.messages import Snode
 
-__all__ = ["ClusterJob", "start", "start_kind", "stop"]
+__all__ = ["ClusterJob", "Step", "start", "stop"]
 
 log = logging.getLogger(__name__)
 
@@ -71,24 +69,6 @@ async def start(ctx: NodeContext, plan: ClusterJob) -> str:
     ctx.background.add(task)
     task.add_done_callback(ctx.background.discard)
     return job.job_id
-
-
-async def start_kind(ctx: NodeContext, query: JobQuery, force: bool) -> str:
-    """`PUT /v1/cluster` start: a job of a startable kind (by kind or display name)."""
-    kind = kinds.resolve(query.kind)
-    if kind is None:
-        raise UnknownKind(query.kind)
-    info = kinds.KINDS[kind]
-    if not info.startable:
-        raise InvalidJobRequest(f"cannot start {kind}: not a startable job kind")
-    if not info.implemented:
-        raise NotStartable(f"cannot start {kind}: not supported by this cluster")
-    bucket = query.bucket or (query.buckets[0] if query.buckets else None)
-    if bucket is None and info.scope == kinds.BUCKET:
-        raise InvalidJobRequest(f"cannot start {kind}: a bucket is required")
-    if bucket is not None:
-        ctx.bucket_props(bucket)
-    return await start(ctx, ClusterJob(kind, bucket, force=force))
 
 
 async def _start_everywhere(

@@ -12,6 +12,7 @@ from multidict import CIMultiDict
 
 from pyaistore.cluster.errors import BadRequest
 from pyaistore.cluster.peer_api import STORED, decode_meta, encode_meta
+from pyaistore.job_kinds import registry
 from pyaistore.target import jobs, peer_objects
 from pyaistore.web import request_parsing, streaming
 from pyaistore.web.app_keys import CONTEXT
@@ -44,7 +45,7 @@ async def start_job(request: web.Request) -> web.Response:
         msg = JobStartMsg.from_json(await request_parsing.read_json(request))
     except ValueError as exc:
         raise BadRequest(str(exc)) from exc
-    job = jobs.start(ctx, msg)
+    job = jobs.run(ctx, *registry.plan(ctx, msg))
     return web.Response(text=job.job_id)
 
 

@@ -10,10 +10,12 @@ from typing import Final
 from aiohttp import web
 
 from pyaistore.cluster.errors import BadRequest, UnknownAction
+from pyaistore.job_kinds import registry
+from pyaistore.job_kinds.kind import JobRequest
 from pyaistore.jobs import kinds
 from pyaistore.jobs.errors import InvalidJobRequest, UnknownKind
-from pyaistore.proxy import bucket_jobs, cluster_jobs, job_queries
 from pyaistore.proxy import bucket_summary as summaries
+from pyaistore.proxy import cluster_jobs, job_queries
 from pyaistore.web import request_parsing
 from pyaistore.web.app_keys import CONTEXT
 from pyaistore.wire import actions, headers, query
@@ -23,9 +25,7 @@ from pyaistore.wire.jobs import JobQuery
 from pyaistore.wire.messages import ActionMsg
 
 __all__ = [
-    "DELETE_JOB_ACTIONS",
     "JOB_QUERIES",
-    "POST_JOB_ACTIONS",
     "PREFIX_KEY",
     "bucket_info",
     "bucket_job",
@@ -45,18 +45,6 @@ JOB_QUERIES: Final = frozenset(
         query.WHAT_ALL_RUNNING_STATUS,
     }
 )
-# Actions on /v1/buckets/<b> that start a job: by POST, and by DELETE.
-POST_JOB_ACTIONS: Final = frozenset(
-    {
-        actions.MOVE_BCK,
-        actions.COPY_BCK,
-        actions.ETL_BCK,
-        actions.COPY_LISTRANGE,
-        actions.ETL_LISTRANGE,
-        actions.PREFETCH_LISTRANGE,
-    }
-)
-DELETE_JOB_ACTIONS: Final = frozenset({actions.DELETE_LISTRANGE, actions.EVICT_LISTRANGE})
 
 
 def job_id_reply(job_id: str) -> web.Response:
@@ -96,7 +84,7 @@ async def cluster_put(request: web.Request) -> web.Response:
     job_query = _job_query(msg.value)
     if msg.action == actions.START:
         force = query.parse_bool(request.query.get(query.FORCE))
-        return job_id_reply(await cluster_jobs.start_kind(ctx, job_query, force))
+        return job_id_reply(await registry.start_kind(ctx, job_query, force))
     if msg.action == actions.STOP:
         if not job_query.job_id and not job_query.kind:
             raise InvalidJobRequest("stop: need a job ID or kind")
@@ -108,10 +96,10 @@ async def cluster_put(request: web.Request) -> web.Response:
     raise UnknownAction(msg.action)
 
 
-def _destination(request: web.Request, bucket: BucketId, action: str) -> BucketId:
+def _destination(request: web.Request, bucket: BucketId, action: str) -> BucketId | None:
     raw = request.query.get(query.BCK_TO)
     if not raw:
-        raise BadRequest(f"{action} {bucket.cname}: missing bck_to")
+        return None
     try:
         dst, _ = parse_uname(raw)
     except ValueError as exc:
@@ -119,27 +107,31 @@ def _destination(request: web.Request, bucket: BucketId, action: str) -> BucketI
     return dst
 
 
-async def bucket_job(request: web.Request, bucket: BucketId, msg: ActionMsg) -> web.Response:
-    """POST or DELETE /v1/buckets/<b> with a job-starting action: start the job, reply with its ID."""
+async def bucket_job(request: web.Request, bucket: BucketId, msg: ActionMsg) -> web.Response | None:
+    """A bucket action that starts a job: start it and reply with its ID; None for other actions."""
+    entry = registry.bucket_action(request.method, msg.action)
+    if entry is None:
+        return None
     ctx = request.app[CONTEXT]
-    if msg.action == actions.MOVE_BCK:
-        dst = _destination(request, bucket, msg.action)
-        return job_id_reply(await bucket_jobs.rename_bucket(ctx, bucket, dst))
-    if msg.action in (actions.COPY_BCK, actions.ETL_BCK):
-        dst = _destination(request, bucket, msg.action)
-        return job_id_reply(await bucket_jobs.copy_bucket(ctx, msg.action, bucket, dst, msg.value))
-    return job_id_reply(await bucket_jobs.multi_object(ctx, msg.action, bucket, msg.value))
+    job_request = JobRequest(
+        msg.action,
+        bucket,
+        msg.value,
+        dst_bucket=_destination(request, bucket, msg.action),
+        force=query.parse_bool(request.query.get(query.FORCE)),
+    )
+    return job_id_reply(await entry.start(ctx, job_request))
 
 
 async def bucket_put(request: web.Request) -> web.Response:
-    """PUT /v1/buckets/<b>: archive (a selection of objects into one shard)."""
-    ctx = request.app[CONTEXT]
+    """PUT /v1/buckets/<b>: an action that starts a job (archive)."""
     bucket = request_parsing.bucket_id(request)
     msg = await request_parsing.action_msg(request)
     assert msg is not None
-    if msg.action != actions.ARCHIVE:
+    reply = await bucket_job(request, bucket, msg)
+    if reply is None:
         raise UnknownAction(msg.action)
-    return job_id_reply(await bucket_jobs.archive(ctx, bucket, msg.value))
+    return reply
 
 
 async def bucket_summary(request: web.Request, bucket: BucketId, msg: ActionMsg) -> web.Response:

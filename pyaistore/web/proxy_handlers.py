@@ -70,8 +70,9 @@ async def bucket_post(request: web.Request) -> web.Response:
     if msg.action == actions.CREATE_BCK:
         await buckets.create(ctx, bucket, msg.value)
         return web.Response()
-    if msg.action in job_handlers.POST_JOB_ACTIONS:
-        return await job_handlers.bucket_job(request, bucket, msg)
+    reply = await job_handlers.bucket_job(request, bucket, msg)
+    if reply is not None:
+        return reply
     raise UnknownAction(msg.action)
 
 
@@ -84,8 +85,9 @@ async def bucket_delete(request: web.Request) -> web.Response:
     if msg.action == actions.DESTROY_BCK:
         await buckets.destroy(ctx, bucket)
         return web.Response()
-    if msg.action in job_handlers.DELETE_JOB_ACTIONS:
-        return await job_handlers.bucket_job(request, bucket, msg)
+    reply = await job_handlers.bucket_job(request, bucket, msg)
+    if reply is not None:
+        return reply
     if msg.action == actions.EVICT_REMOTE_BCK and not bucket.is_remote:
         raise BadRequest(f"cannot evict {bucket.cname}: evict is for remote buckets only")
     raise UnknownAction(msg.action)

@@ -11,7 +11,19 @@ import pytest
 import pyaistore
 
 # Packages whose __all__ names their submodules (the SDK's names its classes; it checks itself).
-MODULE_PACKAGES = ["wire", "storage", "cluster", "etl", "jobs", "proxy", "target", "web", "server", "cli"]
+MODULE_PACKAGES = [
+    "wire",
+    "storage",
+    "cluster",
+    "etl",
+    "jobs",
+    "job_kinds",
+    "proxy",
+    "target",
+    "web",
+    "server",
+    "cli",
+]
 
 
 @pytest.mark.parametrize("name", MODULE_PACKAGES)

@@ -28,8 +28,8 @@ def test_idle_flags_match_the_sdk_wait_rules() -> None:
 
 def test_flags_of_a_few_kinds() -> None:
     assert kinds.KINDS["move-bck"].ic and kinds.KINDS["move-bck"].exclusive
-    assert kinds.KINDS["prefetch-listrange"].startable and not kinds.KINDS["prefetch-listrange"].implemented
-    assert kinds.KINDS["lru"].startable and kinds.KINDS["lru"].implemented
+    assert kinds.KINDS["prefetch-listrange"].startable
+    assert kinds.KINDS["lru"].startable
     assert kinds.KINDS["resilver"].scope == kinds.TARGET
     assert not kinds.KINDS["copy-bck"].startable
 

@@ -1,0 +1,12 @@
+"""The job kinds this cluster runs, one module each, and the registry that is their only dispatcher."""
+
+__all__ = [
+    "archive",
+    "bucket_copy",
+    "bucket_rename",
+    "bucket_summary",
+    "housekeeping",
+    "kind",
+    "multi_object",
+    "registry",
+]

@@ -1,0 +1,83 @@
+"""The registry of job kinds this cluster runs: the only dispatcher of job starts and target plans.
+
+A new kind is one entry here plus its module in this package. Kinds AIS has but this cluster
+does not run stay in jobs/kinds.py's table (display names, flags) with no entry here: starting
+one answers 501.
+"""
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final
+
+from pyaistore.job_kinds import archive, bucket_copy, bucket_rename, bucket_summary, housekeeping
+from pyaistore.job_kinds import multi_object as multi
+from pyaistore.job_kinds.kind import JobKind, JobRequest
+from pyaistore.jobs import kinds
+from pyaistore.jobs.errors import InvalidJobRequest, NotStartable, UnknownKind
+from pyaistore.jobs.job import Job
+from pyaistore.jobs.registry import JobBody
+from pyaistore.node_context import NodeContext
+from pyaistore.wire.jobs import JobQuery, JobStartMsg
+
+__all__ = ["KINDS", "bucket_action", "plan", "start_kind"]
+
+KINDS: Final[Mapping[str, JobKind]] = MappingProxyType(
+    {
+        entry.kind: entry
+        for entry in (
+            bucket_copy.COPY_BCK,
+            bucket_copy.ETL_BCK,
+            bucket_rename.MOVE_BCK,
+            multi.DELETE_LISTRANGE,
+            multi.COPY_LISTRANGE,
+            multi.ETL_LISTRANGE,
+            multi.EVICT_LISTRANGE,
+            multi.PREFETCH_LISTRANGE,
+            archive.ARCHIVE,
+            bucket_summary.SUMMARY_BCK,
+            housekeeping.LRU,
+            housekeeping.CLEANUP_STORE,
+            housekeeping.LOAD_LOM_CACHE,
+        )
+    }
+)
+
+_BY_ACTION: Final[Mapping[tuple[str, str], JobKind]] = MappingProxyType(
+    {pair: entry for entry in KINDS.values() for pair in entry.bucket_actions}
+)
+
+
+def bucket_action(method: str, action: str) -> JobKind | None:
+    """The kind a bucket action starts (`POST|DELETE|PUT /v1/buckets/<b>`), or None."""
+    return _BY_ACTION.get((method, action))
+
+
+async def start_kind(ctx: NodeContext, query: JobQuery, force: bool) -> str:
+    """`PUT /v1/cluster` start: a job of a startable kind (by kind or display name)."""
+    kind = kinds.resolve(query.kind)
+    if kind is None:
+        raise UnknownKind(query.kind)
+    info = kinds.KINDS[kind]
+    if not info.startable:
+        raise InvalidJobRequest(f"cannot start {kind}: not a startable job kind")
+    entry = KINDS.get(kind)
+    if entry is None:
+        raise NotStartable(f"cannot start {kind}: not supported by this cluster")
+    bucket = query.bucket or (query.buckets[0] if query.buckets else None)
+    if bucket is None and info.scope == kinds.BUCKET:
+        raise InvalidJobRequest(f"cannot start {kind}: a bucket is required")
+    node = query.daemon_id or query.node
+    return await entry.start(ctx, JobRequest(kind, bucket, None, force=force, node=node))
+
+
+def plan(ctx: NodeContext, msg: JobStartMsg) -> tuple[Job, JobBody]:
+    """This target's job record and body for a start message from the gateway."""
+    entry = KINDS.get(msg.kind)
+    if entry is None:
+        if msg.kind in kinds.KINDS:
+            raise NotStartable(f"{msg.kind} jobs are not supported by this cluster")
+        raise UnknownKind(msg.kind)
+    try:
+        return entry.plan(ctx, msg)
+    except ValueError as exc:
+        raise InvalidJobRequest(f"{msg.kind}: {exc}") from exc
