@@ -18,7 +18,6 @@ from pyaistore.etl.registry import EtlDirectory
 from pyaistore.jobs.registry import JobRegistry
 from pyaistore.jobs.transform_protocol import TransformerLookup
 from pyaistore.storage.archive_index import ArchiveIndexCache
-from pyaistore.storage.bucket_meta import BucketTable
 from pyaistore.storage.object_store import ObjectStore
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.messages import Smap, Snode
@@ -40,12 +39,14 @@ class NodeContext:
     membership: Membership | None = None
     agent: TargetAgent | None = None
     background: set[asyncio.Task[None]] = field(default_factory=set)
+    # The primary runs one membership change (and rebalance start) at a time.
+    membership_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     # This node's jobs: on targets the work itself, on the primary the cluster-wide records.
     jobs: JobRegistry = field(default_factory=JobRegistry)
     # Member tables of recently read shards (archpath reads, listing with the arch-dir flag).
     archive_index: ArchiveIndexCache = field(default_factory=ArchiveIndexCache)
     # Called with the new tables after this node accepts newer ones (e.g. to tell HTTP workers).
-    meta_listeners: list[Callable[[Smap | None, BucketTable | None], None]] = field(default_factory=list)
+    meta_listeners: list[Callable[[ClusterMeta], None]] = field(default_factory=list)
     # Called with the new ETL table after this node accepts a newer one (targets reconcile their ETLs).
     etl_listeners: list[Callable[[EtlTable], None]] = field(default_factory=list)
     # A target's ETLs: their transform servers (main process) or their endpoints (HTTP workers).

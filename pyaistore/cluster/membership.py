@@ -15,6 +15,7 @@ from pyaistore.cluster.peer_api import PeerApi
 from pyaistore.cluster.peer_client import PeerUnreachable
 from pyaistore.storage.bucket_meta import BucketTable
 from pyaistore.wire.messages import Smap, Snode
+from pyaistore.wire.rebalance import RebalanceMeta
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +24,11 @@ ID_KEY: Final = "id"
 SMAP_VERSION_KEY: Final = "smap_version"
 BMD_VERSION_KEY: Final = "bmd_version"
 ETL_VERSION_KEY: Final = "etl_version"
+RMD_REVISION_KEY: Final = "rmd_revision"
 
-MetaCallback = Callable[[Smap | None, BucketTable | None, EtlTable | None], Awaitable[None]]
+MetaCallback = Callable[
+    [Smap | None, BucketTable | None, EtlTable | None, RebalanceMeta | None], Awaitable[None]
+]
 
 
 class Membership:
@@ -68,7 +72,7 @@ def join_body(node: Snode) -> dict[str, Any]:
 
 
 def keepalive_body(
-    node_id: str, smap: Smap | None, buckets: BucketTable, etl_version: int = 0
+    node_id: str, smap: Smap | None, buckets: BucketTable, etl_version: int = 0, rmd_revision: int = 0
 ) -> dict[str, Any]:
     """The keepalive request body: who we are and which versions we hold."""
     return {
@@ -76,6 +80,7 @@ def keepalive_body(
         SMAP_VERSION_KEY: smap.version if smap else 0,
         BMD_VERSION_KEY: buckets.version,
         ETL_VERSION_KEY: etl_version,
+        RMD_REVISION_KEY: rmd_revision,
     }
 
 
@@ -87,7 +92,7 @@ class TargetAgent:
         peers: PeerApi,
         primary_url: str,
         node: Snode,
-        versions: Callable[[], tuple[Smap | None, BucketTable, EtlTable]],
+        versions: Callable[[], tuple[Smap | None, BucketTable, EtlTable, RebalanceMeta]],
         on_meta: MetaCallback,
         interval: float,
     ) -> None:
@@ -118,7 +123,9 @@ class TargetAgent:
                 reply = await self._peers.join(self._primary_url, join_body(self._node))
                 if reply.ok:
                     body = json.loads(reply.body)
-                    await self._on_meta(*metasync.parse(body), metasync.parse_etls(body))
+                    await self._on_meta(
+                        *metasync.parse(body), metasync.parse_etls(body), metasync.parse_rmd(body)
+                    )
                     self.joined.set()
                     return
                 log.warning("join refused: %s %s", reply.status, reply.body[:200])
@@ -128,14 +135,14 @@ class TargetAgent:
             delay = min(delay * 2, 2.0)
 
     async def _keepalive(self) -> bool:
-        smap, buckets, etls = self._versions()
-        request = keepalive_body(self._node.daemon_id, smap, buckets, etls.version)
+        smap, buckets, etls, rmd = self._versions()
+        request = keepalive_body(self._node.daemon_id, smap, buckets, etls.version, rmd.revision)
         reply = await self._peers.keepalive(self._primary_url, request, timeout=5)
         if reply.status == 404:
             return False
         if reply.ok and reply.body:
             body = json.loads(reply.body)
-            await self._on_meta(*metasync.parse(body), metasync.parse_etls(body))
+            await self._on_meta(*metasync.parse(body), metasync.parse_etls(body), metasync.parse_rmd(body))
         return True
 
 

@@ -1,6 +1,7 @@
 """The primary's authority over cluster metadata: serialised updates, persisted, then pushed."""
 
 import asyncio
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import replace
@@ -11,14 +12,18 @@ from pyaistore.cluster import cluster_map, metasync
 from pyaistore.cluster.cluster_meta import ClusterMeta
 from pyaistore.cluster.etl_table import EtlTable
 from pyaistore.cluster.peer_api import PeerApi
+from pyaistore.storage import layout
 from pyaistore.storage.bucket_meta import BucketTable
+from pyaistore.storage.meta_store import save_file
 from pyaistore.wire.messages import Smap, Snode
+from pyaistore.wire.rebalance import RebalanceMeta
 
 log = logging.getLogger(__name__)
 
 SMAP_FILE: Final = "smap.json"
 BMD_FILE: Final = "bmd.json"
 ETL_FILE: Final = "etlmd.json"
+RMD_FILE: Final = "rmd.json"
 
 
 class MetaOwner:
@@ -39,6 +44,7 @@ class MetaOwner:
         meta.smap = smap
         meta.buckets = BucketTable.load(data_dir / BMD_FILE)
         meta.etls = EtlTable.load(data_dir / ETL_FILE)
+        meta.rmd = _load_rmd(data_dir / RMD_FILE)
         cluster_map.save(meta.smap, data_dir / SMAP_FILE)
 
     @property
@@ -57,7 +63,7 @@ class MetaOwner:
             await asyncio.to_thread(cluster_map.save, new, self._dir / SMAP_FILE)
             self._meta.smap = new
             # Nodes that just joined need the other tables too.
-            body = metasync.payload(new, self._meta.buckets, self._meta.etls)
+            body = metasync.payload(new, self._meta.buckets, self._meta.etls, self._meta.rmd)
         await self._push(new, body)
         return new
 
@@ -86,7 +92,29 @@ class MetaOwner:
             await self._push(self.smap, metasync.payload(None, None, new))
         return new
 
+    async def update_rmd(self, change: Callable[[RebalanceMeta], RebalanceMeta]) -> RebalanceMeta:
+        """Apply `change` to the rebalance record, persist and push it if it moved."""
+        async with self._lock:
+            new = change(self._meta.rmd)
+            if new == self._meta.rmd:
+                return new
+            path = self._dir / RMD_FILE
+            data = json.dumps(new.to_json()).encode()
+            temp = path.with_name(f".{path.name}.{layout.new_token()}.tmp")
+            await asyncio.to_thread(save_file, path, data, temp)
+            self._meta.rmd = new
+            await self._push(self.smap, metasync.payload(None, None, None, new))
+        return new
+
     async def _push(self, smap: Smap, body: dict[str, object]) -> None:
         failed = await metasync.push(self._peers, smap, body, self._self_id)
         if failed:
             log.warning("metasync did not reach %s; they catch up on their next keepalive", failed)
+
+
+def _load_rmd(path: Path) -> RebalanceMeta:
+    """The persisted rebalance record; a fresh one when there is none."""
+    try:
+        return RebalanceMeta.from_json(json.loads(path.read_bytes()))
+    except FileNotFoundError:
+        return RebalanceMeta()

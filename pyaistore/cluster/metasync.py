@@ -8,17 +8,26 @@ from pyaistore.cluster.etl_table import EtlTable
 from pyaistore.cluster.peer_api import PeerApi
 from pyaistore.storage.bucket_meta import BucketTable
 from pyaistore.wire.messages import Smap
+from pyaistore.wire.rebalance import RebalanceMeta
 
 log = logging.getLogger(__name__)
 
 SMAP_KEY: Final = "smap"
 BMD_KEY: Final = "bmd"
 ETL_KEY: Final = "etlmd"
+RMD_KEY: Final = "rmd"
 
 
-def payload(smap: Smap | None, buckets: BucketTable | None, etls: EtlTable | None = None) -> dict[str, Any]:
+def payload(
+    smap: Smap | None,
+    buckets: BucketTable | None,
+    etls: EtlTable | None = None,
+    rmd: RebalanceMeta | None = None,
+) -> dict[str, Any]:
     """The metasync body: whichever of the tables is given."""
     body: dict[str, Any] = {}
+    if rmd is not None:
+        body[RMD_KEY] = rmd.to_json()
     if smap is not None:
         body[SMAP_KEY] = smap.to_json()
     if buckets is not None:
@@ -38,6 +47,11 @@ def parse(body: dict[str, Any]) -> tuple[Smap | None, BucketTable | None]:
 def parse_etls(body: dict[str, Any]) -> EtlTable | None:
     """The ETL table in a metasync body, if any."""
     return EtlTable.from_json(body[ETL_KEY]) if ETL_KEY in body else None
+
+
+def parse_rmd(body: dict[str, Any]) -> RebalanceMeta | None:
+    """The rebalance record in a metasync body, if any (ValueError when malformed)."""
+    return RebalanceMeta.from_json(body[RMD_KEY]) if RMD_KEY in body else None
 
 
 async def push(peers: PeerApi, smap: Smap, body: dict[str, Any], self_id: str) -> list[str]:

@@ -38,6 +38,7 @@ SMALL_PUT_TIMEOUT: Final = 60.0
 # Seconds a streamed object read may stall before the peer is given up on.
 READ_STALL_TIMEOUT: Final = 120.0
 STORED: Final = "stored"
+KEPT: Final = "kept"
 
 
 def bucket_query(bucket: BucketId) -> str:
@@ -182,18 +183,19 @@ class PeerApi:
             raise
         return PeerObject(meta, _stream_chunks(stream))
 
-    async def delete_object(self, node: Snode, bucket: BucketId, name: str) -> bool:
-        """Delete `node`'s own copy; False when it had none."""
+    async def delete_object(
+        self, node: Snode, bucket: BucketId, name: str, expected: ObjectMeta | None = None
+    ) -> bool:
+        """Delete `node`'s own copy (only if it is exactly `expected`, when given); True if deleted."""
+        hdrs = self._caller({headers.OBJECT_META: encode_meta(expected)} if expected else None)
         try:
-            reply = await self.client.call(
-                "DELETE", self.object_url(node, bucket, name), headers=self._caller()
-            )
+            reply = await self.client.call("DELETE", self.object_url(node, bucket, name), headers=hdrs)
         except PeerUnreachable as exc:
             raise PeerFailed(f"cannot delete {bucket.object_cname(name)} on {node.display_name}") from exc
         if reply.status == 404:
             return False
         raise_for_reply(reply, node, f"DELETE {bucket.object_cname(name)}")
-        return True
+        return reply.body.strip() != KEPT.encode()
 
     # ---- listing ----
 

@@ -8,5 +8,6 @@ __all__ = [
     "housekeeping",
     "kind",
     "multi_object",
+    "rebalance",
     "registry",
 ]

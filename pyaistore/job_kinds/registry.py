@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
-from pyaistore.job_kinds import archive, bucket_copy, bucket_rename, bucket_summary, housekeeping
+from pyaistore.job_kinds import archive, bucket_copy, bucket_rename, bucket_summary, housekeeping, rebalance
 from pyaistore.job_kinds import multi_object as multi
 from pyaistore.job_kinds.kind import JobKind, JobRequest
 from pyaistore.jobs import kinds
@@ -38,6 +38,7 @@ KINDS: Final[Mapping[str, JobKind]] = MappingProxyType(
             housekeeping.LRU,
             housekeeping.CLEANUP_STORE,
             housekeeping.LOAD_LOM_CACHE,
+            rebalance.REBALANCE,
         )
     }
 )

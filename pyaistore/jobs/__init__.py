@@ -11,6 +11,7 @@ __all__ = [
     "multi_object",
     "node_ops",
     "object_walk",
+    "rebalance",
     "registry",
     "rename_bucket",
     "templates",

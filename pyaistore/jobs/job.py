@@ -44,6 +44,11 @@ class Counters:
         self.out_objs += 1
         self.out_bytes += size
 
+    def add_received(self, size: int) -> None:
+        """Count one object received from a peer."""
+        self.in_objs += 1
+        self.in_bytes += size
+
     def to_stats(self) -> JobStats:
         """The wire form."""
         return JobStats(

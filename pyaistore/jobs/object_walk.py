@@ -7,7 +7,7 @@ object is handled once, by the node that has it.
 
 import asyncio
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
-from typing import Final
+from typing import Final, Protocol
 
 from pyaistore.jobs import templates
 from pyaistore.jobs.errors import InvalidJobRequest
@@ -16,7 +16,15 @@ from pyaistore.jobs.node_ops import NodeObjects
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.multi_object import ListRange
 
-__all__ = ["DEFAULT_WORKERS", "PAGE", "for_each", "local_names", "selected_names", "worker_count"]
+__all__ = [
+    "DEFAULT_WORKERS",
+    "PAGE",
+    "LocalNames",
+    "for_each",
+    "local_names",
+    "selected_names",
+    "worker_count",
+]
 
 DEFAULT_WORKERS: Final = 16
 MAX_WORKERS: Final = 256
@@ -32,8 +40,18 @@ def worker_count(requested: int) -> int:
     return min(requested, MAX_WORKERS)
 
 
+class LocalNames(Protocol):
+    """A node that pages through the names of the objects it holds."""
+
+    async def local_names(
+        self, bucket: BucketId, prefix: str, after: str, limit: int, recursive: bool
+    ) -> list[str]:
+        """Up to `limit` names of objects this node holds, > `after`, in name order."""
+        ...
+
+
 async def local_names(
-    ops: NodeObjects, bucket: BucketId, prefix: str, recursive: bool = True
+    ops: LocalNames, bucket: BucketId, prefix: str, recursive: bool = True
 ) -> AsyncIterator[str]:
     """Every object this node holds under the prefix, in pages (names only, never directories)."""
     after = ""

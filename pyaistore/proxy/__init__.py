@@ -9,5 +9,6 @@ __all__ = [
     "fanout",
     "job_buckets",
     "job_queries",
+    "rebalance",
     "redirect",
 ]

@@ -47,6 +47,8 @@ class ClusterJob:
     prepare: Step | None = None
     rollback: Step | None = None
     finalize: Finalize | None = None
+    # A job ID the kind names itself (a rebalance is g<N>); empty: a fresh one.
+    job_id: str = ""
 
 
 async def start(ctx: NodeContext, plan: ClusterJob) -> str:
@@ -54,7 +56,8 @@ async def start(ctx: NodeContext, plan: ClusterJob) -> str:
     targets = list(ctx.smap.targets.values())
     if not targets:
         raise NoTargets()
-    job = Job(new_job_id(), plan.kind, src_bucket=plan.bucket, dst_bucket=plan.dst_bucket, force=plan.force)
+    job_id = plan.job_id or new_job_id()
+    job = Job(job_id, plan.kind, src_bucket=plan.bucket, dst_bucket=plan.dst_bucket, force=plan.force)
     ctx.jobs.add(job)
     try:
         if plan.prepare is not None:
@@ -100,10 +103,10 @@ async def _stop_on(ctx: NodeContext, targets: list[Snode], query: JobQuery, reas
             log.warning("could not stop %s on %s: %s", query.job_id or query.kind, node.display_name, reply)
 
 
-async def stop(ctx: NodeContext, query: JobQuery) -> None:
+async def stop(ctx: NodeContext, query: JobQuery, reason: str = USER_ABORT) -> None:
     """Abort every matching job on every target and the gateway's records of them."""
-    await _stop_on(ctx, list(ctx.smap.targets.values()), query, USER_ABORT)
-    ctx.jobs.abort(query.job_id, query.kind)
+    await _stop_on(ctx, list(ctx.smap.targets.values()), query, reason)
+    ctx.jobs.abort(query.job_id, query.kind, reason)
 
 
 async def _watch(ctx: NodeContext, job: Job, targets: list[Snode], finalize: Finalize | None) -> None:

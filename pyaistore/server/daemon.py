@@ -71,14 +71,14 @@ async def on_start(ctx: NodeContext) -> None:
         tasks.add(asyncio.create_task(ctx.membership.reap_forever(ctx.config.keepalive_interval)))
     elif ctx.config.primary_url:
 
-        async def on_meta(smap: object, buckets: object, etls: object) -> None:
-            await bucket_sync.accept(ctx, smap, buckets, etls)  # type: ignore[arg-type]
+        async def on_meta(smap: object, buckets: object, etls: object, rmd: object) -> None:
+            await bucket_sync.accept(ctx, smap, buckets, etls, rmd)  # type: ignore[arg-type]
 
         ctx.agent = TargetAgent(
             ctx.peer_api,
             ctx.config.primary_url.rstrip("/"),
             ctx.node,
-            lambda: (ctx.meta.smap, ctx.meta.buckets, ctx.meta.etls),
+            lambda: (ctx.meta.smap, ctx.meta.buckets, ctx.meta.etls, ctx.meta.rmd),
             on_meta,
             ctx.config.keepalive_interval,
         )

@@ -26,11 +26,10 @@ from pyaistore.config import NodeConfig
 from pyaistore.etl.registry import ROUTES_KEY, EtlDirectory
 from pyaistore.node_context import NodeContext
 from pyaistore.server import event_loop
-from pyaistore.storage.bucket_meta import BucketTable
 from pyaistore.storage.mountpaths import MountpathSet
 from pyaistore.storage.object_store import ObjectStore
 from pyaistore.web import app as web_app
-from pyaistore.wire.messages import Smap, Snode
+from pyaistore.wire.messages import Snode
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +65,9 @@ class WorkerPool:
                 sender.send(message)
         return proc, sender
 
-    def broadcast(self, smap: Smap | None, buckets: BucketTable | None) -> None:
+    def broadcast(self, meta: ClusterMeta) -> None:
         """Send the newest tables to every worker."""
-        self._latest = metasync.payload(smap, buckets)
+        self._latest = metasync.payload(meta.smap, meta.buckets, rmd=meta.rmd)
         for _, conn in self._workers:
             with contextlib.suppress(OSError):
                 conn.send(self._latest)
@@ -131,6 +130,7 @@ async def _serve_worker(config: NodeConfig, node: Snode, sock: socket.socket, co
             directory.update(body[ROUTES_KEY])
         else:
             ctx.meta.accept(*metasync.parse(body))
+            ctx.meta.accept_rmd(metasync.parse_rmd(body))
 
     loop.add_reader(conn.fileno(), on_message)
     for signum in (signal.SIGTERM, signal.SIGINT):

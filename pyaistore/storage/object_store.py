@@ -197,7 +197,7 @@ class ObjectStore:
                 skip_version_check=True,
             )
             meta = self._write_from(source, bucket, dst_name, props)
-        self._delete_if_unchanged(bucket, name, old)
+        self.delete_if_unchanged(bucket, name, old)
         return meta
 
     # ---- listing ----
@@ -307,20 +307,21 @@ class ObjectStore:
         _prune_empty(location.data.parent, layout.objects_dir(mp, bucket))
         _prune_empty(location.sidecar.parent, layout.sidecars_dir(mp, bucket))
 
-    def _delete_if_unchanged(self, bucket: BucketId, name: str, expected: ObjectMeta) -> None:
-        """Delete the object only if it still is exactly `expected` (no write slipped in)."""
+    def delete_if_unchanged(self, bucket: BucketId, name: str, expected: ObjectMeta) -> bool:
+        """Delete the object only if it still is exactly `expected` (no write slipped in); True if deleted."""
         destination = self._destination(bucket, name)
         location = destination.location
         with destination.lock:
             try:
                 fd, meta = self._meta.open_object(location)
             except (FileNotFoundError, ValueError):
-                return
+                return False
             os.close(fd)
             if dataclasses.replace(meta, mountpath=expected.mountpath) != expected:
-                return
+                return False
             self._remove_locked(location)
         self._prune(location)
+        return True
 
 
 @contextmanager

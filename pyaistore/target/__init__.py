@@ -10,9 +10,12 @@ __all__ = [
     "jobs",
     "list_archives",
     "list_objects",
+    "neighbors",
     "object_ops",
+    "object_recovery",
     "peer_objects",
     "put_archived",
     "put_object",
+    "rebalance_ops",
     "rename_reads",
 ]

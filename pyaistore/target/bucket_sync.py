@@ -10,6 +10,7 @@ from pyaistore.storage import bucket_meta
 from pyaistore.storage.bucket_meta import BucketTable
 from pyaistore.storage.object_store import ObjectStore
 from pyaistore.wire.messages import Smap
+from pyaistore.wire.rebalance import RebalanceMeta
 
 log = logging.getLogger(__name__)
 
@@ -27,14 +28,19 @@ def apply(store: ObjectStore, old: BucketTable, new: BucketTable) -> None:
 
 
 async def accept(
-    ctx: NodeContext, smap: Smap | None, buckets: BucketTable | None, etls: EtlTable | None = None
+    ctx: NodeContext,
+    smap: Smap | None,
+    buckets: BucketTable | None,
+    etls: EtlTable | None = None,
+    rmd: RebalanceMeta | None = None,
 ) -> None:
     """Take whichever table is newer; a target then persists it and syncs its disks (and ETLs)."""
     old = ctx.meta.buckets
     smap_changed, buckets_changed = ctx.meta.accept(smap, buckets)
-    if smap_changed or buckets_changed:
+    rmd_changed = ctx.meta.accept_rmd(rmd)
+    if smap_changed or buckets_changed or rmd_changed:
         for listener in ctx.meta_listeners:
-            listener(ctx.meta.smap, ctx.meta.buckets)
+            listener(ctx.meta)
     if ctx.meta.accept_etls(etls):
         for etl_listener in ctx.etl_listeners:
             etl_listener(ctx.meta.etls)

@@ -12,6 +12,7 @@ from pyaistore.node_context import NodeContext
 from pyaistore.storage.names import validate_object_name
 from pyaistore.storage.object_file import ObjectFile
 from pyaistore.storage.object_meta import ObjectMeta
+from pyaistore.target import neighbors
 from pyaistore.target.put_object import PutArgs, write_props
 from pyaistore.wire import query
 from pyaistore.wire.bucket_id import BucketId
@@ -27,8 +28,13 @@ class Sent:
     """What sending an object to a peer did: its size, and whether the peer stored it (a migration
     finds an equal or newer copy there when it did not)."""
 
-    size: int
+    meta: ObjectMeta
     stored: bool
+
+    @property
+    def size(self) -> int:
+        """The object's size."""
+        return self.meta.size
 
 
 async def head(ctx: NodeContext, bucket: BucketId, name: str) -> ObjectMeta:
@@ -38,8 +44,11 @@ async def head(ctx: NodeContext, bucket: BucketId, name: str) -> ObjectMeta:
 
 
 async def delete(ctx: NodeContext, bucket: BucketId, name: str) -> None:
-    """Remove the object."""
+    """Remove the object (and, while a rebalance may still move it, every neighbour's copy)."""
     ctx.bucket_props(bucket)
+    if neighbors.unsettled(ctx):
+        await neighbors.delete_everywhere(ctx, bucket, name)
+        return
     await asyncio.to_thread(ctx.object_store.delete, bucket, name)
 
 
@@ -111,7 +120,7 @@ async def send_to_peer(
         payload = data if handle is None else _chunks(handle)
         assert payload is not None
         stored = await ctx.peer_api.send_object(owner, dst_bucket, dst_name, meta, payload, transfer)
-        return Sent(meta.size, stored)
+        return Sent(meta, stored)
     finally:
         if handle is not None:
             handle.close()

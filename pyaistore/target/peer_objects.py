@@ -17,10 +17,11 @@ from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.storage.object_store import WriteProps
 from pyaistore.target.get_object import ObjectStream
 from pyaistore.target.put_object import SMALL_BODY, PutArgs, write_props, write_small, write_stream
+from pyaistore.wire import jobs as kinds
 from pyaistore.wire import query
 from pyaistore.wire.bucket_id import BucketId
 
-__all__ = ["delete_own", "head_own", "open_own", "receive"]
+__all__ = ["delete_own", "delete_own_if", "head_own", "open_own", "receive"]
 
 
 def _props(ctx: NodeContext, bucket: BucketId, name: str, meta: ObjectMeta, transfer: str) -> WriteProps:
@@ -64,6 +65,8 @@ async def receive(
         stored = await write_stream(ctx, bucket, name, props, body)
     if transfer == query.TRANSFER_COPY:
         return True
+    for job in ctx.jobs.find(kind=kinds.REBALANCE, active_only=True):
+        job.counters.add_received(meta.size)
     return stored.atime_ns == meta.atime_ns and stored.checksum_value == meta.checksum_value
 
 
@@ -84,3 +87,9 @@ async def delete_own(ctx: NodeContext, bucket: BucketId, name: str) -> None:
     """Remove this target's own copy."""
     ctx.bucket_props(bucket)
     await asyncio.to_thread(ctx.object_store.delete, bucket, name)
+
+
+async def delete_own_if(ctx: NodeContext, bucket: BucketId, name: str, expected: ObjectMeta) -> bool:
+    """Remove this target's own copy only if it still is exactly `expected`; True if removed."""
+    ctx.bucket_props(bucket)
+    return await asyncio.to_thread(ctx.object_store.delete_if_unchanged, bucket, name, expected)

@@ -11,7 +11,7 @@ from aiohttp import web
 from multidict import CIMultiDict
 
 from pyaistore.cluster.errors import BadRequest
-from pyaistore.cluster.peer_api import STORED, decode_meta, encode_meta
+from pyaistore.cluster.peer_api import KEPT, STORED, decode_meta, encode_meta
 from pyaistore.job_kinds import registry
 from pyaistore.target import jobs, peer_objects
 from pyaistore.web import request_parsing, streaming
@@ -78,7 +78,7 @@ async def put_object(request: web.Request) -> web.Response:
     transfer = request.query.get(query.TRANSFER, query.TRANSFER_COPY)
     body = streaming.body_chunks(request)
     stored = await peer_objects.receive(ctx, bucket, name, meta, transfer, body, request.content_length)
-    return web.Response(text=STORED if stored else "kept")
+    return web.Response(text=STORED if stored else KEPT)
 
 
 async def get_object(request: web.Request) -> web.StreamResponse:
@@ -101,8 +101,16 @@ async def head_object(request: web.Request) -> web.Response:
 
 
 async def delete_object(request: web.Request) -> web.Response:
-    """DELETE: remove this target's own copy."""
+    """DELETE: remove this target's own copy (only if it matches the metadata header, when sent)."""
     ctx = request.app[CONTEXT]
     bucket, name = _object_ref(request)
-    await peer_objects.delete_own(ctx, bucket, name)
-    return web.Response()
+    expected = request.headers.get(headers.OBJECT_META)
+    if expected is None:
+        await peer_objects.delete_own(ctx, bucket, name)
+        return web.Response()
+    try:
+        meta = decode_meta(expected)
+    except ValueError as exc:
+        raise BadRequest(f"{bucket.object_cname(name)}: {exc}") from exc
+    deleted = await peer_objects.delete_own_if(ctx, bucket, name, meta)
+    return web.Response(text="deleted" if deleted else KEPT)

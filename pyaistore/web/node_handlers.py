@@ -65,7 +65,8 @@ async def receive_metasync(request: web.Request) -> web.Response:
         body = json.loads(await request.read())
         smap, buckets = metasync.parse(body)
         etls = metasync.parse_etls(body)
+        rmd = metasync.parse_rmd(body)
     except (ValueError, KeyError, TypeError) as exc:
         raise BadRequest(f"invalid metasync body: {exc}") from exc
-    await bucket_sync.accept(ctx, smap, buckets, etls)
+    await bucket_sync.accept(ctx, smap, buckets, etls, rmd)
     return web.Response()

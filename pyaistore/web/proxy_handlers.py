@@ -147,7 +147,7 @@ async def join(request: web.Request) -> web.Response:
     except (KeyError, TypeError, ValueError) as exc:
         raise BadRequest(f"invalid join request: {exc}") from exc
     smap = await ctx.membership.join(node)
-    return web.json_response(metasync.payload(smap, ctx.meta.buckets, ctx.meta.etls))
+    return web.json_response(metasync.payload(smap, ctx.meta.buckets, ctx.meta.etls, ctx.meta.rmd))
 
 
 async def keepalive(request: web.Request) -> web.Response:
@@ -164,8 +164,9 @@ async def keepalive(request: web.Request) -> web.Response:
     behind_smap = int(body.get(membership.SMAP_VERSION_KEY, 0)) < ctx.smap.version
     behind_bmd = int(body.get(membership.BMD_VERSION_KEY, 0)) < ctx.meta.buckets.version
     behind_etl = int(body.get(membership.ETL_VERSION_KEY, 0)) < ctx.meta.etls.version
-    if behind_smap or behind_bmd or behind_etl:
-        return web.json_response(metasync.payload(ctx.smap, ctx.meta.buckets, ctx.meta.etls))
+    behind_rmd = int(body.get(membership.RMD_REVISION_KEY, 0)) < ctx.meta.rmd.revision
+    if behind_smap or behind_bmd or behind_etl or behind_rmd:
+        return web.json_response(metasync.payload(ctx.smap, ctx.meta.buckets, ctx.meta.etls, ctx.meta.rmd))
     return web.Response()
 
 

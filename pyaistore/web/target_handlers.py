@@ -13,6 +13,7 @@ from pyaistore.target import (
     get_object,
     list_objects,
     object_ops,
+    object_recovery,
     put_archived,
     put_object,
     rename_reads,
@@ -60,13 +61,17 @@ async def get(request: web.Request) -> web.StreamResponse:
     archive_query = request_parsing.archive_query(request)
     if archive_query is not None:
         return await _get_archived(request, bucket, name, archive_query)
+    byte_range = request.headers.get(headers.RANGE)
     try:
-        stream = get_object.open_object(ctx, bucket, name, request.headers.get(headers.RANGE))
+        stream = get_object.open_object(ctx, bucket, name, byte_range)
     except ObjectNotFound:
-        source = _renamed_from(request, bucket, name)
-        if source is None:
-            raise
-        stream = get_object.open_object(ctx, source, name, request.headers.get(headers.RANGE))
+        if await object_recovery.recover(ctx, bucket, name):
+            stream = get_object.open_object(ctx, bucket, name, byte_range)
+        else:
+            source = _renamed_from(request, bucket, name)
+            if source is None:
+                raise
+            stream = get_object.open_object(ctx, source, name, byte_range)
     reply_headers = object_headers.for_get(stream.meta, ctx.node.daemon_id)
     if stream.partial:
         end = stream.start + stream.length - 1
@@ -97,10 +102,14 @@ async def head(request: web.Request) -> web.Response:
     try:
         meta = await object_ops.head(ctx, bucket, name)
     except ObjectNotFound:
-        source = _renamed_from(request, bucket, name)
-        if source is None:
-            raise
-        meta = await object_ops.head(ctx, source, name)
+        found = await object_recovery.recover_meta(ctx, bucket, name)
+        if found is not None:
+            meta = found
+        else:
+            source = _renamed_from(request, bucket, name)
+            if source is None:
+                raise
+            meta = await object_ops.head(ctx, source, name)
     reply = web.Response(headers=object_headers.for_head(meta, bucket, props, ctx.node.daemon_id))
     if props is not None or meta.size:
         reply.headers[headers.CONTENT_LENGTH] = str(meta.size)

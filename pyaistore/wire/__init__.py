@@ -15,4 +15,5 @@ __all__ = [
     "multi_object",
     "paths",
     "query",
+    "rebalance",
 ]

@@ -112,9 +112,12 @@ _ID_SHAPE: Final = re.compile(r"[A-Za-z0-9_-]{9,}")
 _FRACTION: Final = re.compile(r"\.(\d+)")
 
 
+_REBALANCE_ID: Final = re.compile(r"g[0-9]+")
+
+
 def is_valid_id(job_id: str) -> bool:
-    """True for an ordinary job ID: at least 9 of [A-Za-z0-9_-]."""
-    return _ID_SHAPE.fullmatch(job_id) is not None
+    """True for a job ID: at least 9 of [A-Za-z0-9_-], or a rebalance's g<N>."""
+    return _ID_SHAPE.fullmatch(job_id) is not None or _REBALANCE_ID.fullmatch(job_id) is not None
 
 
 def format_time(unix_ns: int) -> str:

@@ -92,7 +92,7 @@ def test_start_and_stop(client: Client, endpoint: str, make_bucket: Callable[[st
     assert client.job(client.job(job_kind="cleanup-store").start()).wait(timeout=60)
     assert _cluster_action(endpoint, "start", {"Kind": "bogus"}).status_code == 400
     assert _cluster_action(endpoint, "start", {"Kind": "copy-bck"}).status_code == 400
-    assert _cluster_action(endpoint, "start", {"Kind": "rebalance"}).status_code == 501
+    assert _cluster_action(endpoint, "start", {"Kind": "rechunk"}).status_code == 501
     assert _cluster_action(endpoint, "stop", {"ID": "", "Kind": ""}).status_code == 400
     assert _cluster_action(endpoint, "stop", {"Kind": "bogus"}).status_code == 400
     assert _cluster_action(endpoint, "stop", {"ID": started.text, "Kind": "lru"}).status_code == 200

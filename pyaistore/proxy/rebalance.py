@@ -1,0 +1,77 @@
+"""Global rebalance on the primary: when to start one, and its generations (reference §2.1-2.2, §2.6).
+
+Any change of the set of active targets (a join after startup, maintenance, decommission, a
+different set of targets after a restart) starts a new generation N, job ID g<N>: the running
+one, if any, is aborted first (renewed), the rebalance record (RMD) is pushed with running=true,
+and every target in the map runs its part (maintenance and decommissioning targets included:
+they hold the objects that must leave). When the job ends the record says whether it completed;
+until a generation completes, targets look for missing objects on their neighbours.
+"""
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from pyaistore.cluster.cluster_meta import active_target_ids
+from pyaistore.cluster.errors import BadRequest, NotSupported
+from pyaistore.jobs.errors import JobConflict
+from pyaistore.node_context import NodeContext
+from pyaistore.proxy import cluster_jobs
+from pyaistore.proxy.cluster_jobs import ClusterJob
+from pyaistore.wire import jobs as kinds
+from pyaistore.wire import rebalance as wire_rebalance
+from pyaistore.wire.jobs import JobQuery
+from pyaistore.wire.messages import Smap
+
+__all__ = ["SMAP_VERSION_KEY", "AfterRebalance", "moves_objects", "start", "start_by_hand"]
+
+log = logging.getLogger(__name__)
+
+# The start message's value: the map version a target must hold before it walks its objects.
+SMAP_VERSION_KEY = "smap_version"
+
+# Called with True when the rebalance completed (every object moved), False otherwise.
+AfterRebalance = Callable[[bool], Awaitable[None]]
+
+
+def moves_objects(old: Smap, new: Smap) -> bool:
+    """True when the change moves ownership: the active targets differ and some remain."""
+    before, after = active_target_ids(old), active_target_ids(new)
+    return before != after and bool(after) and bool(before | after)
+
+
+async def start(ctx: NodeContext, reason: str, after: AfterRebalance | None = None) -> str:
+    """Start the next generation (aborting a running one); returns its job ID g<N>."""
+    owner = ctx.owner
+    if owner is None:
+        raise NotSupported("rebalance is started by the primary proxy")
+    if ctx.jobs.find(kind=kinds.REBALANCE, active_only=True):
+        await cluster_jobs.stop(ctx, JobQuery(kind=kinds.REBALANCE), "renewed: " + reason)
+    rmd = await owner.update_rmd(lambda current: current.started())
+    generation = rmd.generation
+
+    async def finalize(completed: bool) -> None:
+        await owner.update_rmd(lambda current: current.finished(generation, completed))
+        if after is not None:
+            await after(completed)
+
+    job_id = wire_rebalance.job_id(generation)
+    value = {SMAP_VERSION_KEY: ctx.smap.version}
+    log.info("starting rebalance %s: %s", job_id, reason)
+    try:
+        return await cluster_jobs.start(
+            ctx, ClusterJob(kinds.REBALANCE, value=value, finalize=finalize, job_id=job_id)
+        )
+    except BaseException:
+        await owner.update_rmd(lambda current: current.finished(generation, False))
+        raise
+
+
+async def start_by_hand(ctx: NodeContext) -> str:
+    """`PUT /v1/cluster` start of kind rebalance: 400 with fewer than two targets, 409 while busy."""
+    active = active_target_ids(ctx.smap)
+    if len(active) < 2:
+        raise BadRequest(f"not enough targets: {ctx.smap.version}, need 2, have {len(active)}")
+    if ctx.membership_lock.locked() or ctx.jobs.find(kind=kinds.REBALANCE, active_only=True):
+        raise JobConflict("cannot start rebalance: a membership change or rebalance is in progress")
+    async with ctx.membership_lock:
+        return await start(ctx, "started by hand")
