@@ -239,8 +239,9 @@ def main(argv: list[str] | None = None) -> None:
     try:
         event_loop.run(serve(config, lifeline_fd), config.event_loop)
     except (CannotListen, ClusterMismatch) as exc:
-        log.error("%s %s", config.role, exc)
-        print(f"error: {config.role} in {config.data_dir}: {exc}", file=sys.stderr, flush=True)
+        log.error("this %s cannot run: %s", config.role, exc)
+        message = f"error: {config.role} with data {config.data_dir} cannot run: {exc}"
+        print(message, file=sys.stderr, flush=True)
         sys.exit(exit_status.CANNOT_RUN)
 
 
