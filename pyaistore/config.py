@@ -24,6 +24,9 @@ class NodeConfig:
     mountpaths: tuple[Path, ...] = field(default_factory=tuple)
     keepalive_interval: float = 1.0
     keepalive_timeout: float = 6.0
+    # How long a restarted primary waits for the targets of its persisted map to register again
+    # before it gives up on the missing ones and becomes ready; None: twice keepalive_timeout.
+    startup_grace: float | None = None
     # fsync every object before it becomes visible (durable acknowledgements).
     fsync: bool = True
     # Target processes accepting on the public port (1 = the main process only); see server/http_workers.
@@ -40,6 +43,11 @@ class NodeConfig:
     def is_primary(self) -> bool:
         """True for the primary proxy."""
         return self.role == PROXY and not self.primary_url
+
+    @property
+    def startup_grace_seconds(self) -> float:
+        """The startup grace period in effect (the configured one, or twice the keepalive timeout)."""
+        return self.startup_grace if self.startup_grace is not None else 2 * self.keepalive_timeout
 
     @property
     def disk_roots(self) -> tuple[Path, ...]:
@@ -59,6 +67,7 @@ def with_environment(config: NodeConfig, env: dict[str, str] | None = None) -> N
         ("host", str),
         ("keepalive_interval", float),
         ("keepalive_timeout", float),
+        ("startup_grace", float),
         ("log_level", str),
         ("event_loop", str),
         ("body_timeout", float),

@@ -1,10 +1,12 @@
 """Membership and placement: the cluster map, HRW owners, joins, keepalives and metasync."""
 
 __all__ = [
+    "cluster_identity",
     "cluster_map",
     "cluster_meta",
     "errors",
     "etl_table",
+    "liveness",
     "membership",
     "meta_owner",
     "metasync",

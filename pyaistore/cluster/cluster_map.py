@@ -11,9 +11,9 @@ from pathlib import Path
 from pyaistore.wire.messages import TARGET, Smap, Snode
 
 
-def new_smap(primary: Snode) -> Smap:
-    """A first map holding only the primary proxy."""
-    uuid = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(9))
+def new_smap(primary: Snode, uuid: str = "") -> Smap:
+    """A first map holding only the primary proxy, of the cluster `uuid` (a new one when empty)."""
+    uuid = uuid or "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(9))
     created = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
     return Smap(1, uuid, created, primary, {primary.daemon_id: primary}, {})
 

@@ -11,7 +11,9 @@
     ├── NotSupported            a valid request this cluster does not implement      -> 501
     ├── PeerFailed              another node failed or did not answer                -> 503
     ├── PeerRejected            another node refused its part with a 4xx             -> that 4xx
-    └── NoTargets               the cluster has no target to place the object on     -> 503
+    ├── NoTargets               the cluster has no target to place the object on     -> 503
+    ├── NotReady                the primary is still starting up (prr)                -> 503
+    └── ClusterMismatch         a node of another cluster (UUID) asked to join       -> 400
 
 Web code maps these (and storage errors) to HTTP in web/error_mapping.py, nowhere else.
 """
@@ -23,9 +25,11 @@ __all__ = [
     "BodyTimeout",
     "BucketAlreadyExists",
     "BucketNotFound",
+    "ClusterMismatch",
     "EtlNotFound",
     "NoTargets",
     "NodeError",
+    "NotReady",
     "NotSupported",
     "PeerFailed",
     "PeerRejected",
@@ -107,3 +111,14 @@ class PeerRejected(NodeError):
         super().__init__(message)
         self.status = status
         self.tcode = tcode
+
+
+class NotReady(NodeError):
+    """The primary has not finished starting up: targets may still hold stale addresses."""
+
+    def __init__(self, primary_name: str) -> None:
+        super().__init__(f"{primary_name} primary: not ready yet (cluster is starting up)")
+
+
+class ClusterMismatch(NodeError):
+    """A node that belongs to one cluster (by UUID) met the primary of another."""

@@ -1,25 +1,36 @@
-"""Joining and leaving: the primary's side (join, keepalive, reaping silent targets) and the
-target's side (join with retries, periodic keepalives, re-join when forgotten)."""
+"""Joining and leaving: the primary's side (join, keepalive, startup readiness, dropping dead
+targets) and the target's side (join with retries, periodic keepalives, re-join when forgotten,
+and stopping for good when the primary belongs to another cluster)."""
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from pathlib import Path
 from typing import Any, Final
 
-from pyaistore.cluster import cluster_map, metasync
+from pyaistore.cluster import cluster_identity, cluster_map, liveness, metasync
+from pyaistore.cluster.errors import ClusterMismatch, NotReady
 from pyaistore.cluster.etl_table import EtlTable
 from pyaistore.cluster.meta_owner import MetaOwner
 from pyaistore.cluster.peer_api import PeerApi
 from pyaistore.cluster.peer_client import PeerUnreachable
 from pyaistore.storage.bucket_meta import BucketTable
-from pyaistore.wire.messages import Smap, Snode
+from pyaistore.wire import error_body
+from pyaistore.wire.error_body import ErrorBody
+from pyaistore.wire.messages import TARGET, Smap, Snode
 from pyaistore.wire.rebalance import RebalanceMeta
 
 log = logging.getLogger(__name__)
 
 NODE_KEY: Final = "node"
+# True on the first join of a node's process (AIS's NodeRestarted flag): its state may be stale.
+RESTARTED_KEY: Final = "restarted"
+# The UUID of the cluster the node belongs to ("" for a fresh node); see cluster_identity.
+CLUSTER_UUID_KEY: Final = "cluster_uuid"
 ID_KEY: Final = "id"
 SMAP_VERSION_KEY: Final = "smap_version"
 BMD_VERSION_KEY: Final = "bmd_version"
@@ -29,63 +40,211 @@ RMD_REVISION_KEY: Final = "rmd_revision"
 MetaCallback = Callable[
     [Smap | None, BucketTable | None, EtlTable | None, RebalanceMeta | None], Awaitable[None]
 ]
+# Awaited once, as the primary's last startup step (prr turns 200 when it returns), with the IDs
+# of the targets in the map the previous run persisted and of those in the map now. An exception
+# is logged and the primary becomes ready anyway.
+ReadyCallback = Callable[[frozenset[str], frozenset[str]], Awaitable[None]]
+# Run in a task of its own after a target's join once startup is over, with the node as the map
+# now holds it, whether the map did not hold it before, and whether its process just started.
+JoinCallback = Callable[[Snode, bool, bool], Awaitable[None]]
 
 
 class Membership:
-    """Primary side: admits nodes, records keepalives and drops targets that fall silent."""
+    """Primary side: admits nodes, decides when the primary is ready, drops targets that died.
 
-    def __init__(self, owner: MetaOwner, timeout: float) -> None:
+    Startup (AIS `earlystart`, simplified): every active target of the map persisted by the
+    previous run must register again, by a join or by a keepalive from the address the map
+    holds, before the map can be trusted; one that does not within `startup_grace` seconds is
+    given up on (removed). Then the current tables are pushed to every member, `on_ready` is
+    awaited, and only then does `GET /v1/health?prr=true` answer 200.
+    """
+
+    def __init__(
+        self, owner: MetaOwner, peers: PeerApi, interval: float, timeout: float, startup_grace: float
+    ) -> None:
         self._owner = owner
+        self._peers = peers
+        self._interval = interval
         self._timeout = timeout
-        # Targets in a persisted map get one full timeout to reappear after a primary restart.
-        now = time.monotonic()
-        self._last_seen: dict[str, float] = {tid: now for tid in owner.smap.targets}
+        self._grace = startup_grace
+        persisted = owner.persisted.targets
+        self.persisted_targets = frozenset(persisted)
+        # Nobody waits for nodes in maintenance or being decommissioned: they may well be off.
+        self._awaited = frozenset(t for t, n in persisted.items() if not liveness.is_listed_only(n))
+        self._registered: set[str] = set()
+        self._registration = asyncio.Event()
+        self._last_seen: dict[str, float] = {}
+        self._started = False
+        self.ready = asyncio.Event()
+        # Hooks for rebalancing (see ReadyCallback, JoinCallback); set them before the node starts.
+        self.on_ready: ReadyCallback | None = None
+        self.on_join: JoinCallback | None = None
+        self._hook_tasks: set[asyncio.Task[None]] = set()
 
-    async def join(self, node: Snode) -> Smap:
-        """Add or update a node in the map."""
+    async def join(self, node: Snode, restarted: bool = False, node_uuid: str = "") -> Smap:
+        """Add or update a node in the map; ClusterMismatch (nothing changes) for another cluster's node."""
+        cluster_identity.check(node.display_name, node_uuid, self._owner.smap.uuid)
+        known = cluster_map.find_node(self._owner.smap, node.daemon_id)
+        if known is not None:
+            node = replace(node, flags=known.flags)  # the map's flags (maintenance...) win
         self._last_seen[node.daemon_id] = time.monotonic()
         log.info("node %s joins at %s", node.display_name, node.public_net.url)
-        return await self._owner.update_smap(lambda smap: cluster_map.with_node(smap, node))
+        smap = await self._owner.update_smap(lambda smap: cluster_map.with_node(smap, node))
+        self._register(node.daemon_id)
+        if self._started and node.daemon_type == TARGET and self.on_join is not None:
+            self._run_hook(self.on_join(node, known is None, restarted))
+        return smap
 
-    def keepalive(self, node_id: str) -> bool:
-        """Record a keepalive; False when the node is not in the map (it must re-join)."""
-        if cluster_map.find_node(self._owner.smap, node_id) is None:
+    def keepalive(self, node_id: str, node: Snode | None = None) -> bool:
+        """Record a keepalive; False when the map does not hold the node at that address (re-join)."""
+        known = cluster_map.find_node(self._owner.smap, node_id)
+        if known is None:
+            return False
+        if node is not None and not _same_address(known, node):
             return False
         self._last_seen[node_id] = time.monotonic()
+        if node is not None:
+            self._register(node_id)
         return True
 
-    async def reap_forever(self, interval: float) -> None:
-        """Drop targets whose last keepalive is older than the timeout."""
+    def raise_unless_ready(self, primary_name: str) -> None:
+        """NotReady until startup has finished (the `prr` answer)."""
+        if not self.ready.is_set():
+            raise NotReady(primary_name)
+
+    async def run(self) -> None:
+        """Start up, then drop targets that die or fall silent, forever."""
+        reaper = asyncio.create_task(self._reap_forever())
+        try:
+            await self._start_up()
+            await reaper
+        finally:
+            reaper.cancel()
+
+    async def _start_up(self) -> None:
+        deadline = time.monotonic() + self._grace
+        while pending := self._pending():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                log.warning("targets %s did not register in %gs: removing them", sorted(pending), self._grace)
+                await self._owner.update_smap(lambda smap: _without(smap, pending))
+                break
+            self._registration.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._registration.wait(), left)
+        while failed := self._active(await self._owner.push_all()):
+            log.info("startup: waiting for %s to take the cluster tables", failed)
+            await asyncio.sleep(self._interval)
+        self._started = True
+        current = frozenset(self._owner.smap.targets)
+        if self.on_ready is not None:
+            try:
+                await self.on_ready(self.persisted_targets, current)
+            except Exception:
+                log.exception("the on-ready hook failed")
+        self.ready.set()
+        log.info("primary ready: cluster %s, %d target(s)", self._owner.smap.uuid, len(current))
+
+    def _pending(self) -> set[str]:
+        """Targets of the persisted map still listed, active and not registered since this start."""
+        targets = self._owner.smap.targets
+        return {
+            t
+            for t in self._awaited - self._registered
+            if t in targets and not liveness.is_listed_only(targets[t])
+        }
+
+    def _active(self, node_ids: list[str]) -> list[str]:
+        """The IDs among `node_ids` of nodes still in the map and not in maintenance/decommission."""
+        smap = self._owner.smap
+        found = [(i, cluster_map.find_node(smap, i)) for i in node_ids]
+        return [i for i, node in found if node is not None and not liveness.is_listed_only(node)]
+
+    def _register(self, node_id: str) -> None:
+        if node_id not in self._registered:
+            self._registered.add(node_id)
+            self._registration.set()
+
+    def _run_hook(self, hook: Awaitable[None]) -> None:
+        async def guarded() -> None:
+            try:
+                await hook
+            except Exception:
+                log.exception("the on-join hook failed")
+
+        task = asyncio.create_task(guarded())
+        self._hook_tasks.add(task)
+        task.add_done_callback(self._hook_tasks.discard)
+
+    async def _reap_forever(self) -> None:
+        """Every half interval: drop targets that are gone (probe refused) or silent past the timeout."""
         while True:
-            await asyncio.sleep(interval)
-            deadline = time.monotonic() - self._timeout
-            for node_id in list(self._owner.smap.targets):
-                if self._last_seen.get(node_id, 0.0) < deadline:
-                    log.warning("target t[%s] stopped answering: removing it from the map", node_id)
-                    self._last_seen.pop(node_id, None)
-                    await self._owner.update_smap(_remover(node_id))
+            await asyncio.sleep(self._interval / 2)
+            await self._reap_once()
+
+    async def _reap_once(self) -> None:
+        now = time.monotonic()
+        # During startup, the targets not yet registered are the grace period's to decide.
+        skip = frozenset() if self._started else self._awaited - self._registered
+        threshold = liveness.MISSED_BEFORE_PROBE * self._interval
+        silent = liveness.silent_targets(self._owner.smap, self._last_seen, now, threshold, skip)
+        if not silent:
+            return
+        probed = [s for s in silent if s.seconds <= self._timeout]
+        probes = (liveness.probe_gone(self._peers, s.node, self._interval) for s in probed)
+        gone = await asyncio.gather(*probes)
+        dead = [s.node for s, is_gone in zip(probed, gone, strict=True) if is_gone]
+        dead += [s.node for s in silent if s.seconds > self._timeout]
+        if dead:
+            for node in dead:
+                log.warning("target %s stopped answering: removing it from the map", node.display_name)
+            await self._owner.update_smap(lambda smap: self._without_dead(smap, dead, now))
+
+    def _without_dead(self, smap: Smap, dead: list[Snode], since: float) -> Smap:
+        """Remove the dead nodes, except one that re-joined or spoke after the decision was taken."""
+        for node in dead:
+            current = smap.targets.get(node.daemon_id)
+            if current is None or not _same_address(current, node):
+                continue
+            if self._last_seen.get(node.daemon_id, 0.0) > since:
+                continue
+            self._last_seen.pop(node.daemon_id, None)
+            smap = cluster_map.without_node(smap, node.daemon_id)
+        return smap
 
 
-def join_body(node: Snode) -> dict[str, Any]:
-    """The join request body."""
-    return {NODE_KEY: node.to_json()}
+def join_body(node: Snode, restarted: bool = False, cluster_uuid: str = "") -> dict[str, Any]:
+    """The join request body: the node, whether its process just started, its cluster's UUID."""
+    return {NODE_KEY: node.to_json(), RESTARTED_KEY: restarted, CLUSTER_UUID_KEY: cluster_uuid}
 
 
 def keepalive_body(
-    node_id: str, smap: Smap | None, buckets: BucketTable, etl_version: int = 0, rmd_revision: int = 0
+    node_id: str,
+    smap: Smap | None,
+    buckets: BucketTable,
+    etl_version: int = 0,
+    node: Snode | None = None,
+    rmd_revision: int = 0,
 ) -> dict[str, Any]:
-    """The keepalive request body: who we are and which versions we hold."""
-    return {
+    """The keepalive request body: who we are (and where), and which versions we hold."""
+    body: dict[str, Any] = {
         ID_KEY: node_id,
         SMAP_VERSION_KEY: smap.version if smap else 0,
         BMD_VERSION_KEY: buckets.version,
         ETL_VERSION_KEY: etl_version,
         RMD_REVISION_KEY: rmd_revision,
     }
+    if node is not None:
+        body[NODE_KEY] = node.to_json()
+    return body
 
 
 class TargetAgent:
-    """Target side: join the primary, then keep alive; re-join whenever the primary forgot us."""
+    """Target side: join the primary, then keep alive; re-join whenever the primary forgot us.
+
+    `run` raises ClusterMismatch when the primary belongs to another cluster than the one
+    recorded in `data_dir`: the node must stop, retrying cannot help.
+    """
 
     def __init__(
         self,
@@ -95,6 +254,7 @@ class TargetAgent:
         versions: Callable[[], tuple[Smap | None, BucketTable, EtlTable, RebalanceMeta]],
         on_meta: MetaCallback,
         interval: float,
+        data_dir: Path,
     ) -> None:
         self._peers = peers
         self._primary_url = primary_url
@@ -102,10 +262,14 @@ class TargetAgent:
         self._versions = versions
         self._on_meta = on_meta
         self._interval = interval
+        self._data_dir = data_dir
+        self._cluster_uuid = ""
+        self._first_join = True
         self.joined = asyncio.Event()
 
     async def run(self) -> None:
         """Join, then send keepalives forever."""
+        self._cluster_uuid = await asyncio.to_thread(cluster_identity.load, self._data_dir)
         await self._join()
         while True:
             await asyncio.sleep(self._interval)
@@ -119,15 +283,18 @@ class TargetAgent:
     async def _join(self) -> None:
         delay = 0.1
         while True:
+            request = join_body(self._node, self._first_join, self._cluster_uuid)
             try:
-                reply = await self._peers.join(self._primary_url, join_body(self._node))
+                reply = await self._peers.join(self._primary_url, request)
                 if reply.ok:
-                    body = json.loads(reply.body)
-                    await self._on_meta(
-                        *metasync.parse(body), metasync.parse_etls(body), metasync.parse_rmd(body)
-                    )
+                    await self._accept(json.loads(reply.body))
+                    self._first_join = False
                     self.joined.set()
                     return
+                refusal = ErrorBody.parse(reply.body.decode(errors="replace"), reply.status)
+                if refusal.tcode == error_body.CLUSTER_MISMATCH:
+                    primary = self._primary_url
+                    raise ClusterMismatch(f"the primary at {primary} refused this node: {refusal.message}")
                 log.warning("join refused: %s %s", reply.status, reply.body[:200])
             except PeerUnreachable as exc:
                 log.info("waiting for the primary: %s", exc)
@@ -136,16 +303,32 @@ class TargetAgent:
 
     async def _keepalive(self) -> bool:
         smap, buckets, etls, rmd = self._versions()
-        request = keepalive_body(self._node.daemon_id, smap, buckets, etls.version, rmd.revision)
+        request = keepalive_body(self._node.daemon_id, smap, buckets, etls.version, self._node, rmd.revision)
         reply = await self._peers.keepalive(self._primary_url, request, timeout=5)
         if reply.status == 404:
             return False
         if reply.ok and reply.body:
-            body = json.loads(reply.body)
-            await self._on_meta(*metasync.parse(body), metasync.parse_etls(body), metasync.parse_rmd(body))
+            await self._accept(json.loads(reply.body))
         return True
 
+    async def _accept(self, body: dict[str, Any]) -> None:
+        """Take the primary's tables, after checking they are our cluster's (recorded on the first join)."""
+        smap, buckets = metasync.parse(body)
+        if smap is not None:
+            cluster_identity.check(self._node.display_name, self._cluster_uuid, smap.uuid)
+            if not self._cluster_uuid:
+                await asyncio.to_thread(cluster_identity.save, self._data_dir, smap.uuid)
+                self._cluster_uuid = smap.uuid
+        await self._on_meta(smap, buckets, metasync.parse_etls(body), metasync.parse_rmd(body))
 
-def _remover(node_id: str) -> Callable[[Smap], Smap]:
-    """A map change that drops one node."""
-    return lambda smap: cluster_map.without_node(smap, node_id)
+
+def _same_address(a: Snode, b: Snode) -> bool:
+    """Both describe one process: same ID and the same public and control addresses."""
+    return (a.daemon_id, a.public_net, a.control_url) == (b.daemon_id, b.public_net, b.control_url)
+
+
+def _without(smap: Smap, node_ids: set[str]) -> Smap:
+    """The map without the given nodes."""
+    for node_id in node_ids:
+        smap = cluster_map.without_node(smap, node_id)
+    return smap

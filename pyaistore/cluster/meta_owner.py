@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Final
 
-from pyaistore.cluster import cluster_map, metasync
+from pyaistore.cluster import cluster_identity, cluster_map, metasync
 from pyaistore.cluster.cluster_meta import ClusterMeta
 from pyaistore.cluster.etl_table import EtlTable
 from pyaistore.cluster.peer_api import PeerApi
@@ -35,17 +35,23 @@ class MetaOwner:
         self._peers = peers
         self._self_id = primary.daemon_id
         self._lock = asyncio.Lock()
+        uuid = cluster_identity.load(data_dir)
         smap = cluster_map.load(data_dir / SMAP_FILE)
         if smap is None or smap.primary.daemon_id != primary.daemon_id:
-            smap = cluster_map.new_smap(primary)
+            smap = cluster_map.new_smap(primary, uuid)
         elif smap.primary != primary:
             # Restarted on another port: same identity, new address.
             smap = replace(cluster_map.with_node(smap, primary), primary=primary)
+        cluster_identity.check(primary.display_name, uuid, smap.uuid)
+        # The map of the targets to wait for after a restart (the primary's startup, membership.py).
+        self.persisted = smap
         meta.smap = smap
         meta.buckets = BucketTable.load(data_dir / BMD_FILE)
         meta.etls = EtlTable.load(data_dir / ETL_FILE)
         meta.rmd = _load_rmd(data_dir / RMD_FILE)
         cluster_map.save(meta.smap, data_dir / SMAP_FILE)
+        if not uuid:
+            cluster_identity.save(data_dir, smap.uuid)
 
     @property
     def smap(self) -> Smap:
@@ -105,6 +111,15 @@ class MetaOwner:
             self._meta.rmd = new
             await self._push(self.smap, metasync.payload(None, None, None, new))
         return new
+
+    async def push_all(self) -> list[str]:
+        """Push every table to every node (under the lock, so no newer version overtakes it).
+
+        Returns the IDs of the nodes it did not reach.
+        """
+        async with self._lock:
+            body = metasync.payload(self.smap, self._meta.buckets, self._meta.etls, self._meta.rmd)
+            return await metasync.push(self._peers, self.smap, body, self._self_id)
 
     async def _push(self, smap: Smap, body: dict[str, object]) -> None:
         failed = await metasync.push(self._peers, smap, body, self._self_id)

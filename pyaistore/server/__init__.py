@@ -1,3 +1,13 @@
-"""Processes: one daemon (proxy or target), the zero-configuration local cluster, ETL transform servers."""
+"""Processes: one daemon (proxy or target), the zero-configuration local cluster and its
+supervision, the launcher's lifeline, ETL transform servers."""
 
-__all__ = ["daemon", "event_loop", "http_workers", "local_cluster", "transform_server"]
+__all__ = [
+    "daemon",
+    "event_loop",
+    "exit_status",
+    "http_workers",
+    "lifeline",
+    "local_cluster",
+    "supervisor",
+    "transform_server",
+]

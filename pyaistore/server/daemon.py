@@ -2,24 +2,30 @@
 
 import argparse
 import asyncio
-import contextlib
+import functools
 import logging
+import os
 import signal
 import socket
+import sys
+import threading
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Final
 
 from aiohttp import web
 
 from pyaistore.cluster import node as node_identity
 from pyaistore.cluster.cluster_meta import ClusterMeta
+from pyaistore.cluster.errors import ClusterMismatch
 from pyaistore.cluster.membership import Membership, TargetAgent
 from pyaistore.cluster.meta_owner import MetaOwner
 from pyaistore.cluster.peer_client import PeerClient
 from pyaistore.config import PROXY, TARGET, NodeConfig, with_environment
 from pyaistore.etl.registry import EtlRegistry
 from pyaistore.node_context import NodeContext
-from pyaistore.server import event_loop
+from pyaistore.server import event_loop, exit_status, lifeline
 from pyaistore.server.http_workers import WorkerPool
 from pyaistore.storage.bucket_meta import BucketTable
 from pyaistore.storage.mountpaths import MountpathSet
@@ -29,12 +35,23 @@ from pyaistore.web import app as web_app
 
 log = logging.getLogger("pyaistore.daemon")
 
+# After the launcher is gone, a node that has not stopped cleanly by then exits anyway.
+ORPHAN_EXIT_DEADLINE: Final = 5.0
+
+
+class CannotListen(Exception):
+    """The node's port cannot be bound (another process holds it, or the address is not local)."""
+
 
 def bind(host: str, port: int) -> socket.socket:
     """Bind the listening socket first, so that port 0 resolves before the node advertises itself."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise CannotListen(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
     sock.listen(1024)
     sock.setblocking(False)
     return sock
@@ -59,16 +76,27 @@ def build_context(config: NodeConfig, port: int, control_port: int = 0) -> NodeC
         ctx.etl_listeners.append(registry.reconcile)
     elif config.is_primary:
         ctx.owner = MetaOwner(config.data_dir, meta, ctx.peer_api, snode)
-        ctx.membership = Membership(ctx.owner, config.keepalive_timeout)
+        ctx.membership = Membership(
+            ctx.owner,
+            ctx.peer_api,
+            config.keepalive_interval,
+            config.keepalive_timeout,
+            config.startup_grace_seconds,
+        )
     return ctx
 
 
-async def on_start(ctx: NodeContext) -> None:
-    """Open peers; the primary starts reaping, other nodes start joining."""
+async def on_start(ctx: NodeContext, on_fatal: Callable[[BaseException], None]) -> None:
+    """Open peers; the primary starts up and watches targets, other nodes start joining.
+
+    A join that can never succeed (the primary belongs to another cluster) ends in `on_fatal`.
+    """
     await ctx.peers.start()
     tasks: set[asyncio.Task[None]] = set()
     if ctx.membership is not None:
-        tasks.add(asyncio.create_task(ctx.membership.reap_forever(ctx.config.keepalive_interval)))
+        watcher = asyncio.create_task(ctx.membership.run())
+        watcher.add_done_callback(functools.partial(_must_not_end, on_fatal=on_fatal))
+        tasks.add(watcher)
     elif ctx.config.primary_url:
 
         async def on_meta(smap: object, buckets: object, etls: object, rmd: object) -> None:
@@ -81,9 +109,19 @@ async def on_start(ctx: NodeContext) -> None:
             lambda: (ctx.meta.smap, ctx.meta.buckets, ctx.meta.etls, ctx.meta.rmd),
             on_meta,
             ctx.config.keepalive_interval,
+            ctx.config.data_dir,
         )
-        tasks.add(asyncio.create_task(ctx.agent.run()))
+        agent = asyncio.create_task(ctx.agent.run())
+        agent.add_done_callback(functools.partial(_must_not_end, on_fatal=on_fatal))
+        tasks.add(agent)
     ctx.background |= tasks
+
+
+def _must_not_end(task: asyncio.Task[None], on_fatal: Callable[[BaseException], None]) -> None:
+    """Membership loops end only by cancellation (stop) or by an error the node cannot survive."""
+    if not task.cancelled():
+        error = task.exception()
+        on_fatal(error if error is not None else RuntimeError("the membership loop ended"))
 
 
 async def on_stop(ctx: NodeContext) -> None:
@@ -92,14 +130,25 @@ async def on_stop(ctx: NodeContext) -> None:
         await ctx.etls.stop_all()
     for task in ctx.background:
         task.cancel()
-    for task in ctx.background:
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    # A task that failed has reported its error already (see _must_not_end).
+    await asyncio.gather(*ctx.background, return_exceptions=True)
     await ctx.peers.close()
 
 
-async def serve(config: NodeConfig) -> None:
-    """Run until SIGTERM or SIGINT."""
+async def serve(config: NodeConfig, lifeline_fd: int = -1) -> None:
+    """Run until SIGTERM or SIGINT, or until the launcher holding `lifeline_fd` is gone.
+
+    Raises CannotListen, or ClusterMismatch when this node belongs to another cluster.
+    """
+    stop = asyncio.Event()
+    fatal: list[BaseException] = []
+
+    def on_fatal(exc: BaseException) -> None:
+        fatal.append(exc)
+        stop.set()
+
+    if lifeline_fd >= 0:
+        lifeline.watch(lifeline_fd, functools.partial(_orphaned, stop))
     sock = bind(config.host, config.port)
     port = sock.getsockname()[1]
     # With extra HTTP workers, node-to-node traffic gets a port of its own, served only here.
@@ -114,7 +163,7 @@ async def serve(config: NodeConfig) -> None:
         if isinstance(ctx.etls, EtlRegistry):
             ctx.etls.on_routes.append(pool.broadcast_etls)
         ctx.background.add(asyncio.create_task(pool.supervise()))
-    app = web_app.build(ctx, on_start, on_stop)
+    app = web_app.build(ctx, functools.partial(on_start, on_fatal=on_fatal), on_stop)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     await web.SockSite(runner, sock).start()
@@ -122,7 +171,6 @@ async def serve(config: NodeConfig) -> None:
         await web.SockSite(runner, control).start()
     log.info("%s %s listening on %s", config.role, ctx.node.display_name, ctx.node.public_net.url)
     print(f"{config.role} {ctx.node.display_name} listening on {ctx.node.public_net.url}", flush=True)
-    stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
@@ -132,10 +180,22 @@ async def serve(config: NodeConfig) -> None:
         if pool is not None:
             await asyncio.to_thread(pool.stop)
         await runner.cleanup()
+    if fatal:
+        raise fatal[0]
 
 
-def parse_args(argv: list[str] | None = None) -> NodeConfig:
-    """Command-line flags -> NodeConfig (environment variables fill in what flags leave out)."""
+def _orphaned(stop: asyncio.Event) -> None:
+    """The launcher died: stop now, and exit hard if a clean stop takes too long."""
+    log.warning("the process that started this node is gone: stopping")
+    timer = threading.Timer(ORPHAN_EXIT_DEADLINE, os._exit, (1,))
+    timer.daemon = True
+    timer.start()
+    stop.set()
+
+
+def parse_args(argv: list[str] | None = None) -> tuple[NodeConfig, int]:
+    """Command-line flags -> NodeConfig (environment variables fill in what flags leave out), and
+    the launcher's lifeline fd (-1: none)."""
     parser = argparse.ArgumentParser(prog="pyaistore-daemon", description="Run one pyaistore node.")
     parser.add_argument("--role", choices=(PROXY, TARGET), required=True)
     parser.add_argument("--data", type=Path, required=True, help="data directory of this node")
@@ -147,6 +207,9 @@ def parse_args(argv: list[str] | None = None) -> NodeConfig:
     )
     parser.add_argument("--no-fsync", action="store_true", help="do not fsync objects before acknowledging")
     parser.add_argument("--http-workers", type=int, default=1, help="target processes serving the object API")
+    parser.add_argument(
+        lifeline.FLAG, type=int, default=-1, help="stop when this inherited pipe closes (the launcher died)"
+    )
     args = parser.parse_args(argv)
     if args.role == TARGET and not args.primary:
         parser.error("a target needs --primary")
@@ -165,14 +228,21 @@ def parse_args(argv: list[str] | None = None) -> NodeConfig:
         changes["host"] = args.host
     if args.no_fsync:
         changes["fsync"] = False
-    return replace(config, **changes) if changes else config  # type: ignore[arg-type]
+    config = replace(config, **changes) if changes else config  # type: ignore[arg-type]
+    return config, args.lifeline_fd
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point."""
-    config = parse_args(argv)
+    """Entry point; exit status as in server/exit_status.py."""
+    config, lifeline_fd = parse_args(argv)
     logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    event_loop.run(serve(config), config.event_loop)
+    try:
+        event_loop.run(serve(config, lifeline_fd), config.event_loop)
+    except (CannotListen, ClusterMismatch) as exc:
+        log.error("this %s cannot run: %s", config.role, exc)
+        message = f"error: {config.role} with data {config.data_dir} cannot run: {exc}"
+        print(message, file=sys.stderr, flush=True)
+        sys.exit(exit_status.CANNOT_RUN)
 
 
 if __name__ == "__main__":

@@ -3,9 +3,15 @@
 Each node keeps its own directory under the data dir (proxy/, target-0/, ...), holding its ID,
 its tables and (for targets) its mountpaths, so a restart with the same --data brings back every
 bucket and object. Also used by the test suite to run real clusters.
+
+Starting is ordered so that nothing can join somebody else's cluster: the proxy's port is
+checked first (PortInUse), then the proxy started and confirmed to be ours (the node answering
+on the port has the ID in our data dir), and only then are targets started. Every daemon holds
+the launcher's lifeline (server/lifeline.py), so none outlives this process, however it ends.
 """
 
 import argparse
+import errno
 import json
 import os
 import signal
@@ -18,12 +24,23 @@ import urllib.request
 from pathlib import Path
 from typing import Final
 
+from pyaistore.server import supervisor
+from pyaistore.server.lifeline import Lifeline
 from pyaistore.wire import paths, query
 
 DEFAULT_PORT: Final = 8080
 READY_TIMEOUT: Final = 30.0
+PROXY: Final = "proxy"
 HEALTH_PATH: Final = paths.url_path(paths.HEALTH)
+PRR_PATH: Final = f"{HEALTH_PATH}?{query.PRR}=true"
 SMAP_PATH: Final = f"{paths.url_path(paths.DAEMON)}?{query.WHAT}={query.WHAT_SMAP}"
+SNODE_PATH: Final = f"{paths.url_path(paths.DAEMON)}?{query.WHAT}={query.WHAT_SNODE}"
+NODE_ID_FILE: Final = "node_id"
+LOG_TAIL_LINES: Final = 5
+
+
+class PortInUse(RuntimeError):
+    """The proxy's port is taken: the cluster does not start at all."""
 
 
 def default_data_dir() -> Path:
@@ -44,6 +61,21 @@ def free_port(host: str = "127.0.0.1") -> int:
 def _get_json(url: str, timeout: float = 2.0) -> object:
     with urllib.request.urlopen(url, timeout=timeout) as reply:
         return json.loads(reply.read())
+
+
+def check_port(host: str, port: int) -> None:
+    """PortInUse when `host:port` cannot be bound now (another program listens there)."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise PortInUse(f"port {port} on {host} cannot be bound: {exc.strerror or exc}") from exc
+            raise PortInUse(
+                f"port {port} on {host} is already in use: another pyaistore cluster or another "
+                f"program listens there; stop it or choose another --port"
+            ) from exc
 
 
 class LocalCluster:
@@ -71,6 +103,9 @@ class LocalCluster:
         self.log_dir = log_dir or self.data_dir / "logs"
         self.proxy: subprocess.Popen[bytes] | None = None
         self.targets: list[subprocess.Popen[bytes] | None] = [None] * targets
+        self._lifeline: Lifeline | None = None
+        # When each node (by name) was last started: the supervisor spaces out restarts.
+        self.started_at: dict[str, float] = {}
 
     @property
     def endpoint(self) -> str:
@@ -79,12 +114,31 @@ class LocalCluster:
 
     def _spawn(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        if self._lifeline is None:
+            self._lifeline = Lifeline()
         log = open(self.log_dir / f"{name}.log", "ab")
-        command = [sys.executable, "-m", "pyaistore.server.daemon", *args, *self.extra_args]
+        command = [sys.executable, "-m", "pyaistore.server.daemon", *args, *self._lifeline.args()]
+        self.started_at[name] = time.monotonic()
         try:
-            return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            # A session of its own: Ctrl-C in the terminal reaches only the launcher, which stops
+            # the nodes in order; the lifeline stops them if the launcher dies instead.
+            return subprocess.Popen(
+                [*command, *self.extra_args],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                pass_fds=(self._lifeline.fd,),
+            )
         finally:
             log.close()
+
+    def log_tail(self, name: str, lines: int = LOG_TAIL_LINES) -> str:
+        """The last lines of a node's log (for error messages)."""
+        try:
+            text = (self.log_dir / f"{name}.log").read_text(errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.strip().splitlines()[-lines:])
 
     def start_proxy(self) -> None:
         """Start the primary proxy."""
@@ -98,7 +152,7 @@ class LocalCluster:
             "--port",
             str(self.port),
         ]
-        self.proxy = self._spawn("proxy", args)
+        self.proxy = self._spawn(PROXY, args)
 
     def start_target(self, index: int) -> None:
         """Start target `index` (its ID and data persist across restarts)."""
@@ -121,12 +175,54 @@ class LocalCluster:
         self.targets[index] = self._spawn(f"target-{index}", args)
 
     def start(self) -> "LocalCluster":
-        """Start every node and wait until the proxy sees all targets."""
+        """Start every node and wait until the primary is ready with all targets.
+
+        PortInUse (nothing started) when the proxy's port is taken; RuntimeError when the proxy
+        that answers is not ours or a node exits; TimeoutError when readiness takes too long.
+        """
+        check_port(self.host, self.port)
         self.start_proxy()
+        self.wait_own_proxy()
         for index in range(self.num_targets):
             self.start_target(index)
         self.wait_ready(self.num_targets)
         return self
+
+    def own_proxy_id(self) -> str:
+        """The proxy's node ID from its data dir ("" before its first start has written it)."""
+        try:
+            return (self.data_dir / PROXY / NODE_ID_FILE).read_text().strip()
+        except OSError:
+            return ""
+
+    def wait_own_proxy(self, timeout: float = READY_TIMEOUT) -> None:
+        """Block until the node answering on the proxy's port is this cluster's own proxy."""
+        deadline = time.monotonic() + timeout
+        answered = ""
+        while time.monotonic() < deadline:
+            self._check_alive()
+            try:
+                snode = _get_json(f"{self.endpoint}{SNODE_PATH}")
+                answered = str(snode.get("daemon_id", "")) if isinstance(snode, dict) else ""
+            except (OSError, urllib.error.URLError, ValueError):
+                answered = ""
+            if answered and answered == self.own_proxy_id():
+                return
+            time.sleep(0.05)
+        if answered:
+            raise RuntimeError(
+                f"port {self.port} is answered by node {answered}, not by this cluster's proxy "
+                f"{self.own_proxy_id() or '(none yet)'}: another cluster holds the port"
+            )
+        raise TimeoutError(f"the proxy did not answer on {self.endpoint} in {timeout}s")
+
+    def is_ready(self) -> bool:
+        """True when the primary answers `GET /v1/health?prr=true` with 200."""
+        try:
+            with urllib.request.urlopen(f"{self.endpoint}{PRR_PATH}", timeout=2):
+                return True
+        except (OSError, urllib.error.URLError, ValueError):
+            return False
 
     def target_count(self) -> int:
         """How many targets the proxy's map holds now (-1 when the proxy does not answer)."""
@@ -137,13 +233,14 @@ class LocalCluster:
         return len(smap.get("tmap") or {}) if isinstance(smap, dict) else -1
 
     def wait_ready(self, targets: int, timeout: float = READY_TIMEOUT) -> None:
-        """Block until the map holds exactly `targets` targets and all of them are ready."""
+        """Block until the primary is ready (prr), its map holds exactly `targets` targets, and
+        each of them is ready."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            self._check_alive()
-            if self.target_count() == targets and self._targets_ready():
+            self._check_alive(with_targets=True)
+            if self.is_ready() and self.target_count() == targets and self._targets_ready():
                 return
-            time.sleep(0.1)
+            time.sleep(0.05)
         raise TimeoutError(f"cluster at {self.endpoint} not ready with {targets} targets in {timeout}s")
 
     def _targets_ready(self) -> bool:
@@ -158,9 +255,40 @@ class LocalCluster:
             return False
         return True
 
-    def _check_alive(self) -> None:
-        if self.proxy is not None and self.proxy.poll() is not None:
-            raise RuntimeError(f"proxy exited with {self.proxy.returncode}; see {self.log_dir / 'proxy.log'}")
+    def _check_alive(self, with_targets: bool = False) -> None:
+        """RuntimeError, with the end of its log, when the proxy (or a target) has exited."""
+        nodes = [(PROXY, self.proxy)]
+        if with_targets:
+            nodes += [(f"target-{i}", proc) for i, proc in enumerate(self.targets)]
+        for name, proc in nodes:
+            if proc is not None and proc.poll() is not None:
+                raise RuntimeError(
+                    f"{name} exited with {proc.returncode}; the end of {self.log_dir / name}.log:\n"
+                    f"{self.log_tail(name)}"
+                )
+
+    def node_names(self) -> list[str]:
+        """Every node's name: proxy, target-0, target-1, ..."""
+        return [PROXY, *(f"target-{index}" for index in range(self.num_targets))]
+
+    def process(self, name: str) -> "subprocess.Popen[bytes] | None":
+        """The current process of the node called `name`."""
+        return self.proxy if name == PROXY else self.targets[_target_index(name)]
+
+    def restart_node(self, name: str) -> None:
+        """Start a node again on its data; the proxy on its port, confirmed to be ours."""
+        if name == PROXY:
+            self.start_proxy()
+            self.wait_own_proxy()
+        else:
+            self.start_target(_target_index(name))
+
+    def forget(self, name: str) -> None:
+        """Drop a node that exited for good from the processes watched."""
+        if name == PROXY:
+            self.proxy = None
+        else:
+            self.targets[_target_index(name)] = None
 
     def kill_target(self, index: int, sig: int = signal.SIGKILL) -> None:
         """Send `sig` to target `index` and reap it."""
@@ -185,6 +313,9 @@ class LocalCluster:
                 proc.wait()
         self.proxy = None
         self.targets = [None] * self.num_targets
+        if self._lifeline is not None:
+            self._lifeline.close()
+            self._lifeline = None
 
     def restart(self) -> None:
         """Stop everything and start again on the same data and port."""
@@ -198,8 +329,13 @@ class LocalCluster:
         self.stop()
 
 
+def _target_index(name: str) -> int:
+    return int(name.removeprefix("target-"))
+
+
 def run(data_dir: Path, port: int, targets: int, mountpaths: int, fsync: bool = True) -> int:
-    """Start the cluster, print the endpoint, supervise until Ctrl-C/SIGTERM, stop cleanly."""
+    """Start the cluster, print the endpoint once the primary is ready, supervise (see
+    server/supervisor.py) until Ctrl-C/SIGTERM or until every node has stopped, stop cleanly."""
     extra = () if fsync else ("--no-fsync",)
     cluster = LocalCluster(data_dir, port, targets, mountpaths, extra_args=extra)
     stopping = False
@@ -211,24 +347,22 @@ def run(data_dir: Path, port: int, targets: int, mountpaths: int, fsync: bool = 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     try:
+        check_port(cluster.host, cluster.port)
+    except PortInUse as exc:
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        return 1
+    try:
         cluster.start()
         print(f"pyaistore cluster is up: endpoint {cluster.endpoint}", flush=True)
         print(f"  1 proxy, {targets} target(s), data in {data_dir}, logs in {cluster.log_dir}", flush=True)
         print(f"  try: AIS_ENDPOINT={cluster.endpoint} pyaistore cluster show   (Ctrl-C stops)", flush=True)
-        while not stopping:
-            for index, proc in enumerate(cluster.targets):
-                if proc is not None and proc.poll() is not None:
-                    print(f"target-{index} exited ({proc.returncode}); restarting it", flush=True)
-                    cluster.start_target(index)
-            cluster._check_alive()
-            time.sleep(0.5)
+        return supervisor.supervise(cluster, lambda: stopping, lambda line: print(line, flush=True))
     except (RuntimeError, TimeoutError) as exc:
         print(f"error: {exc}", file=sys.stderr, flush=True)
         return 1
     finally:
         cluster.stop()
         print("pyaistore cluster stopped", flush=True)
-    return 0
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -43,6 +43,9 @@ TABLE: Final = MappingProxyType(
         node_errors.PeerFailed: (503, error_body.BUSY),
         node_errors.PeerRejected: (400, error_body.INVALID_REQUEST),
         node_errors.NoTargets: (503, error_body.BUSY),
+        # AIS sends this one without a tcode.
+        node_errors.NotReady: (503, ""),
+        node_errors.ClusterMismatch: (400, error_body.CLUSTER_MISMATCH),
         node_errors.BadRequest: (400, error_body.INVALID_REQUEST),
         storage_errors.ObjectNotFound: (404, error_body.OBJECT_NOT_FOUND),
         storage_errors.InvalidName: (400, error_body.INVALID_NAME),

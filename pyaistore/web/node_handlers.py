@@ -7,18 +7,26 @@ from aiohttp import web
 
 from pyaistore.cluster import metasync
 from pyaistore.cluster.errors import BadRequest
+from pyaistore.config import PROXY
 from pyaistore.target import bucket_sync
 from pyaistore.web.app_keys import CONTEXT
 from pyaistore.wire import headers, query
 
 
 async def health(request: web.Request) -> web.Response:
-    """Liveness, readiness (`readiness`) and primary-ready (`prr`)."""
+    """Liveness, readiness (`readiness`) and primary-ready (`prr`), as in reference §1.6.
+
+    1. `prr` on the primary: 503 with AIS's error JSON until startup has finished.
+    2. `readiness` (and `prr` on another proxy): 503 with no body until the node holds a map
+       (and, unless it is the primary, has joined). A target ignores `prr`.
+    3. Otherwise 200 with the uptimes.
+    """
     ctx = request.app[CONTEXT]
+    primary_ready = query.parse_bool(request.query.get(query.PRR)) and ctx.config.role == PROXY
+    if primary_ready and ctx.membership is not None:
+        ctx.membership.raise_unless_ready(ctx.node.display_name)
     ready = ctx.meta.smap is not None and (ctx.agent is None or ctx.agent.joined.is_set())
-    if (
-        query.parse_bool(request.query.get(query.READINESS)) or query.parse_bool(request.query.get(query.PRR))
-    ) and not ready:
+    if (query.parse_bool(request.query.get(query.READINESS)) or primary_ready) and not ready:
         return web.Response(status=503)
     uptime = str(time.time_ns() - ctx.started_ns)
     return web.Response(headers={headers.NODE_UPTIME: uptime, headers.CLUSTER_UPTIME: uptime})

@@ -142,16 +142,21 @@ async def join(request: web.Request) -> web.Response:
     if ctx.membership is None:
         raise NotSupported("join requests go to the primary proxy")
     body = await request_parsing.read_json(request)
+    if not isinstance(body, dict):
+        raise BadRequest("invalid join request: not a JSON object")
     try:
-        node = Snode.from_json(body[membership.NODE_KEY])  # type: ignore[index]
+        node = Snode.from_json(body[membership.NODE_KEY])
+        restarted = bool(body.get(membership.RESTARTED_KEY, False))
+        node_uuid = str(body.get(membership.CLUSTER_UUID_KEY) or "")
     except (KeyError, TypeError, ValueError) as exc:
         raise BadRequest(f"invalid join request: {exc}") from exc
-    smap = await ctx.membership.join(node)
+    smap = await ctx.membership.join(node, restarted, node_uuid)
     return web.json_response(metasync.payload(smap, ctx.meta.buckets, ctx.meta.etls, ctx.meta.rmd))
 
 
 async def keepalive(request: web.Request) -> web.Response:
-    """POST /v1/cluster/keepalive: 404 tells the node to re-join; a lagging node gets the tables."""
+    """POST /v1/cluster/keepalive: 404 tells the node to re-join (unknown, or known at another
+    address); a lagging node gets the tables."""
     ctx = request.app[CONTEXT]
     if ctx.membership is None:
         raise NotSupported("keepalives go to the primary proxy")
@@ -159,8 +164,13 @@ async def keepalive(request: web.Request) -> web.Response:
     if not isinstance(body, dict):
         raise BadRequest("invalid keepalive")
     node_id = str(body.get(membership.ID_KEY, ""))
-    if not ctx.membership.keepalive(node_id):
-        raise web.HTTPNotFound(reason=f"node {node_id} is not in the cluster map")
+    try:
+        raw_node = body.get(membership.NODE_KEY)
+        node = Snode.from_json(raw_node) if isinstance(raw_node, dict) else None
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BadRequest(f"invalid keepalive: {exc}") from exc
+    if not ctx.membership.keepalive(node_id, node):
+        raise web.HTTPNotFound(reason=f"node {node_id} is not in the cluster map at that address")
     behind_smap = int(body.get(membership.SMAP_VERSION_KEY, 0)) < ctx.smap.version
     behind_bmd = int(body.get(membership.BMD_VERSION_KEY, 0)) < ctx.meta.buckets.version
     behind_etl = int(body.get(membership.ETL_VERSION_KEY, 0)) < ctx.meta.etls.version
