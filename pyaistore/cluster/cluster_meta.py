@@ -36,7 +36,8 @@ class ClusterMeta:
             self.smap is None or smap.version > self.smap.version or smap.uuid != self.smap.uuid
         )
         if smap_changed and smap is not None:
-            if self.smap is not None and active_target_ids(self.smap) != active_target_ids(smap):
+            # A node's first map counts as a change: it may have just joined as an owner.
+            if self.smap is None or active_target_ids(self.smap) != active_target_ids(smap):
                 self.active_changed = time.monotonic()
             self.smap = smap
         buckets_changed = buckets is not None and buckets.version > self.buckets.version

@@ -8,8 +8,10 @@ they hold the objects that must leave). When the job ends the record says whethe
 until a generation completes, targets look for missing objects on their neighbours.
 """
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Final
 
 from pyaistore.cluster.cluster_meta import active_target_ids
 from pyaistore.cluster.errors import BadRequest, NotSupported
@@ -17,17 +19,20 @@ from pyaistore.jobs.errors import JobConflict
 from pyaistore.node_context import NodeContext
 from pyaistore.proxy import cluster_jobs
 from pyaistore.proxy.cluster_jobs import ClusterJob
+from pyaistore.wire import hrw
 from pyaistore.wire import jobs as kinds
 from pyaistore.wire import rebalance as wire_rebalance
 from pyaistore.wire.jobs import JobQuery
-from pyaistore.wire.messages import Smap
+from pyaistore.wire.messages import Smap, Snode
 
 __all__ = ["SMAP_VERSION_KEY", "AfterRebalance", "moves_objects", "start", "start_by_hand"]
 
 log = logging.getLogger(__name__)
 
+# Seconds joins are collected before one rebalance starts for all of them.
+COALESCE_S: Final = 0.5
 # The start message's value: the map version a target must hold before it walks its objects.
-SMAP_VERSION_KEY = "smap_version"
+SMAP_VERSION_KEY: Final = "smap_version"
 
 # Called with True when the rebalance completed (every object moved), False otherwise.
 AfterRebalance = Callable[[bool], Awaitable[None]]
@@ -75,3 +80,59 @@ async def start_by_hand(ctx: NodeContext) -> str:
         raise JobConflict("cannot start rebalance: a membership change or rebalance is in progress")
     async with ctx.membership_lock:
         return await start(ctx, "started by hand")
+
+
+class Triggers:
+    """The primary's membership hooks that start rebalances (set on Membership at startup).
+
+    Joins arriving together (several targets started at once) are coalesced into one generation
+    after a short pause; the gap is covered by the targets' get-from-neighbour grace period.
+    """
+
+    def __init__(self, ctx: NodeContext, pause: float = COALESCE_S) -> None:
+        self._ctx = ctx
+        self._pause = pause
+        self._pending: asyncio.Task[None] | None = None
+        self._reasons: list[str] = []
+
+    async def on_ready(self, persisted: frozenset[str], current: frozenset[str]) -> None:
+        """After startup: rebalance when targets were added since the last run, or one was unfinished.
+
+        A target of the last run that did not come back takes its objects with it: HRW moves only
+        that target's objects, and there is nothing to move them from, so it needs no rebalance.
+        """
+        rmd = self._ctx.meta.rmd
+        if len(active_target_ids(self._ctx.smap)) < 2:
+            return
+        added = current - persisted
+        if persisted and added:
+            await self._start_now(f"{len(added)} target(s) added since the last run")
+        elif rmd.unsettled:
+            await self._start_now(f"rebalance g{rmd.generation} did not finish before the restart")
+
+    async def on_join(self, node: Snode, is_new: bool, restarted: bool) -> None:
+        """A target joined after startup: a new owner (or one whose disks may have changed)."""
+        if len(active_target_ids(self._ctx.smap)) < 2:
+            return
+        if node.flags & hrw.EXCLUDED_FLAGS:
+            return
+        if is_new or restarted:
+            self.request(f"{node.display_name} {'joined' if is_new else 'restarted'}")
+
+    def request(self, reason: str) -> None:
+        """Start a generation soon (requests within the pause become one)."""
+        self._reasons.append(reason)
+        if self._pending is None or self._pending.done():
+            self._pending = asyncio.create_task(self._start_later())
+
+    async def _start_later(self) -> None:
+        await asyncio.sleep(self._pause)
+        reasons, self._reasons = self._reasons, []
+        try:
+            await self._start_now("; ".join(reasons))
+        except Exception:
+            log.exception("could not start a rebalance (%s)", "; ".join(reasons))
+
+    async def _start_now(self, reason: str) -> None:
+        async with self._ctx.membership_lock:
+            await start(self._ctx, reason)

@@ -25,6 +25,7 @@ from pyaistore.cluster.peer_client import PeerClient
 from pyaistore.config import PROXY, TARGET, NodeConfig, with_environment
 from pyaistore.etl.registry import EtlRegistry
 from pyaistore.node_context import NodeContext
+from pyaistore.proxy import rebalance as rebalancing
 from pyaistore.server import event_loop, exit_status, lifeline
 from pyaistore.server.http_workers import WorkerPool
 from pyaistore.storage.bucket_meta import BucketTable
@@ -83,6 +84,9 @@ def build_context(config: NodeConfig, port: int, control_port: int = 0) -> NodeC
             config.keepalive_timeout,
             config.startup_grace_seconds,
         )
+        triggers = rebalancing.Triggers(ctx)
+        ctx.membership.on_ready = triggers.on_ready
+        ctx.membership.on_join = triggers.on_join
     return ctx
 
 

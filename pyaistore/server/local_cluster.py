@@ -188,6 +188,24 @@ class LocalCluster:
         self.wait_ready(self.num_targets)
         return self
 
+    def add_target(self) -> int:
+        """Start one more target (a new data dir, target-<n>) and return its index."""
+        self.targets.append(None)
+        self.num_targets += 1
+        index = self.num_targets - 1
+        self.start_target(index)
+        return index
+
+    def target_ids(self) -> dict[str, int]:
+        """Node ID -> index of every target that has started at least once."""
+        found: dict[str, int] = {}
+        for index in range(self.num_targets):
+            try:
+                found[(self.data_dir / f"target-{index}" / NODE_ID_FILE).read_text().strip()] = index
+            except OSError:
+                continue
+        return found
+
     def own_proxy_id(self) -> str:
         """The proxy's node ID from its data dir ("" before its first start has written it)."""
         try:
