@@ -38,3 +38,32 @@ def test_capacity(tmp_path: Path) -> None:
 def test_empty_or_overlapping_sets_are_rejected(tmp_path: Path, roots: list[str]) -> None:
     with pytest.raises(ValueError):
         MountpathSet([tmp_path / root for root in roots])
+
+
+def test_ranked_starts_with_choose_and_covers_every_available(tmp_path: Path) -> None:
+    mps = MountpathSet([tmp_path / f"d{i}" for i in range(4)])
+    for i in range(50):
+        uname = f"ais/@#/b/obj{i}"
+        ranking = mps.ranked(uname)
+        assert ranking[0] == mps.choose(uname)
+        assert sorted(mp.root_str for mp in ranking) == sorted(mp.root_str for mp in mps.all)
+
+
+def test_choose_skips_disabled_and_promotes_the_next_rank(tmp_path: Path) -> None:
+    mps = MountpathSet([tmp_path / f"d{i}" for i in range(3)])
+    uname = "ais/@#/b/promoted"
+    first, second = mps.ranked(uname)[:2]
+    assert mps.disable(first.root)
+    assert mps.choose(uname) == second
+    assert first not in mps.ranked(uname)
+
+
+def test_check_probes_the_root(tmp_path: Path) -> None:
+    mps = MountpathSet([tmp_path / "d0", tmp_path / "d1"])
+    healthy, gone = mps.all
+    assert mps.check(healthy) and mps.check(healthy.root_str)
+    gone.root.rmdir()
+    assert not mps.check(gone)
+    gone.root.write_bytes(b"a file, not a directory")
+    assert not mps.check(gone)
+    assert sorted(p.name for p in healthy.root.iterdir()) == []  # the probe file is removed
