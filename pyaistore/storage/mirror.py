@@ -27,6 +27,7 @@ from pyaistore.storage.errors import MountpathUnavailable, ObjectNotFound, TooMa
 from pyaistore.storage.meta_store import MetaStore, fsync_dir
 from pyaistore.storage.mountpaths import Mountpath, MountpathSet, unavailable_as_error
 from pyaistore.storage.object_file import CHUNK_SIZE
+from pyaistore.storage.object_locks import StripeLock
 from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.wire.bucket_id import BucketId
 
@@ -180,13 +181,54 @@ class Mirror:
                 continue
             location = layout.locate(mp, bucket, name)
             try:
-                with unavailable_as_error(mp):
-                    return (location, read(location)), failure
+                return (location, read(location)), failure
             except (FileNotFoundError, ValueError):
-                continue
-            except MountpathUnavailable as exc:
-                failure = exc
+                continue  # (a vanished root too: `missing` tells that apart for the main one)
+            except OSError as exc:
+                unavailable = mp.failure(exc)
+                if unavailable is None:
+                    raise
+                failure = unavailable
         return None, failure
+
+    def find(
+        self,
+        location: layout.ObjectLocation,
+        read: Callable[[layout.ObjectLocation], _Read],
+        lock: StripeLock,
+        unlocked_first: bool = True,
+    ) -> tuple[layout.ObjectLocation, _Read]:
+        """The slow path of a miss at `location`: the other mountpaths, then all of them under `lock`.
+
+        The locked pass cannot see a copy in flight between mountpaths (resilver moves under the
+        lock). ObjectNotFound, or MountpathUnavailable when the object's own disk is gone or failing.
+        """
+        bucket, name = location.bucket, location.name
+        if unlocked_first:
+            found, _ = self.lookup(bucket, name, read, skip=location.mountpath)
+            if found is not None:
+                return found
+        with lock:
+            found, failure = self.lookup(bucket, name, read)
+        if found is not None:
+            return found
+        if failure is not None and failure.path == location.mountpath.root_str:
+            raise failure
+        raise self.missing(bucket, name)
+
+    def identical_roots(self, bucket: BucketId, name: str, main: ObjectMeta) -> tuple[str, ...]:
+        """The roots holding a copy identical to `main` (found on `main.mountpath`), that one first."""
+        roots = [main.mountpath]
+        for mp in self._mountpaths.ranked(bucket.object_uname(name)):
+            if mp.root_str == main.mountpath:
+                continue
+            try:
+                other = self._meta.head(layout.locate(mp, bucket, name))
+            except (OSError, ValueError):
+                continue  # missing, corrupt, or on a failing disk: not a usable copy
+            if other.to_json() == main.to_json():
+                roots.append(mp.root_str)
+        return tuple(roots)
 
     def open_all(self, bucket: BucketId, name: str) -> list[Copy]:
         """Every readable copy on the available mountpaths, open, in HRW order (caller closes them).

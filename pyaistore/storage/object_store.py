@@ -174,19 +174,7 @@ class ObjectStore:
 
         For HEAD ?props=copies: its length is Ais-Mirror-Copies, the roots are Ais-Mirror-Paths.
         """
-        main = self.head(bucket, name)
-        roots = [main.mountpath]
-        for mp in self.mountpaths.ranked(bucket.object_uname(name)):
-            if mp.root_str == main.mountpath:
-                continue
-            try:
-                with unavailable_as_error(mp):
-                    other = self._meta.head(layout.locate(mp, bucket, name))
-            except (FileNotFoundError, ValueError, MountpathUnavailable):
-                continue
-            if other.to_json() == main.to_json():
-                roots.append(mp.root_str)
-        return tuple(roots)
+        return self._mirror.identical_roots(bucket, name, self.head(bucket, name))
 
     def reconcile(self, bucket: BucketId, name: str, copies: int) -> Reconciled:
         """Resilver one object: the freshest copy on its first `copies` HRW mountpaths, no other copy."""
@@ -356,28 +344,7 @@ class ObjectStore:
         except OSError as exc:
             if location.mountpath.failure(exc) is None:
                 raise
-        return self._read_elsewhere(destination, read)
-
-    def _read_elsewhere(
-        self, destination: Destination, read: Callable[[layout.ObjectLocation], _Read]
-    ) -> tuple[layout.ObjectLocation, _Read]:
-        """The slow path of a miss: every other available mountpath, then all of them under the lock.
-
-        The locked pass sees no copy in flight between mountpaths (resilver moves under the lock).
-        """
-        location = destination.location
-        bucket, name = location.bucket, location.name
-        if self._meta.uses_xattrs(location.mountpath):
-            found, _ = self._mirror.lookup(bucket, name, read, skip=location.mountpath)
-            if found is not None:
-                return found
-        with destination.lock:
-            found, failure = self._mirror.lookup(bucket, name, read)
-        if found is not None:
-            return found
-        if failure is not None and failure.path == location.mountpath.root_str:
-            raise failure
-        raise self._mirror.missing(bucket, name)
+        return self._mirror.find(location, read, destination.lock, self._meta.uses_xattrs(location.mountpath))
 
     def _check_other_mountpaths(self, location: layout.ObjectLocation) -> None:
         """NameConflict when another mountpath has a file where the name needs a directory, or vice versa.

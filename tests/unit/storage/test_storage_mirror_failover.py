@@ -91,3 +91,16 @@ def test_an_object_only_on_a_removed_mountpath(tmp_path: Path) -> None:
     with store.writer(BUCKET, name, WriteProps()) as writer:
         writer.write(b"rewritten")
         assert writer.commit().version == "1"
+
+
+def test_a_mountpath_removed_before_its_first_use_is_not_recreated(tmp_path: Path) -> None:
+    store: ObjectStore = make_store(tmp_path, 2)
+    (tmp_path / "fresh").mkdir()
+    fresh = store.attach(tmp_path / "fresh", [BUCKET])
+    shutil.rmtree(fresh.root)
+    name = next(n for n in NAMES if _main(store, n) == fresh)
+    with pytest.raises(MountpathUnavailable):
+        store.head(BUCKET, name)
+    with pytest.raises(MountpathUnavailable):
+        put(store, name, b"x")
+    assert not fresh.root.exists()

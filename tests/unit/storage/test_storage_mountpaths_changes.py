@@ -20,7 +20,7 @@ def mps(tmp_path: Path) -> MountpathSet:
 
 def test_attach_adds_an_available_mountpath(tmp_path: Path, mps: MountpathSet) -> None:
     (tmp_path / "d2").mkdir()
-    prepared = []
+    prepared: list[Mountpath] = []
     mp = mps.attach(tmp_path / "d2", prepare=prepared.append)
     assert prepared == [mp] and mp.root == (tmp_path / "d2").resolve()
     assert _roots(mps.available) == ["d0", "d1", "d2"] and mps.version == 1
