@@ -303,16 +303,16 @@ class Mirror:
     def rewrite_meta(
         self, bucket: BucketId, name: str, change: Callable[[ObjectMeta], ObjectMeta]
     ) -> ObjectMeta:
-        """Apply `change` to the metadata of every copy (the first found is the reference)."""
+        """Apply `change` to the metadata of every copy; the freshest copy is the reference."""
         with self._opened(bucket, name) as copies:
-            main = copies[0]
+            main = max(copies, key=Copy.freshness)
             meta = change(main.meta)
             for copy in copies:
                 if same_data(copy.meta, main.meta):
                     self.save_meta(copy, meta)
                 else:  # a stale copy: make it identical
                     self.write_copy(main.fd, meta, copy.location)
-        meta.mountpath = main.location.mountpath.root_str
+        meta.mountpath = copies[0].location.mountpath.root_str  # where head() finds it
         return meta
 
     def reconcile(self, bucket: BucketId, name: str, copies: int) -> Reconciled:

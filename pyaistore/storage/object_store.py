@@ -266,10 +266,7 @@ class ObjectStore:
 
         A name with copies on several mountpaths is yielded once.
         """
-        walks = [
-            listing.walk(layout.objects_dir(mp, bucket), prefix, after, recursive)
-            for mp in self.mountpaths.available
-        ]
+        walks = [_walk(mp, bucket, prefix, after, recursive) for mp in self.mountpaths.available]
         return listing.merge(walks)
 
     def list_entries(
@@ -392,6 +389,14 @@ def _prepare(mp: Mountpath, buckets: tuple[BucketId, ...]) -> None:
                 layout.objects_dir(mp, bucket).mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InvalidMountpath(mp.root_str, f'cannot use mountpath "{mp.root}": {exc.strerror}') from exc
+
+
+def _walk(
+    mp: Mountpath, bucket: BucketId, prefix: str, after: str, recursive: bool
+) -> Iterator[tuple[str, bool]]:
+    """listing.walk of one mountpath, its disk failures typed (a vanished root lists nothing)."""
+    with unavailable_as_error(mp):
+        yield from listing.walk(layout.objects_dir(mp, bucket), prefix, after, recursive)
 
 
 def _blocked(objects_dir: str, name: str) -> bool:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from pyaistore.storage.errors import CorruptMeta, InvalidProps, NameConflict, TooManyCopies
+from pyaistore.storage.errors import CorruptMeta, InvalidName, InvalidProps, NameConflict, TooManyCopies
 from pyaistore.storage.object_store import ObjectStore
 from pyaistore.wire.bucket_id import BucketId
 
@@ -35,7 +35,7 @@ class ResilverStats:
     objects: int = 0
     moved: int = 0
     bytes_moved: int = 0
-    errors: int = 0  # objects skipped: corrupt metadata, or a name conflict between mountpaths
+    errors: int = 0  # objects skipped: corrupt metadata, a foreign name, a conflict between mountpaths
     aborted: bool = False
 
 
@@ -61,7 +61,7 @@ def resilver(
             stats.objects += 1
             try:
                 done = store.reconcile(bucket, name, wanted)
-            except (CorruptMeta, NameConflict):
+            except (CorruptMeta, InvalidName, NameConflict):
                 stats.errors += 1
                 continue
             if done.changed:

@@ -46,17 +46,19 @@ def test_set_custom_updates_every_copy(store: ObjectStore) -> None:
     assert store.head(BUCKET, "o").custom == {"a": "1", "b": "2"}
 
 
-def test_set_custom_repairs_a_stale_copy(tmp_path: Path) -> None:
+@pytest.mark.parametrize("rank", [0, 1], ids=["stale-main", "stale-replica"])
+def test_set_custom_repairs_a_stale_copy_from_the_freshest(tmp_path: Path, rank: int) -> None:
     store: ObjectStore = make_store(tmp_path, 3)
     put(store, "o", b"old", copies=2)
-    second = store.mountpaths.ranked(BUCKET.object_uname("o"))[1]
-    store.mountpaths.disable(second.root)
+    stale = store.mountpaths.ranked(BUCKET.object_uname("o"))[rank]
+    store.mountpaths.disable(stale.root)
     put(store, "o", b"new", copies=2)  # the disabled disk keeps version 1
-    store.mountpaths.enable(second.root)
-    assert on_disk(second, "o")[0] == b"old"
+    store.mountpaths.enable(stale.root)
+    assert on_disk(stale, "o")[0] == b"old"
     store.set_custom(BUCKET, "o", {"k": "v"}, replace=True)
-    data, meta = on_disk(second, "o")
-    assert data == b"new" and meta.version == "2" and meta.custom == {"k": "v"}
+    for mp in holders(store, "o"):
+        data, meta = on_disk(mp, "o")
+        assert data == b"new" and meta.version == "2" and meta.custom == {"k": "v"}
 
 
 def test_copy_to_another_bucket_takes_the_destination_copies(store: ObjectStore) -> None:
