@@ -48,6 +48,7 @@ __all__ = [
     "new_token",
     "object_path",
     "objects_dir",
+    "relocate",
     "sidecar_path",
     "sidecars_dir",
     "trash_dir",
@@ -102,6 +103,17 @@ def locate(mp: Mountpath, bucket: BucketId, name: str) -> ObjectLocation:
     _check_inside(data, objects, bucket.object_cname(name))
     # The same validated name under a sibling directory: contained just as well.
     return ObjectLocation(mp, bucket, name, data, base + os.sep + SIDECARS_DIR + os.sep + name)
+
+
+def relocate(location: ObjectLocation, mp: Mountpath) -> ObjectLocation:
+    """The same object's location on another mountpath (the names were validated by `locate`)."""
+    if mp == location.mountpath:
+        return location
+    cut = len(location.mountpath.root_str)
+    root = mp.root_str
+    return ObjectLocation(
+        mp, location.bucket, location.name, root + location.data_str[cut:], root + location.sidecar_str[cut:]
+    )
 
 
 @functools.lru_cache(maxsize=4096)

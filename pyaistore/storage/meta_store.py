@@ -128,10 +128,10 @@ class MetaStore:
             return meta
         try:
             # Not following symlinks, and directories carry no metadata: both read as absent.
-            data = os.getxattr(location.data, XATTR_NAME, follow_symlinks=False)
+            data = os.getxattr(location.data_str, XATTR_NAME, follow_symlinks=False)
         except OSError as exc:
             if exc.errno in _ABSENT:
-                raise FileNotFoundError(errno.ENOENT, "no such object", str(location.data)) from exc
+                raise FileNotFoundError(errno.ENOENT, "no such object", location.data_str) from exc
             raise
         return ObjectMeta.decode(data)
 

@@ -29,7 +29,6 @@ from pyaistore.storage.mountpaths import Mountpath, MountpathSet, unavailable_as
 from pyaistore.storage.object_file import CHUNK_SIZE
 from pyaistore.storage.object_locks import StripeLock
 from pyaistore.storage.object_meta import ObjectMeta
-from pyaistore.wire.bucket_id import BucketId
 
 __all__ = [
     "Copy",
@@ -136,7 +135,7 @@ class Mirror:
                 os.close(fd)
                 meta.mountpath = location.mountpath.root_str
                 return meta
-        found, _ = self.lookup(location.bucket, location.name, self._meta.head, skip=location.mountpath)
+        found, _ = self.lookup(location, self._meta.head, skip=location.mountpath)
         if found is None:
             return None
         found_location, meta = found
@@ -148,25 +147,28 @@ class Mirror:
 
         Returns the root of the main copy's mountpath.
         """
-        bucket, name = location.bucket, location.name
-        ranking = self._mountpaths.ranked(bucket.object_uname(name))
-        targets = ranking[:copies]
-        for mp in targets:
-            if mp != location.mountpath:
-                self.write_copy(fd, meta, layout.locate(mp, bucket, name))
-        for mp in ranking[copies:]:
-            if mp != location.mountpath:
-                self.remove_copy(layout.locate(mp, bucket, name))
-        if location.mountpath not in targets:
+        placed = self.placed(location)
+        for index, other in enumerate(placed):
+            if other.mountpath == location.mountpath:
+                continue
+            if index < copies:
+                self.write_copy(fd, meta, other)
+            else:
+                self.remove_copy(other)
+        if location.mountpath not in [other.mountpath for other in placed[:copies]]:
             self.remove_copy(location)  # a mountpath change moved the object's place meanwhile
-        return targets[0].root_str if targets else location.mountpath.root_str
+        return placed[0].mountpath.root_str if placed else location.mountpath.root_str
 
     # ---- lookups ----
 
+    def placed(self, location: layout.ObjectLocation) -> list[layout.ObjectLocation]:
+        """The object's location on every available mountpath, in HRW order ([0] is the main one)."""
+        uname = location.bucket.object_uname(location.name)
+        return [layout.relocate(location, mp) for mp in self._mountpaths.ranked(uname)]
+
     def lookup(
         self,
-        bucket: BucketId,
-        name: str,
+        location: layout.ObjectLocation,
         read: Callable[[layout.ObjectLocation], _Read],
         skip: Mountpath | None = None,
     ) -> tuple[tuple[layout.ObjectLocation, _Read] | None, MountpathUnavailable | None]:
@@ -176,12 +178,12 @@ class Mirror:
         both mean "not here". A failing disk is remembered and skipped.
         """
         failure = None
-        for mp in self._mountpaths.ranked(bucket.object_uname(name)):
+        for candidate in self.placed(location):
+            mp = candidate.mountpath
             if mp == skip:
                 continue
-            location = layout.locate(mp, bucket, name)
             try:
-                return (location, read(location)), failure
+                return (candidate, read(candidate)), failure
             except (FileNotFoundError, ValueError):
                 continue  # (a vanished root too: `missing` tells that apart for the main one)
             except OSError as exc:
@@ -203,49 +205,49 @@ class Mirror:
         The locked pass cannot see a copy in flight between mountpaths (resilver moves under the
         lock). ObjectNotFound, or MountpathUnavailable when the object's own disk is gone or failing.
         """
-        bucket, name = location.bucket, location.name
         if unlocked_first:
-            found, _ = self.lookup(bucket, name, read, skip=location.mountpath)
+            found, _ = self.lookup(location, read, skip=location.mountpath)
             if found is not None:
                 return found
         with lock:
-            found, failure = self.lookup(bucket, name, read)
+            found, failure = self.lookup(location, read)
         if found is not None:
             return found
         if failure is not None and failure.path == location.mountpath.root_str:
             raise failure
-        raise self.missing(bucket, name)
+        raise self.missing(location)
 
-    def identical_roots(self, bucket: BucketId, name: str, main: ObjectMeta) -> tuple[str, ...]:
+    def identical_roots(self, location: layout.ObjectLocation, main: ObjectMeta) -> tuple[str, ...]:
         """The roots holding a copy identical to `main` (found on `main.mountpath`), that one first."""
         roots = [main.mountpath]
-        for mp in self._mountpaths.ranked(bucket.object_uname(name)):
+        for other_location in self.placed(location):
+            mp = other_location.mountpath
             if mp.root_str == main.mountpath:
                 continue
             try:
-                other = self._meta.head(layout.locate(mp, bucket, name))
+                other = self._meta.head(other_location)
             except (OSError, ValueError):
                 continue  # missing, corrupt, or on a failing disk: not a usable copy
             if other.to_json() == main.to_json():
                 roots.append(mp.root_str)
         return tuple(roots)
 
-    def open_all(self, bucket: BucketId, name: str) -> list[Copy]:
+    def open_all(self, location: layout.ObjectLocation) -> list[Copy]:
         """Every readable copy on the available mountpaths, open, in HRW order (caller closes them).
 
         A disk that is gone or failing holds no readable copy: it is skipped.
         """
         copies: list[Copy] = []
         try:
-            for mp in self._mountpaths.ranked(bucket.object_uname(name)):
-                location = layout.locate(mp, bucket, name)
+            for candidate in self.placed(location):
+                mp = candidate.mountpath
                 try:
                     with unavailable_as_error(mp):
-                        fd, meta, size = self._meta.open_object_sized(location)
+                        fd, meta, size = self._meta.open_object_sized(candidate)
                 except (FileNotFoundError, ValueError, MountpathUnavailable):
                     continue
                 meta.mountpath = mp.root_str
-                copies.append(Copy(location, fd, meta, size))
+                copies.append(Copy(candidate, fd, meta, size))
         except BaseException:
             close_all(copies)
             raise
@@ -293,18 +295,18 @@ class Mirror:
         prune_empty(location.sidecar.parent, layout.sidecars_dir(mp, bucket))
         return True
 
-    def remove_all(self, bucket: BucketId, name: str) -> bool:
+    def remove_all(self, location: layout.ObjectLocation) -> bool:
         """Remove every copy on the available mountpaths; False when there was none."""
         removed = False
-        for mp in self._mountpaths.ranked(bucket.object_uname(name)):
-            removed = self.remove_copy(layout.locate(mp, bucket, name)) or removed
+        for other in self.placed(location):
+            removed = self.remove_copy(other) or removed
         return removed
 
     def rewrite_meta(
-        self, bucket: BucketId, name: str, change: Callable[[ObjectMeta], ObjectMeta]
+        self, location: layout.ObjectLocation, change: Callable[[ObjectMeta], ObjectMeta]
     ) -> ObjectMeta:
         """Apply `change` to the metadata of every copy; the freshest copy is the reference."""
-        with self._opened(bucket, name) as copies:
+        with self._opened(location) as copies:
             main = max(copies, key=Copy.freshness)
             meta = change(main.meta)
             for copy in copies:
@@ -315,47 +317,47 @@ class Mirror:
         meta.mountpath = copies[0].location.mountpath.root_str  # where head() finds it
         return meta
 
-    def reconcile(self, bucket: BucketId, name: str, copies: int) -> Reconciled:
+    def reconcile(self, location: layout.ObjectLocation, copies: int) -> Reconciled:
         """Put the freshest copy on the first `copies` HRW mountpaths (as many as there are), drop others."""
-        with self._opened(bucket, name, missing_ok=True) as found:
+        with self._opened(location, missing_ok=True) as found:
             if not found:
                 return Reconciled()
             best = max(found, key=Copy.freshness)
             by_mountpath = {copy.location.mountpath: copy for copy in found}
-            ranking = self._mountpaths.ranked(bucket.object_uname(name))
-            targets = ranking[: max(1, copies)]
+            targets = self.placed(location)[: max(1, copies)]
             changed, written = False, 0
-            for mp in targets:
-                copy = by_mountpath.get(mp)
+            for target in targets:
+                copy = by_mountpath.get(target.mountpath)
                 if copy is not None and copy.meta.to_json() == best.meta.to_json():
                     continue
                 changed = True
                 if copy is not None and same_data(copy.meta, best.meta):
                     self.save_meta(copy, best.meta)
                 else:
-                    written += self.write_copy(best.fd, best.meta, layout.locate(mp, bucket, name))
+                    written += self.write_copy(best.fd, best.meta, target)
+            kept = {target.mountpath for target in targets}
             for copy in found:
-                if copy.location.mountpath not in targets:
+                if copy.location.mountpath not in kept:
                     changed = self.remove_copy(copy.location) or changed
         return Reconciled(changed, written)
 
     @contextmanager
-    def _opened(self, bucket: BucketId, name: str, missing_ok: bool = False) -> Iterator[list[Copy]]:
+    def _opened(self, location: layout.ObjectLocation, missing_ok: bool = False) -> Iterator[list[Copy]]:
         """Every copy, open; ObjectNotFound (or MountpathUnavailable) when none, unless `missing_ok`."""
-        copies = self.open_all(bucket, name)
+        copies = self.open_all(location)
         try:
             if not copies and not missing_ok:
-                raise self.missing(bucket, name)
+                raise self.missing(location)
             yield copies
         finally:
             close_all(copies)
 
-    def missing(self, bucket: BucketId, name: str) -> ObjectNotFound | MountpathUnavailable:
+    def missing(self, location: layout.ObjectLocation) -> ObjectNotFound | MountpathUnavailable:
         """The error for an object found nowhere: MountpathUnavailable if its main root is gone."""
-        main = self._mountpaths.choose(bucket.object_uname(name))
+        main = self._mountpaths.choose(location.bucket.object_uname(location.name))
         if not os.path.isdir(main.root_str):
             return MountpathUnavailable(main.root_str, "its root directory is missing")
-        return ObjectNotFound(bucket, name)
+        return ObjectNotFound(location.bucket, location.name)
 
 
 def close_all(copies: list[Copy]) -> None:

@@ -50,11 +50,18 @@ _FULL: Final = frozenset({errno.ENOSPC, errno.EDQUOT})
 Prepare = Callable[["Mountpath"], None]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Mountpath:
-    """The root directory of one disk."""
+    """The root directory of one disk; equal to another with the same root."""
 
     root: Path
+
+    def __eq__(self, other: object) -> bool:
+        # By the cached string: mountpaths are compared several times per write (Path.__eq__ is slow).
+        return self is other or (isinstance(other, Mountpath) and self.root_str == other.root_str)
+
+    def __hash__(self) -> int:
+        return hash(self.root_str)
 
     @functools.cached_property
     def root_str(self) -> str:

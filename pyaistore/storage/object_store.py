@@ -156,8 +156,8 @@ class ObjectStore:
         """Remove the object, every copy and their metadata; ObjectNotFound if there is none."""
         destination = self._destination(bucket, name)
         with destination.lock:
-            if not self._mirror.remove_all(bucket, name):
-                raise self._mirror.missing(bucket, name)
+            if not self._mirror.remove_all(destination.location):
+                raise self._mirror.missing(destination.location)
 
     def set_custom(self, bucket: BucketId, name: str, custom: dict[str, str], replace: bool) -> ObjectMeta:
         """Merge `custom` into the custom metadata (or replace it) of every copy; data and version stay."""
@@ -166,21 +166,23 @@ class ObjectStore:
             merged = dict(custom) if replace else {**meta.custom, **custom}
             return dataclasses.replace(meta, custom=merged)
 
-        with self._destination(bucket, name).lock:
-            return self._mirror.rewrite_meta(bucket, name, change)
+        destination = self._destination(bucket, name)
+        with destination.lock:
+            return self._mirror.rewrite_meta(destination.location, change)
 
     def copy_roots(self, bucket: BucketId, name: str) -> tuple[str, ...]:
         """The roots of the mountpaths holding a copy identical to the one `head` returns, that one first.
 
         For HEAD ?props=copies: its length is Ais-Mirror-Copies, the roots are Ais-Mirror-Paths.
         """
-        return self._mirror.identical_roots(bucket, name, self.head(bucket, name))
+        main = self.head(bucket, name)
+        return self._mirror.identical_roots(self._destination(bucket, name).location, main)
 
     def reconcile(self, bucket: BucketId, name: str, copies: int) -> Reconciled:
         """Resilver one object: the freshest copy on its first `copies` HRW mountpaths, no other copy."""
         destination = self._destination(bucket, name)
         with destination.lock:
-            return self._mirror.reconcile(bucket, name, copies)
+            return self._mirror.reconcile(destination.location, copies)
 
     # ---- append sessions ----
 
@@ -376,7 +378,7 @@ class ObjectStore:
         with destination.lock:
             current = self._mirror.existing(destination.location)
             if current is not None and current.to_json() == expected.to_json():
-                self._mirror.remove_all(bucket, name)
+                self._mirror.remove_all(destination.location)
 
 
 def _prepare(mp: Mountpath, buckets: tuple[BucketId, ...]) -> None:
