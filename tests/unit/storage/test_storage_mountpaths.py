@@ -1,11 +1,14 @@
-"""mountpaths: roots are created and resolved; HRW choice is stable and spreads names."""
+"""mountpaths: roots are created and resolved; HRW choice and ranking; disk health and failures."""
 
+import errno
+import os
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from pyaistore.storage.mountpaths import Mountpath, MountpathSet
+from pyaistore.storage.errors import MountpathUnavailable
+from pyaistore.storage.mountpaths import Mountpath, MountpathSet, unavailable_as_error
 from pyaistore.wire import hrw
 
 
@@ -67,3 +70,22 @@ def test_check_probes_the_root(tmp_path: Path) -> None:
     gone.root.write_bytes(b"a file, not a directory")
     assert not mps.check(gone)
     assert sorted(p.name for p in healthy.root.iterdir()) == []  # the probe file is removed
+
+
+@pytest.mark.parametrize("code", [errno.EIO, errno.EROFS, errno.ENODEV])
+def test_disk_errors_become_mountpath_unavailable(tmp_path: Path, code: int) -> None:
+    mp = Mountpath(tmp_path)
+    with pytest.raises(MountpathUnavailable) as caught, unavailable_as_error(mp):
+        raise OSError(code, os.strerror(code))
+    assert caught.value.path == str(tmp_path) and os.strerror(code) in caught.value.message
+
+
+def test_a_missing_file_is_a_disk_error_only_when_the_root_is_gone(tmp_path: Path) -> None:
+    mp = Mountpath(tmp_path / "root")
+    mp.root.mkdir()
+    missing = FileNotFoundError(errno.ENOENT, "no such file")
+    assert mp.failure(missing) is None
+    assert mp.failure(OSError(errno.EACCES, "denied")) is None
+    mp.root.rmdir()
+    failure = mp.failure(missing)
+    assert failure is not None and "root directory is missing" in failure.message
