@@ -35,7 +35,6 @@ __all__ = [
     "Mirror",
     "Reconciled",
     "close_all",
-    "freshness",
     "open_work_file",
     "prune_empty",
     "same_data",
@@ -57,11 +56,14 @@ class Copy:
     size: int
 
     def freshness(self) -> tuple[int, int, int, int]:
-        """`freshness` of the metadata, then the file's ctime: the copy changed last wins a tie.
+        """Which of two copies of one object is the newer: the one whose file changed last.
 
-        (set_custom changes neither version nor atime, but every metadata save moves the ctime.)
+        The ctime moves with every write, rename into place and metadata save, and only the
+        store writes these files, so the last write wins even when it could not see the older
+        copy (a disabled disk) and restarted the version at 1. Within one clock tick (coarse
+        kernel timestamps) the later atime wins, then the higher decimal version.
         """
-        return (*freshness(self.meta), os.fstat(self.fd).st_ctime_ns)
+        return (os.fstat(self.fd).st_ctime_ns, self.meta.atime_ns, *_version_order(self.meta))
 
 
 @dataclass(frozen=True)
@@ -72,10 +74,10 @@ class Reconciled:
     bytes_written: int = 0
 
 
-def freshness(meta: ObjectMeta) -> tuple[int, int, int]:
-    """Order of two copies of one object: decimal versions first by number, then the later write."""
+def _version_order(meta: ObjectMeta) -> tuple[int, int]:
+    """Decimal versions by number, above any other version string."""
     decimal = bool(meta.version) and set(meta.version) <= _DECIMAL_DIGITS
-    return (1 if decimal else 0, int(meta.version) if decimal else 0, meta.atime_ns)
+    return (1 if decimal else 0, int(meta.version) if decimal else 0)
 
 
 def same_data(one: ObjectMeta, other: ObjectMeta) -> bool:

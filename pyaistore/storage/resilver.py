@@ -3,10 +3,10 @@
 After a mountpath is attached, enabled, disabled or detached, objects sit on mountpaths that are no
 longer their HRW ones, and copies are missing or in excess. `resilver` walks every object of the
 given buckets on every available mountpath (each name once) and, under the object's stripe lock,
-`ObjectStore.reconcile`s it: the freshest copy (higher decimal version, then the later write) goes
-to the first `copies` mountpaths of the object's HRW ranking, and every other copy is removed. So a
-misplaced object moves home, a main copy lost with its disk comes back from a surviving copy, and
-a stale copy never overwrites a newer one. It never moves data between nodes.
+`ObjectStore.reconcile`s it: the freshest copy (the one written last, see `mirror.Copy.freshness`)
+goes to the first `copies` mountpaths of the object's HRW ranking, and every other copy is removed.
+So a misplaced object moves home, a main copy lost with its disk comes back from a surviving copy,
+and a stale copy never overwrites a newer one. It never moves data between nodes.
 
 Safe while PUT, GET and DELETE run: each object is handled under the lock every write takes, and
 reads that miss during a move retry under that lock. Idempotent: a second run changes nothing. The

@@ -113,3 +113,15 @@ def test_abort_and_progress(store: ObjectStore) -> None:
     stats = resilver(store, COPIES, abort=lambda: len(seen) >= 5, progress=progress)
     assert stats.aborted and stats.objects == 5
     assert [objects for objects, _ in seen] == [1, 2, 3, 4, 5]
+
+
+def test_a_blind_write_beats_a_stale_higher_version(store: ObjectStore) -> None:
+    name = SINGLES[0]
+    for round_ in range(3):
+        put(store, name, f"v{round_ + 2}".encode())  # version 4 at home
+    home = store.mountpaths.choose(BUCKET.object_uname(name))
+    store.mountpaths.disable(home.root)
+    assert put(store, name, b"blind").version == "1"  # the client's last word, unaware of version 4
+    store.mountpaths.enable(home.root)
+    resilver(store, COPIES)
+    assert assert_copies(store, name, 1, b"blind").version == "1"
