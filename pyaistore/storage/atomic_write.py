@@ -91,8 +91,10 @@ class Replicas(Protocol):
         ...
 
     def settle(self, location: layout.ObjectLocation, fd: int, meta: ObjectMeta, copies: int) -> str:
-        """Make `copies` identical copies of the object just installed at `location` (readable `fd`)
-        on its HRW mountpaths and remove any other copy; returns the main copy's mountpath root."""
+        """Copy the object just installed at `location` to its HRW mountpaths; returns the main root.
+
+        `fd` is the installed file, open for reading. Any other copy is removed.
+        """
         ...
 
 

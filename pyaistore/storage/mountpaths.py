@@ -40,7 +40,7 @@ from pyaistore.storage.errors import (
 from pyaistore.storage.mountpath_state import MountpathState
 from pyaistore.wire import hrw
 
-__all__ = ["Mountpath", "MountpathSet", "unavailable_as_error"]
+__all__ = ["Mountpath", "MountpathSet", "Prepare", "unavailable_as_error"]
 
 # errno values that mean the disk (not one file on it) is failing or gone.
 _DISK_FAILURES: Final = frozenset({errno.EIO, errno.EROFS, errno.ENODEV, errno.ENXIO, errno.ESTALE})
