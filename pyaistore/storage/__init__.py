@@ -18,10 +18,13 @@ __all__ = [
     "layout",
     "listing",
     "meta_store",
+    "mirror",
+    "mountpath_state",
     "mountpaths",
     "names",
     "object_file",
     "object_locks",
     "object_meta",
     "object_store",
+    "resilver",
 ]

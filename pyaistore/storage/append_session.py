@@ -15,7 +15,7 @@ from typing import Final
 import xxhash
 
 from pyaistore.storage import layout
-from pyaistore.storage.atomic_write import Destination, no_space_as_error, write_all
+from pyaistore.storage.atomic_write import Destination, io_errors, write_all
 from pyaistore.storage.checksums import MultiHasher
 from pyaistore.storage.errors import InvalidAppendHandle
 from pyaistore.storage.object_file import CHUNK_SIZE, ObjectFile
@@ -31,7 +31,7 @@ def start(destination: Destination, source: ObjectFile | None) -> str:
     location = destination.location
     handle = layout.new_token() + _tag(location)
     path = layout.work_path(location.mountpath, handle)
-    with no_space_as_error(location.cname):
+    with io_errors(location):
         work = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
         try:
             if source is not None:
@@ -50,7 +50,7 @@ def extend(destination: Destination, handle: str, chunks: Iterable[bytes]) -> No
     try:
         end = os.fstat(fd).st_size
         try:
-            with no_space_as_error(destination.location.cname):
+            with io_errors(destination.location):
                 for chunk in chunks:
                     write_all(fd, chunk)
         except BaseException:

@@ -5,6 +5,10 @@ fsynced work file that already carries its metadata, so a crash at any point lea
 old object or the new one, never a partial one. `publish` is that final step; `AtomicWriter`
 streams a body into a work file and then publishes it, and the append flush and object copy of
 `object_store` publish their work files through the same function.
+
+Mirror copies: a `Destination` may carry `replicas` (see `Replicas`), which publish consults under
+the object's lock: before anything changes (enough mountpaths for the copies?), for the version
+rule (the object may live on another mountpath), and after the rename (bring every copy in line).
 """
 
 import errno
@@ -16,23 +20,29 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Final
+from typing import Final, Protocol
 
 from pyaistore.storage import layout
 from pyaistore.storage.checksums import NONE, SUPPORTED, MultiHasher, algorithm
 from pyaistore.storage.errors import ChecksumMismatch, InvalidProps, NameConflict, NoSpace
 from pyaistore.storage.meta_store import MetaStore, fsync_dir
+from pyaistore.storage.mountpaths import unavailable_as_error
 from pyaistore.storage.object_locks import StripeLock
 from pyaistore.storage.object_meta import ObjectMeta
 
 __all__ = [
     "AtomicWriter",
     "Destination",
+    "Replicas",
     "WriteProps",
+    "conflicts_as_error",
     "hash_kinds",
+    "install",
+    "io_errors",
     "name_conflict",
     "no_space_as_error",
     "publish",
+    "rename_into_place",
     "write_all",
 ]
 
@@ -57,11 +67,14 @@ class WriteProps:
     # A migration (rebalance, get-from-neighbour): an object in place written at or after
     # `atime_ns` is newer than this copy and stays; this one is dropped.
     keep_newer: bool = False
+    copies: int = 1  # replicas on distinct mountpaths, the main one included (1: no mirroring)
 
     def __post_init__(self) -> None:
         for kind in (self.checksum_type, self.expected_type or NONE):
             if kind not in SUPPORTED:
                 raise InvalidProps(f'unsupported checksum type "{kind}"')
+        if self.copies < 1:
+            raise InvalidProps(f"invalid number of copies {self.copies}: must be at least 1")
 
     @property
     def verifies(self) -> bool:
@@ -69,18 +82,39 @@ class WriteProps:
         return self.expected_type not in ("", NONE) and bool(self.expected_value)
 
 
+class Replicas(Protocol):
+    """The object's copies on other mountpaths, as publish sees them (the caller holds the lock)."""
+
+    def check(self, copies: int) -> None:
+        """Raise (TooManyCopies) when the copies cannot be made; called before anything changes."""
+        ...
+
+    def existing(self, location: layout.ObjectLocation) -> ObjectMeta | None:
+        """The object in place now: at `location`, else its first copy elsewhere; None if none."""
+        ...
+
+    def settle(self, location: layout.ObjectLocation, fd: int, meta: ObjectMeta, copies: int) -> str:
+        """Copy the object just installed at `location` to its HRW mountpaths; returns the main root.
+
+        `fd` is the installed file, open for reading. Any other copy is removed.
+        """
+        ...
+
+
 @dataclass(frozen=True)
 class Destination:
     """Where a work file is published, with the lock and metadata store that make it safe.
 
     With `fsync` off, publishing is still atomic for readers and against process crashes, but
-    not durable across power loss (the store's --no-fsync mode).
+    not durable across power loss (the store's --no-fsync mode). Without `replicas` only the
+    object at `location` is looked at and written.
     """
 
     location: layout.ObjectLocation
     lock: StripeLock
     meta_store: MetaStore
     fsync: bool = True
+    replicas: Replicas | None = None
 
 
 @contextmanager
@@ -94,25 +128,35 @@ def no_space_as_error(display: str) -> Iterator[None]:
         raise
 
 
+@contextmanager
+def io_errors(location: layout.ObjectLocation) -> Iterator[None]:
+    """While writing `location`: ENOSPC/EDQUOT become NoSpace, a failed disk MountpathUnavailable."""
+    with unavailable_as_error(location.mountpath), no_space_as_error(location.cname):
+        yield
+
+
 def publish(
     destination: Destination, work: Path, fd: int, size: int, hashes: MultiHasher, props: WriteProps
 ) -> ObjectMeta:
     """Verify, then atomically make the work file (open as `fd`) the object; returns its metadata.
 
-    On ChecksumMismatch nothing was touched. On a no-op PUT (the expected checksum equals the
-    stored one) the work file is removed and the existing metadata returned unchanged.
+    On ChecksumMismatch (or TooManyCopies) nothing was touched. On a no-op PUT (the expected
+    checksum equals the stored one) the work file is removed and the existing metadata returned
+    unchanged. With `destination.replicas`, every copy is identical to the new object on return.
     """
-    location = destination.location
+    location, replicas = destination.location, destination.replicas
     _verify(location, hashes, props)
-    with no_space_as_error(location.cname):
+    with io_errors(location):
         # One fsync, under the lock, makes data and metadata durable together: the version in the
         # metadata depends on the object as it is under the lock. (A separate data fsync outside
         # the lock shortened the hold but cost a third sync per small PUT.)
         with destination.lock:
+            if replicas is not None:
+                replicas.check(props.copies)
             old = None if props.skip_version_check and not props.keep_newer else _existing(destination)
             if old is not None and (_is_noop(old, props) or _is_newer(old, props)):
                 work.unlink(missing_ok=True)
-                old.mountpath = str(location.mountpath.root)
+                old.mountpath = old.mountpath or str(location.mountpath.root)
                 return old
             meta = ObjectMeta(
                 name=location.name,
@@ -123,15 +167,28 @@ def publish(
                 atime_ns=props.atime_ns or time.time_ns(),
                 custom=dict(props.custom),
             )
-            with _conflict_as_error(location):
-                destination.meta_store.save(location, fd, meta)
-                if destination.fsync:
-                    os.fsync(fd)  # data and metadata are durable before the name points at them
-                _rename_into_place(work, location.data)
+            install(location, work, fd, meta, destination.meta_store, destination.fsync)
+            main = location.mountpath.root_str
+            if replicas is not None:
+                main = replicas.settle(location, fd, meta, props.copies)
         if destination.fsync:
             fsync_dir(location.data.parent)
-    meta.mountpath = str(location.mountpath.root)
+    meta.mountpath = main
     return meta
+
+
+def install(
+    location: layout.ObjectLocation, work: Path, fd: int, meta: ObjectMeta, meta_store: MetaStore, fsync: bool
+) -> None:
+    """Attach `meta` to the work file (open as `fd`), fsync it, and rename it onto the object path.
+
+    The caller holds the object's lock and fsyncs the parent directory when durability matters.
+    """
+    with conflicts_as_error(location):
+        meta_store.save(location, fd, meta)
+        if fsync:
+            os.fsync(fd)  # data and metadata are durable before the name points at them
+        rename_into_place(work, location)
 
 
 def hash_kinds(props: WriteProps) -> list[str]:
@@ -153,14 +210,15 @@ class AtomicWriter:
         self._hashes = MultiHasher(hash_kinds(props))
         self._finished = False
         self.size = 0
-        with no_space_as_error(destination.location.cname):
-            self._fd = os.open(work, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+        with io_errors(destination.location):
+            # Read-write: mirror copies are made from this descriptor once it is the object.
+            self._fd = os.open(work, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
 
     def write(self, chunk: bytes) -> None:
         """Append a chunk to the work file and to the running checksums."""
         self._check_open()
         try:
-            with no_space_as_error(self._destination.location.cname):
+            with io_errors(self._destination.location):
                 write_all(self._fd, chunk)
         except BaseException:
             self.abort()
@@ -222,6 +280,8 @@ def _verify(location: layout.ObjectLocation, hashes: MultiHasher, props: WritePr
 
 def _existing(destination: Destination) -> ObjectMeta | None:
     """The metadata of the object now in place, or None (missing or unreadable: a new object)."""
+    if destination.replicas is not None:
+        return destination.replicas.existing(destination.location)
     try:
         fd, meta = destination.meta_store.open_object(destination.location)
     except (FileNotFoundError, ValueError):
@@ -255,9 +315,17 @@ def _next_version(old: ObjectMeta | None, props: WriteProps) -> str:
     return str(int(old.version) + 1) if _DECIMAL.fullmatch(old.version) else "1"
 
 
-def _rename_into_place(work: Path, target: Path) -> None:
-    """Create the parent directories and rename the work file onto the object path."""
+def rename_into_place(work: Path, location: layout.ObjectLocation) -> None:
+    """Create the parent directories and rename the work file onto the object's data path.
+
+    The directories are created below the mountpath root only: a root that vanished (an unmounted
+    disk) is not silently recreated on the file system underneath; FileNotFoundError instead.
+    """
+    target = location.data
+    root = location.mountpath.root_str
     for attempt in range(_RENAME_ATTEMPTS):
+        if not os.path.isdir(root):
+            raise FileNotFoundError(errno.ENOENT, "mountpath root is missing", root)
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.replace(work, target)
@@ -273,7 +341,7 @@ def name_conflict(location: layout.ObjectLocation) -> NameConflict:
 
 
 @contextmanager
-def _conflict_as_error(location: layout.ObjectLocation) -> Iterator[None]:
+def conflicts_as_error(location: layout.ObjectLocation) -> Iterator[None]:
     """Turn "a file where a directory must be" (and vice versa) into NameConflict."""
     try:
         yield

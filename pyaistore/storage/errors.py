@@ -9,11 +9,20 @@ The hierarchy::
      ├── ChecksumMismatch        the data does not match the checksum the client sent
      ├── InvalidAppendHandle     an append handle that is malformed or names no open append session
      ├── InvalidProps            a bad bucket property patch, or an unsupported checksum type
+     │    └── TooManyCopies      more copies asked of an object than there are available mountpaths
      ├── NoSpace                 the disk filled up (ENOSPC, EDQUOT) while writing
      ├── CorruptMeta             stored metadata (object or bucket table) that cannot be decoded
      ├── ArchiveError            a shard that is corrupt, not an archive, or in an unsupported format,
      │                           or an archive request that cannot be served (bad match mode or regex)
-     └── ArchiveMemberNotFound   no file in the shard has the asked path, or matches the pattern
+     ├── ArchiveMemberNotFound   no file in the shard has the asked path, or matches the pattern
+     └── MountpathError          a mountpath change or a disk that cannot serve; `path` names the mountpath
+          ├── MountpathNotFound      no attached mountpath has this path
+          ├── InvalidMountpath       not a directory, or the same as / nested in / holding an attached one
+          ├── NoMountpathsLeft       the change would leave no available mountpath
+          └── MountpathUnavailable   the mountpath's root vanished or its disk fails (EIO, EROFS, ...)
+
+Changing a mountpath to the state it is already in is not an error: `MountpathSet.enable` and
+`disable` return False (AIS answers 204).
 
 The web layer maps these to status codes in one table; storage code never picks a status.
 """
@@ -26,12 +35,18 @@ __all__ = [
     "ChecksumMismatch",
     "CorruptMeta",
     "InvalidAppendHandle",
+    "InvalidMountpath",
     "InvalidName",
     "InvalidProps",
+    "MountpathError",
+    "MountpathNotFound",
+    "MountpathUnavailable",
     "NameConflict",
+    "NoMountpathsLeft",
     "NoSpace",
     "ObjectNotFound",
     "StorageError",
+    "TooManyCopies",
 ]
 
 
@@ -94,3 +109,45 @@ class ArchiveMemberNotFound(StorageError):
         super().__init__(f"{what} in {bucket.object_cname(name)} does not exist")
         self.bucket = bucket
         self.name = name
+
+
+class TooManyCopies(InvalidProps):
+    """More copies of an object were asked for than there are available mountpaths."""
+
+    def __init__(self, copies: int, available: int) -> None:
+        super().__init__(f"number of copies ({copies}) exceeds the number of mountpaths ({available})")
+        self.copies = copies
+        self.available = available
+
+
+class MountpathError(StorageError):
+    """A mountpath that cannot be changed as asked, or cannot serve; `path` names it."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class MountpathNotFound(MountpathError):
+    """No attached mountpath has this path."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path, f'mountpath "{path}" does not exist')
+
+
+class InvalidMountpath(MountpathError):
+    """A path that cannot be attached: not a directory, or overlapping an attached mountpath."""
+
+
+class NoMountpathsLeft(MountpathError):
+    """Disabling or detaching this mountpath would leave no available mountpath."""
+
+    def __init__(self, path: str, action: str) -> None:
+        super().__init__(path, f'cannot {action} mountpath "{path}": it is the last available one')
+
+
+class MountpathUnavailable(MountpathError):
+    """The mountpath's root vanished or its disk fails I/O; the target should disable it."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(path, f'mountpath "{path}" is unavailable: {reason}')

@@ -4,16 +4,20 @@ Each mountpath root holds::
 
     <root>/
       .work/<token>                           work files: PUT and copy bodies, append sessions,
-                                              sidecar and probe temporaries (same file system as
-                                              the data, so publishing is one atomic rename)
+                                              mirror copies, sidecar and probe temporaries (same
+                                              file system as the data, so publishing is one
+                                              atomic rename)
       .trash/<token>/                         bucket directories being destroyed
-      .locks/<0..255>                         write-lock stripes (first mountpath only; object_locks)
+      .locks/<0..255>                         write-lock stripes, by default on the first
+                                              mountpath only (the owner may name another
+                                              directory; object_locks)
       <provider>/<namespace uname>/<bucket>/  e.g. ais/@#/photos/ or ais/@uuid#ns/photos/
         obj/<object name>                     object data; "/" in a name makes subdirectories
         meta/<object name>                    metadata sidecar, used ONLY when the file system
                                               rejects user xattrs (see meta_store)
 
-Object metadata normally lives in the xattr `user.pyaistore.meta` of the data file itself.
+Object metadata normally lives in the xattr `user.pyaistore.meta` of the data file itself. A
+mirrored object has the same path, data and metadata on each mountpath holding a copy (`mirror`).
 Names are validated by `names`; every path built here is also checked to stay inside its
 bucket directory, so no name can reach another bucket or the work area.
 """
@@ -44,6 +48,7 @@ __all__ = [
     "new_token",
     "object_path",
     "objects_dir",
+    "relocate",
     "sidecar_path",
     "sidecars_dir",
     "trash_dir",
@@ -98,6 +103,17 @@ def locate(mp: Mountpath, bucket: BucketId, name: str) -> ObjectLocation:
     _check_inside(data, objects, bucket.object_cname(name))
     # The same validated name under a sibling directory: contained just as well.
     return ObjectLocation(mp, bucket, name, data, base + os.sep + SIDECARS_DIR + os.sep + name)
+
+
+def relocate(location: ObjectLocation, mp: Mountpath) -> ObjectLocation:
+    """The same object's location on another mountpath (the names were validated by `locate`)."""
+    if mp == location.mountpath:
+        return location
+    cut = len(location.mountpath.root_str)
+    root = mp.root_str
+    return ObjectLocation(
+        mp, location.bucket, location.name, root + location.data_str[cut:], root + location.sidecar_str[cut:]
+    )
 
 
 @functools.lru_cache(maxsize=4096)

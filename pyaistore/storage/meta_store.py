@@ -90,7 +90,10 @@ class MetaStore:
             with self._lock:
                 decided = self._decided.get(mp.root)
                 if decided is None:
-                    decided = self._decided[mp.root] = _probe_xattrs(mp)
+                    try:
+                        decided = self._decided[mp.root] = _probe_xattrs(mp)
+                    except OSError:
+                        return True  # the disk is gone or failing: undecided, its I/O will tell
         return decided
 
     def save(self, location: layout.ObjectLocation, fd: int, meta: ObjectMeta) -> None:
@@ -125,10 +128,10 @@ class MetaStore:
             return meta
         try:
             # Not following symlinks, and directories carry no metadata: both read as absent.
-            data = os.getxattr(location.data, XATTR_NAME, follow_symlinks=False)
+            data = os.getxattr(location.data_str, XATTR_NAME, follow_symlinks=False)
         except OSError as exc:
             if exc.errno in _ABSENT:
-                raise FileNotFoundError(errno.ENOENT, "no such object", str(location.data)) from exc
+                raise FileNotFoundError(errno.ENOENT, "no such object", location.data_str) from exc
             raise
         return ObjectMeta.decode(data)
 
@@ -173,7 +176,7 @@ class MetaStore:
 def _probe_xattrs(mp: Mountpath) -> bool:
     """Try a user xattr on a scratch file in the work dir: False on ENOTSUP/EOPNOTSUPP."""
     probe = layout.work_path(mp, layout.new_token())
-    probe.parent.mkdir(parents=True, exist_ok=True)
+    probe.parent.mkdir(exist_ok=True)  # not parents: a vanished root must not be recreated
     fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
     try:
         os.setxattr(fd, XATTR_NAME, b"{}")

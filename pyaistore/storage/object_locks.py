@@ -4,6 +4,10 @@ A target may serve its object API from several processes (HTTP workers). Version
 publishes of one object must still be serialised, so each lock is a thread lock (for threads of
 this process) plus an exclusive `flock(2)` on one of a fixed set of stripe files (for the other
 processes). Stripes are chosen by a stable hash of the object's uname, the same in every process.
+
+Every process of one node must use the same lock directory. The owner names it (a target passes
+its data directory's `.locks`); `ObjectStore` defaults to `<first mountpath>/.locks`, which breaks
+if that disk is detached while processes run, so nodes with dynamic mountpaths pass their own.
 """
 
 import fcntl
@@ -59,10 +63,9 @@ class StripeLock:
 
 
 class StripeLocks:
-    """The stripes of one store, with their files under `<first mountpath>/.locks/`."""
+    """The stripes of one store, with their files in `directory` (created if missing)."""
 
-    def __init__(self, root: Path, stripes: int = STRIPES) -> None:
-        directory = root / LOCKS_DIR
+    def __init__(self, directory: Path, stripes: int = STRIPES) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         self._stripes = tuple(StripeLock(directory / str(index)) for index in range(stripes))
 

@@ -1,21 +1,28 @@
 """ObjectStore: the storage engine of one node, as blocking, thread-safe calls.
 
-Every object lives on the mountpath HRW picks for its uname (see `layout` for the tree). Writes
-go through a work file and `atomic_write.publish`; commits, deletes and metadata updates of the
-same name are serialised by a striped lock table, so version bumps never race. Reads need no
-lock: an object is read through a descriptor on one inode whose xattr metadata belongs to it
-(sidecar mountpaths, whose metadata is a separate file, take the stripe lock to open).
+Every object lives on the available mountpath HRW picks for its uname (see `layout` for the tree),
+and its mirror copies, if any, on the next mountpaths of its HRW ranking (see `mirror`). Writes go
+through a work file and `atomic_write.publish`; commits, deletes and metadata updates of one name,
+copies included, are serialised by a striped lock table, so version bumps never race and every copy
+is identical to the main one when a write returns. Reads need no lock: an object is read through a
+descriptor on one inode whose xattr metadata belongs to it (sidecar mountpaths, whose metadata is
+a separate file, take the stripe lock to open).
+
+A read that misses on the object's mountpath (or finds its disk failing) looks on the other
+available mountpaths, first without and then with the lock, before answering ObjectNotFound; a hit
+costs what it always did, one open and one getxattr. A vanished or failing disk surfaces as
+MountpathUnavailable naming it, never as a bare OSError, so the owner can disable it.
 """
 
 import dataclasses
+import functools
 import os
 import shutil
 import stat
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, Final
+from typing import Final, TypeVar
 
 from pyaistore.storage import append_session, layout, listing
 from pyaistore.storage.atomic_write import (
@@ -24,16 +31,23 @@ from pyaistore.storage.atomic_write import (
     WriteProps,
     hash_kinds,
     name_conflict,
-    no_space_as_error,
     publish,
 )
 from pyaistore.storage.checksums import MultiHasher
-from pyaistore.storage.errors import CorruptMeta, InvalidName, ObjectNotFound
+from pyaistore.storage.errors import (
+    CorruptMeta,
+    InvalidMountpath,
+    InvalidName,
+    MountpathUnavailable,
+    ObjectNotFound,
+    StorageError,
+)
 from pyaistore.storage.meta_store import MetaStore
-from pyaistore.storage.mountpaths import MountpathSet
+from pyaistore.storage.mirror import Mirror, Reconciled
+from pyaistore.storage.mountpaths import Mountpath, MountpathSet, unavailable_as_error
 from pyaistore.storage.names import validate_object_name
 from pyaistore.storage.object_file import ObjectFile
-from pyaistore.storage.object_locks import StripeLocks
+from pyaistore.storage.object_locks import LOCKS_DIR, StripeLocks
 from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.wire.bucket_id import BucketId
 
@@ -41,95 +55,134 @@ __all__ = ["ObjectStore", "WriteProps"]
 
 LOCK_STRIPES: Final = 256
 
+_Read = TypeVar("_Read")
+
 
 class ObjectStore:
-    """Objects on a set of mountpaths: head, open, write, delete, append, copy, rename, list."""
+    """Objects on a set of mountpaths: head, open, write, delete, append, copy, rename, list, mirror."""
 
-    def __init__(self, mountpaths: MountpathSet, *, use_xattrs: bool = True, fsync: bool = True) -> None:
-        """`use_xattrs=False` forces the sidecar fallback; `fsync=False` trades durability for speed."""
+    def __init__(
+        self,
+        mountpaths: MountpathSet,
+        *,
+        lock_dir: str | os.PathLike[str] | None = None,
+        use_xattrs: bool = True,
+        fsync: bool = True,
+    ) -> None:
+        """`lock_dir` holds the write-lock stripes shared by the node's processes (default: the
+        first mountpath's `.locks`); `use_xattrs=False` forces the sidecar fallback; `fsync=False`
+        trades durability for speed."""
         self.mountpaths = mountpaths
         self._fsync = fsync
         self._meta = MetaStore(use_xattrs=use_xattrs, fsync=fsync)
-        self._locks = StripeLocks(mountpaths.all[0].root, LOCK_STRIPES)
-        for mp in mountpaths.all:
-            layout.work_dir(mp).mkdir(exist_ok=True)
-            layout.trash_dir(mp).mkdir(exist_ok=True)
+        locks = Path(lock_dir) if lock_dir is not None else mountpaths.all[0].root / LOCKS_DIR
+        self._locks = StripeLocks(locks, LOCK_STRIPES)
+        self._mirror = Mirror(mountpaths, self._meta, fsync)
+        for mp in mountpaths.available:
+            try:
+                _prepare(mp, ())
+            except StorageError:
+                continue  # a failing disk: its first use reports it
+
+    # ---- mountpaths (disable, detach, apply: call self.mountpaths directly) ----
+
+    def attach(self, path: str | os.PathLike[str], buckets: Iterable[BucketId] = ()) -> Mountpath:
+        """Attach a mountpath, creating its work, trash and bucket directories before it is used."""
+        return self.mountpaths.attach(path, prepare=functools.partial(_prepare, buckets=tuple(buckets)))
+
+    def enable(self, path: str | os.PathLike[str], buckets: Iterable[BucketId] = ()) -> bool:
+        """Enable a disabled mountpath (its directories re-created first); False if already available."""
+        return self.mountpaths.enable(path, prepare=functools.partial(_prepare, buckets=tuple(buckets)))
 
     # ---- buckets ----
 
     def ensure_bucket(self, bucket: BucketId) -> None:
-        """Create the bucket's object directory on every mountpath."""
-        for mp in self.mountpaths.all:
-            layout.objects_dir(mp, bucket).mkdir(parents=True, exist_ok=True)
+        """Create the bucket's object directory on every available mountpath (failed disks skipped)."""
+        for mp in self.mountpaths.available:
+            if not os.path.isdir(mp.root_str):
+                continue  # never recreate a vanished root on the file system underneath
+            try:
+                layout.objects_dir(mp, bucket).mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                if mp.failure(exc) is None:
+                    raise
 
     def destroy_bucket(self, bucket: BucketId) -> None:
-        """Remove every object of the bucket: renamed into the trash at once, then deleted."""
+        """Remove every object of the bucket: renamed into the trash at once, then deleted.
+
+        Disabled mountpaths are included; a disk that fails meanwhile is skipped.
+        """
         for mp in self.mountpaths.all:
             doomed = layout.trash_dir(mp) / layout.new_token()
             try:
                 os.rename(layout.bucket_dir(mp, bucket), doomed)
-            except FileNotFoundError:
-                continue
+            except OSError as exc:
+                if isinstance(exc, FileNotFoundError) or mp.failure(exc) is not None:
+                    continue
+                raise
             shutil.rmtree(doomed, ignore_errors=True)  # leftovers go at the next cleanup_work()
 
     # ---- single objects ----
 
     def head(self, bucket: BucketId, name: str) -> ObjectMeta:
         """The object's metadata; ObjectNotFound if there is no such object."""
-        destination = self._destination(bucket, name)
-        location = destination.location
-        with self._read_guard(destination), _read_errors(location):
-            meta = self._meta.head(location)
-        meta.mountpath = str(location.mountpath.root)
+        location, meta = self._read(bucket, name, self._meta.head)
+        meta.mountpath = location.mountpath.root_str
         return meta
 
     def open(self, bucket: BucketId, name: str) -> ObjectFile:
         """Open the object for reading; ObjectNotFound if there is no such object."""
-        destination = self._destination(bucket, name)
-        location = destination.location
-        with self._read_guard(destination), _read_errors(location):
-            fd, meta, size = self._meta.open_object_sized(location)
+        location, (fd, meta, size) = self._read(bucket, name, self._meta.open_object_sized)
         meta.mountpath = location.mountpath.root_str
         return ObjectFile(fd, location.data_str, meta, size)
 
     def writer(self, bucket: BucketId, name: str, props: WriteProps) -> AtomicWriter:
-        """A writer whose commit() atomically replaces the object (see atomic_write)."""
+        """A writer whose commit() atomically replaces the object and its copies (see atomic_write).
+
+        TooManyCopies when `props.copies` exceeds the available mountpaths.
+        """
         destination = self._destination(bucket, name)
+        self._mirror.check(props.copies)
+        mp = destination.location.mountpath
         self._check_other_mountpaths(destination.location)
-        work = layout.work_path(destination.location.mountpath, layout.new_token())
+        work = layout.work_path(mp, layout.new_token())
+        try:
+            return AtomicWriter(destination, work, props)
+        except FileNotFoundError:
+            layout.work_dir(mp).mkdir(exist_ok=True)  # the work dir alone vanished (the root is there)
         return AtomicWriter(destination, work, props)
 
     def delete(self, bucket: BucketId, name: str) -> None:
-        """Remove the object and its metadata; ObjectNotFound if there is none."""
+        """Remove the object, every copy and their metadata; ObjectNotFound if there is none."""
         destination = self._destination(bucket, name)
-        location = destination.location
         with destination.lock:
-            try:
-                info = os.lstat(location.data)
-            except (FileNotFoundError, NotADirectoryError) as exc:
-                raise ObjectNotFound(bucket, name) from exc
-            if not stat.S_ISREG(info.st_mode):
-                raise ObjectNotFound(bucket, name)
-            self._remove_locked(location)
-        self._prune(location)
+            if not self._mirror.remove_all(destination.location):
+                raise self._mirror.missing(destination.location)
 
     def set_custom(self, bucket: BucketId, name: str, custom: dict[str, str], replace: bool) -> ObjectMeta:
-        """Merge `custom` into the object's custom metadata (or replace it); data and version stay."""
+        """Merge `custom` into the custom metadata (or replace it) of every copy; data and version stay."""
+
+        def change(meta: ObjectMeta) -> ObjectMeta:
+            merged = dict(custom) if replace else {**meta.custom, **custom}
+            return dataclasses.replace(meta, custom=merged)
+
         destination = self._destination(bucket, name)
-        location = destination.location
         with destination.lock:
-            with _read_errors(location):
-                fd, meta = self._meta.open_object(location)
-            try:
-                meta.custom = dict(custom) if replace else {**meta.custom, **custom}
-                with no_space_as_error(location.cname):
-                    self._meta.save(location, fd, meta)
-                    if self._fsync:
-                        os.fsync(fd)
-            finally:
-                os.close(fd)
-        meta.mountpath = str(location.mountpath.root)
-        return meta
+            return self._mirror.rewrite_meta(destination.location, change)
+
+    def copy_roots(self, bucket: BucketId, name: str) -> tuple[str, ...]:
+        """The roots of the mountpaths holding a copy identical to the one `head` returns, that one first.
+
+        For HEAD ?props=copies: its length is Ais-Mirror-Copies, the roots are Ais-Mirror-Paths.
+        """
+        main = self.head(bucket, name)
+        return self._mirror.identical_roots(self._destination(bucket, name).location, main)
+
+    def reconcile(self, bucket: BucketId, name: str, copies: int) -> Reconciled:
+        """Resilver one object: the freshest copy on its first `copies` HRW mountpaths, no other copy."""
+        destination = self._destination(bucket, name)
+        with destination.lock:
+            return self._mirror.reconcile(destination.location, copies)
 
     # ---- append sessions ----
 
@@ -157,12 +210,13 @@ class ObjectStore:
         return handle
 
     def flush_append(self, bucket: BucketId, name: str, handle: str, props: WriteProps) -> ObjectMeta:
-        """Publish the session's work file as the object (checksum, version rule, atomic rename).
+        """Publish the session's work file as the object (checksum, version rule, atomic rename, copies).
 
         On ChecksumMismatch the session stays open, so the client may retry.
         """
         destination = self._destination(bucket, name)
         append_session.session_path(destination, handle)  # a bad handle is the first error
+        self._mirror.check(props.copies)
         self._check_other_mountpaths(destination.location)
         path, fd = append_session.open_session(destination, handle, os.O_RDWR)
         try:
@@ -182,11 +236,15 @@ class ObjectStore:
             custom = {**source.meta.custom, **props.custom}
             return self._write_from(source, dst_bucket, dst_name, dataclasses.replace(props, custom=custom))
 
-    def rename(self, bucket: BucketId, name: str, dst_name: str) -> ObjectMeta:
-        """Move an object to a new name in the same bucket, keeping checksum, version and metadata."""
+    def rename(self, bucket: BucketId, name: str, dst_name: str, copies: int = 0) -> ObjectMeta:
+        """Move an object to a new name in the same bucket, keeping checksum, version and metadata.
+
+        The new name gets `copies` copies; 0 keeps as many as the object has now.
+        """
         validate_object_name(bucket, dst_name)
         if dst_name == name:
             raise InvalidName(f"cannot rename {bucket.object_cname(name)} to itself")
+        copies = copies or len(self.copy_roots(bucket, name))
         with self.open(bucket, name) as source:
             old = source.meta
             props = WriteProps(
@@ -195,6 +253,7 @@ class ObjectStore:
                 version=old.version,
                 atime_ns=old.atime_ns,
                 skip_version_check=True,
+                copies=copies,
             )
             meta = self._write_from(source, bucket, dst_name, props)
         self.delete_if_unchanged(bucket, name, old)
@@ -205,11 +264,11 @@ class ObjectStore:
     def list_names(
         self, bucket: BucketId, prefix: str = "", after: str = "", recursive: bool = True
     ) -> Iterator[tuple[str, bool]]:
-        """Lazily yield (name, is_dir) in ascending order, name > after, across all mountpaths."""
-        walks = [
-            listing.walk(layout.objects_dir(mp, bucket), prefix, after, recursive)
-            for mp in self.mountpaths.all
-        ]
+        """Lazily yield (name, is_dir) in ascending order, name > after, across the available mountpaths.
+
+        A name with copies on several mountpaths is yielded once.
+        """
+        walks = [_walk(mp, bucket, prefix, after, recursive) for mp in self.mountpaths.available]
         return listing.merge(walks)
 
     def list_entries(
@@ -221,7 +280,7 @@ class ObjectStore:
         recursive: bool = True,
         with_meta: bool = False,
     ) -> list[tuple[str, bool, ObjectMeta | None]]:
-        """Up to `limit` (0: no limit) listing entries, with metadata for objects if asked.
+        """Up to `limit` (0: no limit) listing entries, each object once, with metadata if asked.
 
         Objects that vanish (or whose metadata cannot be read) between listing and reading are
         skipped.
@@ -232,7 +291,7 @@ class ObjectStore:
             if with_meta and not is_dir:
                 try:
                     meta = self.head(bucket, name)
-                except (ObjectNotFound, CorruptMeta):
+                except (ObjectNotFound, CorruptMeta, MountpathUnavailable):
                     continue
             entries.append((name, is_dir, meta))
             if 0 < limit <= len(entries):
@@ -261,7 +320,30 @@ class ObjectStore:
         validate_object_name(bucket, name)
         uname = bucket.object_uname(name)
         location = layout.locate(self.mountpaths.choose(uname), bucket, name)
-        return Destination(location, self._locks.for_name(uname), self._meta, self._fsync)
+        return Destination(location, self._locks.for_name(uname), self._meta, self._fsync, self._mirror)
+
+    def _read(
+        self, bucket: BucketId, name: str, read: Callable[[layout.ObjectLocation], _Read]
+    ) -> tuple[layout.ObjectLocation, _Read]:
+        """`read` the object on its HRW mountpath; on a miss or a failing disk, wherever a copy is.
+
+        The hit path is a plain try: no lock (xattrs), no extra system call.
+        """
+        destination = self._destination(bucket, name)
+        location = destination.location
+        try:
+            if self._meta.uses_xattrs(location.mountpath):
+                return location, read(location)
+            with destination.lock:  # sidecar metadata: read data and sidecar as one
+                return location, read(location)
+        except FileNotFoundError:
+            pass
+        except ValueError as exc:
+            raise CorruptMeta(f"{location.cname} has corrupt metadata: {exc}") from exc
+        except OSError as exc:
+            if location.mountpath.failure(exc) is None:
+                raise
+        return self._mirror.find(location, read, destination.lock, self._meta.uses_xattrs(location.mountpath))
 
     def _check_other_mountpaths(self, location: layout.ObjectLocation) -> None:
         """NameConflict when another mountpath has a file where the name needs a directory, or vice versa.
@@ -270,7 +352,7 @@ class ObjectStore:
         makes "a" vs "a/b" fail the same way whichever disks HRW picks. (Two such writes racing on
         different disks may both succeed; both objects then stay readable and listable.)
         """
-        for mp in self.mountpaths.all:
+        for mp in self.mountpaths.available:
             if mp != location.mountpath and _blocked(
                 str(layout.objects_dir(mp, location.bucket)), location.name
             ):
@@ -283,12 +365,6 @@ class ObjectStore:
         except ObjectNotFound:
             return None
 
-    def _read_guard(self, destination: Destination) -> AbstractContextManager[Any]:
-        """Nothing for xattr mountpaths; the stripe lock where metadata is a separate sidecar file."""
-        if self._meta.uses_xattrs(destination.location.mountpath):
-            return nullcontext()
-        return destination.lock
-
     def _write_from(self, source: ObjectFile, bucket: BucketId, name: str, props: WriteProps) -> ObjectMeta:
         """Stream an open object into a new object through a work file."""
         with self.writer(bucket, name, props) as writer:
@@ -296,54 +372,52 @@ class ObjectStore:
                 writer.write(chunk)
             return writer.commit()
 
-    def _remove_locked(self, location: layout.ObjectLocation) -> None:
-        """Unlink the data file and its metadata (caller holds the stripe lock)."""
-        os.unlink(location.data)
-        self._meta.remove(location)
-
-    def _prune(self, location: layout.ObjectLocation) -> None:
-        """Remove directories left empty by a removal, up to the bucket's obj and meta dirs."""
-        mp, bucket = location.mountpath, location.bucket
-        _prune_empty(location.data.parent, layout.objects_dir(mp, bucket))
-        _prune_empty(location.sidecar.parent, layout.sidecars_dir(mp, bucket))
-
     def delete_if_unchanged(self, bucket: BucketId, name: str, expected: ObjectMeta) -> bool:
-        """Delete the object only if it still is exactly `expected` (no write slipped in); True if deleted."""
+        """Delete the object (every copy) only if it still is exactly `expected` (no write slipped in).
+
+        True when it was deleted.
+        """
         destination = self._destination(bucket, name)
-        location = destination.location
         with destination.lock:
-            try:
-                fd, meta = self._meta.open_object(location)
-            except (FileNotFoundError, ValueError):
+            current = self._mirror.existing(destination.location)
+            if current is None or current.to_json() != expected.to_json():
                 return False
-            os.close(fd)
-            if dataclasses.replace(meta, mountpath=expected.mountpath) != expected:
-                return False
-            self._remove_locked(location)
-        self._prune(location)
+            self._mirror.remove_all(destination.location)
         return True
 
 
-@contextmanager
-def _read_errors(location: layout.ObjectLocation) -> Iterator[None]:
-    """Translate meta_store's missing/corrupt signals into ObjectNotFound/CorruptMeta."""
+def _prepare(mp: Mountpath, buckets: tuple[BucketId, ...]) -> None:
+    """Create the work and trash directories and the buckets' object directories on `mp`."""
     try:
-        yield
-    except FileNotFoundError as exc:
-        raise ObjectNotFound(location.bucket, location.name) from exc
-    except ValueError as exc:
-        raise CorruptMeta(f"{location.cname} has corrupt metadata: {exc}") from exc
+        with unavailable_as_error(mp):
+            layout.work_dir(mp).mkdir(exist_ok=True)
+            layout.trash_dir(mp).mkdir(exist_ok=True)
+            for bucket in buckets:
+                layout.objects_dir(mp, bucket).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InvalidMountpath(mp.root_str, f'cannot use mountpath "{mp.root}": {exc.strerror}') from exc
+
+
+def _walk(
+    mp: Mountpath, bucket: BucketId, prefix: str, after: str, recursive: bool
+) -> Iterator[tuple[str, bool]]:
+    """listing.walk of one mountpath, its disk failures typed (a vanished root lists nothing)."""
+    with unavailable_as_error(mp):
+        yield from listing.walk(layout.objects_dir(mp, bucket), prefix, after, recursive)
 
 
 def _blocked(objects_dir: str, name: str) -> bool:
-    """Whether this objects dir has a file on the way to `name`, or a directory at `name`."""
+    """Whether this objects dir has a file on the way to `name`, or a directory at `name`.
+
+    A disk that cannot answer blocks nothing: its own failure surfaces where it is written.
+    """
     parts = name.split("/")
     path = objects_dir
     for index, part in enumerate(parts):
         path = os.path.join(path, part)
         try:
             mode = os.lstat(path).st_mode
-        except (FileNotFoundError, NotADirectoryError):
+        except OSError:
             return False
         last = index == len(parts) - 1
         if not stat.S_ISDIR(mode):
@@ -353,23 +427,13 @@ def _blocked(objects_dir: str, name: str) -> bool:
     return False
 
 
-def _prune_empty(directory: Path, stop: Path) -> None:
-    """rmdir `directory` and its parents while they are empty, never `stop` or above."""
-    while directory != stop and directory.is_relative_to(stop):
-        try:
-            directory.rmdir()
-        except OSError:
-            return  # not empty (or already gone): the parents are not empty either
-        directory = directory.parent
-
-
 def _empty_directory(directory: Path, cutoff: float | None) -> int:
     """Remove the entries of `directory` (only those modified before `cutoff`); returns how many."""
     try:
         with os.scandir(directory) as scan:
             entries = list(scan)
-    except FileNotFoundError:
-        return 0
+    except OSError:
+        return 0  # missing, or a failing disk: nothing to clean here now
     removed = 0
     for entry in entries:
         try:

@@ -103,7 +103,7 @@ class TargetObjects:
 
         def total() -> int:
             seen: dict[int, int] = {}
-            for mountpath in self._ctx.object_store.mountpaths.all:
+            for mountpath in self._ctx.object_store.mountpaths.available:
                 info = os.statvfs(mountpath.root)
                 seen[os.stat(mountpath.root).st_dev] = info.f_blocks * info.f_frsize
             return sum(seen.values())

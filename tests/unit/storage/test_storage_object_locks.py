@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 from pyaistore.storage.mountpaths import MountpathSet
-from pyaistore.storage.object_locks import StripeLocks
+from pyaistore.storage.object_locks import LOCKS_DIR, StripeLocks
 from pyaistore.storage.object_store import ObjectStore, WriteProps
 from pyaistore.wire.bucket_id import BucketId
 
@@ -37,7 +37,7 @@ def test_versions_stay_consecutive_across_processes(tmp_path: Path) -> None:
 
 
 def test_stripe_choice_is_stable_across_instances(tmp_path: Path) -> None:
-    first, second = StripeLocks(tmp_path), StripeLocks(tmp_path)
+    first, second = StripeLocks(tmp_path / LOCKS_DIR), StripeLocks(tmp_path / LOCKS_DIR)
     names = [f"ais/@#/b/o{i}" for i in range(50)]
     indices_first = [first._stripes.index(first.for_name(n)) for n in names]
     indices_second = [second._stripes.index(second.for_name(n)) for n in names]
