@@ -14,6 +14,7 @@ __all__ = [
     "atomic_write",
     "bucket_meta",
     "checksums",
+    "erasure_code",
     "errors",
     "layout",
     "listing",
