@@ -24,6 +24,7 @@ from typing import Final, Protocol
 import zfec
 
 from pyaistore.storage.errors import InvalidErasureConfig, NotEnoughSlices, SliceTruncated
+from pyaistore.wire.erasure_code import MAX_DATA_SLICES, MAX_PARITY_SLICES, MAX_PIECE_SIZE
 
 __all__ = [
     "DEFAULT_PIECE_SIZE",
@@ -39,12 +40,9 @@ __all__ = [
     "stripe_count",
 ]
 
-MAX_DATA_SLICES: Final = 32
-MAX_PARITY_SLICES: Final = 32
 # 256 KiB measured as fast as 1 MiB for encode and decode (benchmarks/bench_ec_codec.py) while a
 # 4+2 stripe holds 1 MiB instead of 4 MiB, and a small object pads less.
 DEFAULT_PIECE_SIZE: Final = 256 * 1024
-MAX_PIECE_SIZE: Final = 16 * 1024 * 1024
 
 Piece = memoryview  # read-only; owns (keeps alive) the buffer it views
 Sink = Callable[[Piece], object]
