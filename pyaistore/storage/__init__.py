@@ -25,4 +25,6 @@ __all__ = [
     "object_locks",
     "object_meta",
     "object_store",
+    "slice_file",
+    "slice_store",
 ]

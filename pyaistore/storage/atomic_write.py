@@ -33,6 +33,7 @@ __all__ = [
     "name_conflict",
     "no_space_as_error",
     "publish",
+    "rename_into_place",
     "write_all",
 ]
 
@@ -124,7 +125,7 @@ def publish(
                 destination.meta_store.save(location, fd, meta)
                 if destination.fsync:
                     os.fsync(fd)  # data and metadata are durable before the name points at them
-                _rename_into_place(work, location.data)
+                rename_into_place(work, location.data)
         if destination.fsync:
             fsync_dir(location.data.parent)
     meta.mountpath = str(location.mountpath.root)
@@ -247,7 +248,7 @@ def _next_version(old: ObjectMeta | None, props: WriteProps) -> str:
     return str(int(old.version) + 1) if _DECIMAL.fullmatch(old.version) else "1"
 
 
-def _rename_into_place(work: Path, target: Path) -> None:
+def rename_into_place(work: Path, target: Path) -> None:
     """Create the parent directories and rename the work file onto the object path."""
     for attempt in range(_RENAME_ATTEMPTS):
         target.parent.mkdir(parents=True, exist_ok=True)

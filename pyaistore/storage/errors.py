@@ -15,7 +15,8 @@ The hierarchy::
      ├── CorruptMeta             stored metadata (object, slice or bucket table) that cannot be decoded
      ├── SliceError              erasure-coded slices from which an object cannot be rebuilt
      │    ├── NotEnoughSlices    fewer than D distinct slices to decode from
-     │    └── SliceTruncated     a slice ends before the object's size says it should
+     │    ├── SliceTruncated     a slice ends before the object's size says it should
+     │    └── SliceSizeMismatch  a replica or slice to store is not the size its metadata implies
      ├── ArchiveError            a shard that is corrupt, not an archive, or in an unsupported format,
      │                           or an archive request that cannot be served (bad match mode or regex)
      └── ArchiveMemberNotFound   no file in the shard has the asked path, or matches the pattern
@@ -40,6 +41,7 @@ __all__ = [
     "ObjectNotFound",
     "SliceError",
     "SliceNotFound",
+    "SliceSizeMismatch",
     "SliceTruncated",
     "StorageError",
 ]
@@ -115,6 +117,10 @@ class NotEnoughSlices(SliceError):
 
 class SliceTruncated(SliceError):
     """A slice ends before the object's size says it should."""
+
+
+class SliceSizeMismatch(SliceError):
+    """A replica or slice to store is not the size its metadata implies."""
 
 
 class ArchiveError(StorageError):
