@@ -14,6 +14,7 @@ __all__ = [
     "atomic_write",
     "bucket_meta",
     "checksums",
+    "erasure_code",
     "errors",
     "layout",
     "listing",
@@ -27,4 +28,6 @@ __all__ = [
     "object_meta",
     "object_store",
     "resilver",
+    "slice_file",
+    "slice_store",
 ]

@@ -4,14 +4,20 @@ The hierarchy::
 
     StorageError                 base class; `message` is also the exception's str
      ├── ObjectNotFound          the object does not exist (or has no readable metadata)
+     │    └── SliceNotFound      this node holds no slice or replica of the object
      ├── InvalidName             a bucket or object name that may not be stored
      ├── NameConflict            an object name collides with a "directory" of other objects, or vice versa
      ├── ChecksumMismatch        the data does not match the checksum the client sent
      ├── InvalidAppendHandle     an append handle that is malformed or names no open append session
      ├── InvalidProps            a bad bucket property patch, or an unsupported checksum type
      │    └── TooManyCopies      more copies asked of an object than there are available mountpaths
+     │    └── InvalidErasureConfig  D or P outside [1, 32], or a piece size out of range
      ├── NoSpace                 the disk filled up (ENOSPC, EDQUOT) while writing
-     ├── CorruptMeta             stored metadata (object or bucket table) that cannot be decoded
+     ├── CorruptMeta             stored metadata (object, slice or bucket table) that cannot be decoded
+     ├── SliceError              erasure-coded slices from which an object cannot be rebuilt
+     │    ├── NotEnoughSlices    fewer than D distinct slices to decode from
+     │    ├── SliceTruncated     a slice ends before the object's size says it should
+     │    └── SliceSizeMismatch  a replica or slice to store is not the size its metadata implies
      ├── ArchiveError            a shard that is corrupt, not an archive, or in an unsupported format,
      │                           or an archive request that cannot be served (bad match mode or regex)
      ├── ArchiveMemberNotFound   no file in the shard has the asked path, or matches the pattern
@@ -35,6 +41,7 @@ __all__ = [
     "ChecksumMismatch",
     "CorruptMeta",
     "InvalidAppendHandle",
+    "InvalidErasureConfig",
     "InvalidMountpath",
     "InvalidName",
     "InvalidProps",
@@ -44,7 +51,12 @@ __all__ = [
     "NameConflict",
     "NoMountpathsLeft",
     "NoSpace",
+    "NotEnoughSlices",
     "ObjectNotFound",
+    "SliceError",
+    "SliceNotFound",
+    "SliceSizeMismatch",
+    "SliceTruncated",
     "StorageError",
     "TooManyCopies",
 ]
@@ -70,6 +82,14 @@ class ObjectNotFound(StorageError):
         self.name = name
 
 
+class SliceNotFound(ObjectNotFound):
+    """This node holds no slice or replica of the object."""
+
+    def __init__(self, bucket: BucketId, name: str) -> None:
+        super().__init__(bucket, name)
+        self.message = f"no slice or replica of {bucket.object_cname(name)} is stored here"
+
+
 class InvalidName(StorageError):
     """A bucket or object name that may not be stored."""
 
@@ -90,12 +110,32 @@ class InvalidProps(StorageError):
     """A bucket property patch (or checksum type) that cannot be applied."""
 
 
+class InvalidErasureConfig(InvalidProps):
+    """Erasure-coding parameters out of range: D or P outside [1, 32], or a bad piece size."""
+
+
 class NoSpace(StorageError):
     """The disk ran out of space (or quota) while writing."""
 
 
 class CorruptMeta(StorageError):
     """Stored metadata exists but cannot be decoded."""
+
+
+class SliceError(StorageError):
+    """Erasure-coded slices from which an object cannot be rebuilt."""
+
+
+class NotEnoughSlices(SliceError):
+    """Fewer than D distinct slices to decode from."""
+
+
+class SliceTruncated(SliceError):
+    """A slice ends before the object's size says it should."""
+
+
+class SliceSizeMismatch(SliceError):
+    """A replica or slice to store is not the size its metadata implies."""
 
 
 class ArchiveError(StorageError):

@@ -15,9 +15,16 @@ Each mountpath root holds::
         obj/<object name>                     object data; "/" in a name makes subdirectories
         meta/<object name>                    metadata sidecar, used ONLY when the file system
                                               rejects user xattrs (see meta_store)
+        ec/<object name>                      a full replica or one erasure-coded slice of an object
+                                              kept for its main target (slice_store)
+        ec-sidecar/<object name>              the EC metadata sidecar of ec/, ONLY without xattrs
+        ec-main/<object name>                 the main target's EC record of its own object (JSON)
 
 Object metadata normally lives in the xattr `user.pyaistore.meta` of the data file itself. A
 mirrored object has the same path, data and metadata on each mountpath holding a copy (`mirror`).
+Object metadata normally lives in the xattr `user.pyaistore.meta` of the data file itself, and
+EC metadata in `user.pyaistore.ec` of the replica or slice file. The EC directories sit beside
+`obj/`, never inside it, so object listings and walks never see them.
 Names are validated by `names`; every path built here is also checked to stay inside its
 bucket directory, so no name can reach another bucket or the work area.
 """
@@ -36,6 +43,9 @@ from pyaistore.storage.names import validate_bucket_name, validate_object_name
 from pyaistore.wire.bucket_id import PROVIDERS, BucketId
 
 __all__ = [
+    "EC_RECORDS_DIR",
+    "EC_SIDECARS_DIR",
+    "EC_SLICES_DIR",
     "OBJECTS_DIR",
     "SIDECARS_DIR",
     "TOKEN_PATTERN",
@@ -43,8 +53,13 @@ __all__ = [
     "WORK_DIR",
     "ObjectLocation",
     "bucket_dir",
+    "ec_record_path",
+    "ec_records_dir",
+    "ec_sidecars_dir",
+    "ec_slices_dir",
     "is_valid_token",
     "locate",
+    "locate_slice",
     "new_token",
     "object_path",
     "objects_dir",
@@ -60,6 +75,9 @@ WORK_DIR: Final = ".work"
 TRASH_DIR: Final = ".trash"
 OBJECTS_DIR: Final = "obj"
 SIDECARS_DIR: Final = "meta"
+EC_SLICES_DIR: Final = "ec"
+EC_SIDECARS_DIR: Final = "ec-sidecar"
+EC_RECORDS_DIR: Final = "ec-main"
 TOKEN_PATTERN: Final = re.compile(r"[A-Za-z0-9_\-]{8,64}")
 _NAMESPACE_PART: Final = re.compile(r"[A-Za-z0-9_.\-]*")
 
@@ -116,6 +134,16 @@ def relocate(location: ObjectLocation, mp: Mountpath) -> ObjectLocation:
     )
 
 
+def locate_slice(mp: Mountpath, bucket: BucketId, name: str) -> ObjectLocation:
+    """Where the replica or slice of object `name` kept on `mp` lives (validates the names)."""
+    base = _bucket_dir_str(mp, bucket)
+    validate_object_name(bucket, name)
+    slices = base + os.sep + EC_SLICES_DIR
+    data = slices + os.sep + name
+    _check_inside(data, slices, bucket.object_cname(name))
+    return ObjectLocation(mp, bucket, name, data, base + os.sep + EC_SIDECARS_DIR + os.sep + name)
+
+
 @functools.lru_cache(maxsize=4096)
 def _bucket_dir_str(mp: Mountpath, bucket: BucketId) -> str:
     return str(bucket_dir(mp, bucket))
@@ -153,6 +181,26 @@ def object_path(mp: Mountpath, bucket: BucketId, name: str) -> Path:
 def sidecar_path(mp: Mountpath, bucket: BucketId, name: str) -> Path:
     """The metadata sidecar of object `name` (used only without xattrs)."""
     return _named_path(sidecars_dir(mp, bucket), bucket, name)
+
+
+def ec_slices_dir(mp: Mountpath, bucket: BucketId) -> Path:
+    """The directory of the bucket's replicas and slices on this mountpath."""
+    return bucket_dir(mp, bucket) / EC_SLICES_DIR
+
+
+def ec_sidecars_dir(mp: Mountpath, bucket: BucketId) -> Path:
+    """The directory of the EC metadata sidecars of replicas and slices (used only without xattrs)."""
+    return bucket_dir(mp, bucket) / EC_SIDECARS_DIR
+
+
+def ec_records_dir(mp: Mountpath, bucket: BucketId) -> Path:
+    """The directory of the main target's EC records of its own objects on this mountpath."""
+    return bucket_dir(mp, bucket) / EC_RECORDS_DIR
+
+
+def ec_record_path(mp: Mountpath, bucket: BucketId, name: str) -> Path:
+    """The main target's EC record of object `name`."""
+    return _named_path(ec_records_dir(mp, bucket), bucket, name)
 
 
 def work_dir(mp: Mountpath) -> Path:

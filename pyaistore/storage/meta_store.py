@@ -4,6 +4,10 @@ The xattr `user.pyaistore.meta` is set on the work file before it is renamed int
 data and metadata appear together atomically. Whether a mountpath takes user xattrs is probed
 once (a setxattr on a scratch file in its work dir) and remembered.
 
+`TypedMetaStore` does this for any metadata type with `encode()`/`to_json()`: `MetaStore` keeps
+ObjectMeta of objects, and the slice store keeps the EC metadata of slices and replicas the same
+way under an xattr name of its own.
+
 Without xattrs, metadata goes to `<bucket>/meta/<object name>` (see layout). A sidecar cannot be
 renamed together with the data, so it records metadata per inode: it is rewritten (atomically)
 before the data rename with an entry for the new inode *and* the entry of the inode currently in
@@ -16,18 +20,30 @@ import json
 import os
 import stat
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Generic, Protocol, TypeVar
 
 from pyaistore.storage import layout
 from pyaistore.storage.mountpaths import Mountpath
 from pyaistore.storage.object_meta import ObjectMeta
 
-__all__ = ["XATTR_NAME", "MetaStore", "fsync_dir", "read", "save_file", "write"]
+__all__ = ["XATTR_NAME", "MetaStore", "TypedMetaStore", "fsync_dir", "read", "save_file", "write"]
 
 XATTR_NAME: Final = "user.pyaistore.meta"
 _UNSUPPORTED: Final = frozenset({errno.ENOTSUP, errno.EOPNOTSUPP})
 _ABSENT: Final = frozenset({errno.ENOENT, errno.ENOTDIR, errno.ENODATA, errno.EPERM})
+
+
+class _Persisted(Protocol):
+    """What a metadata type offers to be stored: its xattr bytes and its sidecar JSON."""
+
+    def encode(self) -> bytes: ...
+
+    def to_json(self) -> dict[str, Any]: ...
+
+
+M = TypeVar("M", bound=_Persisted)
 
 
 def write(target: Path | int, meta: ObjectMeta) -> None:
@@ -72,10 +88,25 @@ def save_file(path: Path, data: bytes, temp: Path, fsync: bool = True) -> None:
         fsync_dir(path.parent)
 
 
-class MetaStore:
-    """Reads and writes object metadata on every mountpath, xattrs or sidecars as each allows."""
+class TypedMetaStore(Generic[M]):
+    """Reads and writes metadata of type M on every mountpath, xattrs or sidecars as each allows.
 
-    def __init__(self, *, use_xattrs: bool = True, fsync: bool = True) -> None:
+    `decode` parses the xattr bytes and `from_json` a sidecar entry; both raise ValueError when
+    the metadata is corrupt.
+    """
+
+    def __init__(
+        self,
+        decode: Callable[[bytes], M],
+        from_json: Callable[[Any], M],
+        xattr_name: str,
+        *,
+        use_xattrs: bool = True,
+        fsync: bool = True,
+    ) -> None:
+        self._decode = decode
+        self._from_json = from_json
+        self._xattr_name = xattr_name
         self._use_xattrs = use_xattrs
         self._fsync = fsync
         self._decided: dict[Path, bool] = {}
@@ -96,28 +127,32 @@ class MetaStore:
                         return True  # the disk is gone or failing: undecided, its I/O will tell
         return decided
 
-    def save(self, location: layout.ObjectLocation, fd: int, meta: ObjectMeta) -> None:
+    def save(self, location: layout.ObjectLocation, fd: int, meta: M) -> None:
         """Attach `meta` to the file open as `fd`, which is (or is about to be renamed to) the object."""
         if self.uses_xattrs(location.mountpath):
-            write(fd, meta)
+            os.setxattr(fd, self._xattr_name, meta.encode())
             return
         entries = [_entry(os.fstat(fd).st_ino, meta)]
         current = _current_inode(location.data)
         if current is not None and current != entries[0]["ino"]:
-            entries += [entry for entry in _read_entries(location.sidecar) if entry.get("ino") == current]
+            try:
+                kept = _read_entries(location.sidecar)
+            except ValueError:
+                kept = []  # a corrupt sidecar: the file in place is unreadable anyway, the write heals it
+            entries += [entry for entry in kept if entry.get("ino") == current]
         _write_sidecar(location, {"entries": entries}, self._fsync)
 
-    def load(self, location: layout.ObjectLocation, fd: int) -> ObjectMeta:
+    def load(self, location: layout.ObjectLocation, fd: int) -> M:
         """The metadata of the object file open as `fd`; FileNotFoundError if none, ValueError if corrupt."""
         if self.uses_xattrs(location.mountpath):
-            return read(fd)
+            return self._read_xattr(fd)
         inode = os.fstat(fd).st_ino
         for entry in _read_entries(location.sidecar):
             if entry.get("ino") == inode:
-                return ObjectMeta.from_json(entry.get("meta"))
+                return self._from_json(entry.get("meta"))
         raise FileNotFoundError(errno.ENOENT, "no object metadata", str(location.sidecar))
 
-    def head(self, location: layout.ObjectLocation) -> ObjectMeta:
+    def head(self, location: layout.ObjectLocation) -> M:
         """The object's metadata without opening it (one getxattr where xattrs are used).
 
         Raises FileNotFoundError when there is no such object and ValueError when corrupt.
@@ -128,14 +163,14 @@ class MetaStore:
             return meta
         try:
             # Not following symlinks, and directories carry no metadata: both read as absent.
-            data = os.getxattr(location.data_str, XATTR_NAME, follow_symlinks=False)
+            data = os.getxattr(location.data_str, self._xattr_name, follow_symlinks=False)
         except OSError as exc:
             if exc.errno in _ABSENT:
                 raise FileNotFoundError(errno.ENOENT, "no such object", location.data_str) from exc
             raise
-        return ObjectMeta.decode(data)
+        return self._decode(data)
 
-    def open_object(self, location: layout.ObjectLocation) -> tuple[int, ObjectMeta]:
+    def open_object(self, location: layout.ObjectLocation) -> tuple[int, M]:
         """Open the object's data file and load its metadata from the very same inode.
 
         Raises FileNotFoundError when there is no such object (no file, a directory, no metadata)
@@ -144,7 +179,7 @@ class MetaStore:
         fd, meta, _ = self.open_object_sized(location)
         return fd, meta
 
-    def open_object_sized(self, location: layout.ObjectLocation) -> tuple[int, ObjectMeta, int]:
+    def open_object_sized(self, location: layout.ObjectLocation) -> tuple[int, M, int]:
         """Like open_object, plus the file's size from the same fstat (one syscall less on GET)."""
         try:
             fd = os.open(location.data_str, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
@@ -172,6 +207,25 @@ class MetaStore:
         except (FileNotFoundError, NotADirectoryError):
             pass
 
+    def _read_xattr(self, fd: int) -> M:
+        """The xattr metadata of an open file; FileNotFoundError if it has none."""
+        try:
+            data = os.getxattr(fd, self._xattr_name)
+        except OSError as exc:
+            if exc.errno == errno.ENODATA:
+                raise FileNotFoundError(errno.ENOENT, "no metadata", str(fd)) from exc
+            raise
+        return self._decode(data)
+
+
+class MetaStore(TypedMetaStore[ObjectMeta]):
+    """Object metadata (ObjectMeta) in the xattr `user.pyaistore.meta`, or in sidecars."""
+
+    def __init__(self, *, use_xattrs: bool = True, fsync: bool = True) -> None:
+        super().__init__(
+            ObjectMeta.decode, ObjectMeta.from_json, XATTR_NAME, use_xattrs=use_xattrs, fsync=fsync
+        )
+
 
 def _probe_xattrs(mp: Mountpath) -> bool:
     """Try a user xattr on a scratch file in the work dir: False on ENOTSUP/EOPNOTSUPP."""
@@ -190,7 +244,7 @@ def _probe_xattrs(mp: Mountpath) -> bool:
     return True
 
 
-def _entry(inode: int, meta: ObjectMeta) -> dict[str, Any]:
+def _entry(inode: int, meta: _Persisted) -> dict[str, Any]:
     """One sidecar entry: the metadata of one inode."""
     return {"ino": inode, "meta": meta.to_json()}
 

@@ -5,6 +5,7 @@ __all__ = [
     "actions",
     "bucket_id",
     "bucket_summary",
+    "erasure_code",
     "error_body",
     "etl",
     "headers",

@@ -36,12 +36,25 @@ def test_locate_bundles_both_paths(mp: Mountpath) -> None:
     assert location.cname == "ais://b/x/y"
 
 
+def test_ec_content_sits_beside_the_objects(mp: Mountpath) -> None:
+    bucket = BucketId("photos")
+    location = layout.locate_slice(mp, bucket, "a/b.jpg")
+    assert location.data == mp.root / "ais/@#/photos/ec/a/b.jpg"
+    assert location.sidecar == mp.root / "ais/@#/photos/ec-sidecar/a/b.jpg"
+    assert layout.ec_record_path(mp, bucket, "a/b.jpg") == mp.root / "ais/@#/photos/ec-main/a/b.jpg"
+    assert not location.data.is_relative_to(layout.objects_dir(mp, bucket))
+
+
 @pytest.mark.parametrize("name", ["../../../etc/passwd", "/etc/passwd", "a/../../b", "..", "a\x00"])
 def test_escaping_object_names_are_rejected(mp: Mountpath, name: str) -> None:
     with pytest.raises(InvalidName):
         layout.object_path(mp, BucketId("b"), name)
     with pytest.raises(InvalidName):
         layout.sidecar_path(mp, BucketId("b"), name)
+    with pytest.raises(InvalidName):
+        layout.locate_slice(mp, BucketId("b"), name)
+    with pytest.raises(InvalidName):
+        layout.ec_record_path(mp, BucketId("b"), name)
 
 
 @pytest.mark.parametrize(

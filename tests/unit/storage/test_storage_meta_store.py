@@ -108,3 +108,19 @@ def test_save_file_replaces_atomically(tmp_path: Path) -> None:
     with pytest.raises(IsADirectoryError):
         meta_store.save_file(tmp_path / "sub", b"x", tmp_path / "t3")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sub"]  # the temp file is gone
+
+
+def test_a_save_over_a_corrupt_sidecar_heals_it(location: layout.ObjectLocation) -> None:
+    store = MetaStore(use_xattrs=False)
+    old_fd = _new_file(location.data)
+    location.sidecar.parent.mkdir(parents=True, exist_ok=True)
+    location.sidecar.write_bytes(b"{not json")
+    with pytest.raises(ValueError):
+        store.load(location, old_fd)
+    work = layout.work_path(location.mountpath, layout.new_token())
+    new_fd = _new_file(work)
+    store.save(location, new_fd, _meta("2"))
+    os.replace(work, location.data)
+    assert store.load(location, new_fd) == _meta("2")
+    for descriptor in (old_fd, new_fd):
+        os.close(descriptor)
