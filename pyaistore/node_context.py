@@ -2,7 +2,7 @@
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +20,7 @@ from pyaistore.jobs.transform_protocol import TransformerLookup
 from pyaistore.storage.archive_index import ArchiveIndexCache
 from pyaistore.storage.object_store import ObjectStore
 from pyaistore.wire.bucket_id import BucketId
+from pyaistore.wire.membership import RemoveNodeValue
 from pyaistore.wire.messages import Smap, Snode
 
 
@@ -41,6 +42,12 @@ class NodeContext:
     background: set[asyncio.Task[None]] = field(default_factory=set)
     # The primary runs one membership change (and rebalance start) at a time.
     membership_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # The primary's membership changes waiting for their rebalance: node ID -> (action, value).
+    node_transitions: dict[str, tuple[str, RemoveNodeValue]] = field(default_factory=dict)
+    # Awaited with True/False when a rebalance generation ends completed/not (on the primary).
+    rebalance_listeners: list[Callable[[bool], Awaitable[None]]] = field(default_factory=list)
+    # Set to stop this node cleanly (SIGTERM, or a shutdown/decommission asked through the API).
+    stop_requested: asyncio.Event = field(default_factory=asyncio.Event)
     # This node's jobs: on targets the work itself, on the primary the cluster-wide records.
     jobs: JobRegistry = field(default_factory=JobRegistry)
     # Member tables of recently read shards (archpath reads, listing with the arch-dir flag).

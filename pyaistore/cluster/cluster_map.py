@@ -8,6 +8,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from pyaistore.wire.membership import FLAG_DECOMMISSION, FLAG_MAINTENANCE, FLAG_MAINTENANCE_DONE
 from pyaistore.wire.messages import TARGET, Smap, Snode
 
 
@@ -61,3 +62,14 @@ def load(path: Path) -> Smap | None:
         return None
     with open(path) as handle:
         return Smap.from_json(json.load(handle))
+
+
+def working_targets(smap: Smap) -> list[Snode]:
+    """Targets that run jobs and answer listings: all but those whose maintenance or shutdown has
+    completed (flag 16: drained of objects, possibly stopped)."""
+    return [node for node in smap.targets.values() if not node.flags & FLAG_MAINTENANCE_DONE]
+
+
+def is_leaving(node: Snode) -> bool:
+    """True for a target in maintenance or being decommissioned (it may stop answering)."""
+    return bool(node.flags & (FLAG_MAINTENANCE | FLAG_DECOMMISSION))

@@ -13,7 +13,9 @@
     ├── PeerRejected            another node refused its part with a 4xx             -> that 4xx
     ├── NoTargets               the cluster has no target to place the object on     -> 503
     ├── NotReady                the primary is still starting up (prr)                -> 503
-    └── ClusterMismatch         a node of another cluster (UUID) asked to join       -> 400
+    ├── ClusterMismatch         a node of another cluster (UUID) asked to join       -> 400
+    ├── NodeNotFound            a request names a node the cluster map does not hold  -> 404
+    └── Busy                    one membership change (or rebalance) at a time        -> 409
 
 Web code maps these (and storage errors) to HTTP in web/error_mapping.py, nowhere else.
 """
@@ -25,10 +27,12 @@ __all__ = [
     "BodyTimeout",
     "BucketAlreadyExists",
     "BucketNotFound",
+    "Busy",
     "ClusterMismatch",
     "EtlNotFound",
     "NoTargets",
     "NodeError",
+    "NodeNotFound",
     "NotReady",
     "NotSupported",
     "PeerFailed",
@@ -122,3 +126,15 @@ class NotReady(NodeError):
 
 class ClusterMismatch(NodeError):
     """A node that belongs to one cluster (by UUID) met the primary of another."""
+
+
+class NodeNotFound(NodeError):
+    """The cluster map holds no node with this ID."""
+
+    def __init__(self, node_id: str) -> None:
+        super().__init__(f'node "{node_id}" does not exist (not in the cluster map)')
+        self.node_id = node_id
+
+
+class Busy(NodeError):
+    """Another membership change or a rebalance is in progress; try again later (AIS's ErrBusy)."""

@@ -265,20 +265,28 @@ class TargetAgent:
         self._data_dir = data_dir
         self._cluster_uuid = ""
         self._first_join = True
+        self._leaving = False
         self.joined = asyncio.Event()
 
+    def leave(self) -> None:
+        """Stop keepalives and never join again (the node is shutting down or decommissioned)."""
+        self._leaving = True
+
     async def run(self) -> None:
-        """Join, then send keepalives forever."""
+        """Join, then send keepalives until told to leave."""
         self._cluster_uuid = await asyncio.to_thread(cluster_identity.load, self._data_dir)
         await self._join()
-        while True:
+        while not self._leaving:
             await asyncio.sleep(self._interval)
+            if self._leaving:
+                break
             try:
                 if not await self._keepalive():
                     self.joined.clear()
                     await self._join()
             except PeerUnreachable as exc:
                 log.warning("keepalive: %s", exc)
+        await asyncio.Event().wait()  # left: silent until the node stops (cancels this task)
 
     async def _join(self) -> None:
         delay = 0.1

@@ -9,6 +9,7 @@ __all__ = [
     "fanout",
     "job_buckets",
     "job_queries",
+    "node_lifecycle",
     "rebalance",
     "redirect",
 ]

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
+from pyaistore.cluster import cluster_map
 from pyaistore.cluster.errors import NoTargets, PeerFailed, PeerRejected
 from pyaistore.jobs.job import Job
 from pyaistore.jobs.registry import error_text, new_job_id
@@ -53,7 +54,7 @@ class ClusterJob:
 
 async def start(ctx: NodeContext, plan: ClusterJob) -> str:
     """Start the job on every target and return its ID (steps 1-4 above)."""
-    targets = list(ctx.smap.targets.values())
+    targets = cluster_map.working_targets(ctx.smap)
     if not targets:
         raise NoTargets()
     job_id = plan.job_id or new_job_id()
@@ -105,7 +106,7 @@ async def _stop_on(ctx: NodeContext, targets: list[Snode], query: JobQuery, reas
 
 async def stop(ctx: NodeContext, query: JobQuery, reason: str = USER_ABORT) -> None:
     """Abort every matching job on every target and the gateway's records of them."""
-    await _stop_on(ctx, list(ctx.smap.targets.values()), query, reason)
+    await _stop_on(ctx, cluster_map.working_targets(ctx.smap), query, reason)
     ctx.jobs.abort(query.job_id, query.kind, reason)
 
 

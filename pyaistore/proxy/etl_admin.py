@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Final
 
+from pyaistore.cluster import cluster_map
 from pyaistore.cluster.errors import NotSupported, PeerFailed, PeerRejected
 from pyaistore.cluster.etl_table import EtlEntry, EtlTable
 from pyaistore.cluster.meta_owner import MetaOwner
@@ -196,7 +197,7 @@ async def _each_target(
     ctx: NodeContext, method: str, path: str, body: Any, timeout: float, only: str = ""
 ) -> list[tuple[Snode, PeerReply | Exception]]:
     """Send one request to every target (or one), concurrently; replies or exceptions in map order."""
-    nodes = [n for n in ctx.smap.targets.values() if not only or n.daemon_id == only]
+    nodes = [n for n in cluster_map.working_targets(ctx.smap) if not only or n.daemon_id == only]
 
     async def one(node: Snode) -> PeerReply | Exception:
         try:

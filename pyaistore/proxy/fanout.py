@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import Any
 
+from pyaistore.cluster import cluster_map
+from pyaistore.cluster.errors import PeerFailed
 from pyaistore.node_context import NodeContext
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.messages import DEFAULT_PAGE_SIZE, ListEntry, LsoMsg, LsoPage, Snode
@@ -16,7 +18,12 @@ async def _target_page(
     ctx: NodeContext, node: Snode, bucket: BucketId, body: dict[str, Any]
 ) -> list[ListEntry]:
     # A target refusing the request (e.g. not-cached on an ais bucket) is deterministic: relayed.
-    return await ctx.peer_api.list_page(node, bucket, body)
+    try:
+        return await ctx.peer_api.list_page(node, bucket, body)
+    except PeerFailed:
+        if cluster_map.is_leaving(node):
+            return []  # in maintenance or leaving, and stopped: what it held has moved (or is moving)
+        raise
 
 
 def _unique(entries: Iterator[ListEntry]) -> Iterator[ListEntry]:
@@ -38,7 +45,8 @@ async def list_objects(ctx: NodeContext, bucket: BucketId, msg: LsoMsg) -> LsoPa
     ctx.bucket_props(bucket)
     page_size = msg.page_size if msg.page_size > 0 else DEFAULT_PAGE_SIZE
     body = msg.to_json() | {"pagesize": page_size}
-    pages = await asyncio.gather(*(_target_page(ctx, t, bucket, body) for t in ctx.smap.targets.values()))
+    targets = cluster_map.working_targets(ctx.smap)
+    pages = await asyncio.gather(*(_target_page(ctx, t, bucket, body) for t in targets))
     merged, token = merge_pages(pages, page_size)
     return LsoPage(msg.uuid or secrets.token_urlsafe(9), token, merged)
 

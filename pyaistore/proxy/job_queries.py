@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
+from pyaistore.cluster import cluster_map
+from pyaistore.cluster.errors import PeerFailed
 from pyaistore.jobs import kinds
 from pyaistore.jobs.errors import InvalidJobRequest, JobNotFound
 from pyaistore.node_context import NodeContext
@@ -29,13 +31,19 @@ def query_kind(query: JobQuery) -> JobQuery:
 
 
 async def _target_snapshots(ctx: NodeContext, node: Snode, query: JobQuery) -> list[JobSnapshot]:
-    return await ctx.peer_api.query_jobs(node, query)
+    try:
+        return await ctx.peer_api.query_jobs(node, query)
+    except PeerFailed:
+        if cluster_map.is_leaving(node):
+            return []  # in maintenance or leaving, and stopped
+        raise
 
 
 async def node_snapshots(ctx: NodeContext, query: JobQuery) -> NodeSnapshots:
     """Snapshots per target ID, gated by the gateway's own record of each job; empty lists dropped."""
     query = query_kind(query)
-    targets = [t for t in ctx.smap.targets.values() if not query.node or t.daemon_id == query.node]
+    working = cluster_map.working_targets(ctx.smap)
+    targets = [t for t in working if not query.node or t.daemon_id == query.node]
     found = await asyncio.gather(*(_target_snapshots(ctx, t, query) for t in targets))
     result: NodeSnapshots = {}
     for node, snaps in zip(targets, found, strict=True):

@@ -58,6 +58,8 @@ async def start(ctx: NodeContext, reason: str, after: AfterRebalance | None = No
         await owner.update_rmd(lambda current: current.finished(generation, completed))
         if after is not None:
             await after(completed)
+        for listener in ctx.rebalance_listeners:
+            await listener(completed)
 
     job_id = wire_rebalance.job_id(generation)
     value = {SMAP_VERSION_KEY: ctx.smap.version}

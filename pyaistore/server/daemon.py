@@ -25,6 +25,7 @@ from pyaistore.cluster.peer_client import PeerClient
 from pyaistore.config import PROXY, TARGET, NodeConfig, with_environment
 from pyaistore.etl.registry import EtlRegistry
 from pyaistore.node_context import NodeContext
+from pyaistore.proxy import node_lifecycle
 from pyaistore.proxy import rebalance as rebalancing
 from pyaistore.server import event_loop, exit_status, lifeline
 from pyaistore.server.http_workers import WorkerPool
@@ -87,6 +88,7 @@ def build_context(config: NodeConfig, port: int, control_port: int = 0) -> NodeC
         triggers = rebalancing.Triggers(ctx)
         ctx.membership.on_ready = triggers.on_ready
         ctx.membership.on_join = triggers.on_join
+        ctx.rebalance_listeners.append(functools.partial(node_lifecycle.settle, ctx))
     return ctx
 
 
@@ -159,6 +161,7 @@ async def serve(config: NodeConfig, lifeline_fd: int = -1) -> None:
     control = bind(config.host, 0) if config.role == TARGET and config.http_workers > 1 else None
     control_port = control.getsockname()[1] if control else 0
     ctx = await asyncio.to_thread(build_context, config, port, control_port)
+    ctx.stop_requested = stop
     pool = None
     if control is not None:
         pool = WorkerPool(config, ctx.node, sock, config.http_workers - 1)

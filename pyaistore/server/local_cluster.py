@@ -14,6 +14,7 @@ import argparse
 import errno
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -26,7 +27,7 @@ from typing import Final
 
 from pyaistore.server import supervisor
 from pyaistore.server.lifeline import Lifeline
-from pyaistore.wire import paths, query
+from pyaistore.wire import actions, paths, query
 
 DEFAULT_PORT: Final = 8080
 READY_TIMEOUT: Final = 30.0
@@ -36,6 +37,10 @@ PRR_PATH: Final = f"{HEALTH_PATH}?{query.PRR}=true"
 SMAP_PATH: Final = f"{paths.url_path(paths.DAEMON)}?{query.WHAT}={query.WHAT_SMAP}"
 SNODE_PATH: Final = f"{paths.url_path(paths.DAEMON)}?{query.WHAT}={query.WHAT_SNODE}"
 NODE_ID_FILE: Final = "node_id"
+CLUSTER_PATH: Final = paths.url_path(paths.CLUSTER)
+DECOMMISSION: Final = actions.DECOMMISSION_NODE
+# Seconds the objects of targets beyond --targets may take to move to the others.
+RETIRE_TIMEOUT: Final = 600.0
 LOG_TAIL_LINES: Final = 5
 
 
@@ -183,10 +188,50 @@ class LocalCluster:
         check_port(self.host, self.port)
         self.start_proxy()
         self.wait_own_proxy()
+        extra = self._extra_target_dirs()
+        wanted = self.num_targets
+        self.targets += [None] * len(extra)
+        self.num_targets += len(extra)
         for index in range(self.num_targets):
             self.start_target(index)
         self.wait_ready(self.num_targets)
+        if extra:
+            self._retire(range(wanted, self.num_targets))
         return self
+
+    def _extra_target_dirs(self) -> list[Path]:
+        """Data dirs of targets beyond the count asked for (target-<n>, n >= targets), in order."""
+        found = []
+        index = self.num_targets
+        while (self.data_dir / f"target-{index}" / NODE_ID_FILE).exists():
+            found.append(self.data_dir / f"target-{index}")
+            index += 1
+        return found
+
+    def _retire(self, indexes: range, timeout: float = RETIRE_TIMEOUT) -> None:
+        """Decommission the given targets (their objects move to the others), then drop their dirs.
+
+        A cluster restarted with fewer targets than its data holds keeps every object this way.
+        """
+        ids = [node_id for node_id, index in self.target_ids().items() if index in indexes]
+        print(f"retiring {len(ids)} target(s) beyond --targets: their objects move to the others", flush=True)
+        body = {"action": DECOMMISSION, "name": "", "value": {"sids": ids, "rm_user_data": True}}
+        request = urllib.request.Request(
+            f"{self.endpoint}{CLUSTER_PATH}", data=json.dumps(body).encode(), method="PUT"
+        )
+        request.add_header("Content-Type", "application/json")
+        with urllib.request.urlopen(request, timeout=timeout):
+            pass
+        deadline = time.monotonic() + timeout
+        for index in sorted(indexes, reverse=True):
+            proc = self.targets[index]
+            if proc is not None:
+                proc.wait(timeout=max(1.0, deadline - time.monotonic()))
+            del self.targets[index]
+            self.num_targets -= 1
+        self.wait_ready(self.num_targets, timeout=max(1.0, deadline - time.monotonic()))
+        for index in indexes:
+            shutil.rmtree(self.data_dir / f"target-{index}", ignore_errors=True)
 
     def add_target(self) -> int:
         """Start one more target (a new data dir, target-<n>) and return its index."""

@@ -20,11 +20,14 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from pyaistore.storage.errors import CorruptMeta
 
-__all__ = ["MountpathState", "load", "save"]
+__all__ = ["STATE_FILE", "MountpathState", "load", "save"]
+
+# The file's name in a target's data dir.
+STATE_FILE: Final = "mountpaths.json"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ __all__ = [
     "list_archives",
     "list_objects",
     "neighbors",
+    "node_control",
     "object_ops",
     "object_recovery",
     "peer_objects",

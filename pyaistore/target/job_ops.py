@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from typing import IO, Final
 
 from pyaistore.byte_streams import whole_if_small
-from pyaistore.cluster import placement
+from pyaistore.cluster import cluster_map, placement
 from pyaistore.jobs.node_ops import CopyResult, ObjectSink, ObjectSource, Transform
 from pyaistore.node_context import NodeContext
 from pyaistore.storage.atomic_write import AtomicWriter
@@ -117,7 +117,7 @@ class TargetObjects:
         while True:
             body = LsoMsg(prefix=prefix, page_size=LIST_PAGE, continuation_token=token, flags=flags).to_json()
             pages = await asyncio.gather(
-                *(self._list_page(t, bucket, body) for t in self._ctx.smap.targets.values())
+                *(self._list_page(t, bucket, body) for t in cluster_map.working_targets(self._ctx.smap))
             )
             merged = sorted(set(heapq.merge(*pages)))[:LIST_PAGE]
             for name in merged:

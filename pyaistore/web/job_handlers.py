@@ -15,13 +15,14 @@ from pyaistore.job_kinds.kind import JobRequest
 from pyaistore.jobs import kinds
 from pyaistore.jobs.errors import InvalidJobRequest, UnknownKind
 from pyaistore.proxy import bucket_summary as summaries
-from pyaistore.proxy import cluster_jobs, job_queries
+from pyaistore.proxy import cluster_jobs, job_queries, node_lifecycle
 from pyaistore.web import request_parsing
 from pyaistore.web.app_keys import CONTEXT
 from pyaistore.wire import actions, headers, query
 from pyaistore.wire.bucket_id import BucketId, parse_uname
 from pyaistore.wire.bucket_summary import SummaryMsg
 from pyaistore.wire.jobs import JobQuery
+from pyaistore.wire.membership import RemoveNodeValue
 from pyaistore.wire.messages import ActionMsg
 
 __all__ = [
@@ -77,10 +78,12 @@ async def query_jobs(request: web.Request) -> web.Response:
 
 
 async def cluster_put(request: web.Request) -> web.Response:
-    """PUT /v1/cluster: start (a startable kind) or stop (by ID and/or kind) jobs."""
+    """PUT /v1/cluster: start (a startable kind) or stop (by ID and/or kind) jobs; membership changes."""
     ctx = request.app[CONTEXT]
     msg = await request_parsing.action_msg(request)
     assert msg is not None
+    if msg.action in node_lifecycle.NODE_ACTIONS or msg.action in node_lifecycle.CLUSTER_ACTIONS:
+        return await _membership(request, msg)
     job_query = _job_query(msg.value)
     if msg.action == actions.START:
         force = query.parse_bool(request.query.get(query.FORCE))
@@ -94,6 +97,19 @@ async def cluster_put(request: web.Request) -> web.Response:
         await cluster_jobs.stop(ctx, JobQuery(job_id=job_query.job_id, kind=kind))
         return web.Response()
     raise UnknownAction(msg.action)
+
+
+async def _membership(request: web.Request, msg: ActionMsg) -> web.Response:
+    """PUT /v1/cluster membership actions: the rebalance ID as text (or empty), as AIS replies."""
+    ctx = request.app[CONTEXT]
+    try:
+        value = RemoveNodeValue.from_json(msg.value)
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from exc
+    if msg.action in node_lifecycle.CLUSTER_ACTIONS:
+        await node_lifecycle.shutdown_cluster(ctx, msg.action, value)
+        return web.Response()
+    return job_id_reply(await node_lifecycle.change(ctx, msg.action, value))
 
 
 def _destination(request: web.Request, bucket: BucketId, action: str) -> BucketId | None:

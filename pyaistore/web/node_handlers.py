@@ -7,10 +7,13 @@ from aiohttp import web
 
 from pyaistore.cluster import metasync
 from pyaistore.cluster.errors import BadRequest
-from pyaistore.config import PROXY
-from pyaistore.target import bucket_sync
+from pyaistore.config import PROXY, TARGET
+from pyaistore.proxy import node_lifecycle
+from pyaistore.target import bucket_sync, node_control
+from pyaistore.web import request_parsing
 from pyaistore.web.app_keys import CONTEXT
 from pyaistore.wire import headers, query
+from pyaistore.wire.membership import RemoveNodeValue
 
 
 async def health(request: web.Request) -> web.Response:
@@ -77,4 +80,20 @@ async def receive_metasync(request: web.Request) -> web.Response:
     except (ValueError, KeyError, TypeError) as exc:
         raise BadRequest(f"invalid metasync body: {exc}") from exc
     await bucket_sync.accept(ctx, smap, buckets, etls, rmd)
+    return web.Response()
+
+
+async def daemon_put(request: web.Request) -> web.Response:
+    """PUT /v1/daemon from the primary: this node's final step of a membership change."""
+    ctx = request.app[CONTEXT]
+    msg = await request_parsing.action_msg(request)
+    assert msg is not None
+    try:
+        value = RemoveNodeValue.from_json(msg.value)
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from exc
+    if ctx.config.role == TARGET:
+        await node_control.apply(ctx, msg.action, value)
+    else:
+        node_lifecycle.leave(ctx, msg.action)
     return web.Response()

@@ -24,6 +24,7 @@ _INTERNAL_OBJECT: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_OBJEC
 _COMMON: Final = (
     ("GET", _V + "/" + paths.HEALTH, node.health),
     ("GET", _V + "/" + paths.DAEMON, node.daemon),
+    ("PUT", _V + "/" + paths.DAEMON, node.daemon_put),
     ("PUT", _V + "/" + paths.METASYNC, node.receive_metasync),
 )
 

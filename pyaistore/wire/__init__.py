@@ -12,6 +12,7 @@ __all__ = [
     "hrw",
     "job_snapshot",
     "jobs",
+    "membership",
     "messages",
     "multi_object",
     "paths",

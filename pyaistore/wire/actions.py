@@ -28,3 +28,12 @@ MPT_ABORT: Final = "mpt-abort"
 SET_CUSTOM: Final = ""
 START: Final = "start"
 STOP: Final = "stop"
+
+# Membership changes (PUT /v1/cluster) and what the primary then tells the node (PUT /v1/daemon).
+START_MAINTENANCE: Final = "start-maintenance"
+STOP_MAINTENANCE: Final = "stop-maintenance"
+SHUTDOWN_NODE: Final = "shutdown-node"
+DECOMMISSION_NODE: Final = "decommission-node"
+RM_NODE_UNSAFE: Final = "rm-unsafe"
+SHUTDOWN_CLUSTER: Final = "shutdown"
+DECOMMISSION_CLUSTER: Final = "decommission"

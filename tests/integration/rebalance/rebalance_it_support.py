@@ -4,7 +4,7 @@ import hashlib
 import random
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -108,3 +108,73 @@ def only_on_owner(cluster: LocalCluster, bucket: str, names: list[str]) -> list[
 def data_dir_of(cluster: LocalCluster, index: int) -> Path:
     """A target's data dir."""
     return cluster.data_dir / f"target-{index}"
+
+
+class Load:
+    """A 16-way PUT+GET load with the official SDK: writers PUT new objects, readers GET
+    acknowledged ones; every failure is recorded. PUT failures are allowed (not acknowledged),
+    GET failures of acknowledged objects are what the tests look for."""
+
+    def __init__(
+        self, client: Client, bucket: str, acknowledged: list[str], writers: int = 4, readers: int = 12
+    ):
+        self._client = client
+        self._bucket = bucket
+        self.acknowledged = acknowledged
+        self.get_failures: list[str] = []
+        self.put_failures: list[str] = []
+        self.gets = 0
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._threads = [threading.Thread(target=self._write, args=(i,), daemon=True) for i in range(writers)]
+        self._threads += [threading.Thread(target=self._read, daemon=True) for _ in range(readers)]
+
+    def __enter__(self) -> "Load":
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=60)
+
+    def _write(self, index: int) -> None:
+        handle = self._client.bucket(self._bucket)
+        count = 0
+        while not self._stop.is_set():
+            name = f"load/w{index}-{count:05d}"
+            count += 1
+            try:
+                handle.object(name).get_writer().put_content(payload(name, 4096))
+            except Exception as exc:
+                self.put_failures.append(f"{name}: {exc!r}")
+                continue
+            with self._lock:
+                self.acknowledged.append(name)
+
+    def _read(self) -> None:
+        handle = self._client.bucket(self._bucket)
+        rng = random.Random()
+        while not self._stop.is_set():
+            with self._lock:
+                name = rng.choice(self.acknowledged)
+            size = 4096 if name.startswith("load/") else 16 * 1024
+            try:
+                data = handle.object(name).get_reader().read_all()
+            except Exception as exc:
+                self.get_failures.append(f"{name}: {exc!r}")
+                continue
+            self.gets += 1
+            if data != payload(name, size):
+                self.get_failures.append(f"{name}: wrong bytes ({len(data)})")
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 60, what: str = "condition") -> None:
+    """Poll `condition` until it holds; TimeoutError naming `what` otherwise."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise TimeoutError(f"{what} did not happen in {timeout}s")

@@ -43,3 +43,20 @@ def test_restart_with_more_targets_keeps_every_object_readable(tmp_path: Path) -
         wait_rebalance(client)
         assert only_on_owner(cluster, "grow", names) == []
         assert sorted(e.name for e in bucket.list_all_objects()) == sorted(names)
+
+
+def test_restart_with_fewer_targets_keeps_every_object_readable(tmp_path: Path) -> None:
+    names = [f"o{i}" for i in range(OBJECTS)]
+    with LocalCluster(tmp_path, targets=3) as cluster:
+        bucket = Client(cluster.endpoint).bucket("shrink").create()
+        for name in names:
+            bucket.object(name).get_writer().put_content(payload(name))
+        port = cluster.port
+    with LocalCluster(tmp_path, port=port, targets=2) as cluster:
+        assert cluster.target_count() == 2
+        assert not (tmp_path / "target-2").exists()  # retired: its objects moved, its dir removed
+        client = Client(cluster.endpoint)
+        bucket = client.bucket("shrink")
+        assert [n for n in names if bucket.object(n).get_reader().read_all() != payload(n)] == []
+        assert only_on_owner(cluster, "shrink", names) == []
+        assert sorted(e.name for e in bucket.list_all_objects()) == sorted(names)
