@@ -37,6 +37,8 @@ __all__ = ["PeerApi", "PeerObject", "bucket_query", "decode_meta", "encode_meta"
 SMALL_PUT_TIMEOUT: Final = 60.0
 # Seconds a streamed object read may stall before the peer is given up on.
 READ_STALL_TIMEOUT: Final = 120.0
+# Seconds a peer may take to sync its disks (a batch of deferred writes).
+SYNC_TIMEOUT: Final = 300.0
 STORED: Final = "stored"
 KEPT: Final = "kept"
 
@@ -112,13 +114,19 @@ class PeerApi:
         meta: ObjectMeta,
         data: bytes | AsyncIterable[bytes],
         transfer: str = query.TRANSFER_COPY,
+        deferred_sync: bool = False,
     ) -> bool:
         """Store an object on `node` (checksum verified there); False when it kept a newer copy.
 
         `meta` travels whole; `transfer` says whether the peer writes a new object (copy) or
         takes this one as it is (migrate: version and times kept, an equal or newer copy wins).
+        With `deferred_sync` the peer skips the object's fsync: call `sync(node)` before relying
+        on it being durable.
         """
-        url = self.object_url(node, bucket, name, f"{query.TRANSFER}={transfer}")
+        extra = f"{query.TRANSFER}={transfer}"
+        if deferred_sync:
+            extra += f"&{query.DEFERRED_SYNC}=true"
+        url = self.object_url(node, bucket, name, extra)
         hdrs = self._caller({headers.OBJECT_META: encode_meta(meta), headers.CONTENT_LENGTH: str(meta.size)})
         try:
             if isinstance(data, bytes):
@@ -196,6 +204,15 @@ class PeerApi:
             return False
         raise_for_reply(reply, node, f"DELETE {bucket.object_cname(name)}")
         return reply.body.strip() != KEPT.encode()
+
+    async def sync(self, node: Snode) -> None:
+        """Make every write `node` published without fsync durable (one sync of its disks)."""
+        url = node.control_url + paths.url_path(paths.INTERNAL, paths.INTERNAL_SYNC)
+        try:
+            reply = await self.client.call("POST", url, headers=self._caller(), timeout=SYNC_TIMEOUT)
+        except PeerUnreachable as exc:
+            raise PeerFailed(f"sync of {node.display_name} failed: {exc}") from exc
+        raise_for_reply(reply, node, "sync")
 
     # ---- listing ----
 

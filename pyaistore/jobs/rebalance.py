@@ -1,41 +1,60 @@
 """Global rebalance, one target's part: send every object this target holds but no longer owns to
 its owner under the current cluster map (reference §2.3).
 
-Each object travels with its metadata as a migration: the receiver verifies the checksum, keeps
-version and times, and keeps its own copy when that is as new or newer (a PUT that landed during
-the rebalance is never replaced by an older copy). The sender drops its copy only after the
-receiver has committed, and only if the copy did not change meanwhile. A send that fails is
-retried a few times, then recorded as an error: the object stays here, the rebalance ends
-incomplete, and targets keep looking for missing objects on their neighbours until a later
-rebalance completes.
+Objects go in batches. Each object travels with its metadata as a migration: the receiver
+verifies the checksum, keeps version and times, and keeps its own copy when that is as new or
+newer (a PUT that landed during the rebalance is never replaced by an older copy); it publishes
+the object without its own fsync. Once a batch is out, each receiver syncs its disks once, and
+only then does the sender drop its copies, each only if it did not change meanwhile. So a crash
+anywhere leaves every object on at least one disk, durable, and one syncfs per batch replaces
+two fsyncs per object.
+
+A copy rewritten here while it travelled is sent again; a send that keeps failing (the receiver
+is down) is recorded as an error and the object stays: the rebalance ends incomplete, and
+targets keep looking for missing objects on their neighbours until a later one completes.
 """
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Final, Protocol
 
 from pyaistore.cluster.errors import PeerFailed
 from pyaistore.jobs import object_walk
-from pyaistore.jobs.errors import JobAborted
 from pyaistore.jobs.job import Job
 from pyaistore.jobs.registry import error_text
 from pyaistore.storage.errors import ObjectNotFound
+from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.wire.bucket_id import BucketId
 
-__all__ = ["ATTEMPTS", "Moved", "RebalanceOps", "run"]
+__all__ = ["ATTEMPTS", "BATCH_BYTES", "BATCH_OBJECTS", "RebalanceOps", "Settled", "Shipment", "run"]
 
 DEFAULT_WORKERS: Final = 8
+BATCH_OBJECTS: Final = 128
+BATCH_BYTES: Final = 128 << 20
 ATTEMPTS: Final = 4
 FIRST_RETRY_S: Final = 0.25
+# A copy that keeps changing here while it travels is left in place after this many rounds.
+RESEND_ROUNDS: Final = 3
 
 
 @dataclass(frozen=True, slots=True)
-class Moved:
-    """One object sent to its owner: its size, and whether the owner stored it (or kept a newer one)."""
+class Shipment:
+    """One object sent to its owner and not yet dropped here."""
 
-    size: int
+    bucket: BucketId
+    name: str
+    receiver: str
+    meta: ObjectMeta
     stored: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Settled:
+    """A batch after its receivers synced: what moved (dropped here), and what changed meanwhile."""
+
+    moved: list[Shipment]
+    changed: list[Shipment]
 
 
 class RebalanceOps(Protocol):
@@ -51,35 +70,73 @@ class RebalanceOps(Protocol):
         """Up to `limit` names of objects stored here, > `after`, in name order."""
         ...
 
-    async def migrate(self, bucket: BucketId, name: str) -> Moved | None:
-        """Send the object to its owner and drop it here; None when this target owns it."""
+    async def send(self, bucket: BucketId, name: str) -> Shipment | None:
+        """Send the object to its owner (not yet durable there); None when this target owns it."""
+        ...
+
+    async def settle(self, shipments: Sequence[Shipment]) -> Settled:
+        """Sync every receiver of the batch, then drop here each copy that did not change."""
         ...
 
 
 async def run(job: Job, ops: RebalanceOps, workers: int = DEFAULT_WORKERS) -> None:
-    """Move every misplaced object of every bucket to its owner."""
+    """Move every misplaced object of every bucket to its owner, batch by batch."""
     for bucket in ops.buckets():
         job.check()
-
-        async def move_one(name: str, bucket: BucketId = bucket) -> None:
-            moved = await _with_retries(job, ops, bucket, name)
-            if moved is not None:
-                job.counters.add_sent(moved.size)
-
-        names = object_walk.local_names(ops, bucket, "", True)
-        await object_walk.for_each(job, names, workers, move_one)
+        async for batch in _batches(object_walk.local_names(ops, bucket, "", True)):
+            await _move_batch(job, ops, bucket, batch, workers)
 
 
-async def _with_retries(job: Job, ops: RebalanceOps, bucket: BucketId, name: str) -> Moved | None:
-    """One object: its move, retried with backoff while its owner does not answer."""
+async def _batches(names: AsyncIterator[str]) -> AsyncIterator[list[str]]:
+    batch: list[str] = []
+    async for name in names:
+        batch.append(name)
+        if len(batch) >= BATCH_OBJECTS:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+async def _move_batch(job: Job, ops: RebalanceOps, bucket: BucketId, names: list[str], workers: int) -> None:
+    """Send a batch (at most `workers` at a time), settle it, send again what changed meanwhile."""
+    for _ in range(RESEND_ROUNDS):
+        shipments: list[Shipment] = []
+
+        async def send_one(name: str, into: list[Shipment] = shipments) -> None:
+            shipment = await _with_retries(job, ops, bucket, name)
+            if shipment is not None:
+                into.append(shipment)
+
+        await object_walk.for_each(job, _each(names), workers, send_one)
+        if not shipments:
+            return
+        try:
+            settled = await ops.settle(shipments)
+        except PeerFailed as exc:
+            job.add_error(f"{bucket.cname}: {error_text(exc)}")  # nothing dropped: all stay here
+            return
+        for shipment in settled.moved:
+            job.counters.add_sent(shipment.meta.size)
+        names = [shipment.name for shipment in settled.changed]
+        if not names:
+            return
+    job.add_error(f"{bucket.cname}: {len(names)} object(s) kept changing here; left in place")
+
+
+async def _each(names: list[str]) -> AsyncIterator[str]:
+    for name in names:
+        yield name
+
+
+async def _with_retries(job: Job, ops: RebalanceOps, bucket: BucketId, name: str) -> Shipment | None:
+    """One object's send, retried with backoff while its owner does not answer."""
     pause = FIRST_RETRY_S
     for attempt in range(ATTEMPTS):
         job.check()
         try:
-            return await ops.migrate(bucket, name)
-        except (ObjectNotFound, JobAborted):
-            if job.aborted:
-                raise
+            return await ops.send(bucket, name)
+        except ObjectNotFound:
             return None  # deleted meanwhile: nothing to move
         except PeerFailed as exc:
             if attempt == ATTEMPTS - 1:

@@ -67,6 +67,9 @@ class WriteProps:
     # A migration (rebalance, get-from-neighbour): an object in place written at or after
     # `atime_ns` is newer than this copy and stays; this one is dropped.
     keep_newer: bool = False
+    # The caller makes the write durable later, for a whole batch at once (one sync of the disks
+    # before anything depends on it, e.g. before a rebalance sender drops its copies).
+    deferred_sync: bool = False
     copies: int = 1  # replicas on distinct mountpaths, the main one included (1: no mirroring)
 
     def __post_init__(self) -> None:
@@ -167,11 +170,12 @@ def publish(
                 atime_ns=props.atime_ns or time.time_ns(),
                 custom=dict(props.custom),
             )
-            install(location, work, fd, meta, destination.meta_store, destination.fsync)
+            fsync = destination.fsync and not props.deferred_sync
+            install(location, work, fd, meta, destination.meta_store, fsync)
             main = location.mountpath.root_str
             if replicas is not None:
                 main = replicas.settle(location, fd, meta, props.copies)
-        if destination.fsync:
+        if fsync:
             fsync_dir(location.data.parent)
     meta.mountpath = main
     return meta

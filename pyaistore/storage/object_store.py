@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Final, TypeVar
 
-from pyaistore.storage import append_session, layout, listing
+from pyaistore.storage import append_session, disk_sync, layout, listing
 from pyaistore.storage.atomic_write import (
     AtomicWriter,
     Destination,
@@ -371,6 +371,12 @@ class ObjectStore:
             for chunk in source.read_range(0, source.size):
                 writer.write(chunk)
             return writer.commit()
+
+    def sync(self) -> None:
+        """Make every write so far durable, deferred ones included (one syncfs per mountpath)."""
+        for mountpath in self.mountpaths.available:
+            with unavailable_as_error(mountpath):
+                disk_sync.syncfs(mountpath.root)
 
     def delete_if_unchanged(self, bucket: BucketId, name: str, expected: ObjectMeta) -> bool:
         """Delete the object (every copy) only if it still is exactly `expected` (no write slipped in).

@@ -13,14 +13,12 @@ from pyaistore.storage.names import validate_object_name
 from pyaistore.storage.object_file import ObjectFile
 from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.target import neighbors
-from pyaistore.target.put_object import PutArgs, write_props
+from pyaistore.target.put_object import PEER_WHOLE, PutArgs, write_props
 from pyaistore.wire import query
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.messages import Snode
 
 STREAM_CHUNK: Final = 1 << 20
-# Objects up to this size are sent to a peer from one buffer.
-SMALL_OBJECT: Final = 256 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +97,7 @@ async def send_to_peer(
     dst_bucket: BucketId,
     dst_name: str,
     transfer: str = query.TRANSFER_COPY,
+    deferred_sync: bool = False,
 ) -> Sent:
     """Send a local object with its metadata to `owner` as `dst_bucket/dst_name`.
 
@@ -109,17 +108,19 @@ async def send_to_peer(
 
     def open_object() -> tuple[ObjectMeta, bytes | None, ObjectFile | None]:
         handle = store.open(bucket, name)
-        if handle.size > SMALL_OBJECT:
+        if handle.size > PEER_WHOLE:
             return handle.meta, None, handle
         with handle:
-            return handle.meta, handle.read_all_small(SMALL_OBJECT), None
+            return handle.meta, handle.read_all_small(PEER_WHOLE), None
 
     meta, data, handle = await asyncio.to_thread(open_object)
     meta = dataclasses.replace(meta, name=dst_name)
     try:
         payload = data if handle is None else _chunks(handle)
         assert payload is not None
-        stored = await ctx.peer_api.send_object(owner, dst_bucket, dst_name, meta, payload, transfer)
+        stored = await ctx.peer_api.send_object(
+            owner, dst_bucket, dst_name, meta, payload, transfer, deferred_sync
+        )
         return Sent(meta, stored)
     finally:
         if handle is not None:

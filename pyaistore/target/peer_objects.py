@@ -16,12 +16,12 @@ from pyaistore.node_context import NodeContext
 from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.storage.object_store import WriteProps
 from pyaistore.target.get_object import ObjectStream
-from pyaistore.target.put_object import SMALL_BODY, PutArgs, write_props, write_small, write_stream
+from pyaistore.target.put_object import PEER_WHOLE, PutArgs, write_props, write_small, write_stream
 from pyaistore.wire import jobs as kinds
 from pyaistore.wire import query
 from pyaistore.wire.bucket_id import BucketId
 
-__all__ = ["delete_own", "delete_own_if", "head_own", "open_own", "receive"]
+__all__ = ["delete_own", "delete_own_if", "head_own", "open_own", "receive", "sync"]
 
 
 def _props(ctx: NodeContext, bucket: BucketId, name: str, meta: ObjectMeta, transfer: str) -> WriteProps:
@@ -55,10 +55,15 @@ async def receive(
     transfer: str,
     body: AsyncIterator[bytes],
     size: int | None,
+    deferred_sync: bool = False,
 ) -> bool:
-    """Store an object a peer sent; False when a newer (or the same) object here was kept."""
-    props = _props(ctx, bucket, name, meta, transfer)
-    if size is not None and size <= SMALL_BODY:
+    """Store an object a peer sent; False when a newer (or the same) object here was kept.
+
+    With `deferred_sync` it is published without its fsync: the sender calls `sync` before it
+    relies on it (a rebalance drops its copies only then).
+    """
+    props = dataclasses.replace(_props(ctx, bucket, name, meta, transfer), deferred_sync=deferred_sync)
+    if size is not None and size <= PEER_WHOLE:
         data = b"".join([chunk async for chunk in body])
         stored = await write_small(ctx, bucket, name, props, data)
     else:
@@ -93,3 +98,8 @@ async def delete_own_if(ctx: NodeContext, bucket: BucketId, name: str, expected:
     """Remove this target's own copy only if it still is exactly `expected`; True if removed."""
     ctx.bucket_props(bucket)
     return await asyncio.to_thread(ctx.object_store.delete_if_unchanged, bucket, name, expected)
+
+
+async def sync(ctx: NodeContext) -> None:
+    """Make every write published here without fsync durable."""
+    await asyncio.to_thread(ctx.object_store.sync)

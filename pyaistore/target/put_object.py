@@ -14,6 +14,9 @@ from pyaistore.wire.bucket_id import BucketId
 SMALL_BODY: Final = 256 * 1024
 # Larger bodies are written in batches of this size: bounded memory, few executor hops.
 BATCH: Final = 1 << 20
+# Objects moving between targets (copies, rebalance) up to this size travel in one buffer, read
+# and written in one executor call each; memory stays bounded by the number of transfers at once.
+PEER_WHOLE: Final = 4 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,15 +48,17 @@ def write_props(ctx: NodeContext, args: PutArgs) -> WriteProps:
 
 
 async def batches(body: AsyncIterator[bytes], size: int = BATCH) -> AsyncIterator[bytes]:
-    """Regroup a chunk stream into pieces of about `size` bytes."""
-    buffer = bytearray()
+    """Regroup a chunk stream into pieces of about `size` bytes (each byte copied once)."""
+    pending: list[bytes] = []
+    held = 0
     async for chunk in body:
-        buffer += chunk
-        if len(buffer) >= size:
-            yield bytes(buffer)
-            buffer.clear()
-    if buffer:
-        yield bytes(buffer)
+        pending.append(chunk)
+        held += len(chunk)
+        if held >= size:
+            yield pending[0] if len(pending) == 1 else b"".join(pending)
+            pending, held = [], 0
+    if pending:
+        yield pending[0] if len(pending) == 1 else b"".join(pending)
 
 
 async def put_small(ctx: NodeContext, args: PutArgs, data: bytes) -> ObjectMeta:

@@ -1,13 +1,12 @@
-"""RebalanceOps on this target: which buckets to walk, and one object's migration to its owner."""
+"""RebalanceOps on this target: which buckets to walk, sending one object to its owner, and
+settling a batch (receivers sync, then this target drops what it sent)."""
 
 import asyncio
-import logging
+from collections import defaultdict
 from collections.abc import Sequence
-from typing import Final
 
-from pyaistore.cluster import placement
-from pyaistore.jobs.rebalance import Moved
-from pyaistore.node_context import NodeContext
+from pyaistore.cluster import cluster_map, placement
+from pyaistore.jobs.rebalance import Settled, Shipment
 from pyaistore.storage.errors import ObjectNotFound
 from pyaistore.target import object_ops
 from pyaistore.target.job_ops import TargetObjects
@@ -15,11 +14,6 @@ from pyaistore.wire import query
 from pyaistore.wire.bucket_id import BucketId
 
 __all__ = ["TargetRebalance"]
-
-log = logging.getLogger(__name__)
-
-# A copy that changed here while it travelled is sent again, at most this many times.
-RESENDS: Final = 3
 
 
 class TargetRebalance(TargetObjects):
@@ -29,30 +23,50 @@ class TargetRebalance(TargetObjects):
         """Every bucket of the cluster's table."""
         return self._ctx.meta.buckets.bucket_ids()
 
-    async def migrate(self, bucket: BucketId, name: str) -> Moved | None:
-        """Send a misplaced object to its owner, then drop it here if it did not change meanwhile."""
+    async def send(self, bucket: BucketId, name: str) -> Shipment | None:
+        """Send a misplaced object to its owner, published there without fsync (settle syncs it)."""
+        ctx = self._ctx
+        owner = placement.owner(ctx.smap, bucket, name)
+        if owner.daemon_id == ctx.node.daemon_id:
+            return None
+        sent = await object_ops.send_to_peer(
+            ctx, owner, bucket, name, bucket, name, query.TRANSFER_MIGRATE, deferred_sync=True
+        )
+        return Shipment(bucket, name, owner.daemon_id, sent.meta, sent.stored)
+
+    async def settle(self, shipments: Sequence[Shipment]) -> Settled:
+        """Sync each receiver once, then drop each copy here that is still exactly what was sent.
+
+        A copy deleted here while it travelled is deleted at the receiver too (if it still holds
+        exactly what was sent), so a rebalance never brings a deleted object back.
+        """
         ctx, store = self._ctx, self._ctx.object_store
-        for _ in range(RESENDS):
-            owner = placement.owner(ctx.smap, bucket, name)
-            if owner.daemon_id == ctx.node.daemon_id:
-                return None
-            sent = await object_ops.send_to_peer(
-                ctx, owner, bucket, name, bucket, name, query.TRANSFER_MIGRATE
+        receivers = {s.receiver for s in shipments}
+        nodes = [node for node_id in receivers if (node := cluster_map.find_node(ctx.smap, node_id))]
+        if len(nodes) != len(receivers):
+            return Settled([], [])  # a receiver left the map: keep everything, a later rebalance moves it
+        await asyncio.gather(*(ctx.peer_api.sync(node) for node in nodes))
+        moved, changed, vanished = [], [], defaultdict(list)
+        for shipment in shipments:
+            dropped = await asyncio.to_thread(
+                store.delete_if_unchanged, shipment.bucket, shipment.name, shipment.meta
             )
-            if await asyncio.to_thread(store.delete_if_unchanged, bucket, name, sent.meta):
-                return Moved(sent.size, sent.stored)
-            if not await _still_here(ctx, bucket, name):
-                # Deleted here while it travelled: the owner must not keep what it just received.
-                await ctx.peer_api.delete_object(owner, bucket, name, sent.meta)
-                return None
-            # Rewritten here while it travelled (a writer with an older map): send the new one.
-        log.warning("rebalance: %s keeps changing here; left in place", bucket.object_cname(name))
-        return None
+            if dropped:
+                moved.append(shipment)
+            elif await self._held(shipment.bucket, shipment.name):
+                changed.append(shipment)
+            else:
+                vanished[shipment.receiver].append(shipment)
+        for receiver, gone in vanished.items():
+            node = cluster_map.find_node(ctx.smap, receiver)
+            for shipment in gone:
+                if node is not None:
+                    await ctx.peer_api.delete_object(node, shipment.bucket, shipment.name, shipment.meta)
+        return Settled(moved, changed)
 
-
-async def _still_here(ctx: NodeContext, bucket: BucketId, name: str) -> bool:
-    try:
-        await asyncio.to_thread(ctx.object_store.head, bucket, name)
-    except ObjectNotFound:
-        return False
-    return True
+    async def _held(self, bucket: BucketId, name: str) -> bool:
+        try:
+            await asyncio.to_thread(self._ctx.object_store.head, bucket, name)
+        except ObjectNotFound:
+            return False
+        return True

@@ -28,6 +28,7 @@ __all__ = [
     "query_jobs",
     "start_job",
     "stop_jobs",
+    "sync",
 ]
 
 
@@ -76,8 +77,10 @@ async def put_object(request: web.Request) -> web.Response:
     except ValueError as exc:
         raise BadRequest(f"{bucket.object_cname(name)}: {exc}") from exc
     transfer = request.query.get(query.TRANSFER, query.TRANSFER_COPY)
+    deferred = query.parse_bool(request.query.get(query.DEFERRED_SYNC))
     body = streaming.body_chunks(request)
-    stored = await peer_objects.receive(ctx, bucket, name, meta, transfer, body, request.content_length)
+    size = request.content_length
+    stored = await peer_objects.receive(ctx, bucket, name, meta, transfer, body, size, deferred)
     return web.Response(text=STORED if stored else KEPT)
 
 
@@ -114,3 +117,9 @@ async def delete_object(request: web.Request) -> web.Response:
         raise BadRequest(f"{bucket.object_cname(name)}: {exc}") from exc
     deleted = await peer_objects.delete_own_if(ctx, bucket, name, meta)
     return web.Response(text="deleted" if deleted else KEPT)
+
+
+async def sync(request: web.Request) -> web.Response:
+    """POST: make the writes published here without fsync durable."""
+    await peer_objects.sync(request.app[CONTEXT])
+    return web.Response()

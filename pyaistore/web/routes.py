@@ -75,6 +75,7 @@ TARGET_ROUTES: Final = (
     ("GET", _INTERNAL_OBJECT, internal.get_object),
     ("HEAD", _INTERNAL_OBJECT, internal.head_object),
     ("DELETE", _INTERNAL_OBJECT, internal.delete_object),
+    ("POST", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_SYNC, internal.sync),
     *(
         (
             method,

@@ -25,6 +25,8 @@ INTERNAL_JOBS: Final = "jobs"
 # Target-only internal object endpoint (/v1/<INTERNAL>/objects/<bck>/<obj>): objects moved between
 # targets (copies, rebalance, get-from-neighbour); never redirected, always this target's own copy.
 INTERNAL_OBJECTS: Final = "objects"
+# Target-only (POST /v1/<INTERNAL>/sync): make the writes it published without fsync durable.
+INTERNAL_SYNC: Final = "sync"
 
 
 def url_path(*segments: str) -> str:

@@ -31,6 +31,8 @@ READINESS: Final = "readiness"
 PROXY_ID: Final = "pid"
 # Node to node: how a target stores an object another target sends (see TRANSFER_* below).
 TRANSFER: Final = "transfer"
+# Node to node: store without fsync; the sender asks for one sync of the batch before relying on it.
+DEFERRED_SYNC: Final = "deferred_sync"
 UNIX_TIME: Final = "utm"
 
 # Values of `what`.
