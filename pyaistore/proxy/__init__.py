@@ -10,6 +10,7 @@ __all__ = [
     "job_buckets",
     "job_queries",
     "job_records",
+    "job_recovery",
     "rebalance",
     "redirect",
 ]

@@ -6,6 +6,9 @@ one, if any, is aborted first (renewed), the rebalance record (RMD) is pushed wi
 and every target in the map runs its part (maintenance and decommissioning targets included:
 they hold the objects that must leave). When the job ends the record says whether it completed;
 until a generation completes, targets look for missing objects on their neighbours.
+
+A generation the primary finds running after its own restart is ended aborted ("primary
+restarted", `recover`) and recorded incomplete; `Triggers.on_ready` then starts the next one.
 """
 
 import asyncio
@@ -17,15 +20,24 @@ from pyaistore.cluster.cluster_meta import active_target_ids
 from pyaistore.cluster.errors import BadRequest, NotSupported
 from pyaistore.jobs.errors import JobConflict
 from pyaistore.node_context import NodeContext
-from pyaistore.proxy import cluster_jobs
+from pyaistore.proxy import cluster_jobs, job_recovery
 from pyaistore.proxy.cluster_jobs import ClusterJob
+from pyaistore.proxy.job_records import JobRecord
 from pyaistore.wire import hrw
 from pyaistore.wire import jobs as kinds
 from pyaistore.wire import rebalance as wire_rebalance
 from pyaistore.wire.jobs import JobQuery
 from pyaistore.wire.messages import Smap, Snode
 
-__all__ = ["SMAP_VERSION_KEY", "AfterRebalance", "moves_objects", "start", "start_by_hand"]
+__all__ = [
+    "SMAP_VERSION_KEY",
+    "AfterRebalance",
+    "Triggers",
+    "moves_objects",
+    "recover",
+    "start",
+    "start_by_hand",
+]
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +92,16 @@ async def start_by_hand(ctx: NodeContext) -> str:
         raise JobConflict("cannot start rebalance: a membership change or rebalance is in progress")
     async with ctx.membership_lock:
         return await start(ctx, "started by hand")
+
+
+async def recover(ctx: NodeContext, record: JobRecord) -> None:
+    """A generation running when the primary restarted: its parts stopped, the job ended aborted,
+    and the rebalance record marked incomplete (so that `Triggers.on_ready` starts the next one)."""
+    await job_recovery.abort_on_restart(ctx, record)
+    generation = wire_rebalance.generation_of(record.job_id)
+    owner = ctx.owner
+    if generation is not None and owner is not None:
+        await owner.update_rmd(lambda current: current.finished(generation, False))
 
 
 class Triggers:
