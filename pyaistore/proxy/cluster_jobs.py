@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from pyaistore.cluster.errors import NoTargets, PeerFailed, PeerRejected
+from pyaistore.jobs.errors import InvalidJobRequest
 from pyaistore.jobs.job import Job
 from pyaistore.jobs.registry import error_text, new_job_id
 from pyaistore.node_context import NodeContext
@@ -27,7 +28,7 @@ from pyaistore.proxy import job_records
 from pyaistore.proxy.job_records import JobRecord
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.job_snapshot import JobSnapshot
-from pyaistore.wire.jobs import USER_ABORT, JobQuery, JobStartMsg
+from pyaistore.wire.jobs import USER_ABORT, JobQuery, JobStartMsg, is_valid_id
 from pyaistore.wire.messages import Snode
 
 __all__ = ["ClusterJob", "Finalize", "Step", "start", "stop", "stop_on", "watch"]
@@ -121,7 +122,13 @@ async def stop_on(ctx: NodeContext, targets: list[Snode], query: JobQuery, reaso
 
 
 async def stop(ctx: NodeContext, query: JobQuery, reason: str = USER_ABORT) -> None:
-    """Abort every matching job on every target and the gateway's records of them."""
+    """Abort every matching job on every target and the gateway's records of them.
+
+    As in AIS, an ID no node knows stops nothing and is no error; one that cannot be a job ID is
+    refused (InvalidJobRequest).
+    """
+    if query.job_id and not is_valid_id(query.job_id):
+        raise InvalidJobRequest(f'invalid xaction (job) UUID "{query.job_id}"')
     await stop_on(ctx, list(ctx.smap.targets.values()), query, reason)
     ctx.jobs.abort(query.job_id, query.kind, reason)
 
