@@ -2,6 +2,8 @@
 
 Gateway: `PUT /v1/buckets/<b>` with an ArchiveMsg; the destination bucket must exist. Targets: the
 owner of the shard's name builds it, streaming members from their owners in selection order.
+After a primary restart the job is watched again if every target still holds its part, else
+ended aborted.
 """
 
 from pyaistore.cluster.errors import BadRequest
@@ -11,7 +13,7 @@ from pyaistore.jobs.errors import InvalidJobRequest
 from pyaistore.jobs.job import Job
 from pyaistore.jobs.registry import JobBody
 from pyaistore.node_context import NodeContext
-from pyaistore.proxy import cluster_jobs, job_buckets
+from pyaistore.proxy import cluster_jobs, job_buckets, job_recovery
 from pyaistore.proxy.cluster_jobs import ClusterJob
 from pyaistore.target.job_ops import TargetObjects
 from pyaistore.target.jobs import require_bucket
@@ -49,4 +51,4 @@ def plan(ctx: NodeContext, msg: JobStartMsg) -> tuple[Job, JobBody]:
     return job, lambda j: archive_objects.run(j, ops, src, archive)
 
 
-ARCHIVE = JobKind(kinds.ARCHIVE, start, plan, (("PUT", actions.ARCHIVE),))
+ARCHIVE = JobKind(kinds.ARCHIVE, start, plan, (("PUT", actions.ARCHIVE),), job_recovery.reattach_or_abort)

@@ -3,7 +3,8 @@
 Gateway: `bck_to` is required; copying an ais bucket onto itself needs a dry run; etl-bck needs
 an ETL name; a missing ais destination is created with the source's properties (and removed
 again if no target takes the job). Targets: each copies the objects it holds (jobs/copy_bucket.py),
-through the named ETL pipeline for etl-bck.
+through the named ETL pipeline for etl-bck. After a primary restart the job is watched again if
+every target still holds its part, else ended aborted (proxy/job_recovery.py).
 """
 
 from pyaistore.cluster.errors import BadRequest, EtlNotFound
@@ -15,7 +16,7 @@ from pyaistore.jobs.node_ops import Transform
 from pyaistore.jobs.registry import JobBody
 from pyaistore.jobs.transform_protocol import ObjectTransformer
 from pyaistore.node_context import NodeContext
-from pyaistore.proxy import cluster_jobs, job_buckets
+from pyaistore.proxy import cluster_jobs, job_buckets, job_recovery
 from pyaistore.proxy.cluster_jobs import ClusterJob
 from pyaistore.target.job_ops import TargetObjects
 from pyaistore.target.jobs import require_bucket
@@ -77,5 +78,5 @@ def _lookup(ctx: NodeContext, name: str) -> ObjectTransformer:
         raise EtlNotFound(f"ETL {name} doesn't exist: {exc}") from exc
 
 
-COPY_BCK = JobKind(kinds.COPY_BCK, start, plan, (("POST", actions.COPY_BCK),))
-ETL_BCK = JobKind(kinds.ETL_BCK, start, plan, (("POST", actions.ETL_BCK),))
+COPY_BCK = JobKind(kinds.COPY_BCK, start, plan, (("POST", actions.COPY_BCK),), job_recovery.reattach_or_abort)
+ETL_BCK = JobKind(kinds.ETL_BCK, start, plan, (("POST", actions.ETL_BCK),), job_recovery.reattach_or_abort)

@@ -3,7 +3,8 @@
 Gateway: the selection and options come from the action value; copy and transform need a
 destination (`tobck`, created like a bucket copy's when missing) and transform an ETL name;
 evict and prefetch are for remote buckets only (400 for ais buckets, as AIS answers).
-Targets: each handles its share of the selection (jobs/object_walk.py).
+Targets: each handles its share of the selection (jobs/object_walk.py). After a primary restart
+the job is watched again if every target still holds its part, else ended aborted.
 """
 
 from pyaistore.cluster.errors import BadRequest
@@ -14,7 +15,7 @@ from pyaistore.jobs.errors import InvalidJobRequest
 from pyaistore.jobs.job import Job
 from pyaistore.jobs.registry import JobBody
 from pyaistore.node_context import NodeContext
-from pyaistore.proxy import cluster_jobs, job_buckets
+from pyaistore.proxy import cluster_jobs, job_buckets, job_recovery
 from pyaistore.proxy.cluster_jobs import ClusterJob
 from pyaistore.target.job_ops import TargetObjects
 from pyaistore.target.jobs import require_bucket
@@ -87,10 +88,26 @@ def _never_planned(ctx: NodeContext, msg: JobStartMsg) -> tuple[Job, JobBody]:
 
 
 DELETE_LISTRANGE = JobKind(
-    kinds.DELETE_LISTRANGE, start, plan_delete, (("DELETE", actions.DELETE_LISTRANGE),)
+    kinds.DELETE_LISTRANGE,
+    start,
+    plan_delete,
+    (("DELETE", actions.DELETE_LISTRANGE),),
+    job_recovery.reattach_or_abort,
 )
-COPY_LISTRANGE = JobKind(kinds.COPY_LISTRANGE, start, plan_copy, (("POST", actions.COPY_LISTRANGE),))
-ETL_LISTRANGE = JobKind(kinds.ETL_LISTRANGE, start, plan_copy, (("POST", actions.ETL_LISTRANGE),))
+COPY_LISTRANGE = JobKind(
+    kinds.COPY_LISTRANGE,
+    start,
+    plan_copy,
+    (("POST", actions.COPY_LISTRANGE),),
+    job_recovery.reattach_or_abort,
+)
+ETL_LISTRANGE = JobKind(
+    kinds.ETL_LISTRANGE,
+    start,
+    plan_copy,
+    (("POST", actions.ETL_LISTRANGE),),
+    job_recovery.reattach_or_abort,
+)
 EVICT_LISTRANGE = JobKind(
     kinds.EVICT_LISTRANGE, refuse_for_ais, _never_planned, (("DELETE", actions.EVICT_LISTRANGE),)
 )

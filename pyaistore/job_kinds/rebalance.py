@@ -59,4 +59,4 @@ async def _wait_for_map(ctx: NodeContext, job: Job, version: int) -> None:
         await asyncio.sleep(0.05)
 
 
-REBALANCE = JobKind(kinds.REBALANCE, start, plan)
+REBALANCE = JobKind(kinds.REBALANCE, start, plan, recover=rebalancing.recover)

@@ -2,9 +2,11 @@
 
 A new kind is one entry here plus its module in this package. Kinds AIS has but this cluster
 does not run stay in jobs/kinds.py's table (display names, flags) with no entry here: starting
-one answers 501.
+one answers 501. At a primary's startup, `recover_jobs` hands each job its persisted record says
+was running to its kind's `recover`.
 """
 
+import logging
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
@@ -15,11 +17,15 @@ from pyaistore.job_kinds.kind import JobKind, JobRequest
 from pyaistore.jobs import kinds
 from pyaistore.jobs.errors import InvalidJobRequest, NotStartable, UnknownKind
 from pyaistore.jobs.job import Job
-from pyaistore.jobs.registry import JobBody
+from pyaistore.jobs.registry import JobBody, error_text
 from pyaistore.node_context import NodeContext
+from pyaistore.proxy import job_recovery
+from pyaistore.proxy.job_records import JobRecord
 from pyaistore.wire.jobs import JobQuery, JobStartMsg
 
-__all__ = ["KINDS", "bucket_action", "plan", "start_kind"]
+__all__ = ["KINDS", "bucket_action", "plan", "recover", "recover_jobs", "start_kind"]
+
+log = logging.getLogger(__name__)
 
 KINDS: Final[Mapping[str, JobKind]] = MappingProxyType(
     {
@@ -82,3 +88,29 @@ def plan(ctx: NodeContext, msg: JobStartMsg) -> tuple[Job, JobBody]:
         return entry.plan(ctx, msg)
     except ValueError as exc:
         raise InvalidJobRequest(f"{msg.kind}: {exc}") from exc
+
+
+async def recover(ctx: NodeContext, record: JobRecord) -> None:
+    """A job found running after a primary restart: its kind's recovery (default: ended aborted)."""
+    entry = KINDS.get(record.kind)
+    if entry is not None and entry.recover is not None:
+        await entry.recover(ctx, record)
+    else:
+        await job_recovery.abort_on_restart(ctx, record)
+
+
+async def recover_jobs(ctx: NodeContext) -> None:
+    """Primary startup: bring the persisted job records back, recovering each one still running.
+
+    A recovery that fails ends its job aborted with the error; the others go on.
+    """
+    for record in await job_recovery.load(ctx):
+        try:
+            await recover(ctx, record)
+        except Exception as exc:
+            log.exception("recovering %s[%s] failed", record.kind, record.job_id)
+            reason = f"{job_recovery.PRIMARY_RESTARTED}; recovery failed: {error_text(exc)}"
+            try:
+                await job_recovery.end(ctx, record, reason, aborted=True)
+            except Exception:
+                log.exception("could not end %s[%s]", record.kind, record.job_id)

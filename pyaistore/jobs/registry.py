@@ -71,6 +71,15 @@ class JobRegistry:
         self._jobs[job.job_id] = job
         return job
 
+    def restore(self, job: Job) -> Job:
+        """Register a job known from before a restart: it passed the conflict rules when it
+        started, so they are not applied again (JobConflict only when its ID is taken)."""
+        self.purge()
+        if job.job_id in self._jobs:
+            raise JobConflict(f"job {job.job_id} exists already")
+        self._jobs[job.job_id] = job
+        return job
+
     def run(self, job: Job, body: JobBody) -> "asyncio.Task[None]":
         """Register the job and run `body(job)` as a task; the job finishes when the body returns."""
         self.add(job)

@@ -1,4 +1,4 @@
-"""Gateway behaviour, HTTP-free and async: bucket metadata, redirects and cluster-wide fan-out."""
+"""Gateway behaviour, HTTP-free and async: bucket metadata, redirects, cluster-wide fan-out and jobs."""
 
 __all__ = [
     "bucket_summary",
@@ -9,6 +9,8 @@ __all__ = [
     "fanout",
     "job_buckets",
     "job_queries",
+    "job_records",
+    "job_recovery",
     "node_lifecycle",
     "rebalance",
     "redirect",

@@ -7,6 +7,10 @@
 4. A watcher polls the targets until every part has finished, runs `finalize(succeeded)` (e.g.
    drops a renamed bucket) and only then marks the record finished: clients never see a job
    done before its last step.
+
+The record is persisted too (`proxy/job_records.py`): written before step 2, so that a primary
+that dies at any later point finds it at its next start (`proxy/job_recovery.py`), and written
+again when the job ends. A watcher cancelled because the primary stops leaves it running.
 """
 
 import asyncio
@@ -17,15 +21,18 @@ from typing import Any, Final
 
 from pyaistore.cluster import cluster_map
 from pyaistore.cluster.errors import NoTargets, PeerFailed, PeerRejected
+from pyaistore.jobs.errors import InvalidJobRequest
 from pyaistore.jobs.job import Job
 from pyaistore.jobs.registry import error_text, new_job_id
 from pyaistore.node_context import NodeContext
+from pyaistore.proxy import job_records
+from pyaistore.proxy.job_records import JobRecord
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.job_snapshot import JobSnapshot
-from pyaistore.wire.jobs import USER_ABORT, JobQuery, JobStartMsg
+from pyaistore.wire.jobs import USER_ABORT, JobQuery, JobStartMsg, is_valid_id
 from pyaistore.wire.messages import Snode
 
-__all__ = ["ClusterJob", "Step", "start", "stop"]
+__all__ = ["ClusterJob", "Finalize", "Step", "start", "stop", "stop_on", "watch"]
 
 log = logging.getLogger(__name__)
 
@@ -60,19 +67,30 @@ async def start(ctx: NodeContext, plan: ClusterJob) -> str:
     job_id = plan.job_id or new_job_id()
     job = Job(job_id, plan.kind, src_bucket=plan.bucket, dst_bucket=plan.dst_bucket, force=plan.force)
     ctx.jobs.add(job)
+    msg = JobStartMsg(job.job_id, plan.kind, plan.bucket, plan.dst_bucket, plan.value, plan.force)
+    record = JobRecord.started(job, msg, tuple(t.daemon_id for t in targets))
     try:
+        await job_records.save(ctx, record)
         if plan.prepare is not None:
             await plan.prepare()
-        msg = JobStartMsg(job.job_id, plan.kind, plan.bucket, plan.dst_bucket, plan.value, plan.force)
         await _start_everywhere(ctx, targets, msg, plan.rollback)
     except BaseException as exc:
         job.add_error(error_text(exc))
         job.finish()
+        if isinstance(exc, Exception):  # cancelled: the node stops, the next start recovers it
+            await _save_end(ctx, job, record)
         raise
-    task = asyncio.create_task(_watch(ctx, job, targets, plan.finalize), name=f"watch {job!r}")
+    watch(ctx, job, record, targets, plan.finalize)
+    return job.job_id
+
+
+def watch(
+    ctx: NodeContext, job: Job, record: JobRecord, targets: list[Snode], finalize: Finalize | None
+) -> None:
+    """Watch the job's parts on `targets` in the background (step 4), then persist its end."""
+    task = asyncio.create_task(_watch(ctx, job, record, targets, finalize), name=f"watch {job!r}")
     ctx.background.add(task)
     task.add_done_callback(ctx.background.discard)
-    return job.job_id
 
 
 async def _start_everywhere(
@@ -82,7 +100,7 @@ async def _start_everywhere(
     failures = [r for r in results if isinstance(r, BaseException)]
     if not failures:
         return
-    await _stop_on(ctx, targets, JobQuery(job_id=msg.job_id), USER_ABORT)
+    await stop_on(ctx, targets, JobQuery(job_id=msg.job_id), USER_ABORT)
     if rollback is not None:
         await rollback()
     # A deterministic refusal (4xx) is the better answer than a node that did not reply.
@@ -94,7 +112,7 @@ async def _start_on(ctx: NodeContext, node: Snode, msg: JobStartMsg) -> None:
     await ctx.peer_api.start_job(node, msg)
 
 
-async def _stop_on(ctx: NodeContext, targets: list[Snode], query: JobQuery, reason: str) -> None:
+async def stop_on(ctx: NodeContext, targets: list[Snode], query: JobQuery, reason: str) -> None:
     """Abort matching jobs on the targets (best effort: an unreachable target is logged)."""
     replies = await asyncio.gather(
         *(ctx.peer_api.stop_jobs(t, query) for t in targets), return_exceptions=True
@@ -105,13 +123,24 @@ async def _stop_on(ctx: NodeContext, targets: list[Snode], query: JobQuery, reas
 
 
 async def stop(ctx: NodeContext, query: JobQuery, reason: str = USER_ABORT) -> None:
-    """Abort every matching job on every target and the gateway's records of them."""
-    await _stop_on(ctx, cluster_map.working_targets(ctx.smap), query, reason)
+    """Abort every matching job on every target and the gateway's records of them.
+
+    As in AIS, an ID no node knows stops nothing and is no error; one that cannot be a job ID is
+    refused (InvalidJobRequest).
+    """
+    if query.job_id and not is_valid_id(query.job_id):
+        raise InvalidJobRequest(f'invalid xaction (job) UUID "{query.job_id}"')
+    await stop_on(ctx, cluster_map.working_targets(ctx.smap), query, reason)
     ctx.jobs.abort(query.job_id, query.kind, reason)
 
 
-async def _watch(ctx: NodeContext, job: Job, targets: list[Snode], finalize: Finalize | None) -> None:
-    """Wait for every target's part, then run the last step and finish the gateway's record."""
+async def _watch(
+    ctx: NodeContext, job: Job, record: JobRecord, targets: list[Snode], finalize: Finalize | None
+) -> None:
+    """Wait for every target's part, then run the last step and finish the gateway's record.
+
+    Cancelled (the primary stops), it leaves the persisted record running for the next start.
+    """
     try:
         parts = await _wait_for_parts(ctx, job, targets)
         for snap in parts:
@@ -126,8 +155,16 @@ async def _watch(ctx: NodeContext, job: Job, targets: list[Snode], finalize: Fin
     except Exception as exc:
         log.exception("%r: watching the job failed", job)
         job.add_error(error_text(exc))
-    finally:
-        job.finish()
+    job.finish()
+    await _save_end(ctx, job, record)
+
+
+async def _save_end(ctx: NodeContext, job: Job, record: JobRecord) -> None:
+    """Persist the end of a job (a failure to write is logged: the job has ended regardless)."""
+    try:
+        await job_records.save(ctx, record.ended(job))
+    except Exception:
+        log.exception("%r: could not persist the end of the job", job)
 
 
 async def _wait_for_parts(ctx: NodeContext, job: Job, targets: list[Snode]) -> list[JobSnapshot]:

@@ -2,7 +2,9 @@
 
 A cluster job is finished when every target's part has finished and the gateway has done its
 own last step (e.g. dropping a renamed bucket); until then its status and snapshots read as
-running. Kinds may be given by display name; an unknown kind in a query means "any kind".
+running. A job no target reports any more (its parts were lost to restarts, or never started)
+is answered from the gateway's own record, in `qryxstats` under the primary's ID. Kinds may be
+given by display name; an unknown kind in a query means "any kind".
 """
 
 import asyncio
@@ -82,24 +84,37 @@ def _by_job(per_node: NodeSnapshots) -> dict[str, list[JobSnapshot]]:
     return grouped
 
 
+def _gateway_only(ctx: NodeContext, query: JobQuery, reported: Iterable[str]) -> list[JobSnapshot]:
+    """Snapshots of the gateway's records that match the query and that no target reported."""
+    if query.node:
+        return []
+    query, seen = query_kind(query), set(reported)
+    found = ctx.jobs.find(query.job_id, query.kind, query.bucket, query.active_only)
+    return [job.snapshot() for job in found if job.job_id not in seen]
+
+
+async def _grouped(ctx: NodeContext, query: JobQuery) -> dict[str, list[JobSnapshot]]:
+    """Every matching job's snapshots: the targets', else the gateway's record."""
+    grouped = _by_job(await node_snapshots(ctx, query))
+    for snap in _gateway_only(ctx, query, grouped):
+        grouped[snap.job_id].append(snap)
+    return grouped
+
+
 async def status(ctx: NodeContext, query: JobQuery) -> JobStatus:
     """`what=status`: one job's terminal status, by ID (or the latest job of a kind)."""
     if not query.job_id and not query.kind:
         raise InvalidJobRequest("job status: need a job ID or kind")
     resolved = query_kind(query)
     if query.job_id:
-        grouped = _by_job(await node_snapshots(ctx, JobQuery(job_id=query.job_id)))
-        snaps = grouped.get(query.job_id, [])
-        record = ctx.jobs.get(query.job_id)
-        if not snaps and record is None:
+        snaps = (await _grouped(ctx, JobQuery(job_id=query.job_id))).get(query.job_id, [])
+        if not snaps:
             raise JobNotFound(f'job "{query.job_id}" not found')
-        if not snaps and record is not None:
-            snaps = [record.snapshot()]
         job_status = _merge(query.job_id, snaps, ctx)
         if resolved.kind and resolved.kind != job_status.kind:
             raise InvalidJobRequest(f'job "{query.job_id}" is {job_status.kind}, not {query.kind}')
         return job_status
-    grouped = _by_job(await node_snapshots(ctx, resolved))
+    grouped = await _grouped(ctx, resolved)
     if not grouped:
         raise JobNotFound(f'no job of kind "{query.kind}" found')
     latest = max(grouped, key=lambda job_id: min(s.start_ns for s in grouped[job_id]))
@@ -111,8 +126,12 @@ async def details(ctx: NodeContext, query: JobQuery) -> dict[str, list[dict[str,
     ids = [i for i in query.job_id.split(",") if i] or [""]
     merged: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for job_id in ids:
-        for node_id, snaps in (await node_snapshots(ctx, replace(query, job_id=job_id))).items():
+        per_node = await node_snapshots(ctx, replace(query, job_id=job_id))
+        for node_id, snaps in per_node.items():
             merged[node_id].extend(s.to_json() for s in snaps)
+        reported = {snap.job_id for snaps in per_node.values() for snap in snaps}
+        for snap in _gateway_only(ctx, replace(query, job_id=job_id), reported):
+            merged[ctx.node.daemon_id].append(snap.to_json())
     if not merged:
         raise JobNotFound(f'no job matches id="{query.job_id}" kind="{query.kind}"')
     return dict(merged)
@@ -120,7 +139,7 @@ async def details(ctx: NodeContext, query: JobQuery) -> dict[str, list[dict[str,
 
 async def status_all(ctx: NodeContext, query: JobQuery) -> list[JobStatus]:
     """`what=status_all`: the status of every matching job, oldest first."""
-    grouped = _by_job(await node_snapshots(ctx, query))
+    grouped = await _grouped(ctx, query)
     found = [_merge(job_id, snaps, ctx) for job_id, snaps in grouped.items()]
     if query.active_only:
         found = [s for s in found if not s.end_ns]

@@ -111,7 +111,8 @@ async def change(ctx: NodeContext, action: str, value: RemoveNodeValue) -> str:
             else:
                 ctx.node_transitions[node.daemon_id] = (action, value)
         log.info("%s of %s", action, sorted(ids))
-        if rebalancing.moves_objects(old, new) and not value.skip_rebalance and active_target_ids(new):
+        moves = rebalancing.moves_objects(old, new) and rebalancing.holds_objects(ctx)
+        if moves and not value.skip_rebalance and active_target_ids(new):
             return await rebalancing.start(ctx, f"{action} of {', '.join(sorted(ids))}")
     await settle(ctx, completed=True, rebalanced=False)
     return ""

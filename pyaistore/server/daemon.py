@@ -24,6 +24,7 @@ from pyaistore.cluster.meta_owner import MetaOwner
 from pyaistore.cluster.peer_client import PeerClient
 from pyaistore.config import PROXY, TARGET, NodeConfig, with_environment
 from pyaistore.etl.registry import EtlRegistry
+from pyaistore.job_kinds import registry as job_kinds
 from pyaistore.node_context import NodeContext
 from pyaistore.proxy import node_lifecycle
 from pyaistore.proxy import rebalance as rebalancing
@@ -86,10 +87,22 @@ def build_context(config: NodeConfig, port: int, control_port: int = 0) -> NodeC
             config.startup_grace_seconds,
         )
         triggers = rebalancing.Triggers(ctx)
-        ctx.membership.on_ready = triggers.on_ready
+        ctx.membership.on_ready = functools.partial(_on_ready, ctx, triggers)
         ctx.membership.on_join = triggers.on_join
         ctx.rebalance_listeners.append(functools.partial(node_lifecycle.settle, ctx))
     return ctx
+
+
+async def _on_ready(
+    ctx: NodeContext, triggers: rebalancing.Triggers, persisted: frozenset[str], current: frozenset[str]
+) -> None:
+    """The primary's last startup step: recover the jobs that were running, then rebalance if due
+    (after the recovery, which records an interrupted rebalance as incomplete)."""
+    try:
+        await job_kinds.recover_jobs(ctx)
+    except Exception:
+        log.exception("recovering the jobs of the previous run failed")
+    await triggers.on_ready(persisted, current)
 
 
 async def on_start(ctx: NodeContext, on_fatal: Callable[[BaseException], None]) -> None:

@@ -1,7 +1,8 @@
 """Gateway endpoints of jobs: queries (GET /v1/cluster?what=...), start/stop (PUT /v1/cluster) and
 the bucket actions that start jobs (copy, rename, multi-object, archive). Each: parse, one call, render.
 
-Job-starting replies carry the bare job ID as a text body (jobs reference §0).
+Job-starting replies carry the bare job ID as a text body (jobs reference §0). Until the primary
+is ready they answer 503: the jobs of its previous run are recovered as its last startup step.
 """
 
 import json
@@ -14,6 +15,7 @@ from pyaistore.job_kinds import registry
 from pyaistore.job_kinds.kind import JobRequest
 from pyaistore.jobs import kinds
 from pyaistore.jobs.errors import InvalidJobRequest, UnknownKind
+from pyaistore.node_context import NodeContext
 from pyaistore.proxy import bucket_summary as summaries
 from pyaistore.proxy import cluster_jobs, job_queries, node_lifecycle
 from pyaistore.web import request_parsing
@@ -53,6 +55,12 @@ def job_id_reply(job_id: str) -> web.Response:
     return web.Response(text=job_id, content_type=headers.TEXT_TYPE)
 
 
+def _require_ready(ctx: NodeContext) -> None:
+    """NotReady (503) while the primary starts up and its jobs are not recovered yet."""
+    if ctx.membership is not None:
+        ctx.membership.raise_unless_ready(ctx.node.display_name)
+
+
 def _job_query(data: object) -> JobQuery:
     try:
         return JobQuery.from_json(data)
@@ -63,6 +71,7 @@ def _job_query(data: object) -> JobQuery:
 async def query_jobs(request: web.Request) -> web.Response:
     """GET /v1/cluster?what=status|qryxstats|status_all|running_all with a JobArgs/QueryMsg body."""
     ctx = request.app[CONTEXT]
+    _require_ready(ctx)
     what = request.query.get(query.WHAT, "")
     job_query = _job_query(await request_parsing.read_json(request, required=False))
     if what == query.WHAT_ONE_XACT_STATUS:
@@ -80,6 +89,7 @@ async def query_jobs(request: web.Request) -> web.Response:
 async def cluster_put(request: web.Request) -> web.Response:
     """PUT /v1/cluster: start (a startable kind) or stop (by ID and/or kind) jobs; membership changes."""
     ctx = request.app[CONTEXT]
+    _require_ready(ctx)
     msg = await request_parsing.action_msg(request)
     assert msg is not None
     if msg.action in node_lifecycle.NODE_ACTIONS or msg.action in node_lifecycle.CLUSTER_ACTIONS:
@@ -129,6 +139,7 @@ async def bucket_job(request: web.Request, bucket: BucketId, msg: ActionMsg) -> 
     if entry is None:
         return None
     ctx = request.app[CONTEXT]
+    _require_ready(ctx)
     job_request = JobRequest(
         msg.action,
         bucket,

@@ -33,21 +33,23 @@ class RebalanceMeta:
     running: bool = False
     incomplete: bool = False
     revision: int = 0
+    # The cluster map version the generation was started for: it covers every change up to it.
+    smap_version: int = 0
 
     @property
     def unsettled(self) -> bool:
         """True while objects may sit elsewhere than on their owner (running, or ended unclean)."""
         return self.running or self.incomplete
 
-    def started(self) -> "RebalanceMeta":
-        """The record of a new generation, running."""
-        return RebalanceMeta(self.generation + 1, True, False, self.revision + 1)
+    def started(self, smap_version: int = 0) -> "RebalanceMeta":
+        """The record of a new generation, running, for the map of version `smap_version`."""
+        return RebalanceMeta(self.generation + 1, True, False, self.revision + 1, smap_version)
 
     def finished(self, generation: int, clean: bool) -> "RebalanceMeta":
         """The record once `generation` ended (unchanged when a newer one has started)."""
         if generation != self.generation or not self.running:
             return self
-        return RebalanceMeta(self.generation, False, not clean, self.revision + 1)
+        return RebalanceMeta(self.generation, False, not clean, self.revision + 1, self.smap_version)
 
     def to_json(self) -> dict[str, Any]:
         """Wire shape."""
@@ -56,6 +58,7 @@ class RebalanceMeta:
             "running": self.running,
             "incomplete": self.incomplete,
             "revision": self.revision,
+            "smap_version": self.smap_version,
         }
 
     @classmethod
@@ -65,8 +68,9 @@ class RebalanceMeta:
             raise ValueError("rebalance metadata must be a JSON object")
         generation, revision = data.get("generation"), data.get("revision")
         running, incomplete = data.get("running"), data.get("incomplete", False)
-        if type(generation) is not int or type(revision) is not int:
-            raise ValueError("rebalance metadata: generation and revision must be integers")
+        smap_version = data.get("smap_version", 0)
+        if type(generation) is not int or type(revision) is not int or type(smap_version) is not int:
+            raise ValueError("rebalance metadata: generation, revision and smap_version must be integers")
         if type(running) is not bool or type(incomplete) is not bool:
             raise ValueError("rebalance metadata: running and incomplete must be booleans")
-        return cls(generation, running, incomplete, revision)
+        return cls(generation, running, incomplete, revision, smap_version)

@@ -95,5 +95,9 @@ def test_start_and_stop(client: Client, endpoint: str, make_bucket: Callable[[st
     assert _cluster_action(endpoint, "start", {"Kind": "rechunk"}).status_code == 501
     assert _cluster_action(endpoint, "stop", {"ID": "", "Kind": ""}).status_code == 400
     assert _cluster_action(endpoint, "stop", {"Kind": "bogus"}).status_code == 400
+    # As AIS: an ID no node knows stops nothing (200); a string that cannot be a job ID is refused.
+    assert _cluster_action(endpoint, "stop", {"ID": "nosuchjob0"}).status_code == 200
+    malformed = _cluster_action(endpoint, "stop", {"ID": "no such job"})
+    assert malformed.status_code == 400 and "invalid xaction (job) UUID" in malformed.text
     assert _cluster_action(endpoint, "stop", {"ID": started.text, "Kind": "lru"}).status_code == 200
     assert not client.job(started.text).status().aborted  # already finished: nothing to stop
