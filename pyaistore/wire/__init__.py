@@ -13,6 +13,7 @@ __all__ = [
     "job_snapshot",
     "jobs",
     "messages",
+    "mountpaths",
     "multi_object",
     "paths",
     "query",

@@ -32,6 +32,9 @@ PROXY_ID: Final = "pid"
 # Node to node: how a target stores an object another target sends (see TRANSFER_* below).
 TRANSFER: Final = "transfer"
 UNIX_TIME: Final = "utm"
+# Mountpath changes: do not resilver afterwards; the label of an attached mountpath.
+DONT_RESILVER: Final = "dntres"
+MOUNTPATH_LABEL: Final = "mountpath_label"
 
 # Values of `what`.
 WHAT_SMAP: Final = "smap"
@@ -41,6 +44,7 @@ WHAT_CONFIG: Final = "config"
 WHAT_CLUSTER_CONFIG: Final = "cluster_config"
 WHAT_NODE_STATUS: Final = "node_status"
 WHAT_LOG: Final = "log"
+WHAT_MOUNTPATHS: Final = "mountpaths"
 
 # Values of `append_type`.
 APPEND: Final = "append"
