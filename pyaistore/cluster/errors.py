@@ -4,6 +4,7 @@
     ├── BadRequest              malformed input: JSON, action, query, range syntax   -> 400
     │   └── UnknownAction       an action this endpoint does not take                 -> 400
     ├── BucketNotFound          no such bucket in the bucket table                   -> 404
+    ├── NodeNotFound            a request names a node that is not in the cluster map -> 404
     ├── BucketAlreadyExists     create or rename onto an existing bucket             -> 409
     ├── EtlNotFound             a GET names an ETL this cluster does not run         -> 404
     ├── BodyTimeout             the request body stalled before its Content-Length   -> 408
@@ -29,6 +30,7 @@ __all__ = [
     "EtlNotFound",
     "NoTargets",
     "NodeError",
+    "NodeNotFound",
     "NotReady",
     "NotSupported",
     "PeerFailed",
@@ -63,6 +65,10 @@ class BucketNotFound(NodeError):
     def __init__(self, bucket: BucketId) -> None:
         super().__init__(f'bucket "{bucket.cname}" does not exist')
         self.bucket = bucket
+
+
+class NodeNotFound(NodeError):
+    """A request names a node (by ID) that is not in the cluster map."""
 
 
 class BucketAlreadyExists(NodeError):

@@ -10,6 +10,7 @@ __all__ = [
     "jobs",
     "list_archives",
     "list_objects",
+    "mountpath_ops",
     "neighbors",
     "object_ops",
     "object_recovery",
@@ -18,4 +19,5 @@ __all__ = [
     "put_object",
     "rebalance_ops",
     "rename_reads",
+    "resilvers",
 ]

@@ -9,6 +9,7 @@ from pyaistore.cluster import metasync
 from pyaistore.cluster.errors import BadRequest
 from pyaistore.config import PROXY
 from pyaistore.target import bucket_sync
+from pyaistore.web import mountpath_handlers
 from pyaistore.web.app_keys import CONTEXT
 from pyaistore.wire import headers, query
 
@@ -53,6 +54,8 @@ async def daemon(request: web.Request) -> web.Response:
                 "fsync": config.fsync,
             }
         )
+    if what == query.WHAT_MOUNTPATHS:
+        return mountpath_handlers.listing(request)
     if what == query.WHAT_NODE_STATUS:
         return web.json_response(
             {

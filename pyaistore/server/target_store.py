@@ -1,0 +1,26 @@
+"""A target's object store, opened the same way by its main process and its HTTP workers."""
+
+from typing import Final
+
+from pyaistore.config import NodeConfig
+from pyaistore.storage.mountpaths import MountpathSet
+from pyaistore.storage.object_store import ObjectStore
+
+__all__ = ["LOCKS_DIR", "MOUNTPATHS_FILE", "open_store"]
+
+# In the target's data dir: its persisted mountpath state, and the write-lock stripes of its
+# processes (outside every mountpath, so detaching a disk cannot split them).
+MOUNTPATHS_FILE: Final = "mountpaths.json"
+LOCKS_DIR: Final = ".locks"
+
+
+def open_store(config: NodeConfig) -> ObjectStore:
+    """The store on the target's mountpaths as persisted (merged with the configured ones).
+
+    Only the main process changes mountpaths (and so writes the state file); workers read it at
+    start and then `apply` the snapshots the main process sends them.
+    """
+    mountpaths = MountpathSet(
+        config.disk_roots, state_file=config.data_dir / MOUNTPATHS_FILE, fsync=config.fsync
+    )
+    return ObjectStore(mountpaths, lock_dir=config.data_dir / LOCKS_DIR, fsync=config.fsync)
