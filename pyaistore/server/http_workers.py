@@ -125,7 +125,7 @@ def worker_entry(
 
 async def _serve_worker(config: NodeConfig, node: Snode, sock: socket.socket, conn: Connection) -> None:
     ctx = NodeContext(config=config, node=node, meta=ClusterMeta(), peers=PeerClient(), http_worker=True)
-    ctx.store = target_store.open_store(config)
+    ctx.store = target_store.open_store(config, worker=True)
     mountpath_ops.install(ctx)
     # ETL transform servers belong to the main process; workers reach them by their routes.
     directory = EtlDirectory(node.display_name)

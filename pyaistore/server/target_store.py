@@ -14,13 +14,14 @@ MOUNTPATHS_FILE: Final = "mountpaths.json"
 LOCKS_DIR: Final = ".locks"
 
 
-def open_store(config: NodeConfig) -> ObjectStore:
+def open_store(config: NodeConfig, worker: bool = False) -> ObjectStore:
     """The store on the target's mountpaths as persisted (merged with the configured ones).
 
-    Only the main process changes mountpaths (and so writes the state file); workers read it at
-    start and then `apply` the snapshots the main process sends them.
+    Only the main process changes mountpaths (and so writes the state file); a worker follows
+    it (MountpathSet's `follower`): it reads the file at start, then `apply`s the snapshots the
+    main process sends.
     """
     mountpaths = MountpathSet(
-        config.disk_roots, state_file=config.data_dir / MOUNTPATHS_FILE, fsync=config.fsync
+        config.disk_roots, state_file=config.data_dir / MOUNTPATHS_FILE, fsync=config.fsync, follower=worker
     )
     return ObjectStore(mountpaths, lock_dir=config.data_dir / LOCKS_DIR, fsync=config.fsync)
