@@ -37,6 +37,8 @@ class NodeConfig:
     # Seconds a request body may stall before the request is answered 408 (e.g. a client that
     # announced more bytes than it sends and waits).
     body_timeout: float = 60.0
+    # Seconds between two probes of a target's mountpaths (a failing one is disabled: FSHC).
+    disk_check_interval: float = 2.0
     log_level: str = "INFO"
 
     @property
@@ -71,6 +73,7 @@ def with_environment(config: NodeConfig, env: dict[str, str] | None = None) -> N
         ("log_level", str),
         ("event_loop", str),
         ("body_timeout", float),
+        ("disk_check_interval", float),
     ):
         raw = source.get(ENV_PREFIX + name.upper())
         if raw:

@@ -60,6 +60,16 @@ class NodeContext:
     etls: EtlDirectory | None = None
     # Offline transforms (copy jobs) find a running ETL's transformer here; set on targets.
     etl_lookup: TransformerLookup | None = None
+    # Targets: called with the mountpath snapshot after this process changed its mountpaths (the
+    # main process tells its HTTP workers, as it does with cluster tables).
+    mountpath_listeners: list[Callable[[dict[str, Any]], None]] = field(default_factory=list)
+    # Mountpath changes, and the resilvers they start, happen one at a time.
+    mountpath_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # True in a target's extra HTTP worker processes: they relay mountpath changes to the main one.
+    http_worker: bool = False
+    # Called with a mountpath's root when an operation found its disk gone or failing (targets: the
+    # disk health check, FSHC, which disables it and resilvers).
+    on_disk_failure: Callable[[str], None] | None = None
 
     def __post_init__(self) -> None:
         self.peer_api = PeerApi(self.peers, self.node.daemon_id)

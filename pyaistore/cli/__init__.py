@@ -14,5 +14,6 @@ __all__ = [
     "refs",
     "render",
     "serve_cmd",
+    "storage_cmds",
     "transfer",
 ]

@@ -29,7 +29,7 @@ _BUCKET_COLUMNS = (
 
 @click.group(cls=SdkGroup)
 def bucket() -> None:
-    """Create, list, destroy, copy, rename and transform buckets; show their properties.
+    """Create, list, destroy, copy, rename, transform and mirror buckets; show their properties.
 
     A bucket is named `NAME` or `ais://NAME` (remote buckets: `s3://NAME`, `gs://NAME` ...).
     """
@@ -128,6 +128,35 @@ def props(app: CliContext, ref: BucketRef) -> None:
     if not text:
         raise click.ClickException(f"the cluster sent no properties for {ref}")
     print_json(app.out, json.loads(text))
+
+
+@bucket.command("mirror")
+@click.argument("ref", metavar="BUCKET", type=BUCKET)
+@click.option(
+    "--copies",
+    type=click.IntRange(1, 16),
+    required=True,
+    help="Copies of every object, itself included, on distinct mountpaths of its target (1: no mirroring).",
+)
+@wait_options
+@click.pass_obj
+def mirror(app: CliContext, ref: BucketRef, copies: int, wait: bool, timeout: float | None) -> None:
+    """Keep N copies of every object of a bucket on each target's mountpaths (local mirroring).
+
+    Objects then survive the loss of N-1 disks of a target. Sets the bucket's mirror properties
+    and runs the make-n-copies job, which writes or removes copies; waits with a progress bar
+    unless --no-wait. Every target needs at least N available mountpaths.
+
+    \b
+    Example:
+      pyaistore bucket mirror ais://train --copies 2
+      pyaistore bucket mirror train --copies 1 --no-wait
+    """
+    text = app.get_bucket(ref).make_n_copies(copies)
+    summaries = follow(app, split_job_ids(text), "mirroring", wait=wait, timeout=timeout)
+    if summaries is not None:
+        noun = "copy" if copies == 1 else "copies"
+        report(app, summaries, f"mirrored {ref} ({copies} {noun} per object)")
 
 
 def _copy_options(command: _F) -> _F:

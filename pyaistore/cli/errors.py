@@ -12,6 +12,8 @@ anything else is a bug and keeps its traceback. Usage errors stay click's (exit 
     ErrObjNotFound (a file in a shard)   ais://x/y.tar has no file z
     ErrBckAlreadyExists                  bucket ais://x already exists
     ErrETLNotFound / ErrETLAlreadyExists ETL x does not exist / already exists
+    404 about a node (ErrNotFound)       node x is not in the cluster ...
+    404 about a mountpath                node x has no mountpath /p ...
     AISError 404 about a job             job x does not exist ...
     AISError                             the cluster's message (HTTP status)
     InvalidBckProvider                   invalid bucket provider
@@ -33,7 +35,7 @@ import requests
 from urllib3.exceptions import NewConnectionError
 
 from pyaistore.cli.context import CliContext
-from pyaistore.cli.refs import ArchivedFileRef, BucketRef, EtlRef, JobRef, ObjectRef
+from pyaistore.cli.refs import ArchivedFileRef, BucketRef, EtlRef, JobRef, MountpathRef, NodeRef, ObjectRef
 from pyaistore.sdk import const
 from pyaistore.sdk.errors import (
     AISError,
@@ -54,7 +56,7 @@ _NODE_PREFIX: Final = re.compile(r"^[pt]\[[^\]]*\]:\s*")
 # Where `about()` leaves the data argument the next requests concern (click's per-invocation meta).
 _ABOUT_KEY: Final = "pyaistore.about"
 
-Ref = BucketRef | ObjectRef | ArchivedFileRef | JobRef | EtlRef
+Ref = BucketRef | ObjectRef | ArchivedFileRef | JobRef | EtlRef | NodeRef | MountpathRef
 Subject = Ref | None
 
 
@@ -119,6 +121,9 @@ def _describe_cluster(exc: AISError, refs: Sequence[Ref]) -> str:
     if isinstance(exc, ErrObjNotFound) and archived is not None:
         listing = f"`pyaistore archive ls {archived.shard}` lists them"
         return f"{archived.shard} has no file {archived.path} ({listing})"
+    node_message = _describe_node(exc, refs)
+    if node_message:
+        return node_message
     job: JobRef | None = _only(refs, JobRef)
     if exc.status_code == const.STATUS_NOT_FOUND and job is not None and type(exc) is AISError:
         return f"job {job} does not exist (finished jobs are kept for a while; `pyaistore job ls` lists them)"
@@ -135,6 +140,20 @@ def _describe_cluster(exc: AISError, refs: Sequence[Ref]) -> str:
         return f"object {subject} does not exist"
     message = _NODE_PREFIX.sub("", exc.message.strip()) or "no message"
     return f"{message} (HTTP {exc.status_code})"
+
+
+def _describe_node(exc: AISError, refs: Sequence[Ref]) -> str:
+    """A node or one of its mountpaths that does not exist (by the error's code); "" otherwise."""
+    mountpath: MountpathRef | None = _only(refs, MountpathRef)
+    node: NodeRef | None = mountpath.node if mountpath is not None else _only(refs, NodeRef)
+    if node is None or exc.status_code != const.STATUS_NOT_FOUND:
+        return ""
+    if exc.tcode == const.TCODE_MOUNTPATH_NOT_FOUND and mountpath is not None:
+        listing = f"`pyaistore storage mountpath ls {node}` lists them"
+        return f"node {node} has no mountpath {mountpath.path} ({listing})"
+    if exc.tcode == const.TCODE_NOT_FOUND:
+        return f"node {node} is not in the cluster (`pyaistore cluster show` lists the nodes)"
+    return ""
 
 
 def _refs(ctx: click.Context) -> list[Ref]:

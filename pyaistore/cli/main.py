@@ -14,6 +14,7 @@ from pyaistore.cli.errors import SdkGroup
 from pyaistore.cli.etl_cmds import etl
 from pyaistore.cli.job_cmds import job
 from pyaistore.cli.object_cmds import object_group
+from pyaistore.cli.storage_cmds import storage
 from pyaistore.sdk import const
 
 
@@ -59,6 +60,7 @@ cli.add_command(object_group)
 cli.add_command(archive)
 cli.add_command(job)
 cli.add_command(etl)
+cli.add_command(storage)
 cli.add_command(serve_cmd.serve)
 cli.add_command(serve_cmd.daemon)
 

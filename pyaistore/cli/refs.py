@@ -3,8 +3,9 @@
 A bucket argument names a bucket only (`photos`, `ais://photos`, `s3://photos/`). An object
 argument names a bucket and an object name, a prefix or nothing (`photos/cat.jpg`,
 `ais://photos/2024/`, `photos`). The provider defaults to ais; its aliases (s3, gs, az) are the
-SDK's. A job argument is a job ID, an ETL argument an ETL's name. Bad arguments are usage
-errors (exit code 2). The refs also tell `errors.py` what a failed command was about.
+SDK's. A job argument is a job ID, an ETL argument an ETL's name, a node argument a node ID, and
+a mountpath argument `NODE_ID=PATH` (AIS's CLI spelling). Bad arguments are usage errors (exit
+code 2). The refs also tell `errors.py` what a failed command was about.
 """
 
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ __all__ = [
     "BUCKET",
     "ETL",
     "JOB",
+    "MOUNTPATH",
+    "NODE",
     "OBJECT",
     "ArchivedFileRef",
     "BucketParam",
@@ -27,6 +30,10 @@ __all__ = [
     "EtlRef",
     "JobParam",
     "JobRef",
+    "MountpathParam",
+    "MountpathRef",
+    "NodeParam",
+    "NodeRef",
     "ObjectParam",
     "ObjectRef",
     "parse_object_ref",
@@ -91,6 +98,27 @@ class EtlRef:
 
     def __str__(self) -> str:
         return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class NodeRef:
+    """A node (target) named on the command line by its ID."""
+
+    node_id: str
+
+    def __str__(self) -> str:
+        return self.node_id
+
+
+@dataclass(frozen=True, slots=True)
+class MountpathRef:
+    """A mountpath of a target: `NODE_ID=PATH`."""
+
+    node: NodeRef
+    path: str
+
+    def __str__(self) -> str:
+        return f"{self.node}={self.path}"
 
 
 def parse_object_ref(text: str) -> ObjectRef:
@@ -183,7 +211,39 @@ class EtlParam(click.ParamType[EtlRef]):
         return value if isinstance(value, EtlRef) else EtlRef(_word(self, value, param, ctx))
 
 
+class NodeParam(click.ParamType[NodeRef]):
+    """A click type for node IDs."""
+
+    name = "node ID"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> NodeRef:
+        """Wrap the ID in a NodeRef, or fail with a usage error."""
+        return value if isinstance(value, NodeRef) else NodeRef(_word(self, value, param, ctx))
+
+
+class MountpathParam(click.ParamType[MountpathRef]):
+    """A click type for `NODE_ID=PATH` (the path absolute, as the target sees it)."""
+
+    name = "NODE_ID=PATH"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> MountpathRef:
+        """Split the argument at the first `=`, or fail with a usage error."""
+        if isinstance(value, MountpathRef):
+            return value
+        node_id, sep, path = str(value).partition("=")
+        if not sep or not node_id.strip() or not path.strip():
+            example = "tXyz12345=/data/disk2; `pyaistore storage mountpath ls` lists them"
+            self.fail(f"{value!r} is not NODE_ID=PATH (e.g. {example})", param, ctx)
+        if not path.startswith("/"):
+            self.fail(f"{path!r} is not an absolute path", param, ctx)
+        return MountpathRef(NodeRef(_word(NODE, node_id, param, ctx)), path)
+
+
 BUCKET: Final = BucketParam()
 OBJECT: Final = ObjectParam()
 JOB: Final = JobParam()
 ETL: Final = EtlParam()
+NODE: Final = NodeParam()
+MOUNTPATH: Final = MountpathParam()

@@ -4,6 +4,7 @@
     ├── BadRequest              malformed input: JSON, action, query, range syntax   -> 400
     │   └── UnknownAction       an action this endpoint does not take                 -> 400
     ├── BucketNotFound          no such bucket in the bucket table                   -> 404
+    ├── NodeNotFound            a request names a node that is not in the cluster map -> 404
     ├── BucketAlreadyExists     create or rename onto an existing bucket             -> 409
     ├── EtlNotFound             a GET names an ETL this cluster does not run         -> 404
     ├── BodyTimeout             the request body stalled before its Content-Length   -> 408
@@ -14,7 +15,6 @@
     ├── NoTargets               the cluster has no target to place the object on     -> 503
     ├── NotReady                the primary is still starting up (prr)                -> 503
     ├── ClusterMismatch         a node of another cluster (UUID) asked to join       -> 400
-    ├── NodeNotFound            a request names a node the cluster map does not hold  -> 404
     └── Busy                    one membership change (or rebalance) at a time        -> 409
 
 Web code maps these (and storage errors) to HTTP in web/error_mapping.py, nowhere else.
@@ -67,6 +67,10 @@ class BucketNotFound(NodeError):
     def __init__(self, bucket: BucketId) -> None:
         super().__init__(f'bucket "{bucket.cname}" does not exist')
         self.bucket = bucket
+
+
+class NodeNotFound(NodeError):
+    """A request names a node (by ID) that is not in the cluster map."""
 
 
 class BucketAlreadyExists(NodeError):
@@ -126,14 +130,6 @@ class NotReady(NodeError):
 
 class ClusterMismatch(NodeError):
     """A node that belongs to one cluster (by UUID) met the primary of another."""
-
-
-class NodeNotFound(NodeError):
-    """The cluster map holds no node with this ID."""
-
-    def __init__(self, node_id: str) -> None:
-        super().__init__(f'node "{node_id}" does not exist (not in the cluster map)')
-        self.node_id = node_id
 
 
 class Busy(NodeError):

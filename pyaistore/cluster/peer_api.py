@@ -30,6 +30,7 @@ from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.job_snapshot import JobSnapshot
 from pyaistore.wire.jobs import JobQuery, JobStartMsg
 from pyaistore.wire.messages import ListEntry, Snode
+from pyaistore.wire.mountpaths import MountpathList
 
 __all__ = ["PeerApi", "PeerObject", "bucket_query", "decode_meta", "encode_meta"]
 
@@ -282,15 +283,37 @@ class PeerApi:
         return reply.ok
 
     async def call_node(
-        self, node: Snode, method: str, path_qs: str, body: Any = None, timeout: float | None = None
+        self,
+        node: Snode,
+        method: str,
+        path_qs: str,
+        body: Any = None,
+        timeout: float | None = None,
+        *,
+        data: bytes | None = None,
+        content_type: str = "",
     ) -> PeerReply:
-        """Any other control request to `node` (ETL control, reverse proxy); network failure -> PeerFailed."""
+        """Any other control request to `node` (ETL control, reverse proxy); network failure -> PeerFailed.
+
+        `body` is sent as JSON; `data` as it is (a relayed request's body, of `content_type`).
+        """
+        hdrs = self._caller({headers.CONTENT_TYPE: content_type} if content_type else None)
         try:
             return await self.client.call(
-                method, node.control_url + path_qs, json_body=body, timeout=timeout, headers=self._caller()
+                method, node.control_url + path_qs, json_body=body, data=data, timeout=timeout, headers=hdrs
             )
         except PeerUnreachable as exc:
             raise PeerFailed(f"{node.display_name} did not answer: {exc}") from exc
+
+    async def mountpaths(self, node: Snode) -> MountpathList:
+        """The target's mountpaths by state (`GET /v1/daemon?what=mountpaths`)."""
+        path_qs = paths.url_path(paths.DAEMON) + f"?{query.WHAT}={query.WHAT_MOUNTPATHS}"
+        reply = await self.call_node(node, "GET", path_qs)
+        raise_for_reply(reply, node, "mountpath query")
+        try:
+            return MountpathList.from_json(json.loads(reply.body))
+        except ValueError as exc:
+            raise PeerFailed(f"{node.display_name} sent an invalid mountpath list: {exc}") from exc
 
     # ---- a node's calls to the primary ----
 

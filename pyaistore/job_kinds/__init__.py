@@ -7,7 +7,9 @@ __all__ = [
     "bucket_summary",
     "housekeeping",
     "kind",
+    "make_n_copies",
     "multi_object",
     "rebalance",
     "registry",
+    "resilver",
 ]

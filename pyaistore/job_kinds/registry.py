@@ -11,7 +11,16 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
-from pyaistore.job_kinds import archive, bucket_copy, bucket_rename, bucket_summary, housekeeping, rebalance
+from pyaistore.job_kinds import (
+    archive,
+    bucket_copy,
+    bucket_rename,
+    bucket_summary,
+    housekeeping,
+    make_n_copies,
+    rebalance,
+    resilver,
+)
 from pyaistore.job_kinds import multi_object as multi
 from pyaistore.job_kinds.kind import JobKind, JobRequest
 from pyaistore.jobs import kinds
@@ -45,6 +54,8 @@ KINDS: Final[Mapping[str, JobKind]] = MappingProxyType(
             housekeeping.CLEANUP_STORE,
             housekeeping.LOAD_LOM_CACHE,
             rebalance.REBALANCE,
+            resilver.RESILVER,
+            make_n_copies.MAKE_N_COPIES,
         )
     }
 )

@@ -14,6 +14,7 @@ __all__ = [
     "rebalance",
     "registry",
     "rename_bucket",
+    "resilver",
     "templates",
     "transform_protocol",
 ]

@@ -5,6 +5,7 @@ __all__ = [
     "buckets",
     "cluster_config",
     "cluster_jobs",
+    "cluster_mountpaths",
     "etl_admin",
     "fanout",
     "job_buckets",

@@ -54,18 +54,44 @@ async def destroy(ctx: NodeContext, bucket: BucketId) -> None:
     await _owner(ctx).update_buckets(change)
 
 
-async def set_props(ctx: NodeContext, bucket: BucketId, patch: Any) -> None:
-    """Apply a sparse property patch (400 on unknown or read-only keys)."""
+def check_patch(bucket: BucketId, patch: Any) -> dict[str, Any]:
+    """The patch of a set-bprops, which must be a JSON object (400 otherwise)."""
     if not isinstance(patch, dict):
         raise BadRequest(f"set properties of {bucket.cname}: value must be a JSON object")
+    return patch
+
+
+async def set_props(ctx: NodeContext, bucket: BucketId, patch: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Apply a sparse property patch (400 on unknown or read-only keys); returns (old, new) props."""
+    checked = check_patch(bucket, patch)
+    changed: list[dict[str, Any]] = []
 
     def change(table: BucketTable) -> BucketTable:
         props = table.get(bucket)
         if props is None:
             raise BucketNotFound(bucket)
-        return table.with_bucket(bucket, bucket_meta.apply_patch(props, patch))
+        new = bucket_meta.apply_patch(props, checked)
+        changed[:] = [props, new]
+        return table.with_bucket(bucket, new)
 
     await _owner(ctx).update_buckets(change)
+    return changed[0], changed[1]
+
+
+async def set_mirror(ctx: NodeContext, bucket: BucketId, copies: int, enabled: bool) -> dict[str, Any]:
+    """Set `mirror.copies` and `mirror.enabled` as given (make-n-copies); returns the previous mirror."""
+    previous: dict[str, Any] = {}
+
+    def change(table: BucketTable) -> BucketTable:
+        props = table.get(bucket)
+        if props is None:
+            raise BucketNotFound(bucket)
+        previous.update(props["mirror"])
+        props["mirror"].update(copies=copies, enabled=enabled)
+        return table.with_bucket(bucket, props)
+
+    await _owner(ctx).update_buckets(change)
+    return previous
 
 
 async def reset_props(ctx: NodeContext, bucket: BucketId) -> None:

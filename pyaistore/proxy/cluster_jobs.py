@@ -1,4 +1,5 @@
-"""Cluster-wide jobs on the gateway: one ID, started on every target, watched to the end, stopped.
+"""Cluster-wide jobs on the gateway: one ID, started on every target (or on the one a
+single-node job names), watched to the end, stopped.
 
 1. The gateway registers its own record of the job (conflict rules apply here, cluster-wide).
 2. An optional `prepare` step changes cluster metadata (e.g. creates the destination bucket).
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from pyaistore.cluster import cluster_map
-from pyaistore.cluster.errors import NoTargets, PeerFailed, PeerRejected
+from pyaistore.cluster.errors import NodeNotFound, NoTargets, PeerFailed, PeerRejected
 from pyaistore.jobs.errors import InvalidJobRequest
 from pyaistore.jobs.job import Job
 from pyaistore.jobs.registry import error_text, new_job_id
@@ -57,11 +58,21 @@ class ClusterJob:
     finalize: Finalize | None = None
     # A job ID the kind names itself (a rebalance is g<N>); empty: a fresh one.
     job_id: str = ""
+    # The one target a single-node job runs on (a resilver); empty: every target.
+    node: str = ""
 
 
 async def start(ctx: NodeContext, plan: ClusterJob) -> str:
-    """Start the job on every target and return its ID (steps 1-4 above)."""
-    targets = cluster_map.working_targets(ctx.smap)
+    """Start the job on every target (or `plan.node`) and return its ID (steps 1-4 above)."""
+    if plan.node:
+        node = ctx.smap.targets.get(plan.node)
+        if node is None:
+            raise NodeNotFound(
+                f"{ctx.node.display_name}: node {plan.node} not present in smap v{ctx.smap.version}"
+            )
+        targets = [node]
+    else:
+        targets = cluster_map.working_targets(ctx.smap)
     if not targets:
         raise NoTargets()
     job_id = plan.job_id or new_job_id()

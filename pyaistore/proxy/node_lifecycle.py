@@ -75,7 +75,7 @@ def _nodes(ctx: NodeContext, action: str, value: RemoveNodeValue) -> list[Snode]
     for node_id in ids:
         node = cluster_map.find_node(smap, node_id)
         if node is None:
-            raise NodeNotFound(node_id)
+            raise NodeNotFound(f'node "{node_id}" does not exist (not in the cluster map)')
         if node_id == smap.primary.daemon_id:
             raise BadRequest(f"{node.display_name} is the current primary, cannot perform action {action}")
         nodes.append(node)

@@ -178,6 +178,26 @@ class Bucket:
         self._name = new_name
         return response.text
 
+    def make_n_copies(self, copies: int) -> str:
+        """Keep `copies` copies of every object on each target's mountpaths (1: no mirroring).
+
+        Sets the bucket's `mirror.copies` (and `mirror.enabled` when above 1) and starts the
+        make-n-copies job that makes or removes the copies.
+
+        Args:
+            copies: copies per object, the object itself included, in [1, 16] and at most the
+                number of mountpaths of every target.
+
+        Returns:
+            Job ID (as str) that can be used to check the status of the operation.
+
+        Raises:
+            ErrBckNotFound: the bucket does not exist.
+            AISError: the cluster refused (400: too many copies for some target's mountpaths).
+            requests.RequestException: the request failed (ConnectionError, ConnectTimeout, ReadTimeout ...).
+        """
+        return self.make_request(const.HTTP_METHOD_POST, const.ACT_MAKE_N_COPIES, value=copies).text
+
     def evict(self, keep_md: bool = False) -> None:
         """Drop the cluster's cached copy of a remote bucket.
 

@@ -6,7 +6,7 @@ which is their single source.
 
 from typing import Final
 
-from pyaistore.wire import actions, bucket_id, headers, jobs, messages, paths, query
+from pyaistore.wire import actions, bucket_id, error_body, headers, jobs, messages, paths, query
 
 # Providers (official spellings, then the legacy CamelCase names used by the 1.x documentation).
 PROVIDER_AIS: Final = bucket_id.AIS
@@ -30,6 +30,7 @@ URL_PATH_CLUSTER: Final = paths.CLUSTER
 URL_PATH_HEALTH: Final = paths.HEALTH
 URL_PATH_REVERSE: Final = paths.REVERSE
 URL_PATH_ETL: Final = paths.ETL
+URL_PATH_MOUNTPATHS: Final = paths.MOUNTPATHS
 
 # Headers.
 HEADER_ACCEPT: Final = headers.ACCEPT
@@ -88,9 +89,12 @@ QPARAM_SYNC: Final = query.SYNCHRONIZE
 QPARAM_NEW_CUSTOM: Final = query.SET_NEW_CUSTOM
 QPARAM_FORCE: Final = query.FORCE
 QPARAM_PRIMARY_READY_REB: Final = query.PRR
+QPARAM_DONT_RESILVER: Final = query.DONT_RESILVER
+QPARAM_MPATH_LABEL: Final = query.MOUNTPATH_LABEL
 APPEND_TYPE_APPEND: Final = query.APPEND
 APPEND_TYPE_FLUSH: Final = query.FLUSH
 WHAT_SMAP: Final = query.WHAT_SMAP
+WHAT_MOUNTPATHS: Final = query.WHAT_MOUNTPATHS
 
 # Actions.
 ACT_CREATE_BCK: Final = actions.CREATE_BCK
@@ -116,6 +120,11 @@ ACT_STOP_MAINTENANCE: Final = actions.STOP_MAINTENANCE
 ACT_SHUTDOWN_NODE: Final = actions.SHUTDOWN_NODE
 ACT_DECOMMISSION_NODE: Final = actions.DECOMMISSION_NODE
 ACT_SHUTDOWN_CLUSTER: Final = actions.SHUTDOWN_CLUSTER
+ACT_MAKE_N_COPIES: Final = actions.MAKE_N_COPIES
+ACT_MOUNTPATH_ATTACH: Final = actions.ATTACH_MOUNTPATH
+ACT_MOUNTPATH_ENABLE: Final = actions.ENABLE_MOUNTPATH
+ACT_MOUNTPATH_DISABLE: Final = actions.DISABLE_MOUNTPATH
+ACT_MOUNTPATH_DETACH: Final = actions.DETACH_MOUNTPATH
 
 # Listing.
 DEFAULT_PAGE_SIZE: Final = messages.DEFAULT_PAGE_SIZE
@@ -129,11 +138,15 @@ HTTP_METHOD_HEAD: Final = "HEAD"
 HTTP_METHOD_PATCH: Final = "PATCH"
 STATUS_OK: Final = 200
 STATUS_ACCEPTED: Final = 202
+STATUS_NO_CONTENT: Final = 204
 STATUS_PARTIAL_CONTENT: Final = 206
 STATUS_REDIRECT_PERM: Final = 301
 STATUS_REDIRECT_TMP: Final = 307
 STATUS_NOT_FOUND: Final = 404
 STATUS_CONFLICT: Final = 409
+# Error type codes (`tcode`) the SDK raises no class of its own for.
+TCODE_NOT_FOUND: Final = error_body.NOT_FOUND
+TCODE_MOUNTPATH_NOT_FOUND: Final = error_body.MOUNTPATH_NOT_FOUND
 HTTPS: Final = "https://"
 
 # Client defaults and environment variables.

@@ -17,6 +17,7 @@ from pyaistore.sdk.errors import NoTargetError
 from pyaistore.sdk.namespace import Namespace
 from pyaistore.wire import hrw, messages
 from pyaistore.wire.messages import ActionMsg
+from pyaistore.wire.mountpaths import MountpathList
 
 __all__ = [
     "ActionMsg",
@@ -29,6 +30,7 @@ __all__ = [
     "ETLNodeLogs",
     "JobSnap",
     "JobStatus",
+    "MountpathList",
     "NetInfo",
     "Smap",
     "Snode",

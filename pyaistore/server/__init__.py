@@ -9,5 +9,6 @@ __all__ = [
     "lifeline",
     "local_cluster",
     "supervisor",
+    "target_store",
     "transform_server",
 ]

@@ -28,12 +28,10 @@ from pyaistore.job_kinds import registry as job_kinds
 from pyaistore.node_context import NodeContext
 from pyaistore.proxy import node_lifecycle
 from pyaistore.proxy import rebalance as rebalancing
-from pyaistore.server import event_loop, exit_status, lifeline
+from pyaistore.server import event_loop, exit_status, lifeline, target_store
 from pyaistore.server.http_workers import WorkerPool
 from pyaistore.storage.bucket_meta import BucketTable
-from pyaistore.storage.mountpaths import MountpathSet
-from pyaistore.storage.object_store import ObjectStore
-from pyaistore.target import bucket_sync
+from pyaistore.target import bucket_sync, mountpath_ops
 from pyaistore.web import app as web_app
 
 log = logging.getLogger("pyaistore.daemon")
@@ -67,7 +65,7 @@ def build_context(config: NodeConfig, port: int, control_port: int = 0) -> NodeC
     meta = ClusterMeta()
     ctx = NodeContext(config=config, node=snode, meta=meta, peers=PeerClient())
     if config.role == TARGET:
-        store = ObjectStore(MountpathSet(config.disk_roots), fsync=config.fsync)
+        store = target_store.open_store(config)
         removed = store.cleanup_work()
         if removed:
             log.info("removed %d leftover work files", removed)
@@ -77,6 +75,7 @@ def build_context(config: NodeConfig, port: int, control_port: int = 0) -> NodeC
         ctx.etls = registry
         ctx.etl_lookup = registry.lookup
         ctx.etl_listeners.append(registry.reconcile)
+        mountpath_ops.install(ctx)
     elif config.is_primary:
         ctx.owner = MetaOwner(config.data_dir, meta, ctx.peer_api, snode)
         ctx.membership = Membership(
@@ -112,6 +111,8 @@ async def on_start(ctx: NodeContext, on_fatal: Callable[[BaseException], None]) 
     """
     await ctx.peers.start()
     tasks: set[asyncio.Task[None]] = set()
+    if ctx.store is not None:
+        tasks.add(asyncio.create_task(mountpath_ops.watch(ctx, ctx.config.disk_check_interval)))
     if ctx.membership is not None:
         watcher = asyncio.create_task(ctx.membership.run())
         watcher.add_done_callback(functools.partial(_must_not_end, on_fatal=on_fatal))
@@ -180,6 +181,7 @@ async def serve(config: NodeConfig, lifeline_fd: int = -1) -> None:
         pool = WorkerPool(config, ctx.node, sock, config.http_workers - 1)
         pool.start()
         ctx.meta_listeners.append(pool.broadcast)
+        ctx.mountpath_listeners.append(pool.broadcast_mountpaths)
         if isinstance(ctx.etls, EtlRegistry):
             ctx.etls.on_routes.append(pool.broadcast_etls)
         ctx.background.add(asyncio.create_task(pool.supervise()))

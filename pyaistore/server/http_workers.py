@@ -4,8 +4,10 @@ One Python process tops out at one core. A target therefore runs `http_workers -
 processes that accept on its public socket (the kernel spreads connections among them) and serve
 objects from the same disks. The main process keeps the control port (join, keepalive, metasync,
 listing) and forwards every newer smap and bucket table to the workers over a pipe each, and the
-routes (loopback endpoints) of the ETL transform servers it runs, so inline ETL GETs work anywhere. Workers
-never change disks on their own: creating and destroying buckets stays with the main process.
+routes (loopback endpoints) of the ETL transform servers it runs, so inline ETL GETs work anywhere,
+and every new mountpath state (a snapshot the workers `apply`). Workers never change disks on their
+own: creating and destroying buckets and mountpath changes stay with the main process (a worker
+relays a mountpath request, and a disk failure it meets, to the main process's control port).
 """
 
 import asyncio
@@ -15,7 +17,7 @@ import multiprocessing
 import signal
 import socket
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, Final
 
 from aiohttp import web
 
@@ -25,13 +27,15 @@ from pyaistore.cluster.peer_client import PeerClient
 from pyaistore.config import NodeConfig
 from pyaistore.etl.registry import ROUTES_KEY, EtlDirectory
 from pyaistore.node_context import NodeContext
-from pyaistore.server import event_loop
-from pyaistore.storage.mountpaths import MountpathSet
-from pyaistore.storage.object_store import ObjectStore
+from pyaistore.server import event_loop, target_store
+from pyaistore.target import mountpath_ops
 from pyaistore.web import app as web_app
 from pyaistore.wire.messages import Snode
 
 log = logging.getLogger(__name__)
+
+# The key of a pipe message carrying a mountpath snapshot (MountpathSet.snapshot()).
+MOUNTPATHS_KEY: Final = "mountpaths"
 
 _SPAWN = multiprocessing.get_context("spawn")
 
@@ -47,6 +51,7 @@ class WorkerPool:
         self._workers: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
         self._latest: dict[str, Any] = {}
         self._latest_etls: dict[str, Any] = {}
+        self._latest_mountpaths: dict[str, Any] = {}
 
     def start(self) -> None:
         """Spawn every worker."""
@@ -60,7 +65,7 @@ class WorkerPool:
         )
         proc.start()
         receiver.close()
-        for message in (self._latest, self._latest_etls):
+        for message in (self._latest, self._latest_etls, self._latest_mountpaths):
             if message:
                 sender.send(message)
         return proc, sender
@@ -78,6 +83,13 @@ class WorkerPool:
         for _, conn in self._workers:
             with contextlib.suppress(OSError):
                 conn.send(self._latest_etls)
+
+    def broadcast_mountpaths(self, snapshot: dict[str, Any]) -> None:
+        """Send this target's new mountpath state to every worker."""
+        self._latest_mountpaths = {MOUNTPATHS_KEY: snapshot}
+        for _, conn in self._workers:
+            with contextlib.suppress(OSError):
+                conn.send(self._latest_mountpaths)
 
     async def supervise(self, interval: float = 1.0) -> None:
         """Restart a worker that died."""
@@ -112,8 +124,9 @@ def worker_entry(
 
 
 async def _serve_worker(config: NodeConfig, node: Snode, sock: socket.socket, conn: Connection) -> None:
-    ctx = NodeContext(config=config, node=node, meta=ClusterMeta(), peers=PeerClient())
-    ctx.store = ObjectStore(MountpathSet(config.disk_roots), fsync=config.fsync)
+    ctx = NodeContext(config=config, node=node, meta=ClusterMeta(), peers=PeerClient(), http_worker=True)
+    ctx.store = target_store.open_store(config, worker=True)
+    mountpath_ops.install(ctx)
     # ETL transform servers belong to the main process; workers reach them by their routes.
     directory = EtlDirectory(node.display_name)
     ctx.etls, ctx.etl_lookup = directory, directory.lookup
@@ -128,6 +141,8 @@ async def _serve_worker(config: NodeConfig, node: Snode, sock: socket.socket, co
             return
         if ROUTES_KEY in body:
             directory.update(body[ROUTES_KEY])
+        elif MOUNTPATHS_KEY in body:
+            ctx.object_store.mountpaths.apply(body[MOUNTPATHS_KEY])
         else:
             ctx.meta.accept(*metasync.parse(body))
             ctx.meta.accept_rmd(metasync.parse_rmd(body))

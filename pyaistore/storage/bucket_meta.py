@@ -20,9 +20,14 @@ from pyaistore.storage.errors import CorruptMeta, InvalidName, InvalidProps
 from pyaistore.storage.meta_store import save_file
 from pyaistore.wire.bucket_id import AIS, BucketId, InvalidProvider, normalize_provider, parse_uname
 
-__all__ = ["READ_ONLY", "BucketTable", "apply_patch", "bucket_from_uname", "default_props"]
+__all__ = ["READ_ONLY", "BucketTable", "apply_patch", "bucket_from_uname", "default_props", "mirror_copies"]
 
 READ_ONLY: Final = frozenset({"provider", "bid", "created"})
+# AIS's mirror rules (MirrorConf.Validate): when enabled, copies in [2, 32], 0 meaning the default.
+MIRROR_MIN_COPIES: Final = 2
+MIRROR_MAX_COPIES: Final = 32
+MIRROR_DEFAULT_COPIES: Final = 2
+MIRROR_DEFAULT_BURST: Final = 512
 _UINT64_MAX: Final = 2**64 - 1
 _WRITE_POLICIES: Final = frozenset({"", "immediate", "delayed", "never"})
 _GO_DURATION: Final = re.compile(r"0|(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+")
@@ -102,6 +107,15 @@ def apply_patch(props: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
     _merge(result, patch, _SCHEMA, "")
     _validate(result)
     return result
+
+
+def mirror_copies(props: Mapping[str, Any]) -> int:
+    """How many copies of each object the bucket keeps: mirror.copies when mirroring is on, else 1."""
+    mirror = props.get("mirror")
+    if not isinstance(mirror, Mapping) or not mirror.get("enabled"):
+        return 1
+    copies = mirror.get("copies")
+    return copies if type(copies) is int and copies > 1 else 1
 
 
 def bucket_from_uname(uname: str) -> BucketId:
@@ -226,8 +240,7 @@ def _validate(props: dict[str, Any]) -> None:
         raise InvalidProps(
             f'bucket property "checksum.type": unsupported checksum type "{props["checksum"]["type"]}"'
         )
-    if props["mirror"]["copies"] < 1:
-        raise InvalidProps('bucket property "mirror.copies" must be at least 1')
+    _validate_mirror(props["mirror"])
     for key in ("data_slices", "parity_slices", "bundle_multiplier", "burst_buffer"):
         if props["ec"][key] < 0:
             raise InvalidProps(f'bucket property "ec.{key}" must not be negative')
@@ -244,6 +257,27 @@ def _validate(props: dict[str, Any]) -> None:
         if not (text.isascii() and text.isdigit() and int(text) <= _UINT64_MAX):
             raise InvalidProps(f'bucket property "{where}" must be a decimal uint64')
     _validate_backend(props)
+
+
+def _validate_mirror(mirror: dict[str, Any]) -> None:
+    """AIS's rules, only when mirroring is on: copies in [2, 32] (0: 2), burst_buffer >= 0 (0: 512)."""
+    if not mirror["enabled"]:
+        return
+    copies = mirror["copies"]
+    if copies == 0:
+        mirror["copies"] = MIRROR_DEFAULT_COPIES
+    elif not MIRROR_MIN_COPIES <= copies <= MIRROR_MAX_COPIES:
+        raise InvalidProps(
+            f"invalid mirror.copies: {copies} (expected value in range "
+            f"[{MIRROR_MIN_COPIES}, {MIRROR_MAX_COPIES}] or zero for default)"
+        )
+    burst = mirror["burst_buffer"]
+    if burst == 0:
+        mirror["burst_buffer"] = MIRROR_DEFAULT_BURST
+    elif burst < 0:
+        raise InvalidProps(
+            f"invalid mirror.burst_buffer: {burst} (expected a positive integer or zero for default)"
+        )
 
 
 def _validate_backend(props: dict[str, Any]) -> None:

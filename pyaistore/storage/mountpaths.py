@@ -151,26 +151,31 @@ class MountpathSet:
         *,
         state_file: str | os.PathLike[str] | None = None,
         fsync: bool = True,
+        follower: bool = False,
     ) -> None:
         """Configured `roots` are created if missing; with `state_file`, merged as mountpath_state says.
 
         A root that cannot be created, or a persisted one that is no longer a directory, starts
         disabled (not persisted: the next start tries again). ValueError when no root is given,
         roots overlap, or none is usable.
+
+        A `follower` only follows the node's main process (an HTTP worker): it creates and probes
+        no root (a disk that vanished is never recreated by a process starting later), takes the
+        state as persisted, and is kept current with `apply`; it never changes the state itself.
         """
         if not roots:
             raise ValueError("at least one mountpath is required")
         self._state_file = Path(state_file) if state_file is not None else None
         self._fsync = fsync
         self._lock = threading.Lock()
-        configured = [_create(Path(root)) for root in roots]
+        configured = [str(Path(root).resolve()) if follower else _create(Path(root)) for root in roots]
         _check_disjoint([Path(root) for root in configured])
         self._configured = frozenset(configured)
         stored = mountpath_state.load(self._state_file) if self._state_file else None
         state = (stored or MountpathState()).merged(configured)
         attached = [Path(path) for path in state.available + state.disabled]
         _check_disjoint(attached)
-        usable = [path for path in state.available if os.path.isdir(path)]
+        usable = [path for path in state.available if follower or os.path.isdir(path)]
         if not usable:
             raise ValueError(f"no usable mountpath among {', '.join(state.available) or 'none'}")
         unusable = [path for path in state.available if path not in usable]

@@ -23,7 +23,7 @@ from pyaistore.storage.errors import CorruptMeta, InvalidName, InvalidProps, Nam
 from pyaistore.storage.object_store import ObjectStore
 from pyaistore.wire.bucket_id import BucketId
 
-__all__ = ["MAX_COPIES", "ResilverStats", "make_n_copies", "resilver"]
+__all__ = ["MAX_COPIES", "ResilverStats", "check_copies", "make_n_copies", "resilver"]
 
 MAX_COPIES: Final = 16  # AIS: make-n-copies takes 1..16 (reference section 4.2)
 
@@ -83,9 +83,14 @@ def make_n_copies(
 
     InvalidProps outside [1, MAX_COPIES]; TooManyCopies beyond the available mountpaths.
     """
+    check_copies(store, copies)
+    return resilver(store, {bucket: copies}, abort, progress)
+
+
+def check_copies(store: ObjectStore, copies: int) -> None:
+    """InvalidProps outside [1, MAX_COPIES]; TooManyCopies beyond the available mountpaths."""
     if not 1 <= copies <= MAX_COPIES:
         raise InvalidProps(f"invalid num copies {copies}, must be in [1, {MAX_COPIES}] range")
     available = len(store.mountpaths.available)
     if copies > available:
         raise TooManyCopies(copies, available)
-    return resilver(store, {bucket: copies}, abort, progress)

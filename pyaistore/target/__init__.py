@@ -10,6 +10,7 @@ __all__ = [
     "jobs",
     "list_archives",
     "list_objects",
+    "mountpath_ops",
     "neighbors",
     "node_control",
     "object_ops",
@@ -19,4 +20,5 @@ __all__ = [
     "put_object",
     "rebalance_ops",
     "rename_reads",
+    "resilvers",
 ]

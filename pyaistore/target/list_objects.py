@@ -6,7 +6,7 @@ from typing import Final
 
 from pyaistore.cluster.errors import BadRequest
 from pyaistore.node_context import NodeContext
-from pyaistore.storage.errors import CorruptMeta, ObjectNotFound
+from pyaistore.storage.errors import CorruptMeta, MountpathUnavailable, ObjectNotFound
 from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.target import list_archives, rename_reads
 from pyaistore.wire import messages as msgs
@@ -32,8 +32,8 @@ def format_atime(atime_ns: int, layout: str = RFC822) -> str:
     return time.strftime(layout, time.gmtime(atime_ns / 1e9)) if atime_ns else ""
 
 
-def to_entry(ctx: NodeContext, meta: ObjectMeta, props: frozenset[str]) -> ListEntry:
-    """Build a listing entry holding only the requested properties."""
+def to_entry(ctx: NodeContext, bucket: BucketId, meta: ObjectMeta, props: frozenset[str]) -> ListEntry:
+    """Build a listing entry holding only the requested properties (blocking: copies are counted on disk)."""
     entry = ListEntry(meta.name, flags=msgs.ENTRY_PRESENT)
     if "size" in props:
         entry.size = meta.size
@@ -48,8 +48,19 @@ def to_entry(ctx: NodeContext, meta: ObjectMeta, props: frozenset[str]) -> ListE
     if "custom" in props and meta.custom:
         entry.custom = "[" + " ".join(f"{k}:{v}" for k, v in sorted(meta.custom.items())) + "]"
     if "copies" in props:
-        entry.copies = 1
+        entry.copies = count_copies(ctx, bucket, meta)
     return entry
+
+
+def count_copies(ctx: NodeContext, bucket: BucketId, meta: ObjectMeta) -> int:
+    """Blocking: how many mountpaths hold a copy identical to `meta` (1 when it cannot be told)."""
+    store = ctx.object_store
+    if len(store.mountpaths.available) == 1:
+        return 1
+    try:
+        return len(store.copy_roots(bucket, meta.name))
+    except (ObjectNotFound, CorruptMeta, MountpathUnavailable):
+        return 1
 
 
 def list_page(ctx: NodeContext, bucket: BucketId, msg: LsoMsg, page_size: int) -> list[ListEntry]:
@@ -72,7 +83,7 @@ def list_page(ctx: NodeContext, bucket: BucketId, msg: LsoMsg, page_size: int) -
         elif meta is None:
             entries.append(ListEntry(name, flags=msgs.ENTRY_PRESENT))
         else:
-            entries.append(to_entry(ctx, meta, props))
+            entries.append(to_entry(ctx, bucket, meta, props))
     return entries
 
 
@@ -91,4 +102,4 @@ def _lazy_entries(
                 meta = store.head(bucket, name)
             except (ObjectNotFound, CorruptMeta):
                 continue  # removed (or damaged) since the walk saw it, as list_entries skips it
-            yield to_entry(ctx, meta, props)
+            yield to_entry(ctx, bucket, meta, props)

@@ -9,11 +9,12 @@ from typing import Final
 from pyaistore.cluster import placement
 from pyaistore.cluster.errors import BadRequest
 from pyaistore.node_context import NodeContext
+from pyaistore.storage.errors import MountpathUnavailable, ObjectNotFound
 from pyaistore.storage.names import validate_object_name
 from pyaistore.storage.object_file import ObjectFile
 from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.target import neighbors
-from pyaistore.target.put_object import PEER_WHOLE, PutArgs, write_props
+from pyaistore.target.put_object import PEER_WHOLE, PutArgs, mirror_copies, write_props
 from pyaistore.wire import query
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.messages import Snode
@@ -39,6 +40,21 @@ async def head(ctx: NodeContext, bucket: BucketId, name: str) -> ObjectMeta:
     """The object's metadata."""
     ctx.bucket_props(bucket)
     return await asyncio.to_thread(ctx.object_store.head, bucket, name)
+
+
+async def copy_roots(ctx: NodeContext, bucket: BucketId, meta: ObjectMeta) -> tuple[str, ...]:
+    """The mountpaths holding a copy identical to `meta` (just read), the one reads use first.
+
+    For HEAD ?props=copies (Ais-Mirror-Copies, Ais-Mirror-Paths). One available mountpath holds
+    the only readable copy: no disk is asked again.
+    """
+    store = ctx.object_store
+    if len(store.mountpaths.available) == 1:
+        return (meta.mountpath,)
+    try:
+        return await asyncio.to_thread(store.copy_roots, bucket, meta.name)
+    except (ObjectNotFound, MountpathUnavailable):
+        return (meta.mountpath,)  # gone (or its disk failed) since it was read: the copy that was read
 
 
 async def delete(ctx: NodeContext, bucket: BucketId, name: str) -> None:
@@ -83,7 +99,8 @@ async def rename(ctx: NodeContext, bucket: BucketId, name: str, new_name: str) -
     owner = placement.owner(ctx.smap, bucket, new_name)
     store = ctx.object_store
     if owner.daemon_id == ctx.node.daemon_id:
-        await asyncio.to_thread(store.rename, bucket, name, new_name)
+        copies = mirror_copies(ctx, ctx.bucket_props(bucket))
+        await asyncio.to_thread(store.rename, bucket, name, new_name, copies)
         return
     await send_to_peer(ctx, owner, bucket, name, bucket, new_name)
     await asyncio.to_thread(store.delete, bucket, name)

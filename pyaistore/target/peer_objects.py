@@ -16,7 +16,14 @@ from pyaistore.node_context import NodeContext
 from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.storage.object_store import WriteProps
 from pyaistore.target.get_object import ObjectStream
-from pyaistore.target.put_object import PEER_WHOLE, PutArgs, write_props, write_small, write_stream
+from pyaistore.target.put_object import (
+    PEER_WHOLE,
+    PutArgs,
+    mirror_copies,
+    write_props,
+    write_small,
+    write_stream,
+)
 from pyaistore.wire import jobs as kinds
 from pyaistore.wire import query
 from pyaistore.wire.bucket_id import BucketId
@@ -33,7 +40,7 @@ def _props(ctx: NodeContext, bucket: BucketId, name: str, meta: ObjectMeta, tran
         base = write_props(ctx, PutArgs(bucket, name, custom=dict(meta.custom)))
         return dataclasses.replace(base, expected_type=expected_type, expected_value=expected_value)
     if transfer == query.TRANSFER_MIGRATE:
-        ctx.bucket_props(bucket)
+        bucket_props = ctx.bucket_props(bucket)
         return WriteProps(
             checksum_type=meta.checksum_type or "none",
             expected_type=expected_type,
@@ -43,6 +50,7 @@ def _props(ctx: NodeContext, bucket: BucketId, name: str, meta: ObjectMeta, tran
             atime_ns=meta.atime_ns,
             skip_version_check=True,
             keep_newer=True,
+            copies=mirror_copies(ctx, bucket_props),
         )
     raise BadRequest(f'invalid {query.TRANSFER} "{transfer}" (expected copy or migrate)')
 

@@ -1,11 +1,12 @@
 """PUT, append and flush on a target: stream the body into the store's atomic writer."""
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 from pyaistore.node_context import NodeContext
+from pyaistore.storage import bucket_meta
 from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.storage.object_store import WriteProps
 from pyaistore.wire.bucket_id import BucketId
@@ -44,7 +45,19 @@ def write_props(ctx: NodeContext, args: PutArgs) -> WriteProps:
         expected_value=args.checksum_value,
         custom=dict(args.custom),
         skip_version_check=args.skip_version_check,
+        copies=mirror_copies(ctx, props),
     )
+
+
+def mirror_copies(ctx: NodeContext, props: Mapping[str, Any]) -> int:
+    """The copies a write into a bucket with these props makes, written before it is acknowledged.
+
+    Synchronous copies (AIS makes them asynchronously, after the reply): an acknowledged object
+    survives the loss of a disk at once. With fewer available mountpaths than the bucket asks
+    (a disk lost since), as many as there are: a write never fails for want of a disk.
+    """
+    wanted = bucket_meta.mirror_copies(props)
+    return min(wanted, len(ctx.object_store.mountpaths.available)) if wanted > 1 else 1
 
 
 async def batches(body: AsyncIterator[bytes], size: int = BATCH) -> AsyncIterator[bytes]:

@@ -8,6 +8,7 @@ __all__ = [
     "etl_handlers",
     "internal_handlers",
     "job_handlers",
+    "mountpath_handlers",
     "node_handlers",
     "object_headers",
     "proxy_handlers",

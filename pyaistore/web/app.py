@@ -4,9 +4,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Final
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from pyaistore.config import PROXY
 from pyaistore.node_context import NodeContext
+from pyaistore.storage.errors import MountpathUnavailable
 from pyaistore.web import error_mapping, routes
 from pyaistore.web.app_keys import CONTEXT
 
@@ -18,9 +20,10 @@ Lifecycle = Callable[[NodeContext], Awaitable[None]]
 
 def build(ctx: NodeContext, on_start: Lifecycle, on_stop: Lifecycle) -> web.Application:
     """The application for this node's role."""
-    app = web.Application(
-        middlewares=[error_mapping.make_middleware(ctx.node.display_name)], client_max_size=CLIENT_MAX_SIZE
-    )
+    middlewares = [error_mapping.make_middleware(ctx.node.display_name)]
+    if ctx.config.role != PROXY:
+        middlewares.append(_disk_failures(ctx))
+    app = web.Application(middlewares=middlewares, client_max_size=CLIENT_MAX_SIZE)
     app[CONTEXT] = ctx
     routes.install(app, routes.PROXY_ROUTES if ctx.config.role == PROXY else routes.TARGET_ROUTES)
 
@@ -31,3 +34,18 @@ def build(ctx: NodeContext, on_start: Lifecycle, on_stop: Lifecycle) -> web.Appl
 
     app.cleanup_ctx.append(lifecycle)
     return app
+
+
+def _disk_failures(ctx: NodeContext) -> Middleware:
+    """A request that met a disk gone or failing reports it (FSHC), then fails as it would (503)."""
+
+    @web.middleware
+    async def report(request: web.Request, handler: error_mapping.Handler) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except MountpathUnavailable as exc:
+            if ctx.on_disk_failure is not None:
+                ctx.on_disk_failure(exc.path)
+            raise
+
+    return report

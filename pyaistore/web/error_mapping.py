@@ -29,6 +29,7 @@ TABLE: Final = MappingProxyType(
     {
         node_errors.BucketNotFound: (404, error_body.BUCKET_NOT_FOUND),
         node_errors.BucketAlreadyExists: (409, error_body.BUCKET_EXISTS),
+        node_errors.NodeNotFound: (404, error_body.NOT_FOUND),
         node_errors.EtlNotFound: (404, error_body.NOT_FOUND),
         etl_errors.InvalidEtlSpec: (400, error_body.INVALID_REQUEST),
         etl_errors.EtlAlreadyExists: (409, error_body.ETL_EXISTS),
@@ -46,7 +47,6 @@ TABLE: Final = MappingProxyType(
         # AIS sends this one without a tcode.
         node_errors.NotReady: (503, ""),
         node_errors.ClusterMismatch: (400, error_body.CLUSTER_MISMATCH),
-        node_errors.NodeNotFound: (404, error_body.NOT_FOUND),
         node_errors.Busy: (409, error_body.BUSY),
         node_errors.BadRequest: (400, error_body.INVALID_REQUEST),
         storage_errors.ObjectNotFound: (404, error_body.OBJECT_NOT_FOUND),
@@ -61,6 +61,13 @@ TABLE: Final = MappingProxyType(
         storage_errors.ArchiveMemberNotFound: (404, error_body.OBJECT_NOT_FOUND),
         # Stored metadata that cannot be decoded is damage, not a client mistake.
         storage_errors.CorruptMeta: (500, error_body.INTERNAL),
+        # Mountpath changes (reference section 3.1); detach of an unknown one is made 400 upstream.
+        storage_errors.MountpathError: (400, error_body.INVALID_REQUEST),
+        storage_errors.MountpathNotFound: (404, error_body.MOUNTPATH_NOT_FOUND),
+        storage_errors.InvalidMountpath: (400, error_body.INVALID_MOUNTPATH),
+        storage_errors.NoMountpathsLeft: (400, error_body.INVALID_MOUNTPATH),
+        # A disk gone or failing (the target disables it, unless it is its last one): retry later.
+        storage_errors.MountpathUnavailable: (503, ""),
         InvalidProvider: (400, error_body.INVALID_REQUEST),
         job_errors.JobNotFound: (404, error_body.JOB_NOT_FOUND),
         job_errors.JobConflict: (409, error_body.CONFLICT),

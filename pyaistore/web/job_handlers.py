@@ -11,7 +11,7 @@ from typing import Final
 from aiohttp import web
 
 from pyaistore.cluster.errors import BadRequest, UnknownAction
-from pyaistore.job_kinds import registry
+from pyaistore.job_kinds import make_n_copies, registry
 from pyaistore.job_kinds.kind import JobRequest
 from pyaistore.jobs import kinds
 from pyaistore.jobs.errors import InvalidJobRequest, UnknownKind
@@ -36,6 +36,7 @@ __all__ = [
     "bucket_summary",
     "cluster_put",
     "query_jobs",
+    "set_bucket_props",
 ]
 
 # The route's name of the optional prefix in HEAD /v1/buckets/<b>/<prefix>.
@@ -159,6 +160,12 @@ async def bucket_put(request: web.Request) -> web.Response:
     if reply is None:
         raise UnknownAction(msg.action)
     return reply
+
+
+async def set_bucket_props(request: web.Request, bucket: BucketId, msg: ActionMsg) -> web.Response:
+    """PATCH /v1/buckets/<b> set-bprops: 200, with the ID of the make-n-copies job it started, if any."""
+    job_id = await make_n_copies.set_bucket_props(request.app[CONTEXT], bucket, msg.value)
+    return job_id_reply(job_id) if job_id else web.Response()
 
 
 async def bucket_summary(request: web.Request, bucket: BucketId, msg: ActionMsg) -> web.Response:

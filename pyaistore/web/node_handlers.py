@@ -10,7 +10,7 @@ from pyaistore.cluster.errors import BadRequest
 from pyaistore.config import PROXY, TARGET
 from pyaistore.proxy import node_lifecycle
 from pyaistore.target import bucket_sync, node_control
-from pyaistore.web import request_parsing
+from pyaistore.web import mountpath_handlers, request_parsing
 from pyaistore.web.app_keys import CONTEXT
 from pyaistore.wire import headers, query
 from pyaistore.wire.membership import RemoveNodeValue
@@ -56,6 +56,8 @@ async def daemon(request: web.Request) -> web.Response:
                 "fsync": config.fsync,
             }
         )
+    if what == query.WHAT_MOUNTPATHS:
+        return mountpath_handlers.listing(request)
     if what == query.WHAT_NODE_STATUS:
         return web.json_response(
             {

@@ -29,8 +29,10 @@ HEAD_PROPS: Final = frozenset(
 FULL_HEAD: Final = frozenset({"checksum", "atime", "version", "custom", "location", "copies"})
 
 
-def attributes(meta: ObjectMeta, props: frozenset[str], node_id: str) -> CIMultiDict[str]:
-    """The attribute headers named by `props`."""
+def attributes(
+    meta: ObjectMeta, props: frozenset[str], node_id: str, copies: tuple[str, ...] = ()
+) -> CIMultiDict[str]:
+    """The attribute headers named by `props`; `copies` are the mountpaths holding the object."""
     out: CIMultiDict[str] = CIMultiDict()
     if "checksum" in props and meta.checksum_type and meta.checksum_type != "none":
         out[headers.CHECKSUM_TYPE] = meta.checksum_type
@@ -45,8 +47,9 @@ def attributes(meta: ObjectMeta, props: frozenset[str], node_id: str) -> CIMulti
     if "location" in props:
         out[headers.LOCATION_AIS] = f"t[{node_id}]:{meta.mountpath}"
     if "copies" in props:
-        out[headers.MIRROR_COPIES] = "1"
-        out[headers.MIRROR_PATHS] = meta.mountpath
+        roots = copies or (meta.mountpath,)
+        out[headers.MIRROR_COPIES] = str(len(roots))
+        out[headers.MIRROR_PATHS] = ",".join(roots)
     if "last-modified" in props:
         out[headers.LAST_MODIFIED] = formatdate(meta.atime_ns / 1e9, usegmt=True)
     if "etag" in props:
@@ -79,11 +82,20 @@ def head_props(requested: list[str] | None) -> frozenset[str] | None:
     return frozenset(requested)
 
 
+def wants_copies(props: frozenset[str] | None) -> bool:
+    """Whether a HEAD with these props (None: full) reports the object's copies."""
+    return props is None or "copies" in props
+
+
 def for_head(
-    meta: ObjectMeta, bucket: BucketId, props: frozenset[str] | None, node_id: str
+    meta: ObjectMeta,
+    bucket: BucketId,
+    props: frozenset[str] | None,
+    node_id: str,
+    copies: tuple[str, ...] = (),
 ) -> CIMultiDict[str]:
     """Selective HEAD: only what was asked; full HEAD: every attribute plus identity."""
-    out = attributes(meta, FULL_HEAD if props is None else props, node_id)
+    out = attributes(meta, FULL_HEAD if props is None else props, node_id, copies)
     out[headers.PRESENT] = "true"
     if props is None:
         out[headers.OBJ_NAME] = meta.name

@@ -6,13 +6,14 @@ import msgpack
 from aiohttp import web
 
 from pyaistore.cluster import cluster_map, membership, metasync, redirect_url
-from pyaistore.cluster.errors import BadRequest, NotSupported, PeerFailed, UnknownAction
-from pyaistore.proxy import buckets, cluster_config, fanout, redirect
-from pyaistore.web import job_handlers, request_parsing
+from pyaistore.cluster.errors import BadRequest, NodeNotFound, NotSupported, PeerFailed, UnknownAction
+from pyaistore.proxy import buckets, cluster_config, cluster_mountpaths, fanout, redirect
+from pyaistore.web import job_handlers, mountpath_handlers, request_parsing
 from pyaistore.web.app_keys import CONTEXT
-from pyaistore.wire import actions, headers, query
+from pyaistore.wire import actions, headers, paths, query
 from pyaistore.wire.bucket_id import InvalidProvider, Namespace, normalize_provider
 from pyaistore.wire.messages import ActionMsg, LsoMsg, Snode
+from pyaistore.wire.mountpaths import TARGETS_KEY
 
 
 def _bucket_list_reply(request: web.Request, name: str = "") -> web.Response:
@@ -110,8 +111,8 @@ async def bucket_patch(request: web.Request) -> web.Response:
     msg = await request_parsing.action_msg(request)
     assert msg is not None
     if msg.action == actions.SET_BPROPS:
-        await buckets.set_props(ctx, bucket, msg.value)
-    elif msg.action == actions.RESET_BPROPS:
+        return await job_handlers.set_bucket_props(request, bucket, msg)
+    if msg.action == actions.RESET_BPROPS:
         await buckets.reset_props(ctx, bucket)
     else:
         raise UnknownAction(msg.action)
@@ -181,7 +182,7 @@ async def keepalive(request: web.Request) -> web.Response:
 
 
 async def cluster_get(request: web.Request) -> web.Response:
-    """GET /v1/cluster?what=smap|bmd|cluster_config (smap/bmd also at /v1/daemon), or a job query."""
+    """GET /v1/cluster?what=smap|bmd|cluster_config|mountpaths (smap, bmd also at /v1/daemon), or jobs."""
     ctx = request.app[CONTEXT]
     what = request.query.get(query.WHAT, "")
     if what == query.WHAT_SMAP:
@@ -190,22 +191,40 @@ async def cluster_get(request: web.Request) -> web.Response:
         return web.json_response(ctx.meta.buckets.to_json())
     if what == query.WHAT_CLUSTER_CONFIG:
         return web.json_response(cluster_config.describe(ctx))
+    if what == query.WHAT_MOUNTPATHS:
+        found = await cluster_mountpaths.all_targets(ctx)
+        return web.json_response({TARGETS_KEY: {node_id: item.to_json() for node_id, item in found.items()}})
     if what in job_handlers.JOB_QUERIES:
         return await job_handlers.query_jobs(request)
     raise BadRequest(f'invalid query what="{what}"')
 
 
 async def reverse(request: web.Request) -> web.Response:
-    """GET /v1/reverse/daemon: relay to the node named in Ais-Node-Id."""
+    """GET|PUT|POST|DELETE /v1/reverse/daemon[/...]: relay to the node named in Ais-Node-Id.
+
+    1) only /daemon endpoints 2) the node must be in the map (404) 3) relay method, query and
+    body through the peer API 4) pass its reply on as it is (status included, e.g. 204).
+    """
     ctx = request.app[CONTEXT]
+    tail = request.match_info["tail"]
+    if tail != paths.DAEMON and not tail.startswith(paths.DAEMON + "/"):
+        raise BadRequest(f"invalid URL path {request.path}: only /{paths.REVERSE}/{paths.DAEMON} is relayed")
     node_id = request.headers.get(headers.NODE_ID, "")
+    if not node_id:
+        raise BadRequest("missing node ID")
     node = cluster_map.find_node(ctx.smap, node_id)
     if node is None:
-        raise BadRequest(f'node "{node_id}" is not in the cluster map')
-    path_qs = request.path_qs.replace("/reverse/", "/", 1)
+        raise NodeNotFound(
+            f"{ctx.node.display_name}: cannot forward request to node {node_id}: "
+            f"not present in smap v{ctx.smap.version}"
+        )
+    path_qs = request.path_qs.replace("/" + paths.REVERSE + "/", "/", 1)
+    body = await request.read() if request.method != "GET" else None
+    content_type = request.headers.get(headers.CONTENT_TYPE, headers.JSON_TYPE) if body else ""
     try:
-        reply = await ctx.peer_api.call_node(node, request.method, path_qs)
+        reply = await ctx.peer_api.call_node(
+            node, request.method, path_qs, data=body, content_type=content_type
+        )
     except PeerFailed as exc:
         raise BadRequest(f"{node.display_name} is unreachable: {exc}") from exc
-    content_type = reply.headers.get(headers.CONTENT_TYPE, headers.JSON_TYPE).split(";")[0]
-    return web.Response(status=reply.status, body=reply.body, content_type=content_type)
+    return mountpath_handlers.relayed(reply)

@@ -7,6 +7,7 @@ from aiohttp import web
 from pyaistore.web import etl_handlers as etl
 from pyaistore.web import internal_handlers as internal
 from pyaistore.web import job_handlers as jobs
+from pyaistore.web import mountpath_handlers as mountpaths
 from pyaistore.web import node_handlers as node
 from pyaistore.web import proxy_handlers as proxy
 from pyaistore.web import target_handlers as target
@@ -18,6 +19,7 @@ _BUCKET: Final = _V + "/" + paths.BUCKETS + "/{bucket}"
 _OBJECT: Final = _V + "/" + paths.OBJECTS + "/{bucket}/{name:.+}"
 _ETL: Final = _V + "/" + paths.ETL
 _ETL_NAMED: Final = _ETL + "/{" + etl.NAME_KEY + "}"
+_MOUNTPATHS: Final = _V + "/" + paths.DAEMON + "/" + paths.MOUNTPATHS
 _INTERNAL_JOBS: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_JOBS
 _INTERNAL_OBJECT: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_OBJECTS + "/{bucket}/{name:.+}"
 
@@ -34,7 +36,10 @@ PROXY_ROUTES: Final = (
     ("PUT", _V + "/" + paths.CLUSTER, jobs.cluster_put),
     ("POST", _V + "/" + paths.CLUSTER + "/" + paths.JOIN, proxy.join),
     ("POST", _V + "/" + paths.CLUSTER + "/" + paths.KEEPALIVE, proxy.keepalive),
-    ("GET", _V + "/" + paths.REVERSE + "/{tail:.+}", proxy.reverse),
+    *(
+        (method, _V + "/" + paths.REVERSE + "/{tail:.+}", proxy.reverse)
+        for method in ("GET", "PUT", "POST", "DELETE")
+    ),
     ("GET", _V + "/" + paths.BUCKETS, proxy.list_all_buckets),
     ("GET", _V + "/" + paths.BUCKETS + "/", proxy.list_all_buckets),
     ("GET", _BUCKET, proxy.bucket_get),
@@ -68,6 +73,7 @@ TARGET_ROUTES: Final = (
     ("PATCH", _OBJECT, target.patch),
     ("POST", _OBJECT, target.post),
     ("GET", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_LIST + "/{bucket}", target.list_page),
+    *((method, _MOUNTPATHS, mountpaths.change) for method in ("PUT", "POST", "DELETE")),
     ("POST", _INTERNAL_JOBS, internal.start_job),
     ("GET", _INTERNAL_JOBS, internal.query_jobs),
     ("PUT", _INTERNAL_JOBS, internal.stop_jobs),

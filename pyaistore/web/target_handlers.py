@@ -99,6 +99,7 @@ async def head(request: web.Request) -> web.Response:
     bucket, name = request_parsing.bucket_id(request), request_parsing.object_name(request)
     _redirect_if_not_owner(request, bucket, name, 307)
     props = object_headers.head_props(request_parsing.props_list(request))
+    held_in = bucket
     try:
         meta = await object_ops.head(ctx, bucket, name)
     except ObjectNotFound:
@@ -110,7 +111,9 @@ async def head(request: web.Request) -> web.Response:
             if source is None:
                 raise
             meta = await object_ops.head(ctx, source, name)
-    reply = web.Response(headers=object_headers.for_head(meta, bucket, props, ctx.node.daemon_id))
+            held_in = source
+    copies = await object_ops.copy_roots(ctx, held_in, meta) if object_headers.wants_copies(props) else ()
+    reply = web.Response(headers=object_headers.for_head(meta, bucket, props, ctx.node.daemon_id, copies))
     if props is not None or meta.size:
         reply.headers[headers.CONTENT_LENGTH] = str(meta.size)
     return reply

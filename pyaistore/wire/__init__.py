@@ -14,6 +14,7 @@ __all__ = [
     "jobs",
     "membership",
     "messages",
+    "mountpaths",
     "multi_object",
     "paths",
     "query",

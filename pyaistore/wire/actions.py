@@ -28,6 +28,15 @@ MPT_ABORT: Final = "mpt-abort"
 SET_CUSTOM: Final = ""
 START: Final = "start"
 STOP: Final = "stop"
+MAKE_N_COPIES: Final = "make-n-copies"
+
+# Mountpath changes on a target (the value is the mountpath; reference section 3.1).
+ATTACH_MOUNTPATH: Final = "attach-mp"
+ENABLE_MOUNTPATH: Final = "enable-mp"
+DISABLE_MOUNTPATH: Final = "disable-mp"
+DETACH_MOUNTPATH: Final = "detach-mp"
+RESCAN_MOUNTPATH: Final = "rescan-mp"
+FSHC_MOUNTPATH: Final = "fshc-mp"
 
 # Membership changes (PUT /v1/cluster) and what the primary then tells the node (PUT /v1/daemon).
 START_MAINTENANCE: Final = "start-maintenance"

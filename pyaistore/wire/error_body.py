@@ -21,6 +21,8 @@ INTERNAL: Final = "ErrInternal"
 ETL_NOT_FOUND: Final = "ErrETLNotFound"
 ETL_EXISTS: Final = "ErrETLAlreadyExists"
 JOB_NOT_FOUND: Final = "ErrXactNotFound"
+MOUNTPATH_NOT_FOUND: Final = "ErrMpathNotFound"
+INVALID_MOUNTPATH: Final = "ErrInvalidMountpath"
 # Not an AIS code (AIS reports a cluster-integrity error without one): a join from a node whose
 # data belongs to another cluster. The node stops instead of retrying when it reads this code.
 CLUSTER_MISMATCH: Final = "ErrClusterMismatch"

@@ -13,6 +13,8 @@ REVERSE: Final = "reverse"
 ETL: Final = "etl"
 ETL_INIT: Final = "init"  # /v1/etl/init
 METASYNC: Final = "metasync"
+# A target's disks: /v1/daemon/mountpaths (through a proxy: /v1/reverse/daemon/mountpaths).
+MOUNTPATHS: Final = "mountpaths"
 
 # Cluster sub-paths used between nodes (POST /v1/cluster/<x>).
 JOIN: Final = "join"

@@ -34,6 +34,9 @@ TRANSFER: Final = "transfer"
 # Node to node: store without fsync; the sender asks for one sync of the batch before relying on it.
 DEFERRED_SYNC: Final = "deferred_sync"
 UNIX_TIME: Final = "utm"
+# Mountpath changes: do not resilver afterwards; the label of an attached mountpath.
+DONT_RESILVER: Final = "dntres"
+MOUNTPATH_LABEL: Final = "mountpath_label"
 
 # Values of `what`.
 WHAT_SMAP: Final = "smap"
@@ -43,6 +46,7 @@ WHAT_CONFIG: Final = "config"
 WHAT_CLUSTER_CONFIG: Final = "cluster_config"
 WHAT_NODE_STATUS: Final = "node_status"
 WHAT_LOG: Final = "log"
+WHAT_MOUNTPATHS: Final = "mountpaths"
 
 # Values of `append_type`.
 APPEND: Final = "append"

@@ -23,7 +23,7 @@ def _command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tup
     return paths
 
 
-USER_GROUPS = ("cluster", "bucket", "object", "archive", "job", "etl")
+USER_GROUPS = ("cluster", "bucket", "object", "archive", "job", "etl", "storage")
 USER_COMMANDS = [path for path in _command_paths(cli) if path[0] in USER_GROUPS]
 
 
@@ -97,6 +97,11 @@ def test_version() -> None:
         ("etl", "init", "--from-file", "/no/such/file.py"),
         ("etl", "init", "--from-file", "/dev/null", "--comm", "ws"),
         ("etl", "logs"),
+        ("bucket", "mirror", "bucket"),
+        ("bucket", "mirror", "bucket", "--copies", "17"),
+        ("storage", "mountpath", "attach", "no-equals-sign"),
+        ("storage", "mountpath", "detach", "tXyz12345=relative/dir"),
+        ("storage", "mountpath", "ls", "a/b"),
     ],
     ids=" ".join,
 )

@@ -1,7 +1,7 @@
 """Cluster errors named after the command's argument of the right kind (errors.describe)."""
 
 from pyaistore.cli.errors import describe
-from pyaistore.cli.refs import ArchivedFileRef, BucketRef, EtlRef, JobRef, ObjectRef
+from pyaistore.cli.refs import ArchivedFileRef, BucketRef, EtlRef, JobRef, MountpathRef, NodeRef, ObjectRef
 from pyaistore.sdk.errors import AISError, ErrBckNotFound, ErrETLAlreadyExists, ErrETLNotFound, ErrObjNotFound
 
 ENDPOINT = "http://localhost:8080"
@@ -37,3 +37,16 @@ def test_a_missing_file_in_a_shard() -> None:
 def test_two_buckets_without_a_choice_show_the_cluster_message() -> None:
     error = ErrBckNotFound(404, 'bucket "ais://a" does not exist', "url")
     assert describe(error, ENDPOINT, [BucketRef("a"), BucketRef("b")]).endswith("(HTTP 404)")
+
+
+def test_a_missing_node_or_mountpath_is_named_by_the_error_code() -> None:
+    mountpath = MountpathRef(NodeRef("t1"), "/mnt/d9")
+    no_node = AISError(404, "p[x]: cannot forward request to node t1", "url", tcode="ErrNotFound")
+    assert describe(no_node, ENDPOINT, mountpath).startswith("node t1 is not in the cluster")
+    assert describe(no_node, ENDPOINT, NodeRef("t1")).startswith("node t1 is not in the cluster")
+    no_path = AISError(404, 't[t1]: mountpath "/mnt/d9" does not exist', "url", tcode="ErrMpathNotFound")
+    assert describe(no_path, ENDPOINT, mountpath).startswith("node t1 has no mountpath /mnt/d9")
+    refused = AISError(400, 't[t1]: cannot disable mountpath "/mnt/d9": it is the last available one', "url")
+    assert describe(refused, ENDPOINT, mountpath) == (
+        'cannot disable mountpath "/mnt/d9": it is the last available one (HTTP 400)'
+    )

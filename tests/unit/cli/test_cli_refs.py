@@ -3,7 +3,20 @@
 import click
 import pytest
 
-from pyaistore.cli.refs import BUCKET, ETL, JOB, OBJECT, BucketRef, JobRef, ObjectRef, parse_object_ref
+from pyaistore.cli.refs import (
+    BUCKET,
+    ETL,
+    JOB,
+    MOUNTPATH,
+    NODE,
+    OBJECT,
+    BucketRef,
+    JobRef,
+    MountpathRef,
+    NodeRef,
+    ObjectRef,
+    parse_object_ref,
+)
 
 
 @pytest.mark.parametrize(
@@ -52,3 +65,12 @@ def test_job_and_etl_arguments() -> None:
             JOB.convert(bad, None, None)
         with pytest.raises(click.BadParameter):
             ETL.convert(bad, None, None)
+
+
+def test_mountpath_arguments_are_node_id_equals_absolute_path() -> None:
+    ref = MOUNTPATH.convert("t1=/mnt/a=b", None, None)
+    assert ref == MountpathRef(NodeRef("t1"), "/mnt/a=b") and str(ref) == "t1=/mnt/a=b"
+    for bad in ("t1", "=/mnt/a", "t1=", "t1=mnt/a", "t 1=/mnt/a"):
+        with pytest.raises(click.BadParameter):
+            MOUNTPATH.convert(bad, None, None)
+    assert NODE.convert("t1", None, None) == NodeRef("t1")

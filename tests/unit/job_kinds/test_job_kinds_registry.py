@@ -27,6 +27,7 @@ def test_every_entry_is_a_known_kind_under_its_own_name() -> None:
         ("DELETE", actions.DELETE_LISTRANGE),
         ("DELETE", actions.EVICT_LISTRANGE),
         ("PUT", actions.ARCHIVE),
+        ("POST", actions.MAKE_N_COPIES),
     ],
 )
 def test_bucket_actions_start_their_kind(method: str, action: str) -> None:

@@ -6,7 +6,13 @@ from typing import Any
 
 import pytest
 
-from pyaistore.storage.bucket_meta import BucketTable, apply_patch, bucket_from_uname, default_props
+from pyaistore.storage.bucket_meta import (
+    BucketTable,
+    apply_patch,
+    bucket_from_uname,
+    default_props,
+    mirror_copies,
+)
 from pyaistore.storage.errors import CorruptMeta, InvalidName, InvalidProps
 from pyaistore.wire.bucket_id import BucketId, Namespace
 
@@ -46,6 +52,15 @@ def test_patch_deep_merges_and_copies() -> None:
     assert props == _props()  # the input is untouched
 
 
+def test_mirror_is_validated_only_when_enabled_as_ais_does() -> None:
+    enabled = apply_patch(_props(), {"mirror": {"enabled": True, "copies": 0, "burst_buffer": 0}})
+    assert enabled["mirror"] == {"enabled": True, "copies": 2, "burst_buffer": 512}
+    assert mirror_copies(enabled) == 2
+    disabled = apply_patch(_props(), {"mirror": {"copies": 0}})
+    assert disabled["mirror"]["copies"] == 0 and mirror_copies(disabled) == 1
+    assert mirror_copies(apply_patch(_props(), {"mirror": {"copies": 5}})) == 1
+
+
 def test_patch_accepts_access_as_number_or_string() -> None:
     assert apply_patch(_props(), {"access": 255})["access"] == "255"
     assert apply_patch(_props(), {"features": "4096"})["features"] == "4096"
@@ -62,7 +77,9 @@ def test_patch_accepts_access_as_number_or_string() -> None:
         ({"mirror": {"enabled": 1}}, '"mirror.enabled"'),
         ({"mirror": {"copies": True}}, '"mirror.copies"'),
         ({"mirror": {"copies": "2"}}, '"mirror.copies"'),
-        ({"mirror": {"copies": 0}}, '"mirror.copies"'),
+        ({"mirror": {"enabled": True, "copies": 1}}, "invalid mirror.copies: 1 (expected value in range"),
+        ({"mirror": {"enabled": True, "copies": 33}}, "[2, 32] or zero for default"),
+        ({"mirror": {"enabled": True, "copies": 2, "burst_buffer": -1}}, "invalid mirror.burst_buffer: -1"),
         ({"mirror": True}, '"mirror"'),
         ({"checksum": {"type": "blake3"}}, '"checksum.type"'),
         ({"lru": {"dont_evict_time": "soon"}}, '"lru.dont_evict_time"'),

@@ -27,6 +27,17 @@ def test_attach_adds_an_available_mountpath(tmp_path: Path, mps: MountpathSet) -
     assert any(mps.choose(f"ais/@#/b/{i}") == mp for i in range(100))
 
 
+def test_a_follower_creates_no_root_and_takes_the_persisted_state(tmp_path: Path) -> None:
+    state = tmp_path / "mountpaths.json"
+    main = MountpathSet([tmp_path / "d0", tmp_path / "d1"], state_file=state)
+    main.disable(tmp_path / "d1")
+    (tmp_path / "d0").rmdir()  # the disk vanished before the follower started
+    follower = MountpathSet([tmp_path / "d0", tmp_path / "d1"], state_file=state, follower=True)
+    assert not (tmp_path / "d0").exists()
+    assert _roots(follower.available) == ["d0"] and _roots(follower.disabled) == ["d1"]
+    assert follower.version == main.version
+
+
 @pytest.mark.parametrize("path", ["d0", "d0/inner", "missing", "file"])
 def test_attach_rejects_duplicates_nesting_and_non_directories(
     tmp_path: Path, mps: MountpathSet, path: str

@@ -1,0 +1,27 @@
+"""A target's object store, opened the same way by its main process and its HTTP workers."""
+
+from typing import Final
+
+from pyaistore.config import NodeConfig
+from pyaistore.storage.mountpaths import MountpathSet
+from pyaistore.storage.object_store import ObjectStore
+
+__all__ = ["LOCKS_DIR", "MOUNTPATHS_FILE", "open_store"]
+
+# In the target's data dir: its persisted mountpath state, and the write-lock stripes of its
+# processes (outside every mountpath, so detaching a disk cannot split them).
+MOUNTPATHS_FILE: Final = "mountpaths.json"
+LOCKS_DIR: Final = ".locks"
+
+
+def open_store(config: NodeConfig, worker: bool = False) -> ObjectStore:
+    """The store on the target's mountpaths as persisted (merged with the configured ones).
+
+    Only the main process changes mountpaths (and so writes the state file); a worker follows
+    it (MountpathSet's `follower`): it reads the file at start, then `apply`s the snapshots the
+    main process sends.
+    """
+    mountpaths = MountpathSet(
+        config.disk_roots, state_file=config.data_dir / MOUNTPATHS_FILE, fsync=config.fsync, follower=worker
+    )
+    return ObjectStore(mountpaths, lock_dir=config.data_dir / LOCKS_DIR, fsync=config.fsync)
