@@ -7,6 +7,7 @@ from typing import Any
 from pyaistore.cluster.errors import BadRequest, BucketAlreadyExists, BucketNotFound, NotSupported
 from pyaistore.cluster.meta_owner import MetaOwner
 from pyaistore.node_context import NodeContext
+from pyaistore.proxy import erasure_props
 from pyaistore.storage import bucket_meta, names
 from pyaistore.storage.bucket_meta import BucketTable
 from pyaistore.wire.bucket_id import BucketId
@@ -38,6 +39,7 @@ async def create(ctx: NodeContext, bucket: BucketId, props_patch: Any) -> None:
         props = bucket_meta.default_props(bucket, time.time_ns(), table.version + 1)
         if props_patch:
             props = bucket_meta.apply_patch(props, props_patch)
+            erasure_props.check_targets(ctx, props["ec"])
         return table.with_bucket(bucket, props)
 
     await _owner(ctx).update_buckets(change)
@@ -55,15 +57,23 @@ async def destroy(ctx: NodeContext, bucket: BucketId) -> None:
 
 
 async def set_props(ctx: NodeContext, bucket: BucketId, patch: Any) -> None:
-    """Apply a sparse property patch (400 on unknown or read-only keys)."""
+    """Apply a sparse property patch (400 on unknown or read-only keys, and as AIS checks `ec`).
+
+    A `"force": true` in the patch (AIS's BpropsToSet.force) allows a new EC object-size limit
+    and enabling EC on too few targets.
+    """
     if not isinstance(patch, dict):
         raise BadRequest(f"set properties of {bucket.cname}: value must be a JSON object")
+    patch = dict(patch)
+    force = patch.pop("force", False) is True
 
     def change(table: BucketTable) -> BucketTable:
         props = table.get(bucket)
         if props is None:
             raise BucketNotFound(bucket)
-        return table.with_bucket(bucket, bucket_meta.apply_patch(props, patch))
+        new = bucket_meta.apply_patch(props, patch)
+        erasure_props.check_change(ctx, bucket, props, new, force)
+        return table.with_bucket(bucket, new)
 
     await _owner(ctx).update_buckets(change)
 

@@ -21,6 +21,7 @@ INTERNAL: Final = "ErrInternal"
 ETL_NOT_FOUND: Final = "ErrETLNotFound"
 ETL_EXISTS: Final = "ErrETLAlreadyExists"
 JOB_NOT_FOUND: Final = "ErrXactNotFound"
+NOT_ENOUGH_TARGETS: Final = "ErrNotEnoughTargets"
 # Not an AIS code (AIS reports a cluster-integrity error without one): a join from a node whose
 # data belongs to another cluster. The node stops instead of retrying when it reads this code.
 CLUSTER_MISMATCH: Final = "ErrClusterMismatch"
