@@ -1,5 +1,6 @@
 """Global rebalance, one target's part: send every object this target holds but no longer owns to
-its owner under the current cluster map (reference §2.3).
+its owner under the current cluster map (reference §2.3), then put the erasure-coded pieces of
+what it owns and keeps where the new map wants them (target/ec_repair.py).
 
 Each object travels with its metadata as a migration: the receiver verifies the checksum, keeps
 version and times, and keeps its own copy when that is as new or newer (a PUT that landed during
@@ -55,9 +56,13 @@ class RebalanceOps(Protocol):
         """Send the object to its owner and drop it here; None when this target owns it."""
         ...
 
+    async def repair_erasure_coded(self, job: Job) -> None:
+        """Put the EC pieces of what this target owns and keeps where the current map wants them."""
+        ...
+
 
 async def run(job: Job, ops: RebalanceOps, workers: int = DEFAULT_WORKERS) -> None:
-    """Move every misplaced object of every bucket to its owner."""
+    """Move every misplaced object of every bucket to its owner, then repair erasure coding."""
     for bucket in ops.buckets():
         job.check()
 
@@ -68,6 +73,7 @@ async def run(job: Job, ops: RebalanceOps, workers: int = DEFAULT_WORKERS) -> No
 
         names = object_walk.local_names(ops, bucket, "", True)
         await object_walk.for_each(job, names, workers, move_one)
+    await ops.repair_erasure_coded(job)
 
 
 async def _with_retries(job: Job, ops: RebalanceOps, bucket: BucketId, name: str) -> Moved | None:

@@ -28,6 +28,7 @@ from pyaistore.node_context import NodeContext
 from pyaistore.server import event_loop
 from pyaistore.storage.mountpaths import MountpathSet
 from pyaistore.storage.object_store import ObjectStore
+from pyaistore.storage.slice_store import SliceStore
 from pyaistore.web import app as web_app
 from pyaistore.wire.messages import Snode
 
@@ -114,6 +115,7 @@ def worker_entry(
 async def _serve_worker(config: NodeConfig, node: Snode, sock: socket.socket, conn: Connection) -> None:
     ctx = NodeContext(config=config, node=node, meta=ClusterMeta(), peers=PeerClient())
     ctx.store = ObjectStore(MountpathSet(config.disk_roots), fsync=config.fsync)
+    ctx.slices = SliceStore(ctx.store.mountpaths, fsync=config.fsync)
     # ETL transform servers belong to the main process; workers reach them by their routes.
     directory = EtlDirectory(node.display_name)
     ctx.etls, ctx.etl_lookup = directory, directory.lookup

@@ -19,7 +19,7 @@ from pyaistore.storage.errors import ObjectNotFound
 from pyaistore.storage.object_file import ObjectFile
 from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.storage.object_store import ObjectStore
-from pyaistore.target import object_ops
+from pyaistore.target import ec_put, object_ops
 from pyaistore.target.put_object import BATCH, SMALL_BODY, PutArgs, batches, put_small, write_props
 from pyaistore.wire import messages
 from pyaistore.wire.bucket_id import BucketId
@@ -150,6 +150,7 @@ class TargetObjects:
         if owner.daemon_id == ctx.node.daemon_id:
             props = write_props(ctx, PutArgs(dst_bucket, dst_name))
             meta = await asyncio.to_thread(store.copy, bucket, name, dst_bucket, dst_name, props)
+            await ec_put.protect(ctx, dst_bucket, dst_name, meta)
             return CopyResult(meta.size, sent=False)
         sent = await object_ops.send_to_peer(ctx, owner, bucket, name, dst_bucket, dst_name)
         return CopyResult(sent.size, sent=True)

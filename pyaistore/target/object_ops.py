@@ -12,7 +12,7 @@ from pyaistore.node_context import NodeContext
 from pyaistore.storage.names import validate_object_name
 from pyaistore.storage.object_file import ObjectFile
 from pyaistore.storage.object_meta import ObjectMeta
-from pyaistore.target import neighbors
+from pyaistore.target import ec_delete, ec_placement, ec_put, neighbors
 from pyaistore.target.put_object import PutArgs, write_props
 from pyaistore.wire import query
 from pyaistore.wire.bucket_id import BucketId
@@ -44,8 +44,12 @@ async def head(ctx: NodeContext, bucket: BucketId, name: str) -> ObjectMeta:
 
 
 async def delete(ctx: NodeContext, bucket: BucketId, name: str) -> None:
-    """Remove the object (and, while a rebalance may still move it, every neighbour's copy)."""
+    """Remove the object (and, while a rebalance may still move it, every neighbour's copy; in an
+    erasure-coded bucket, every piece)."""
     ctx.bucket_props(bucket)
+    if ec_placement.conf_of(ctx, bucket) is not None:
+        await ec_delete.delete_everywhere(ctx, bucket, name)
+        return
     if neighbors.unsettled(ctx):
         await neighbors.delete_everywhere(ctx, bucket, name)
         return
@@ -69,7 +73,8 @@ async def copy(ctx: NodeContext, bucket: BucketId, name: str, dst_bucket: Bucket
     owner = placement.owner(ctx.smap, dst_bucket, dst_name)
     if owner.daemon_id == ctx.node.daemon_id:
         store = ctx.object_store
-        await asyncio.to_thread(store.copy, bucket, name, dst_bucket, dst_name, dst_props)
+        meta = await asyncio.to_thread(store.copy, bucket, name, dst_bucket, dst_name, dst_props)
+        await ec_put.protect(ctx, dst_bucket, dst_name, meta)
         return
     await send_to_peer(ctx, owner, bucket, name, dst_bucket, dst_name)
 
