@@ -9,7 +9,15 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
-from pyaistore.job_kinds import archive, bucket_copy, bucket_rename, bucket_summary, housekeeping, rebalance
+from pyaistore.job_kinds import (
+    archive,
+    bucket_copy,
+    bucket_rename,
+    bucket_summary,
+    ec_encode,
+    housekeeping,
+    rebalance,
+)
 from pyaistore.job_kinds import multi_object as multi
 from pyaistore.job_kinds.kind import JobKind, JobRequest
 from pyaistore.jobs import kinds
@@ -39,6 +47,7 @@ KINDS: Final[Mapping[str, JobKind]] = MappingProxyType(
             housekeeping.CLEANUP_STORE,
             housekeeping.LOAD_LOM_CACHE,
             rebalance.REBALANCE,
+            ec_encode.EC_ENCODE,
         )
     }
 )
