@@ -81,3 +81,20 @@ def wait_targets(cluster: LocalCluster, count: int, timeout: float = 30) -> None
             return
         time.sleep(0.1)
     raise TimeoutError(f"the map did not reach {count} targets in {timeout}s")
+
+
+def rebalances(client: Client) -> dict[int, bool]:
+    """Rebalance generation N (job g<N>) -> whether it has finished."""
+    found = client.cluster().list_jobs_status(job_kind="rebalance") or []
+    return {int(job.uuid[1:]): bool(job.end_time) for job in found}
+
+
+def wait_rebalance_done(client: Client, after: int = 0, timeout: float = 120) -> int:
+    """Wait until a rebalance newer than generation `after` has started and every one has finished."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        known = rebalances(client)
+        if known and max(known) > after and all(known.values()):
+            return max(known)
+        time.sleep(0.1)
+    raise TimeoutError(f"no rebalance after g{after} finished in {timeout}s")

@@ -10,7 +10,9 @@ from pyaistore.server.local_cluster import LocalCluster
 
 
 @pytest.mark.parametrize(("size", "limit"), [(100 * 1024, 256 * 1024), (1024 * 1024 + 7, 0)])
-def test_pieces_on_distinct_targets_and_restore_with_the_owner_killed(tmp_path: Path, size: int, limit: int) -> None:
+def test_pieces_on_distinct_targets_and_restore_with_the_owner_killed(
+    tmp_path: Path, size: int, limit: int
+) -> None:
     with LocalCluster(tmp_path, targets=4) as cluster:
         client = Client(cluster.endpoint)
         ec_bucket(client, cluster.endpoint, "ecb", 2, 1, limit)
@@ -25,13 +27,20 @@ def test_pieces_on_distinct_targets_and_restore_with_the_owner_killed(tmp_path: 
             if replicated:
                 assert {index: meta.slice_id for index, meta in found.items()} == {order[1]: 0}
             else:
-                assert {index: meta.slice_id for index, meta in found.items()} == {order[1]: 1, order[2]: 2, order[3]: 3}
+                assert {index: meta.slice_id for index, meta in found.items()} == {
+                    order[1]: 1,
+                    order[2]: 2,
+                    order[3]: 3,
+                }
         victim = ranking(cluster, "ecb", names[0])[0]
         cluster.kill_target(victim)
         wait_targets(cluster, 3)
-        lost = [name for name in names if ranking(cluster, "ecb", name)[0] != victim and not any(
-            holds_object(cluster, index, "ecb", name) for index in range(4) if index != victim
-        )]
+        lost = [
+            name
+            for name in names
+            if ranking(cluster, "ecb", name)[0] != victim
+            and not any(holds_object(cluster, index, "ecb", name) for index in range(4) if index != victim)
+        ]
         assert names[0] in lost
         for name in names:
             assert client.bucket("ecb").object(name).get_reader().read_all() == payload(name, size), name
