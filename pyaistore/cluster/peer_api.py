@@ -250,7 +250,7 @@ class PeerApi:
         bucket: BucketId,
         name: str,
         meta: SliceMeta,
-        data: bytes | AsyncIterable[bytes],
+        data: bytes | AsyncIterable[bytes] | AsyncIterable[memoryview],
         size: int,
     ) -> SliceMeta:
         """Store a replica or slice on `node` (size and slice checksum checked there); what it kept."""

@@ -151,7 +151,11 @@ class PeerClient:
             raise PeerUnreachable(url, exc) from exc
 
     async def call_stream(
-        self, method: str, url: str, body: AsyncIterable[bytes], headers: dict[str, str]
+        self,
+        method: str,
+        url: str,
+        body: AsyncIterable[bytes] | AsyncIterable[memoryview],
+        headers: dict[str, str],
     ) -> PeerReply:
         """Send a streamed body (bounded memory) and read the whole reply."""
         if self._session is None:

@@ -8,8 +8,8 @@ saw its PUT succeed may lose the owner the next moment and still read the object
    stays on its owner alone (AIS logs and keeps it; so do we, and count it in
    `ctx.ec.unprotected_puts`), never failing the write.
 2. Replicas: every holder gets the stored file streamed in 1 MiB chunks. Slices: the stored file
-   is read and coded one stripe per executor call (pyeclib holds the GIL while it codes; short
-   calls let the event loop run between stripes), and each stripe's pieces are queued to the
+   is read and coded a few stripes (2 MiB) per executor call (pyeclib holds the GIL while it codes;
+   short calls let the event loop run between them), and each stripe's pieces are queued to the
    D+P holders, whose uploads run concurrently: memory is a few stripes whatever the size.
 3. The record (SliceMeta with generation = write time in ns and the node -> slice map) is kept
    beside the object once every holder answered; a holder that failed is left out of the map
@@ -39,8 +39,10 @@ log = logging.getLogger(__name__)
 
 STREAM_CHUNK: Final = 1 << 20
 SMALL_OBJECT: Final = 256 * 1024
-# Stripes queued per holder ahead of its upload.
-QUEUE_DEPTH: Final = 2
+# Pieces queued per holder ahead of its upload.
+QUEUE_DEPTH: Final = 8
+# Object bytes coded per executor call: about 0.5 ms of ISA-L with the GIL held.
+CODE_BATCH: Final = 2 << 20
 
 
 async def protect(ctx: NodeContext, bucket: BucketId, name: str, meta: ObjectMeta) -> SliceMeta | None:
@@ -149,10 +151,10 @@ class _Feed:
     """One holder's queue of pieces; drained to the end if its upload fails, so the coder never blocks."""
 
     def __init__(self) -> None:
-        self.queue: asyncio.Queue[bytes | None] = asyncio.Queue(QUEUE_DEPTH)
+        self.queue: asyncio.Queue[memoryview | None] = asyncio.Queue(QUEUE_DEPTH)
         self.ended = False
 
-    async def chunks(self) -> AsyncIterator[bytes]:
+    async def chunks(self) -> AsyncIterator[memoryview]:
         while (piece := await self.queue.get()) is not None:
             yield piece
         self.ended = True
@@ -187,12 +189,16 @@ async def _send_slices(
         return None
 
     uploads = [asyncio.create_task(upload(node_id)) for node_id in nodes]
+    stripes = codec.stripe_count(record.object_size)
+    per_call = max(1, CODE_BATCH // codec.stripe_size)
     try:
-        for stripe in range(codec.stripe_count(record.object_size)):
-            pieces = await asyncio.to_thread(_code_stripe, codec, handle, stripe, record.object_size)
-            for node_id, feed in feeds.items():
-                if not feed.ended:
-                    await feed.queue.put(pieces[targets[node_id] - 1])
+        for first in range(0, stripes, per_call):
+            count = min(per_call, stripes - first)
+            coded = await asyncio.to_thread(_code_stripes, codec, handle, first, count, record.object_size)
+            for pieces in coded:
+                for node_id, feed in feeds.items():
+                    if not feed.ended:
+                        await feed.queue.put(pieces[targets[node_id] - 1])
         for feed in feeds.values():
             if not feed.ended:
                 await feed.queue.put(None)
@@ -204,11 +210,19 @@ async def _send_slices(
     return dict(zip(nodes, found, strict=True))
 
 
-def _code_stripe(codec: ErasureCodec, handle: ObjectFile, stripe: int, size: int) -> list[bytes]:
-    """Blocking: read one stripe of the object (the last one zero-padded) and code its D+P pieces."""
-    offset = stripe * codec.stripe_size
-    length = min(codec.stripe_size, size - offset)
-    data = b"".join(handle.read_range(offset, length, length))
-    if length < codec.stripe_size:
-        data += bytes(codec.stripe_size - length)
-    return [bytes(piece) for piece in codec.encode_stripe(data)]
+def _code_stripes(
+    codec: ErasureCodec, handle: ObjectFile, first: int, count: int, size: int
+) -> list[list[memoryview]]:
+    """Blocking: read `count` stripes from stripe `first` on (the last one zero-padded) and code them.
+
+    The pieces are read-only views of buffers made for them (never reused), so they can be queued.
+    """
+    coded = []
+    for stripe in range(first, first + count):
+        offset = stripe * codec.stripe_size
+        length = min(codec.stripe_size, size - offset)
+        data = b"".join(handle.read_range(offset, length, length))
+        if length < codec.stripe_size:
+            data += bytes(codec.stripe_size - length)
+        coded.append(codec.encode_stripe(data))
+    return coded

@@ -46,15 +46,17 @@ def write_props(ctx: NodeContext, args: PutArgs) -> WriteProps:
 
 
 async def batches(body: AsyncIterator[bytes], size: int = BATCH) -> AsyncIterator[bytes]:
-    """Regroup a chunk stream into pieces of about `size` bytes."""
-    buffer = bytearray()
+    """Regroup a chunk stream into pieces of about `size` bytes (one copy each, by join)."""
+    parts: list[bytes] = []
+    held = 0
     async for chunk in body:
-        buffer += chunk
-        if len(buffer) >= size:
-            yield bytes(buffer)
-            buffer.clear()
-    if buffer:
-        yield bytes(buffer)
+        parts.append(chunk)
+        held += len(chunk)
+        if held >= size:
+            yield parts[0] if len(parts) == 1 else b"".join(parts)
+            parts, held = [], 0
+    if parts:
+        yield parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 async def put_small(ctx: NodeContext, args: PutArgs, data: bytes) -> ObjectMeta:
