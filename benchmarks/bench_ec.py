@@ -107,13 +107,16 @@ def run(args: argparse.Namespace) -> int:
             order = ("plain", "ec") if round_index % 2 == 0 else ("ec", "plain")
             for bucket in order:
                 rates[bucket].append(put_round(session, smap, bucket, names, data))
+            plain, coded = rates["plain"][-1], rates["ec"][-1]
             print(
-                f"PUT round {round_index + 1}: plain {rates['plain'][-1]:,.0f} MiB/s, ec 2+1 {rates['ec'][-1]:,.0f} MiB/s",
+                f"PUT round {round_index + 1}: plain {plain:,.0f} MiB/s, ec 2+1 {coded:,.0f} MiB/s",
                 flush=True,
             )
-        put_ratio = max(rates["ec"]) / max(rates["plain"])
+        best_plain, best_ec = max(rates["plain"]), max(rates["ec"])
+        put_ratio = best_ec / best_plain
         print(
-            f"PUT {args.size_mib} MiB: best plain {max(rates['plain']):,.0f} MiB/s, best ec 2+1 {max(rates['ec']):,.0f} MiB/s, ratio {put_ratio:.2f} (goal >= 0.5)"
+            f"PUT {args.size_mib} MiB: best plain {best_plain:,.0f} MiB/s, best ec 2+1 {best_ec:,.0f} MiB/s,"
+            f" ratio {put_ratio:.2f} (goal >= 0.5)"
         )
 
         ids = cluster.target_ids()
@@ -134,8 +137,9 @@ def run(args: argparse.Namespace) -> int:
         moved = len(pairs) * size / MIB
         get_ratio = (moved / slow) / (moved / fast)
         print(
-            f"GET {args.size_mib} MiB with the owner down ({len(pairs)} objects): degraded {moved / slow:,.0f} MiB/s,"
-            f" plain {moved / fast:,.0f} MiB/s, ratio {get_ratio:.2f} (goal >= 0.3)"
+            f"GET {args.size_mib} MiB with the owner down ({len(pairs)} objects):"
+            f" degraded {moved / slow:,.0f} MiB/s, plain {moved / fast:,.0f} MiB/s,"
+            f" ratio {get_ratio:.2f} (goal >= 0.3)"
         )
         print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     return 0
