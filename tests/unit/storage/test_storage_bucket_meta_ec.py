@@ -35,7 +35,7 @@ def test_enabling_turns_zero_slices_into_two() -> None:
 def test_out_of_range_values_are_refused(ec: dict[str, Any], message: str) -> None:
     with pytest.raises(
         InvalidProps,
-        match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[").replace("]", r"\]"),
+        match=re.escape(message),
     ):
         apply_patch(_props(), {"ec": {"enabled": True, **ec}})
 
