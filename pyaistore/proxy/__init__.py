@@ -5,6 +5,7 @@ __all__ = [
     "buckets",
     "cluster_config",
     "cluster_jobs",
+    "erasure_props",
     "etl_admin",
     "fanout",
     "job_buckets",
