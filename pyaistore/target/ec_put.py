@@ -26,6 +26,7 @@ from typing import Final
 from pyaistore.cluster.errors import NodeError
 from pyaistore.node_context import NodeContext
 from pyaistore.storage.erasure_code import ErasureCodec
+from pyaistore.storage.errors import ObjectNotFound
 from pyaistore.storage.object_file import ObjectFile
 from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.target import ec_placement
@@ -64,7 +65,10 @@ async def protect(ctx: NodeContext, bucket: BucketId, name: str, meta: ObjectMet
         )
         return None
     record = record_for(ctx, conf, meta, time.time_ns())
-    return await send_pieces(ctx, bucket, name, record, targets)
+    try:
+        return await send_pieces(ctx, bucket, name, record, targets)
+    except ObjectNotFound:
+        return None  # deleted meanwhile: nothing to protect
 
 
 def record_for(ctx: NodeContext, conf: ec_placement.EcConf, meta: ObjectMeta, generation: int) -> SliceMeta:
