@@ -6,9 +6,12 @@ import time
 from pathlib import Path
 
 from aistore.sdk import Client
-from ec_it_support import ec_bucket, payload, rebalances, wait_rebalance_done, wait_targets
+from ec_it_support import ec_bucket, payload, rebalances, smap, wait_rebalance_done, wait_targets
 
 from pyaistore.server.local_cluster import LocalCluster
+from pyaistore.wire import hrw
+from pyaistore.wire.bucket_id import BucketId
+from pyaistore.wire.messages import Smap
 
 THREADS = 16
 # Below the 256 KiB limit: a replica; above it: two slices (D = 1, P = 1).
@@ -33,6 +36,12 @@ def _load(client: Client, stop: threading.Event, acked: list[str], index: int) -
             pass  # reads during the kill may fail; the checks below must not
 
 
+def _owner_id(cluster_map: Smap, name: str) -> str:
+    node = hrw.choose(cluster_map.targets.values(), BucketId("load").object_uname(name))
+    assert node is not None
+    return node.daemon_id
+
+
 def _unreadable(client: Client, names: list[str]) -> list[str]:
     bucket = client.bucket("load")
     bad = []
@@ -55,6 +64,8 @@ def test_every_acknowledged_object_survives_a_killed_target(tmp_path: Path) -> N
         workers = [threading.Thread(target=_load, args=(client, stop, acked, i)) for i in range(THREADS)]
         for worker in workers:
             worker.start()
+        victim_id = next(node_id for node_id, index in cluster.target_ids().items() if index == 1)
+        before_kill = smap(cluster)
         try:
             time.sleep(2.0)  # the load itself is what the kill interrupts
             cluster.kill_target(1)
@@ -65,6 +76,9 @@ def test_every_acknowledged_object_survives_a_killed_target(tmp_path: Path) -> N
                 worker.join(timeout=60)
         names = list(acked)
         assert len(names) > 50
+        # Objects whose owner was killed must come back from their replica or slices.
+        orphaned = [n for n in names if _owner_id(before_kill, n) == victim_id]
+        assert len(orphaned) > 10
         wait_targets(cluster, 2)
         assert _unreadable(client, names) == []
         before = max(rebalances(client), default=0)
