@@ -37,6 +37,21 @@ def test_ec_encode_then_delete_everywhere(tmp_path: Path) -> None:
                 order[2]: 2,
                 order[3]: 3,
             }, name
+        # Writes other than PUT encode too: append + flush, and a copy from another bucket.
+        writer = bucket.object("appended").get_writer()
+        handle = writer.append_content(payload("appended", SIZE)[:1000])
+        writer.append_content(payload("appended", SIZE)[1000:], handle=handle, flush=True)
+        source = client.bucket("src").create()
+        source.object("copied").get_writer().put_content(payload("copied", SIZE))
+        source.object("copied").copy(bucket.object("copied"))
+        for name in ("appended", "copied"):
+            order = ranking(cluster, "enc", name)
+            assert {i: m.slice_id for i, m in pieces(cluster, "enc", name).items()} == {
+                order[1]: 1,
+                order[2]: 2,
+                order[3]: 3,
+            }, name
+        names += ["appended", "copied"]
         again = _encode(cluster.endpoint, "enc", {"data_slices": 3, "parity_slices": 1})
         assert again.status_code == 400 and "EC is already enabled on the bucket ais://enc" in again.text
         # HEAD of an object whose owner died answers from the pieces.
