@@ -59,9 +59,12 @@ async def delete(ctx: NodeContext, bucket: BucketId, name: str) -> None:
 async def set_custom(
     ctx: NodeContext, bucket: BucketId, name: str, custom: dict[str, str], replace: bool
 ) -> ObjectMeta:
-    """Merge (or replace) the object's custom metadata; data, version and checksum stay."""
+    """Merge (or replace) the object's custom metadata; data, version and checksum stay (EC pieces,
+    which carry the custom metadata, are sent anew)."""
     ctx.bucket_props(bucket)
-    return await asyncio.to_thread(ctx.object_store.set_custom, bucket, name, custom, replace)
+    meta = await asyncio.to_thread(ctx.object_store.set_custom, bucket, name, custom, replace)
+    await ec_put.protect(ctx, bucket, name, meta)
+    return meta
 
 
 async def copy(ctx: NodeContext, bucket: BucketId, name: str, dst_bucket: BucketId, dst_name: str) -> None:
@@ -86,6 +89,10 @@ async def rename(ctx: NodeContext, bucket: BucketId, name: str, new_name: str) -
         raise BadRequest(f"cannot rename {bucket.object_cname(name)}: the new name must differ")
     if bucket.is_remote:
         raise BadRequest(f"cannot rename {bucket.object_cname(name)}: only ais buckets support rename")
+    if ec_placement.conf_of(ctx, bucket) is not None:
+        raise BadRequest(
+            f"{ctx.node.display_name}: cannot rename erasure-coded object {bucket.object_cname(name)}"
+        )
     validate_object_name(bucket, new_name)
     owner = placement.owner(ctx.smap, bucket, new_name)
     store = ctx.object_store
