@@ -52,6 +52,13 @@ def test_ec_encode_then_delete_everywhere(tmp_path: Path) -> None:
                 order[3]: 3,
             }, name
         names += ["appended", "copied"]
+        rename = {"action": "rename-obj", "name": "renamed"}
+        reply = requests.post(
+            f"{cluster.endpoint}/v1/objects/enc/copied?provider=ais", json=rename, timeout=30
+        )
+        assert (
+            reply.status_code == 400 and "cannot rename erasure-coded object ais://enc/copied" in reply.text
+        )
         again = _encode(cluster.endpoint, "enc", {"data_slices": 3, "parity_slices": 1})
         assert again.status_code == 400 and "EC is already enabled on the bucket ais://enc" in again.text
         # HEAD of an object whose owner died answers from the pieces.
