@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -68,8 +69,6 @@ def holds_object(cluster: LocalCluster, index: int, bucket: str, name: str) -> b
 
 
 def _xattr(path: Path) -> bytes:
-    import os
-
     return os.getxattr(path, "user.pyaistore.ec")
 
 
