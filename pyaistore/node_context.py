@@ -18,10 +18,29 @@ from pyaistore.etl.registry import EtlDirectory
 from pyaistore.jobs.registry import JobRegistry
 from pyaistore.jobs.transform_protocol import TransformerLookup
 from pyaistore.storage.archive_index import ArchiveIndexCache
+from pyaistore.storage.erasure_code import ErasureCodec
 from pyaistore.storage.object_store import ObjectStore
+from pyaistore.storage.slice_store import SliceStore
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.membership import RemoveNodeValue
 from pyaistore.wire.messages import Smap, Snode
+
+
+@dataclass
+class ErasureCodingState:
+    """A target process's erasure-coding bookkeeping: counters, and work in flight per object."""
+
+    # PUTs into EC buckets kept on their owner alone: too few active targets (AIS logs and keeps them).
+    unprotected_puts: int = 0
+    # Pieces that could not be sent (the repair pass during the next rebalance sends them).
+    failed_sends: int = 0
+    restored: int = 0
+    # uname -> the restore under way, so concurrent misses of one object restore it once.
+    restores: dict[str, "asyncio.Future[bool]"] = field(default_factory=dict)
+    # (D, P, piece size) -> its codec (built once: a codec probes its backend when made).
+    codecs: dict[tuple[int, int, int], ErasureCodec] = field(default_factory=dict)
+    # Background work on objects received by rebalance or get-from-neighbour (their pieces).
+    tasks: set["asyncio.Task[None]"] = field(default_factory=set)
 
 
 @dataclass
@@ -36,6 +55,9 @@ class NodeContext:
     peer_api: PeerApi = field(init=False)
     started_ns: int = field(default_factory=time.time_ns)
     store: ObjectStore | None = None
+    # A target's replicas, slices and EC records (beside the objects, on the same mountpaths).
+    slices: SliceStore | None = None
+    ec: ErasureCodingState = field(default_factory=ErasureCodingState)
     owner: MetaOwner | None = None
     membership: Membership | None = None
     agent: TargetAgent | None = None
@@ -87,6 +109,13 @@ class NodeContext:
         if self.store is None:
             raise RuntimeError("this node has no object store (not a target)")
         return self.store
+
+    @property
+    def slice_store(self) -> SliceStore:
+        """The target's store of replicas, slices and EC records."""
+        if self.slices is None:
+            raise RuntimeError("this node has no slice store (not a target)")
+        return self.slices
 
     def bucket_props(self, bucket: BucketId) -> Mapping[str, Any]:
         """The bucket's properties (read-only); BucketNotFound when the cluster does not know it."""

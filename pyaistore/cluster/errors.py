@@ -2,7 +2,8 @@
 
     NodeError
     ├── BadRequest              malformed input: JSON, action, query, range syntax   -> 400
-    │   └── UnknownAction       an action this endpoint does not take                 -> 400
+    │   ├── UnknownAction       an action this endpoint does not take                 -> 400
+    │   └── NotEnoughTargets    EC needs more active targets than the cluster has     -> 400
     ├── BucketNotFound          no such bucket in the bucket table                   -> 404
     ├── NodeNotFound            a request names a node that is not in the cluster map -> 404
     ├── BucketAlreadyExists     create or rename onto an existing bucket             -> 409
@@ -33,6 +34,7 @@ __all__ = [
     "NoTargets",
     "NodeError",
     "NodeNotFound",
+    "NotEnoughTargets",
     "NotReady",
     "NotSupported",
     "PeerFailed",
@@ -59,6 +61,13 @@ class UnknownAction(BadRequest):
 
     def __init__(self, action: str) -> None:
         super().__init__(f'invalid action "{action}"')
+
+
+class NotEnoughTargets(BadRequest):
+    """Erasure coding as configured needs more active targets than there are (AIS's wording)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"not enough target nodes: {detail}")
 
 
 class BucketNotFound(NodeError):

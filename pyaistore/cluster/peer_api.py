@@ -6,6 +6,9 @@ the same way, over the node's pooled PeerClient:
 - objects between targets (`/v1/internal/objects/...` on the peer's control URL): send one (a
   copy written anew, or a migration keeping version and times), fetch, head or delete the
   peer's own copy; the metadata travels whole as JSON in one header, never reshaped;
+- erasure-coded pieces between targets (`/v1/internal/ec/...`): send, fetch, head or delete the
+  replica or slice a peer keeps, ask which pieces of a page of objects it keeps, and tell an
+  owner that pieces of objects it may lack exist;
 - listing pages, job start/query/stop, metadata pushes, ETL control and the reverse proxy;
 - a node's calls to the primary: join and keepalive.
 
@@ -27,12 +30,21 @@ from pyaistore.cluster.peer_replies import raise_for_reply
 from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.wire import headers, paths, query
 from pyaistore.wire.bucket_id import BucketId
+from pyaistore.wire.erasure_code import SliceMeta
 from pyaistore.wire.job_snapshot import JobSnapshot
 from pyaistore.wire.jobs import JobQuery, JobStartMsg
 from pyaistore.wire.messages import ListEntry, Snode
 from pyaistore.wire.mountpaths import MountpathList
 
-__all__ = ["PeerApi", "PeerObject", "bucket_query", "decode_meta", "encode_meta"]
+__all__ = [
+    "PeerApi",
+    "PeerObject",
+    "PeerPiece",
+    "bucket_query",
+    "decode_meta",
+    "encode_meta",
+    "encode_slice_meta",
+]
 
 # Seconds a peer may take to store a small object (it fsyncs; a loaded disk can be slow).
 SMALL_PUT_TIMEOUT: Final = 60.0
@@ -57,6 +69,11 @@ def encode_meta(meta: ObjectMeta) -> str:
     return json.dumps(meta.to_json(), separators=(",", ":"), ensure_ascii=True)
 
 
+def encode_slice_meta(meta: SliceMeta) -> str:
+    """A piece's EC metadata as the one-line ASCII JSON of the SLICE_META header."""
+    return json.dumps(meta.to_json(), separators=(",", ":"), ensure_ascii=True)
+
+
 def decode_meta(text: str) -> ObjectMeta:
     """Parse the OBJECT_META header; ValueError when it is not valid metadata."""
     try:
@@ -78,6 +95,25 @@ class PeerObject:
         closer = getattr(self.chunks, "aclose", None)
         if closer is not None:
             await closer()
+
+
+@dataclass(slots=True)
+class PeerPiece:
+    """A replica or slice streaming from a peer: its EC metadata, and read_exact()/close() its bytes."""
+
+    meta: SliceMeta
+    stream: PeerStream
+
+    async def read_exact(self, size: int) -> bytes:
+        """The next `size` bytes (fewer only at the end); PeerFailed if the stream breaks off."""
+        try:
+            return await self.stream.read_exact(size)
+        except PeerUnreachable as exc:
+            raise PeerFailed(f"piece stream from {self.stream.url} broke off: {exc}") from exc
+
+    def close(self) -> None:
+        """Release the connection."""
+        self.stream.close()
 
 
 class PeerApi:
@@ -215,6 +251,121 @@ class PeerApi:
             raise PeerFailed(f"sync of {node.display_name} failed: {exc}") from exc
         raise_for_reply(reply, node, "sync")
 
+    # ---- erasure-coded pieces, target to target ----
+
+    def ec_url(self, node: Snode, section: str, bucket: BucketId, name: str = "") -> str:
+        """The peer's internal EC URL: a piece (`section` INTERNAL_EC, with a name) or a bucket call."""
+        segments = (
+            (paths.INTERNAL, section, bucket.name, quote(name))
+            if name
+            else (paths.INTERNAL, section, bucket.name)
+        )
+        return node.control_url + paths.url_path(*segments) + "?" + bucket_query(bucket)
+
+    async def send_piece(
+        self,
+        node: Snode,
+        bucket: BucketId,
+        name: str,
+        meta: SliceMeta,
+        data: bytes | AsyncIterable[bytes] | AsyncIterable[memoryview],
+        size: int,
+    ) -> SliceMeta:
+        """Store a replica or slice on `node` (size and slice checksum checked there); what it kept."""
+        url = self.ec_url(node, paths.INTERNAL_EC, bucket, name)
+        hdrs = self._caller({headers.SLICE_META: encode_slice_meta(meta), headers.CONTENT_LENGTH: str(size)})
+        what = f"piece {meta.slice_id} of {bucket.object_cname(name)}"
+        try:
+            if isinstance(data, bytes):
+                reply = await self.client.call("PUT", url, data=data, headers=hdrs, timeout=SMALL_PUT_TIMEOUT)
+            else:
+                reply = await self.client.call_stream("PUT", url, data, hdrs)
+        except PeerUnreachable as exc:
+            raise PeerFailed(f"cannot send {what} to {node.display_name}: {exc}") from exc
+        raise_for_reply(reply, node, f"write of {what}")
+        return _slice_meta_of(reply.body.decode(errors="replace"), node)
+
+    async def head_piece(self, node: Snode, bucket: BucketId, name: str) -> SliceMeta | None:
+        """The EC metadata of the piece `node` keeps of the object, or None."""
+        try:
+            reply = await self.client.call(
+                "HEAD", self.ec_url(node, paths.INTERNAL_EC, bucket, name), headers=self._caller()
+            )
+        except PeerUnreachable as exc:
+            raise PeerFailed(
+                f"cannot check pieces of {bucket.object_cname(name)} on {node.display_name}"
+            ) from exc
+        if reply.status == 404:
+            return None
+        raise_for_reply(reply, node, f"HEAD piece of {bucket.object_cname(name)}")
+        return _slice_meta_of(reply.headers.get(headers.SLICE_META, ""), node)
+
+    async def fetch_piece(self, node: Snode, bucket: BucketId, name: str) -> PeerPiece | None:
+        """Stream the piece `node` keeps of the object (metadata first), or None when it has none."""
+        url = self.ec_url(node, paths.INTERNAL_EC, bucket, name)
+        try:
+            stream = await self.client.open_stream(
+                "GET", url, headers=self._caller(), read_timeout=READ_STALL_TIMEOUT
+            )
+        except PeerUnreachable as exc:
+            raise PeerFailed(
+                f"cannot read a piece of {bucket.object_cname(name)} from {node.display_name}"
+            ) from exc
+        if stream.status != 200:
+            detail = "" if stream.status == 404 else (await stream.read(300)).decode(errors="replace")
+            stream.close()
+            if stream.status == 404:
+                return None
+            raise PeerFailed(
+                f"read of a piece of {bucket.object_cname(name)} failed on {node.display_name}: {detail}"
+            )
+        try:
+            meta = _slice_meta_of(stream.headers.get(headers.SLICE_META, ""), node)
+        except PeerFailed:
+            stream.close()
+            raise
+        return PeerPiece(meta, stream)
+
+    async def delete_piece(self, node: Snode, bucket: BucketId, name: str) -> bool:
+        """Remove the piece (and EC record) `node` keeps of the object; True when there was one."""
+        try:
+            reply = await self.client.call(
+                "DELETE", self.ec_url(node, paths.INTERNAL_EC, bucket, name), headers=self._caller()
+            )
+        except PeerUnreachable as exc:
+            raise PeerFailed(
+                f"cannot delete pieces of {bucket.object_cname(name)} on {node.display_name}"
+            ) from exc
+        if reply.status == 404:
+            return False
+        raise_for_reply(reply, node, f"DELETE piece of {bucket.object_cname(name)}")
+        return True
+
+    async def list_pieces(self, node: Snode, bucket: BucketId, names: list[str]) -> dict[str, SliceMeta]:
+        """Which of `names` `node` keeps a piece of: name -> that piece's EC metadata."""
+        url = self.ec_url(node, paths.INTERNAL_EC_PIECES, bucket)
+        try:
+            reply = await self.client.call("POST", url, json_body={"names": names}, headers=self._caller())
+        except PeerUnreachable as exc:
+            raise PeerFailed(f"cannot list pieces of {bucket.cname} on {node.display_name}: {exc}") from exc
+        raise_for_reply(reply, node, f"piece listing of {bucket.cname}")
+        try:
+            return {name: SliceMeta.from_json(item) for name, item in json.loads(reply.body).items()}
+        except (ValueError, AttributeError) as exc:
+            raise PeerFailed(f"{node.display_name} sent an invalid piece listing: {exc}") from exc
+
+    async def notify_owner(self, node: Snode, bucket: BucketId, names: list[str]) -> int:
+        """Tell `node`, the owner of `names`, that pieces of them exist; how many it restored."""
+        url = self.ec_url(node, paths.INTERNAL_EC_OWNED, bucket)
+        try:
+            reply = await self.client.call(
+                "POST", url, json_body={"names": names}, headers=self._caller(), timeout=READ_STALL_TIMEOUT
+            )
+        except PeerUnreachable as exc:
+            raise PeerFailed(f"cannot reach {node.display_name} about {bucket.cname}: {exc}") from exc
+        raise_for_reply(reply, node, f"restore check of {bucket.cname}")
+        return int(reply.body or b"0")
+
     # ---- listing ----
 
     async def list_page(self, node: Snode, bucket: BucketId, lso: dict[str, Any]) -> list[ListEntry]:
@@ -326,6 +477,13 @@ class PeerApi:
         """Tell the primary this node is alive (PeerUnreachable when it does not answer)."""
         url = primary_url + paths.url_path(paths.CLUSTER, paths.KEEPALIVE)
         return await self.client.call("POST", url, json_body=body, timeout=timeout, headers=self._caller())
+
+
+def _slice_meta_of(text: str, node: Snode) -> SliceMeta:
+    try:
+        return SliceMeta.decode(text.encode())
+    except ValueError as exc:
+        raise PeerFailed(f"{node.display_name} sent invalid EC metadata: {exc}") from exc
 
 
 def _meta_of(text: str, node: Snode) -> ObjectMeta:

@@ -1,5 +1,6 @@
 """The single async HTTP client for node-to-node calls (joins, keepalives, metasync, fan-out)."""
 
+import asyncio
 from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -52,6 +53,15 @@ class PeerStream:
         try:
             async for chunk in self._response.content.iter_chunked(size):
                 yield chunk
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise _translate(self.url, exc) from exc
+
+    async def read_exact(self, size: int) -> bytes:
+        """The next `size` bytes of the body, fewer only where it ends; PeerUnreachable if it breaks off."""
+        try:
+            return await self._response.content.readexactly(size)
+        except asyncio.IncompleteReadError as exc:
+            return exc.partial
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise _translate(self.url, exc) from exc
 
@@ -141,7 +151,11 @@ class PeerClient:
             raise PeerUnreachable(url, exc) from exc
 
     async def call_stream(
-        self, method: str, url: str, body: AsyncIterable[bytes], headers: dict[str, str]
+        self,
+        method: str,
+        url: str,
+        body: AsyncIterable[bytes] | AsyncIterable[memoryview],
+        headers: dict[str, str],
     ) -> PeerReply:
         """Send a streamed body (bounded memory) and read the whole reply."""
         if self._session is None:

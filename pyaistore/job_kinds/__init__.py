@@ -5,6 +5,7 @@ __all__ = [
     "bucket_copy",
     "bucket_rename",
     "bucket_summary",
+    "ec_encode",
     "housekeeping",
     "kind",
     "make_n_copies",

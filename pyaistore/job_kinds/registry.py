@@ -16,6 +16,7 @@ from pyaistore.job_kinds import (
     bucket_copy,
     bucket_rename,
     bucket_summary,
+    ec_encode,
     housekeeping,
     make_n_copies,
     rebalance,
@@ -56,6 +57,7 @@ KINDS: Final[Mapping[str, JobKind]] = MappingProxyType(
             rebalance.REBALANCE,
             resilver.RESILVER,
             make_n_copies.MAKE_N_COPIES,
+            ec_encode.EC_ENCODE,
         )
     }
 )

@@ -5,6 +5,7 @@ __all__ = [
     "archive_writer",
     "bucket_summary",
     "copy_bucket",
+    "ec_encode",
     "errors",
     "job",
     "kinds",

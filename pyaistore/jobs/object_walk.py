@@ -93,6 +93,22 @@ def check_selection(selection: ListRange) -> None:
         raise InvalidJobRequest("empty list of object names")
 
 
+async def for_each_page(
+    job: Job, names: AsyncIterable[str], size: int, work: Callable[[list[str]], Awaitable[None]]
+) -> None:
+    """Run `work(page)` on the names in pages of up to `size`, one page at a time (abort checked between)."""
+    page: list[str] = []
+    async for name in names:
+        page.append(name)
+        if len(page) == size:
+            job.check()
+            await work(page)
+            page = []
+    if page:
+        job.check()
+        await work(page)
+
+
 async def for_each(
     job: Job, names: AsyncIterable[str], workers: int, work: Callable[[str], Awaitable[None]]
 ) -> None:

@@ -1,5 +1,6 @@
 """Global rebalance, one target's part: send every object this target holds but no longer owns to
-its owner under the current cluster map (reference §2.3).
+its owner under the current cluster map (reference §2.3), then put the erasure-coded pieces of
+what it owns and keeps where the new map wants them (target/ec_repair.py).
 
 Objects go in batches. Each object travels with its metadata as a migration: the receiver
 verifies the checksum, keeps version and times, and keeps its own copy when that is as new or
@@ -78,13 +79,19 @@ class RebalanceOps(Protocol):
         """Sync every receiver of the batch, then drop here each copy that did not change."""
         ...
 
+    async def repair_erasure_coded(self, job: Job) -> None:
+        """Put the EC pieces of what this target owns and keeps where the current map wants them."""
+        ...
+
 
 async def run(job: Job, ops: RebalanceOps, workers: int = DEFAULT_WORKERS) -> None:
-    """Move every misplaced object of every bucket to its owner, batch by batch."""
+    """Move every misplaced object of every bucket to its owner, batch by batch, then repair
+    erasure coding (pieces to their current holders, lost objects back to their owners)."""
     for bucket in ops.buckets():
         job.check()
         async for batch in _batches(object_walk.local_names(ops, bucket, "", True)):
             await _move_batch(job, ops, bucket, batch, workers)
+    await ops.repair_erasure_coded(job)
 
 
 async def _batches(names: AsyncIterator[str]) -> AsyncIterator[list[str]]:

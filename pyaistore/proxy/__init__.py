@@ -6,6 +6,7 @@ __all__ = [
     "cluster_config",
     "cluster_jobs",
     "cluster_mountpaths",
+    "erasure_props",
     "etl_admin",
     "fanout",
     "job_buckets",

@@ -7,6 +7,7 @@ from typing import Any
 from pyaistore.cluster.errors import BadRequest, BucketAlreadyExists, BucketNotFound, NotSupported
 from pyaistore.cluster.meta_owner import MetaOwner
 from pyaistore.node_context import NodeContext
+from pyaistore.proxy import erasure_props
 from pyaistore.storage import bucket_meta, names
 from pyaistore.storage.bucket_meta import BucketTable
 from pyaistore.wire.bucket_id import BucketId
@@ -38,6 +39,7 @@ async def create(ctx: NodeContext, bucket: BucketId, props_patch: Any) -> None:
         props = bucket_meta.default_props(bucket, time.time_ns(), table.version + 1)
         if props_patch:
             props = bucket_meta.apply_patch(props, props_patch)
+            erasure_props.check_targets(ctx, props["ec"])
         return table.with_bucket(bucket, props)
 
     await _owner(ctx).update_buckets(change)
@@ -55,15 +57,21 @@ async def destroy(ctx: NodeContext, bucket: BucketId) -> None:
 
 
 def check_patch(bucket: BucketId, patch: Any) -> dict[str, Any]:
-    """The patch of a set-bprops, which must be a JSON object (400 otherwise)."""
+    """The properties a set-bprops patch changes, without its `force` option (400 if not an object)."""
     if not isinstance(patch, dict):
         raise BadRequest(f"set properties of {bucket.cname}: value must be a JSON object")
-    return patch
+    return {key: value for key, value in patch.items() if key != "force"}
 
 
 async def set_props(ctx: NodeContext, bucket: BucketId, patch: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Apply a sparse property patch (400 on unknown or read-only keys); returns (old, new) props."""
+    """Apply a sparse property patch (400 on unknown or read-only keys, and as AIS checks `ec`);
+    returns (old, new) props.
+
+    A `"force": true` in the patch (AIS's BpropsToSet.force) allows a new EC object-size limit
+    and enabling EC on too few targets.
+    """
     checked = check_patch(bucket, patch)
+    force = patch.get("force") is True
     changed: list[dict[str, Any]] = []
 
     def change(table: BucketTable) -> BucketTable:
@@ -71,6 +79,7 @@ async def set_props(ctx: NodeContext, bucket: BucketId, patch: Any) -> tuple[dic
         if props is None:
             raise BucketNotFound(bucket)
         new = bucket_meta.apply_patch(props, checked)
+        erasure_props.check_change(ctx, bucket, props, new, force)
         changed[:] = [props, new]
         return table.with_bucket(bucket, new)
 

@@ -31,6 +31,7 @@ from pyaistore.proxy import rebalance as rebalancing
 from pyaistore.server import event_loop, exit_status, lifeline, target_store
 from pyaistore.server.http_workers import WorkerPool
 from pyaistore.storage.bucket_meta import BucketTable
+from pyaistore.storage.slice_store import SliceStore
 from pyaistore.target import bucket_sync, mountpath_ops
 from pyaistore.web import app as web_app
 
@@ -70,6 +71,7 @@ def build_context(config: NodeConfig, port: int, control_port: int = 0) -> NodeC
         if removed:
             log.info("removed %d leftover work files", removed)
         ctx.store = store
+        ctx.slices = SliceStore(store.mountpaths, fsync=config.fsync)
         meta.buckets = BucketTable.load(config.data_dir / bucket_sync.BMD_FILE)
         registry = EtlRegistry(config.data_dir, snode.display_name, snode.public_net.url)
         ctx.etls = registry

@@ -28,6 +28,7 @@ from pyaistore.config import NodeConfig
 from pyaistore.etl.registry import ROUTES_KEY, EtlDirectory
 from pyaistore.node_context import NodeContext
 from pyaistore.server import event_loop, target_store
+from pyaistore.storage.slice_store import SliceStore
 from pyaistore.target import mountpath_ops
 from pyaistore.web import app as web_app
 from pyaistore.wire.messages import Snode
@@ -126,6 +127,7 @@ def worker_entry(
 async def _serve_worker(config: NodeConfig, node: Snode, sock: socket.socket, conn: Connection) -> None:
     ctx = NodeContext(config=config, node=node, meta=ClusterMeta(), peers=PeerClient(), http_worker=True)
     ctx.store = target_store.open_store(config, worker=True)
+    ctx.slices = SliceStore(ctx.store.mountpaths, fsync=config.fsync)
     mountpath_ops.install(ctx)
     # ETL transform servers belong to the main process; workers reach them by their routes.
     directory = EtlDirectory(node.display_name)

@@ -20,7 +20,17 @@ from pyaistore.storage.errors import CorruptMeta, InvalidName, InvalidProps
 from pyaistore.storage.meta_store import save_file
 from pyaistore.wire.bucket_id import AIS, BucketId, InvalidProvider, normalize_provider, parse_uname
 
-__all__ = ["READ_ONLY", "BucketTable", "apply_patch", "bucket_from_uname", "default_props", "mirror_copies"]
+__all__ = [
+    "EC_DEFAULT_SLICES",
+    "EC_MAX_SLICES",
+    "EC_REPLICATE_ALL",
+    "READ_ONLY",
+    "BucketTable",
+    "apply_patch",
+    "bucket_from_uname",
+    "default_props",
+    "mirror_copies",
+]
 
 READ_ONLY: Final = frozenset({"provider", "bid", "created"})
 # AIS's mirror rules (MirrorConf.Validate): when enabled, copies in [2, 32], 0 meaning the default.
@@ -38,6 +48,9 @@ _DURATIONS: Final = (
     "rate_limit.frontend.interval",
 )
 _DECIMAL_STRINGS: Final = ("access", "features")
+EC_REPLICATE_ALL: Final = -1  # ec.objsize_limit: never slice, keep P+1 full copies
+EC_MAX_SLICES: Final = 32
+EC_DEFAULT_SLICES: Final = 2  # D or P given as 0
 
 
 def default_props(bucket: BucketId, created_ns: int, bid: int) -> dict[str, Any]:
@@ -244,6 +257,7 @@ def _validate(props: dict[str, Any]) -> None:
     for key in ("data_slices", "parity_slices", "bundle_multiplier", "burst_buffer"):
         if props["ec"][key] < 0:
             raise InvalidProps(f'bucket property "ec.{key}" must not be negative')
+    _validate_ec(props["ec"])
     for key in ("data", "md"):
         if props["write_policy"][key] not in _WRITE_POLICIES:
             raise InvalidProps(
@@ -278,6 +292,26 @@ def _validate_mirror(mirror: dict[str, Any]) -> None:
         raise InvalidProps(
             f"invalid mirror.burst_buffer: {burst} (expected a positive integer or zero for default)"
         )
+
+
+def _validate_ec(ec: dict[str, Any]) -> None:
+    """AIS's checks of an enabled EC section (cmn.ECConf.Validate), with its messages."""
+    if ec["compression"] not in ("", "never", "always"):
+        raise InvalidProps(
+            f'bucket property "ec.compression" must be "never" or "always", not "{ec["compression"]}"'
+        )
+    if not ec["enabled"]:
+        return
+    limit = ec["objsize_limit"]
+    if limit < EC_REPLICATE_ALL:
+        raise InvalidProps(
+            f"invalid ec.objsize_limit: {limit} (expecting an integer greater than or equal to -1)"
+        )
+    for key in ("data_slices", "parity_slices"):
+        if not 0 <= ec[key] <= EC_MAX_SLICES:
+            raise InvalidProps(f"invalid ec.{key}: {ec[key]} (expected value in range [1, {EC_MAX_SLICES}])")
+        if ec[key] == 0:
+            ec[key] = EC_DEFAULT_SLICES
 
 
 def _validate_backend(props: dict[str, Any]) -> None:

@@ -14,19 +14,28 @@ while the object streams in and can be sent while being produced, and an object 
 stripe by stripe from any D slices with memory bounded by one stripe. The code is systematic:
 reading from the D data slices needs no arithmetic at all.
 
-The arithmetic is zfec's (GF(2^8), a systematic Vandermonde matrix); it releases the GIL while it
-computes, so two threads of a target encode on two cores. docs/performance.md says why zfec.
+The arithmetic is pyeclib's (liberasurecode; OpenStack Swift's EC engine): Reed-Solomon over
+GF(2^8) with a Vandermonde matrix, by the bundled ISA-L backend (`isa_l_rs_vand`), or by
+liberasurecode's own `liberasurecode_rs_vand` when ISA-L cannot load. pyeclib frames every
+fragment with an 80-byte header that depends only on the code and the stripe size; pieces are
+stored without it (a slice stays exactly its pieces end to end, the data slices the object's own
+bytes) and the header is put back, from a template made once per codec, before decoding. The two
+backends use different matrices for parity beyond the first: slices must be decoded by the
+backend that wrote them, and a restore verifies the object's checksum. pyeclib holds the GIL
+while it codes (a 1 MiB stripe takes about 0.2 ms with ISA-L), so callers on an event loop code
+one stripe per executor call; docs/performance.md has the figures and the licence reason.
 """
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Final, Protocol
 
-import zfec
+from pyeclib.ec_iface import ECDriver, ECDriverError
 
 from pyaistore.storage.errors import InvalidErasureConfig, NotEnoughSlices, SliceTruncated
 from pyaistore.wire.erasure_code import MAX_DATA_SLICES, MAX_PARITY_SLICES, MAX_PIECE_SIZE
 
 __all__ = [
+    "BACKENDS",
     "DEFAULT_PIECE_SIZE",
     "MAX_DATA_SLICES",
     "MAX_PARITY_SLICES",
@@ -43,6 +52,11 @@ __all__ = [
 # 64 KiB, 256 KiB and 1 MiB pieces code equally fast within noise (benchmarks/bench_ec_codec.py);
 # 256 KiB keeps a stripe, what a coder holds, at 1 MiB for 4+2 (8 MiB at D = 32).
 DEFAULT_PIECE_SIZE: Final = 256 * 1024
+
+# pyeclib backends in order of preference: ISA-L's SIMD code, then liberasurecode's portable one.
+BACKENDS: Final = ("isa_l_rs_vand", "liberasurecode_rs_vand")
+# liberasurecode's fragment header (fragment_header_t).
+_HEADER_SIZE: Final = 80
 
 Piece = memoryview  # read-only; owns (keeps alive) the buffer it views
 Sink = Callable[[Piece], object]
@@ -88,13 +102,26 @@ class ErasureCodec:
         self.piece_size = piece_size
         self.slice_count = data_slices + parity_slices
         self.stripe_size = data_slices * piece_size
-        # zfec's coders only read their matrix after construction: safe to share between threads.
-        self._encoder = zfec.Encoder(data_slices, self.slice_count)
-        self._decoder = zfec.Decoder(data_slices, self.slice_count)
-        self._parity_numbers = list(range(data_slices, self.slice_count))
+        # pyeclib holds the GIL for every call, so threads sharing one driver never overlap in it.
+        self.backend, self._driver = _driver(data_slices, parity_slices)
+        self._headers = self._frame_headers(piece_size)
 
     def __repr__(self) -> str:
-        return f"ErasureCodec({self.data_slices}, {self.parity_slices}, {self.piece_size})"
+        return f"ErasureCodec({self.data_slices}, {self.parity_slices}, {self.piece_size}, {self.backend})"
+
+    def _frame_headers(self, piece_size: int) -> list[bytes]:
+        """Each fragment's header for this stripe size, from a probe stripe of zeros.
+
+        ISA-L codes a stripe of D pieces into fragments of exactly one piece each. liberasurecode's
+        own backend works on 16-bit words and would pad an odd piece, whose parity then no longer
+        fits in a piece: InvalidErasureConfig.
+        """
+        probe = _driver_encode(self._driver, bytes(self.stripe_size))
+        if len(probe[0]) - _HEADER_SIZE != piece_size:
+            raise InvalidErasureConfig(
+                f"piece size must be even with {self.backend} (ISA-L could not be loaded), not {piece_size}"
+            )
+        return [fragment[:_HEADER_SIZE] for fragment in probe]
 
     def slice_size(self, object_size: int) -> int:
         """The size of every slice of an object of `object_size` bytes."""
@@ -137,8 +164,11 @@ class ErasureCodec:
             raise ValueError(f"a stripe is {self.stripe_size} bytes, not {view.nbytes}")
         size = self.piece_size
         data = [view[index * size : (index + 1) * size] for index in range(self.data_slices)]
-        parity: list[bytes] = self._encoder.encode(data, self._parity_numbers)
-        return data + [memoryview(piece) for piece in parity]
+        fragments = _driver_encode(self._driver, view.tobytes())
+        parity = [
+            memoryview(fragment)[_HEADER_SIZE:].toreadonly() for fragment in fragments[self.data_slices :]
+        ]
+        return data + parity
 
     # ---- decoding ----
 
@@ -153,22 +183,24 @@ class ErasureCodec:
                 )
         if chosen[-1] <= self.data_slices:
             return views  # all D data pieces: the stripe as it was
-        # A list of its own: zfec reorders the block list it is given in place.
-        blocks = [pieces[slice_id] for slice_id in chosen]
-        data: list[bytes] = self._decoder.decode(blocks, [slice_id - 1 for slice_id in chosen])
-        return [memoryview(piece).toreadonly() for piece in data]
+        fragments = [
+            self._headers[slice_id - 1] + view.tobytes() for slice_id, view in zip(chosen, views, strict=True)
+        ]
+        try:
+            stripe = memoryview(self._driver.decode(fragments)).toreadonly()
+        except ECDriverError as exc:
+            raise ValueError(f"{self.backend} cannot decode slices {chosen}: {exc}") from exc
+        size = self.piece_size
+        return [stripe[index * size : (index + 1) * size] for index in range(self.data_slices)]
 
     def rebuild_stripe(self, pieces: Mapping[int, bytes | memoryview], wanted: Sequence[int]) -> list[Piece]:
         """The pieces of slices `wanted` (ids, in that order) of one stripe, from any D of its pieces."""
         for slice_id in wanted:
             _check_slice_id(slice_id, self.slice_count)
         data = self.decode_stripe(pieces)
-        parity_wanted = [slice_id - 1 for slice_id in wanted if slice_id > self.data_slices]
-        parity: list[bytes] = self._encoder.encode(data, parity_wanted) if parity_wanted else []
-        by_id = {number + 1: memoryview(piece) for number, piece in zip(parity_wanted, parity, strict=True)}
-        return [
-            data[slice_id - 1] if slice_id <= self.data_slices else by_id[slice_id] for slice_id in wanted
-        ]
+        if any(slice_id > self.data_slices for slice_id in wanted):
+            data = self.encode_stripe(b"".join(data))
+        return [data[slice_id - 1] for slice_id in wanted]
 
     def decode(self, readers: Mapping[int, SliceReader], object_size: int) -> Iterator[Piece]:
         """The object's bytes in order, trimmed to `object_size`, read stripe by stripe from any D slices.
@@ -201,7 +233,7 @@ class ErasureCodec:
     def _choose(self, available: Mapping[int, object]) -> list[int]:
         """D slice ids to decode from, ascending (so data slices, which cost nothing, come first).
 
-        Mapping keys are distinct, which zfec needs: it never returns on a repeated block number.
+        Mapping keys are distinct: a decoder given one fragment twice cannot rebuild.
         """
         for slice_id in available:
             _check_slice_id(slice_id, self.slice_count)
@@ -261,6 +293,26 @@ class StripeEncoder:
         self._buffer = bytearray(self._codec.stripe_size) if not self._finished else bytearray()
         self._filled = 0
         return pieces
+
+
+def _driver(data_slices: int, parity_slices: int) -> tuple[str, ECDriver]:
+    """The first backend of BACKENDS that loads, with its driver."""
+    failures = []
+    for backend in BACKENDS:
+        try:
+            return backend, ECDriver(k=data_slices, m=parity_slices, ec_type=backend)
+        except ECDriverError as exc:
+            failures.append(f"{backend}: {exc}")
+    raise InvalidErasureConfig(f"no erasure-coding backend could be loaded ({'; '.join(failures)})")
+
+
+def _driver_encode(driver: ECDriver, stripe: bytes) -> list[bytes]:
+    """The D+P fragments (header + payload) of one stripe."""
+    try:
+        fragments: list[bytes] = driver.encode(stripe)
+    except ECDriverError as exc:
+        raise InvalidErasureConfig(f"cannot encode a {len(stripe)}-byte stripe: {exc}") from exc
+    return fragments
 
 
 def _write_stripes(stripes: list[list[Piece]], sinks: Sequence[Sink]) -> None:

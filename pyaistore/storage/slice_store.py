@@ -44,7 +44,7 @@ from pyaistore.storage.slice_file import SliceFile
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.erasure_code import SliceMeta
 
-__all__ = ["XATTR_NAME", "SliceEntry", "SliceStore"]
+__all__ = ["XATTR_NAME", "SliceEntry", "SliceStore", "SliceWriter"]
 
 XATTR_NAME: Final = "user.pyaistore.ec"
 # Pieces hash to lock stripes of their own: storing a slice never waits on the same-named object.
@@ -76,6 +76,17 @@ class SliceStore:
         ChecksumMismatch. Where the piece in place has a newer generation, it stays and its
         metadata is returned. Nothing changes on any error, including one raised by `chunks`.
         """
+        writer = self.writer(bucket, name, meta)
+        try:
+            for chunk in chunks:
+                writer.write(chunk)
+            return writer.commit()
+        except BaseException:
+            writer.abort()
+            raise
+
+    def writer(self, bucket: BucketId, name: str, meta: SliceMeta) -> "SliceWriter":
+        """A piece being written chunk by chunk (as `write`, for callers that receive it over time)."""
         location, lock = self._locate(bucket, name)
         if meta.slice_checksum_type not in SUPPORTED:
             raise InvalidProps(f'unsupported checksum type "{meta.slice_checksum_type}"')
@@ -83,17 +94,7 @@ class SliceStore:
         work.parent.mkdir(parents=True, exist_ok=True)
         with no_space_as_error(location.cname):
             fd = os.open(work, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
-        try:
-            hasher = Hasher(meta.slice_checksum_type)
-            with no_space_as_error(location.cname):
-                size = _write_chunks(fd, chunks, hasher)
-            stored = _checked(location, meta, size, hasher.hexdigest())
-            return self._publish(location, lock, work, fd, stored)
-        except BaseException:
-            work.unlink(missing_ok=True)
-            raise
-        finally:
-            os.close(fd)
+        return SliceWriter(self, location, lock, work, fd, meta)
 
     def open(self, bucket: BucketId, name: str) -> SliceFile:
         """Open the replica or slice kept here; SliceNotFound if there is none, CorruptMeta if unreadable."""
@@ -230,14 +231,51 @@ class SliceStore:
         return (name for name, _ in listing.merge(walks))
 
 
-def _write_chunks(fd: int, chunks: Iterable[bytes], hasher: Hasher) -> int:
-    """Write and hash every chunk; returns the byte count."""
-    size = 0
-    for chunk in chunks:
-        write_all(fd, chunk)
-        hasher.update(chunk)
-        size += len(chunk)
-    return size
+class SliceWriter:
+    """One piece being written: write() chunks, then commit() (or abort(): nothing changes)."""
+
+    def __init__(
+        self,
+        store: SliceStore,
+        location: layout.ObjectLocation,
+        lock: StripeLock,
+        work: Path,
+        fd: int,
+        meta: SliceMeta,
+    ) -> None:
+        self._store, self._location, self._lock = store, location, lock
+        self._work, self._fd, self._meta = work, fd, meta
+        self._hasher = Hasher(meta.slice_checksum_type)
+        self._size = 0
+        self._closed = False
+
+    def write(self, chunk: bytes) -> None:
+        """Append and hash one chunk."""
+        with no_space_as_error(self._location.cname):
+            write_all(self._fd, chunk)
+        self._hasher.update(chunk)
+        self._size += len(chunk)
+
+    def commit(self) -> SliceMeta:
+        """Check size and checksum, publish the piece; returns its metadata (a newer one in place wins)."""
+        try:
+            stored = _checked(self._location, self._meta, self._size, self._hasher.hexdigest())
+            return self._store._publish(self._location, self._lock, self._work, self._fd, stored)
+        except BaseException:
+            self._work.unlink(missing_ok=True)
+            raise
+        finally:
+            self._close()
+
+    def abort(self) -> None:
+        """Drop the work file."""
+        self._work.unlink(missing_ok=True)
+        self._close()
+
+    def _close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            os.close(self._fd)
 
 
 def _checked(location: layout.ObjectLocation, meta: SliceMeta, size: int, checksum: str) -> SliceMeta:

@@ -3,6 +3,13 @@
 __all__ = [
     "bucket_sync",
     "byte_range",
+    "ec_delete",
+    "ec_encode_ops",
+    "ec_pieces",
+    "ec_placement",
+    "ec_put",
+    "ec_repair",
+    "ec_restore",
     "etl_control",
     "get_archived",
     "get_object",

@@ -9,6 +9,7 @@ from pyaistore.node_context import NodeContext
 from pyaistore.storage import bucket_meta
 from pyaistore.storage.bucket_meta import BucketTable
 from pyaistore.storage.object_store import ObjectStore
+from pyaistore.storage.slice_store import SliceStore
 from pyaistore.wire.messages import Smap
 from pyaistore.wire.rebalance import RebalanceMeta
 
@@ -17,14 +18,16 @@ log = logging.getLogger(__name__)
 BMD_FILE: Final = "bmd.json"
 
 
-def apply(store: ObjectStore, old: BucketTable, new: BucketTable) -> None:
-    """Blocking: ensure every bucket in `new` exists on disk; destroy those only in `old`."""
+def apply(store: ObjectStore, old: BucketTable, new: BucketTable, slices: SliceStore | None = None) -> None:
+    """Blocking: ensure every bucket in `new` exists on disk; destroy those only in `old` (EC pieces too)."""
     for uname in new.buckets:
         store.ensure_bucket(bucket_meta.bucket_from_uname(uname))
     for uname in old.buckets.keys() - new.buckets.keys():
         bucket = bucket_meta.bucket_from_uname(uname)
         log.info("destroying %s", bucket.cname)
         store.destroy_bucket(bucket)
+        if slices is not None:
+            slices.destroy_bucket(bucket)
 
 
 async def accept(
@@ -47,5 +50,5 @@ async def accept(
     if not buckets_changed or ctx.store is None:
         return
     new = ctx.meta.buckets
-    await asyncio.to_thread(apply, ctx.store, old, new)
+    await asyncio.to_thread(apply, ctx.store, old, new, ctx.slices)
     await asyncio.to_thread(new.save, ctx.config.data_dir / BMD_FILE)

@@ -19,7 +19,7 @@ from pyaistore.storage.errors import ObjectNotFound
 from pyaistore.storage.object_file import ObjectFile
 from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.storage.object_store import ObjectStore
-from pyaistore.target import object_ops
+from pyaistore.target import ec_put, object_ops
 from pyaistore.target.put_object import BATCH, SMALL_BODY, PutArgs, batches, put_small, write_props
 from pyaistore.wire import messages
 from pyaistore.wire.bucket_id import BucketId
@@ -32,9 +32,11 @@ LIST_PAGE: Final = 1000
 
 
 class _LocalSink:
-    """A new local object written through the store's atomic writer (in executor calls)."""
+    """A new local object written through the store's atomic writer (in executor calls); in an EC
+    bucket its pieces are sent on commit."""
 
-    def __init__(self, writer: AtomicWriter) -> None:
+    def __init__(self, ctx: NodeContext, bucket: BucketId, name: str, writer: AtomicWriter) -> None:
+        self._ctx, self._bucket, self._name = ctx, bucket, name
         self._writer = writer
         self._size = 0
 
@@ -45,7 +47,8 @@ class _LocalSink:
 
     async def commit(self) -> int:
         """Publish the object; returns its size."""
-        await asyncio.to_thread(self._writer.commit)
+        meta = await asyncio.to_thread(self._writer.commit)
+        await ec_put.protect(self._ctx, self._bucket, self._name, meta)
         return self._size
 
     async def abort(self) -> None:
@@ -150,6 +153,7 @@ class TargetObjects:
         if owner.daemon_id == ctx.node.daemon_id:
             props = write_props(ctx, PutArgs(dst_bucket, dst_name))
             meta = await asyncio.to_thread(store.copy, bucket, name, dst_bucket, dst_name, props)
+            await ec_put.protect(ctx, dst_bucket, dst_name, meta)
             return CopyResult(meta.size, sent=False)
         sent = await object_ops.send_to_peer(ctx, owner, bucket, name, dst_bucket, dst_name)
         return CopyResult(sent.size, sent=True)
@@ -273,7 +277,7 @@ class TargetObjects:
         """Start writing a new local object."""
         props = write_props(self._ctx, PutArgs(bucket, name))
         writer = await asyncio.to_thread(self._ctx.object_store.writer, bucket, name, props)
-        return _LocalSink(writer)
+        return _LocalSink(self._ctx, bucket, name, writer)
 
     async def open_local(self, bucket: BucketId, name: str) -> IO[bytes]:
         """A seekable binary file of a local object."""

@@ -13,7 +13,7 @@ from pyaistore.storage.errors import MountpathUnavailable, ObjectNotFound
 from pyaistore.storage.names import validate_object_name
 from pyaistore.storage.object_file import ObjectFile
 from pyaistore.storage.object_meta import ObjectMeta
-from pyaistore.target import neighbors
+from pyaistore.target import ec_delete, ec_placement, ec_put, neighbors
 from pyaistore.target.put_object import PEER_WHOLE, PutArgs, mirror_copies, write_props
 from pyaistore.wire import query
 from pyaistore.wire.bucket_id import BucketId
@@ -58,8 +58,12 @@ async def copy_roots(ctx: NodeContext, bucket: BucketId, meta: ObjectMeta) -> tu
 
 
 async def delete(ctx: NodeContext, bucket: BucketId, name: str) -> None:
-    """Remove the object (and, while a rebalance may still move it, every neighbour's copy)."""
+    """Remove the object (and, while a rebalance may still move it, every neighbour's copy; in an
+    erasure-coded bucket, every piece)."""
     ctx.bucket_props(bucket)
+    if ec_placement.conf_of(ctx, bucket) is not None:
+        await ec_delete.delete_everywhere(ctx, bucket, name)
+        return
     if neighbors.unsettled(ctx):
         await neighbors.delete_everywhere(ctx, bucket, name)
         return
@@ -69,9 +73,12 @@ async def delete(ctx: NodeContext, bucket: BucketId, name: str) -> None:
 async def set_custom(
     ctx: NodeContext, bucket: BucketId, name: str, custom: dict[str, str], replace: bool
 ) -> ObjectMeta:
-    """Merge (or replace) the object's custom metadata; data, version and checksum stay."""
+    """Merge (or replace) the object's custom metadata; data, version and checksum stay (EC pieces,
+    which carry the custom metadata, are sent anew)."""
     ctx.bucket_props(bucket)
-    return await asyncio.to_thread(ctx.object_store.set_custom, bucket, name, custom, replace)
+    meta = await asyncio.to_thread(ctx.object_store.set_custom, bucket, name, custom, replace)
+    await ec_put.protect(ctx, bucket, name, meta)
+    return meta
 
 
 async def copy(ctx: NodeContext, bucket: BucketId, name: str, dst_bucket: BucketId, dst_name: str) -> None:
@@ -83,7 +90,8 @@ async def copy(ctx: NodeContext, bucket: BucketId, name: str, dst_bucket: Bucket
     owner = placement.owner(ctx.smap, dst_bucket, dst_name)
     if owner.daemon_id == ctx.node.daemon_id:
         store = ctx.object_store
-        await asyncio.to_thread(store.copy, bucket, name, dst_bucket, dst_name, dst_props)
+        meta = await asyncio.to_thread(store.copy, bucket, name, dst_bucket, dst_name, dst_props)
+        await ec_put.protect(ctx, dst_bucket, dst_name, meta)
         return
     await send_to_peer(ctx, owner, bucket, name, dst_bucket, dst_name)
 
@@ -95,6 +103,10 @@ async def rename(ctx: NodeContext, bucket: BucketId, name: str, new_name: str) -
         raise BadRequest(f"cannot rename {bucket.object_cname(name)}: the new name must differ")
     if bucket.is_remote:
         raise BadRequest(f"cannot rename {bucket.object_cname(name)}: only ais buckets support rename")
+    if ec_placement.conf_of(ctx, bucket) is not None:
+        raise BadRequest(
+            f"{ctx.node.display_name}: cannot rename erasure-coded object {bucket.object_cname(name)}"
+        )
     validate_object_name(bucket, new_name)
     owner = placement.owner(ctx.smap, bucket, new_name)
     store = ctx.object_store

@@ -15,6 +15,7 @@ from pyaistore.cluster.errors import BadRequest
 from pyaistore.node_context import NodeContext
 from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.storage.object_store import WriteProps
+from pyaistore.target import ec_put, ec_repair
 from pyaistore.target.get_object import ObjectStream
 from pyaistore.target.put_object import (
     PEER_WHOLE,
@@ -77,7 +78,10 @@ async def receive(
     else:
         stored = await write_stream(ctx, bucket, name, props, body)
     if transfer == query.TRANSFER_COPY:
+        await ec_put.protect(ctx, bucket, name, stored)
         return True
+    # Taken over (rebalance, get-from-neighbour): this target is now its main holder.
+    ec_repair.schedule(ctx, bucket, name)
     for job in ctx.jobs.find(kind=kinds.REBALANCE, active_only=True):
         job.counters.add_received(meta.size)
     return stored.atime_ns == meta.atime_ns and stored.checksum_value == meta.checksum_value

@@ -15,6 +15,7 @@ from pyaistore.storage.archive_append import ArchiveAppender
 from pyaistore.storage.errors import ArchiveError, ObjectNotFound
 from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.storage.object_store import ObjectStore
+from pyaistore.target import ec_put
 from pyaistore.target.get_archived import strip_object_name
 from pyaistore.target.put_object import PutArgs, batches, write_props
 from pyaistore.wire import headers
@@ -77,7 +78,9 @@ async def put_archived(
     try:
         async for piece in batches(body):
             await asyncio.to_thread(appender.write, piece)
-        return await asyncio.to_thread(appender.commit)
+        meta = await asyncio.to_thread(appender.commit)
     except BaseException:
         await asyncio.to_thread(appender.abort)
         raise
+    await ec_put.protect(ctx, args.bucket, args.name, meta)  # a new shard version: new pieces
+    return meta

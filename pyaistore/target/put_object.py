@@ -9,6 +9,7 @@ from pyaistore.node_context import NodeContext
 from pyaistore.storage import bucket_meta
 from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.storage.object_store import WriteProps
+from pyaistore.target import ec_put
 from pyaistore.wire.bucket_id import BucketId
 
 # Bodies up to this size are read whole and written in one executor call.
@@ -75,13 +76,17 @@ async def batches(body: AsyncIterator[bytes], size: int = BATCH) -> AsyncIterato
 
 
 async def put_small(ctx: NodeContext, args: PutArgs, data: bytes) -> ObjectMeta:
-    """Write a body already in memory in one executor call."""
-    return await write_small(ctx, args.bucket, args.name, write_props(ctx, args), data)
+    """Write a body already in memory in one executor call (then its EC pieces, in an EC bucket)."""
+    meta = await write_small(ctx, args.bucket, args.name, write_props(ctx, args), data)
+    await ec_put.protect(ctx, args.bucket, args.name, meta)
+    return meta
 
 
 async def put_stream(ctx: NodeContext, args: PutArgs, body: AsyncIterator[bytes]) -> ObjectMeta:
-    """Stream a body into a work file, then publish it atomically."""
-    return await write_stream(ctx, args.bucket, args.name, write_props(ctx, args), body)
+    """Stream a body into a work file, then publish it atomically (then its EC pieces)."""
+    meta = await write_stream(ctx, args.bucket, args.name, write_props(ctx, args), body)
+    await ec_put.protect(ctx, args.bucket, args.name, meta)
+    return meta
 
 
 async def write_small(
@@ -130,4 +135,6 @@ async def append(ctx: NodeContext, args: PutArgs, handle: str, body: AsyncIterat
 async def flush(ctx: NodeContext, args: PutArgs, handle: str) -> ObjectMeta:
     """Publish the appended data as the object."""
     props = write_props(ctx, args)
-    return await asyncio.to_thread(ctx.object_store.flush_append, args.bucket, args.name, handle, props)
+    meta = await asyncio.to_thread(ctx.object_store.flush_append, args.bucket, args.name, handle, props)
+    await ec_put.protect(ctx, args.bucket, args.name, meta)
+    return meta

@@ -6,9 +6,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from pyaistore.cluster import cluster_map, placement
+from pyaistore.jobs import object_walk
+from pyaistore.jobs.job import Job
 from pyaistore.jobs.rebalance import Settled, Shipment
-from pyaistore.storage.errors import ObjectNotFound
-from pyaistore.target import object_ops
+from pyaistore.node_context import NodeContext
+from pyaistore.storage.errors import CorruptMeta, ObjectNotFound, SliceNotFound
+from pyaistore.target import ec_placement, ec_repair, object_ops, object_recovery
 from pyaistore.target.job_ops import TargetObjects
 from pyaistore.wire import query
 from pyaistore.wire.bucket_id import BucketId
@@ -52,6 +55,7 @@ class TargetRebalance(TargetObjects):
                 store.delete_if_unchanged, shipment.bucket, shipment.name, shipment.meta
             )
             if dropped:
+                await asyncio.to_thread(_drop_record, ctx, shipment.bucket, shipment.name)
                 moved.append(shipment)
             elif await self._held(shipment.bucket, shipment.name):
                 changed.append(shipment)
@@ -70,3 +74,31 @@ class TargetRebalance(TargetObjects):
         except ObjectNotFound:
             return False
         return True
+
+    async def repair_erasure_coded(self, job: Job) -> None:
+        """Every EC bucket: pieces of the objects owned here to their current holders, and owners
+        told to restore what they lack of the pieces kept here (target/ec_repair.py)."""
+        ctx = self._ctx
+        for bucket in self.buckets():
+            if ec_placement.conf_of(ctx, bucket) is None:
+                continue
+
+            async def repair(names: list[str], bucket: BucketId = bucket) -> None:
+                await ec_repair.repair_page(ctx, bucket, names)
+
+            await object_walk.for_each_page(
+                job, object_walk.local_names(self, bucket, "", True), ec_repair.PAGE, repair
+            )
+
+            async def recover_here(bucket: BucketId, names: list[str]) -> int:
+                return await object_recovery.recover_missing(ctx, bucket, names)
+
+            await ec_repair.notify_owners(ctx, bucket, recover_here, job.check)
+
+
+def _drop_record(ctx: NodeContext, bucket: BucketId, name: str) -> None:
+    """Blocking: the EC record of an object that moved to its new owner (which keeps its own)."""
+    try:
+        ctx.slice_store.delete_record(bucket, name)
+    except (SliceNotFound, CorruptMeta):
+        pass

@@ -4,6 +4,7 @@ __all__ = [
     "app",
     "app_keys",
     "custom_md",
+    "ec_handlers",
     "error_mapping",
     "etl_handlers",
     "internal_handlers",

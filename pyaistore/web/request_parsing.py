@@ -18,6 +18,7 @@ BUCKET_KEY: Final = "bucket"
 OBJECT_KEY: Final = "name"
 _OBJECTS_PREFIX: Final = paths.url_path(paths.OBJECTS) + "/"
 INTERNAL_OBJECTS_PREFIX: Final = paths.url_path(paths.INTERNAL, paths.INTERNAL_OBJECTS) + "/"
+INTERNAL_EC_PREFIX: Final = paths.url_path(paths.INTERNAL, paths.INTERNAL_EC) + "/"
 # Control bodies are small; anything larger is not an action message.
 MAX_CONTROL_BODY: Final = 4 << 20
 

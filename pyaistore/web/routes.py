@@ -4,6 +4,7 @@ from typing import Final
 
 from aiohttp import web
 
+from pyaistore.web import ec_handlers as ec
 from pyaistore.web import etl_handlers as etl
 from pyaistore.web import internal_handlers as internal
 from pyaistore.web import job_handlers as jobs
@@ -22,6 +23,7 @@ _ETL_NAMED: Final = _ETL + "/{" + etl.NAME_KEY + "}"
 _MOUNTPATHS: Final = _V + "/" + paths.DAEMON + "/" + paths.MOUNTPATHS
 _INTERNAL_JOBS: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_JOBS
 _INTERNAL_OBJECT: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_OBJECTS + "/{bucket}/{name:.+}"
+_INTERNAL_EC: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_EC + "/{bucket}/{name:.+}"
 
 _COMMON: Final = (
     ("GET", _V + "/" + paths.HEALTH, node.health),
@@ -82,6 +84,12 @@ TARGET_ROUTES: Final = (
     ("HEAD", _INTERNAL_OBJECT, internal.head_object),
     ("DELETE", _INTERNAL_OBJECT, internal.delete_object),
     ("POST", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_SYNC, internal.sync),
+    ("PUT", _INTERNAL_EC, ec.put_piece),
+    ("GET", _INTERNAL_EC, ec.get_piece),
+    ("HEAD", _INTERNAL_EC, ec.head_piece),
+    ("DELETE", _INTERNAL_EC, ec.delete_piece),
+    ("POST", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_EC_PIECES + "/{bucket}", ec.list_pieces),
+    ("POST", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_EC_OWNED + "/{bucket}", ec.owned),
     *(
         (
             method,

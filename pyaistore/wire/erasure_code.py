@@ -29,7 +29,15 @@ MAX_PIECE_SIZE: Final = 16 * 1024 * 1024  # a stripe (D pieces) is what a decode
 META_VERSION: Final = 1
 REPLICA: Final = 0  # the slice id of a full replica
 
-_INT_FIELDS: Final = ("object_size", "generation", "data_slices", "parity_slices", "piece_size", "slice_id")
+_INT_FIELDS: Final = (
+    "object_size",
+    "generation",
+    "data_slices",
+    "parity_slices",
+    "piece_size",
+    "slice_id",
+    "atime_ns",
+)
 _STR_FIELDS: Final = (
     "checksum_type",
     "checksum_value",
@@ -60,6 +68,7 @@ class SliceMeta:
     custom: dict[str, str] = field(default_factory=dict)
     slice_checksum_type: str = "xxhash2"  # of this replica's or slice's own bytes
     slice_checksum_value: str = ""
+    atime_ns: int = 0  # the object's access time, restored with it
 
     def __post_init__(self) -> None:
         _check(self.to_json())
@@ -91,6 +100,7 @@ class SliceMeta:
             "slice_checksum_type": self.slice_checksum_type,
             "slice_checksum_value": self.slice_checksum_value,
             "nodes": dict(self.nodes),
+            "atime_ns": self.atime_ns,
         }
 
     @classmethod
@@ -135,6 +145,7 @@ def _check(data: dict[str, Any]) -> None:
     _check_range(data, "slice_id", REPLICA, count)
     _check_range(data, "object_size", 0, None)
     _check_range(data, "generation", 0, None)
+    _check_range(data, "atime_ns", 0, None)
     _check_range(data, "piece_size", 1, MAX_PIECE_SIZE)
     if not _is_map(data.get("custom"), str):
         raise InvalidSliceMeta('EC metadata field "custom" is not a map of strings to strings')

@@ -23,6 +23,7 @@ ETL_EXISTS: Final = "ErrETLAlreadyExists"
 JOB_NOT_FOUND: Final = "ErrXactNotFound"
 MOUNTPATH_NOT_FOUND: Final = "ErrMpathNotFound"
 INVALID_MOUNTPATH: Final = "ErrInvalidMountpath"
+NOT_ENOUGH_TARGETS: Final = "ErrNotEnoughTargets"
 # Not an AIS code (AIS reports a cluster-integrity error without one): a join from a node whose
 # data belongs to another cluster. The node stops instead of retrying when it reads this code.
 CLUSTER_MISMATCH: Final = "ErrClusterMismatch"

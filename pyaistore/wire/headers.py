@@ -59,6 +59,8 @@ ETL_RETRY_REASON: Final = "Ais-Etl-Retry-Reason"
 NODE_ID: Final = "Ais-Node-Id"
 # Node to node: the complete metadata of an object in transit, as JSON (lossless, unlike ais-* headers).
 OBJECT_META: Final = "Pyaistore-Object-Meta"
+# Node to node: the EC metadata (SliceMeta JSON) of a replica or slice in transit.
+SLICE_META: Final = "Pyaistore-Slice-Meta"
 # Node to node: the ID of the node sending an internal request.
 CALLER_ID: Final = "Ais-Caller-Id"
 NODE_UPTIME: Final = "Ais-Node-Uptime"

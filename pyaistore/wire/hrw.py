@@ -56,6 +56,16 @@ def choose(nodes: Iterable[_Node], uname: str) -> _Node | None:
     return best
 
 
+def ranked(nodes: Iterable[_Node], uname: str) -> list[_Node]:
+    """Every node not excluded, highest weight for `uname` first (entry 0 is `choose`'s node)."""
+    name_digest = digest(uname)
+    weighted = [
+        (mix(node.id_digest ^ name_digest), node) for node in nodes if not node.flags & EXCLUDED_FLAGS
+    ]
+    weighted.sort(key=lambda pair: pair[0], reverse=True)
+    return [node for _, node in weighted]
+
+
 def choose_key(keys: Iterable[str], uname: str) -> str | None:
     """HRW over plain string keys (e.g. mountpath roots): the key with the highest weight."""
     name_digest = digest(uname)

@@ -29,6 +29,13 @@ INTERNAL_JOBS: Final = "jobs"
 INTERNAL_OBJECTS: Final = "objects"
 # Target-only (POST /v1/<INTERNAL>/sync): make the writes it published without fsync durable.
 INTERNAL_SYNC: Final = "sync"
+# Target-only erasure-coding endpoints: /v1/<INTERNAL>/ec/<bck>/<obj> is the replica or slice this
+# target keeps of an object (PUT/GET/HEAD/DELETE); POST /v1/<INTERNAL>/ec-pieces/<bck> lists which
+# of a page of names it keeps pieces of; POST /v1/<INTERNAL>/ec-owned/<bck> tells an object's owner
+# that pieces of the named objects exist, so it restores those it lacks.
+INTERNAL_EC: Final = "ec"
+INTERNAL_EC_PIECES: Final = "ec-pieces"
+INTERNAL_EC_OWNED: Final = "ec-owned"
 
 
 def url_path(*segments: str) -> str:

@@ -52,3 +52,16 @@ def test_choose_key_is_stable_and_total() -> None:
     picks = {hrw.choose_key(keys, f"ais/@#/b/{i}") for i in range(300)}
     assert picks == set(keys)
     assert hrw.choose_key(keys, "ais/@#/b/x") == hrw.choose_key(list(reversed(keys)), "ais/@#/b/x")
+
+
+def test_ranked_orders_by_weight_and_skips_excluded_nodes() -> None:
+    nodes = [_target(f"t{i}") for i in range(6)]
+    uname = "ais/@#/bucket/ranked"
+    order = hrw.ranked(nodes, uname)
+    weights = [hrw.mix(n.id_digest ^ hrw.digest(uname)) for n in order]
+    assert weights == sorted(weights, reverse=True) and len(order) == 6
+    assert order[0] is hrw.choose(nodes, uname)
+    flagged = [_target(n.daemon_id, 8) if n is order[1] else n for n in nodes]
+    assert [n.daemon_id for n in hrw.ranked(flagged, uname)] == [
+        n.daemon_id for n in order if n is not order[1]
+    ]
