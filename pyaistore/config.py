@@ -39,6 +39,9 @@ class NodeConfig:
     body_timeout: float = 60.0
     # Seconds between two probes of a target's mountpaths (a failing one is disabled: FSHC).
     disk_check_interval: float = 2.0
+    # Transfers a target's rebalance keeps in flight: more moves objects faster, fewer leaves more
+    # CPU to client requests meanwhile (docs/performance.md has the measurements).
+    rebalance_workers: int = 8
     log_level: str = "INFO"
 
     @property
@@ -74,6 +77,7 @@ def with_environment(config: NodeConfig, env: dict[str, str] | None = None) -> N
         ("event_loop", str),
         ("body_timeout", float),
         ("disk_check_interval", float),
+        ("rebalance_workers", int),
     ):
         raw = source.get(ENV_PREFIX + name.upper())
         if raw:

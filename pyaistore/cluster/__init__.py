@@ -11,6 +11,7 @@ __all__ = [
     "meta_owner",
     "metasync",
     "node",
+    "object_frames",
     "peer_api",
     "peer_client",
     "peer_replies",

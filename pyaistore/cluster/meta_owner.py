@@ -60,17 +60,22 @@ class MetaOwner:
         return self._meta.smap
 
     async def update_smap(self, change: Callable[[Smap], Smap]) -> Smap:
-        """Apply `change`, persist and push the new map if it moved."""
+        """Apply `change`, persist the new map, push it to every node, and only then use it here.
+
+        The primary redirects clients by its own map: switching after the push means no request is
+        sent to a target by a map that target does not hold yet (a new owner that would not know
+        to look for the object on its neighbours, a leaving one that would still take writes).
+        """
         async with self._lock:
             old = self.smap
             new = change(old)
             if new is old:
                 return old
             await asyncio.to_thread(cluster_map.save, new, self._dir / SMAP_FILE)
-            self._meta.smap = new
             # Nodes that just joined need the other tables too.
             body = metasync.payload(new, self._meta.buckets, self._meta.etls, self._meta.rmd)
-        await self._push(new, body)
+            await self._push(new, body)
+            self._meta.smap = new
         return new
 
     async def update_buckets(self, change: Callable[[BucketTable], BucketTable]) -> BucketTable:

@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 import msgpack
 
+from pyaistore.cluster import object_frames
 from pyaistore.cluster.errors import PeerFailed
 from pyaistore.cluster.peer_client import PeerClient, PeerReply, PeerStream, PeerUnreachable
 from pyaistore.cluster.peer_replies import raise_for_reply
@@ -241,6 +242,35 @@ class PeerApi:
             return False
         raise_for_reply(reply, node, f"DELETE {bucket.object_cname(name)}")
         return reply.body.strip() != KEPT.encode()
+
+    async def send_batch(
+        self, node: Snode, bucket: BucketId, objects: list[tuple[ObjectMeta, bytes]], deferred_sync: bool
+    ) -> list[bool]:
+        """Migrate many small objects to `node` in one request; for each, whether it stored it
+        (False: it kept an equal or newer copy). PeerRejected/PeerFailed for the whole batch."""
+        url = (
+            node.control_url
+            + paths.url_path(paths.INTERNAL, paths.INTERNAL_OBJECTS_BATCH, bucket.name)
+            + "?"
+            + bucket_query(bucket)
+        )
+        if deferred_sync:
+            url += f"&{query.DEFERRED_SYNC}=true"
+        body = object_frames.encode(objects)
+        try:
+            reply = await self.client.call(
+                "POST", url, data=body, headers=self._caller(), timeout=SMALL_PUT_TIMEOUT
+            )
+        except PeerUnreachable as exc:
+            raise PeerFailed(f"cannot send {len(objects)} objects to {node.display_name}: {exc}") from exc
+        raise_for_reply(reply, node, f"batch of {len(objects)} objects of {bucket.cname}")
+        try:
+            stored = json.loads(reply.body)
+        except ValueError as exc:
+            raise PeerFailed(f"{node.display_name} answered a batch with invalid JSON: {exc}") from exc
+        if not isinstance(stored, list) or len(stored) != len(objects):
+            raise PeerFailed(f"{node.display_name} answered a batch of {len(objects)} with {stored!r}")
+        return [bool(flag) for flag in stored]
 
     async def sync(self, node: Snode) -> None:
         """Make every write `node` published without fsync durable (one sync of its disks)."""

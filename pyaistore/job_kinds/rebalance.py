@@ -45,7 +45,7 @@ def plan(ctx: NodeContext, msg: JobStartMsg) -> tuple[Job, JobBody]:
 
     async def body(job: Job) -> None:
         await _wait_for_map(ctx, job, needed)
-        await rebalance.run(job, ops)
+        await rebalance.run(job, ops, max(1, ctx.config.rebalance_workers))
 
     return Job(msg.job_id, kinds.REBALANCE), body
 

@@ -24,15 +24,13 @@ from pyaistore.cluster.errors import PeerFailed
 from pyaistore.jobs import object_walk
 from pyaistore.jobs.job import Job
 from pyaistore.jobs.registry import error_text
-from pyaistore.storage.errors import ObjectNotFound
 from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.wire.bucket_id import BucketId
 
-__all__ = ["ATTEMPTS", "BATCH_BYTES", "BATCH_OBJECTS", "RebalanceOps", "Settled", "Shipment", "run"]
+__all__ = ["ATTEMPTS", "BATCH_OBJECTS", "RebalanceOps", "Sent", "Settled", "Shipment", "run"]
 
 DEFAULT_WORKERS: Final = 8
 BATCH_OBJECTS: Final = 128
-BATCH_BYTES: Final = 128 << 20
 ATTEMPTS: Final = 4
 FIRST_RETRY_S: Final = 0.25
 # A copy that keeps changing here while it travels is left in place after this many rounds.
@@ -48,6 +46,14 @@ class Shipment:
     receiver: str
     meta: ObjectMeta
     stored: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """What one send of a batch did: the objects that went out, and those that failed (to retry)."""
+
+    shipments: list[Shipment]
+    failed: dict[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +77,9 @@ class RebalanceOps(Protocol):
         """Up to `limit` names of objects stored here, > `after`, in name order."""
         ...
 
-    async def send(self, bucket: BucketId, name: str) -> Shipment | None:
-        """Send the object to its owner (not yet durable there); None when this target owns it."""
+    async def send(self, bucket: BucketId, names: Sequence[str], workers: int) -> Sent:
+        """Send each object this target does not own to its owner (not yet durable there), at most
+        `workers` transfers at a time; small objects to one owner share a request."""
         ...
 
     async def settle(self, shipments: Sequence[Shipment]) -> Settled:
@@ -86,12 +93,73 @@ class RebalanceOps(Protocol):
 
 async def run(job: Job, ops: RebalanceOps, workers: int = DEFAULT_WORKERS) -> None:
     """Move every misplaced object of every bucket to its owner, batch by batch, then repair
-    erasure coding (pieces to their current holders, lost objects back to their owners)."""
+    erasure coding (pieces to their current holders, lost objects back to their owners).
+
+    One batch settles (receivers sync, copies here are dropped) while the next one is sent.
+    """
     for bucket in ops.buckets():
         job.check()
-        async for batch in _batches(object_walk.local_names(ops, bucket, "", True)):
-            await _move_batch(job, ops, bucket, batch, workers)
+        resend: list[str] = []
+        settling: asyncio.Task[list[str]] | None = None
+        try:
+            async for batch in _batches(object_walk.local_names(ops, bucket, "", True)):
+                shipments = await _send_batch(job, ops, bucket, batch, workers)
+                if settling is not None:
+                    resend += await settling
+                settling = asyncio.create_task(_settle(job, ops, bucket, shipments)) if shipments else None
+            if settling is not None:
+                resend += await settling
+                settling = None
+        finally:
+            if settling is not None:
+                settling.cancel()
+        await _resend(job, ops, bucket, resend, workers)
     await ops.repair_erasure_coded(job)
+
+
+async def _send_batch(
+    job: Job, ops: RebalanceOps, bucket: BucketId, names: list[str], workers: int
+) -> list[Shipment]:
+    """Send a batch; what failed is sent again with backoff while its owner does not answer."""
+    shipments: list[Shipment] = []
+    pause = FIRST_RETRY_S
+    for attempt in range(ATTEMPTS):
+        job.check()
+        sent = await ops.send(bucket, names, workers)
+        shipments += sent.shipments
+        if not sent.failed:
+            break
+        if attempt == ATTEMPTS - 1:
+            for name, error in sent.failed.items():
+                job.add_error(f"{bucket.object_cname(name)}: {error}")
+            break
+        names = list(sent.failed)
+        await asyncio.sleep(pause)
+        pause *= 2
+    return shipments
+
+
+async def _settle(job: Job, ops: RebalanceOps, bucket: BucketId, shipments: list[Shipment]) -> list[str]:
+    """Settle a batch and count what moved; the names rewritten here while they travelled."""
+    try:
+        settled = await ops.settle(shipments)
+    except PeerFailed as exc:
+        job.add_error(f"{bucket.cname}: {error_text(exc)}")  # nothing dropped: all stay here
+        return []
+    for shipment in settled.moved:
+        job.counters.add_sent(shipment.meta.size)
+    return [shipment.name for shipment in settled.changed]
+
+
+async def _resend(job: Job, ops: RebalanceOps, bucket: BucketId, names: list[str], workers: int) -> None:
+    """Send again, a few rounds at most, what was rewritten here while it travelled."""
+    for _ in range(RESEND_ROUNDS):
+        if not names:
+            return
+        shipments = await _send_batch(job, ops, bucket, names, workers)
+        names = await _settle(job, ops, bucket, shipments) if shipments else []
+    if names:
+        job.add_error(f"{bucket.cname}: {len(names)} object(s) kept changing here; left in place")
 
 
 async def _batches(names: AsyncIterator[str]) -> AsyncIterator[list[str]]:
@@ -103,52 +171,3 @@ async def _batches(names: AsyncIterator[str]) -> AsyncIterator[list[str]]:
             batch = []
     if batch:
         yield batch
-
-
-async def _move_batch(job: Job, ops: RebalanceOps, bucket: BucketId, names: list[str], workers: int) -> None:
-    """Send a batch (at most `workers` at a time), settle it, send again what changed meanwhile."""
-    for _ in range(RESEND_ROUNDS):
-        shipments: list[Shipment] = []
-
-        async def send_one(name: str, into: list[Shipment] = shipments) -> None:
-            shipment = await _with_retries(job, ops, bucket, name)
-            if shipment is not None:
-                into.append(shipment)
-
-        await object_walk.for_each(job, _each(names), workers, send_one)
-        if not shipments:
-            return
-        try:
-            settled = await ops.settle(shipments)
-        except PeerFailed as exc:
-            job.add_error(f"{bucket.cname}: {error_text(exc)}")  # nothing dropped: all stay here
-            return
-        for shipment in settled.moved:
-            job.counters.add_sent(shipment.meta.size)
-        names = [shipment.name for shipment in settled.changed]
-        if not names:
-            return
-    job.add_error(f"{bucket.cname}: {len(names)} object(s) kept changing here; left in place")
-
-
-async def _each(names: list[str]) -> AsyncIterator[str]:
-    for name in names:
-        yield name
-
-
-async def _with_retries(job: Job, ops: RebalanceOps, bucket: BucketId, name: str) -> Shipment | None:
-    """One object's send, retried with backoff while its owner does not answer."""
-    pause = FIRST_RETRY_S
-    for attempt in range(ATTEMPTS):
-        job.check()
-        try:
-            return await ops.send(bucket, name)
-        except ObjectNotFound:
-            return None  # deleted meanwhile: nothing to move
-        except PeerFailed as exc:
-            if attempt == ATTEMPTS - 1:
-                job.add_error(f"{bucket.object_cname(name)}: {error_text(exc)}")
-                return None
-            await asyncio.sleep(pause)
-            pause *= 2
-    return None

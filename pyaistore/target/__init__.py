@@ -17,6 +17,7 @@ __all__ = [
     "jobs",
     "list_archives",
     "list_objects",
+    "misplaced_writes",
     "mountpath_ops",
     "neighbors",
     "node_control",

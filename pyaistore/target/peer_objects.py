@@ -29,7 +29,7 @@ from pyaistore.wire import jobs as kinds
 from pyaistore.wire import query
 from pyaistore.wire.bucket_id import BucketId
 
-__all__ = ["delete_own", "delete_own_if", "head_own", "open_own", "receive", "sync"]
+__all__ = ["delete_own", "delete_own_if", "head_own", "open_own", "receive", "receive_batch", "sync"]
 
 
 def _props(ctx: NodeContext, bucket: BucketId, name: str, meta: ObjectMeta, transfer: str) -> WriteProps:
@@ -73,8 +73,8 @@ async def receive(
     """
     props = dataclasses.replace(_props(ctx, bucket, name, meta, transfer), deferred_sync=deferred_sync)
     if size is not None and size <= PEER_WHOLE:
-        data = b"".join([chunk async for chunk in body])
-        stored = await write_small(ctx, bucket, name, props, data)
+        parts = [chunk async for chunk in body]
+        stored = await write_small(ctx, bucket, name, props, parts)
     else:
         stored = await write_stream(ctx, bucket, name, props, body)
     if transfer == query.TRANSFER_COPY:
@@ -85,6 +85,42 @@ async def receive(
     for job in ctx.jobs.find(kind=kinds.REBALANCE, active_only=True):
         job.counters.add_received(meta.size)
     return stored.atime_ns == meta.atime_ns and stored.checksum_value == meta.checksum_value
+
+
+async def receive_batch(
+    ctx: NodeContext, bucket: BucketId, objects: list[tuple[ObjectMeta, memoryview]], deferred_sync: bool
+) -> list[bool]:
+    """Store many small migrated objects (one executor call for all); for each, whether it was
+    stored (False: an equal or newer object here was kept)."""
+    plans = [
+        (
+            meta,
+            data,
+            dataclasses.replace(
+                _props(ctx, bucket, meta.name, meta, query.TRANSFER_MIGRATE), deferred_sync=deferred_sync
+            ),
+        )
+        for meta, data in objects
+    ]
+    store = ctx.object_store
+
+    def write_all() -> list[ObjectMeta]:
+        written = []
+        for meta, data, props in plans:
+            with store.writer(bucket, meta.name, props) as writer:
+                writer.write(bytes(data))
+                written.append(writer.commit())
+        return written
+
+    stored = await asyncio.to_thread(write_all)
+    jobs = ctx.jobs.find(kind=kinds.REBALANCE, active_only=True)
+    flags = []
+    for (meta, _), result in zip(objects, stored, strict=True):
+        ec_repair.schedule(ctx, bucket, meta.name)
+        for job in jobs:
+            job.counters.add_received(meta.size)
+        flags.append(result.atime_ns == meta.atime_ns and result.checksum_value == meta.checksum_value)
+    return flags
 
 
 def open_own(ctx: NodeContext, bucket: BucketId, name: str) -> ObjectStream:

@@ -90,14 +90,17 @@ async def put_stream(ctx: NodeContext, args: PutArgs, body: AsyncIterator[bytes]
 
 
 async def write_small(
-    ctx: NodeContext, bucket: BucketId, name: str, props: WriteProps, data: bytes
+    ctx: NodeContext, bucket: BucketId, name: str, props: WriteProps, data: bytes | list[bytes]
 ) -> ObjectMeta:
-    """Store `data` as the object in one executor call (work file, checksum, fsync, rename)."""
+    """Store `data` (one buffer, or its pieces in order, never joined) as the object in one
+    executor call (work file, checksum, fsync, rename)."""
     store = ctx.object_store
+    parts = data if isinstance(data, list) else [data]
 
     def write() -> ObjectMeta:
         with store.writer(bucket, name, props) as writer:
-            writer.write(data)
+            for part in parts:
+                writer.write(part)
             return writer.commit()
 
     return await asyncio.to_thread(write)

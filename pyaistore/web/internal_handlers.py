@@ -10,9 +10,11 @@ import asyncio
 from aiohttp import web
 from multidict import CIMultiDict
 
+from pyaistore.cluster import object_frames
 from pyaistore.cluster.errors import BadRequest
 from pyaistore.cluster.peer_api import KEPT, STORED, decode_meta, encode_meta
 from pyaistore.job_kinds import registry
+from pyaistore.storage.names import validate_object_name
 from pyaistore.target import jobs, peer_objects
 from pyaistore.web import request_parsing, streaming
 from pyaistore.web.app_keys import CONTEXT
@@ -25,6 +27,7 @@ __all__ = [
     "get_object",
     "head_object",
     "put_object",
+    "put_objects_batch",
     "query_jobs",
     "start_job",
     "stop_jobs",
@@ -82,6 +85,24 @@ async def put_object(request: web.Request) -> web.Response:
     size = request.content_length
     stored = await peer_objects.receive(ctx, bucket, name, meta, transfer, body, size, deferred)
     return web.Response(text=STORED if stored else KEPT)
+
+
+async def put_objects_batch(request: web.Request) -> web.Response:
+    """POST: many small objects a peer migrates here in one body; a JSON list of stored flags."""
+    ctx = request.app[CONTEXT]
+    bucket = request_parsing.bucket_id(request)
+    size = request.content_length
+    if size is None or size > object_frames.MAX_BODY:
+        raise BadRequest(f"object batch: a Content-Length up to {object_frames.MAX_BODY} is required")
+    body = await streaming.read_small_body(request, size)
+    try:
+        objects = object_frames.decode(body)
+        for meta, _ in objects:
+            validate_object_name(bucket, meta.name)
+    except ValueError as exc:
+        raise BadRequest(f"{bucket.cname}: {exc}") from exc
+    deferred = query.parse_bool(request.query.get(query.DEFERRED_SYNC))
+    return web.json_response(await peer_objects.receive_batch(ctx, bucket, objects, deferred))
 
 
 async def get_object(request: web.Request) -> web.StreamResponse:

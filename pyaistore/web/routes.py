@@ -84,6 +84,11 @@ TARGET_ROUTES: Final = (
     ("HEAD", _INTERNAL_OBJECT, internal.head_object),
     ("DELETE", _INTERNAL_OBJECT, internal.delete_object),
     ("POST", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_SYNC, internal.sync),
+    (
+        "POST",
+        _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_OBJECTS_BATCH + "/{bucket}",
+        internal.put_objects_batch,
+    ),
     ("PUT", _INTERNAL_EC, ec.put_piece),
     ("GET", _INTERNAL_EC, ec.get_piece),
     ("HEAD", _INTERNAL_EC, ec.head_piece),

@@ -12,6 +12,7 @@ from pyaistore.target import (
     get_archived,
     get_object,
     list_objects,
+    misplaced_writes,
     object_ops,
     object_recovery,
     put_archived,
@@ -148,6 +149,7 @@ async def put(request: web.Request) -> web.Response:
         meta = await put_object.put_small(ctx, args, data)
     else:
         meta = await put_object.put_stream(ctx, args, streaming.body_chunks(request))
+    await misplaced_writes.hand_over(ctx, bucket, name)
     return web.Response(headers=object_headers.for_put(meta, ctx.node.daemon_id))
 
 
@@ -174,6 +176,7 @@ async def _append(request: web.Request, args: put_object.PutArgs, append_type: s
         if not token:
             raise BadRequest(f"flush {args.bucket.object_cname(args.name)}: missing append handle")
         meta = await put_object.flush(ctx, args, token)
+        await misplaced_writes.hand_over(ctx, args.bucket, args.name)
         return web.Response(headers=object_headers.for_put(meta, ctx.node.daemon_id))
     raise BadRequest(f'invalid append_type "{append_type}" (expected "append" or "flush")')
 

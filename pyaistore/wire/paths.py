@@ -27,6 +27,8 @@ INTERNAL_JOBS: Final = "jobs"
 # Target-only internal object endpoint (/v1/<INTERNAL>/objects/<bck>/<obj>): objects moved between
 # targets (copies, rebalance, get-from-neighbour); never redirected, always this target's own copy.
 INTERNAL_OBJECTS: Final = "objects"
+# Target-only (POST /v1/<INTERNAL>/objects-batch/<bck>): many small objects in one body (migrations).
+INTERNAL_OBJECTS_BATCH: Final = "objects-batch"
 # Target-only (POST /v1/<INTERNAL>/sync): make the writes it published without fsync durable.
 INTERNAL_SYNC: Final = "sync"
 # Target-only erasure-coding endpoints: /v1/<INTERNAL>/ec/<bck>/<obj> is the replica or slice this
