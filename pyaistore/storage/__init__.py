@@ -23,6 +23,7 @@ __all__ = [
     "mirror",
     "mountpath_state",
     "mountpaths",
+    "multipart",
     "names",
     "object_file",
     "object_locks",

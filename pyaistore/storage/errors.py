@@ -21,6 +21,10 @@ The hierarchy::
      ├── ArchiveError            a shard that is corrupt, not an archive, or in an unsupported format,
      │                           or an archive request that cannot be served (bad match mode or regex)
      ├── ArchiveMemberNotFound   no file in the shard has the asked path, or matches the pattern
+     ├── UploadNotFound          no multipart upload with this ID (for this object) is in progress here
+     ├── InvalidPartList         a completion whose part list does not name the uploaded parts 1..N
+     │    └── PartialCompletion  a completion naming more or fewer parts than were uploaded
+     ├── InvalidPart             a part that cannot be stored (empty, too large) or whose ETag differs
      └── MountpathError          a mountpath change or a disk that cannot serve; `path` names the mountpath
           ├── MountpathNotFound      no attached mountpath has this path
           ├── InvalidMountpath       not a directory, or the same as / nested in / holding an attached one
@@ -44,6 +48,8 @@ __all__ = [
     "InvalidErasureConfig",
     "InvalidMountpath",
     "InvalidName",
+    "InvalidPart",
+    "InvalidPartList",
     "InvalidProps",
     "MountpathError",
     "MountpathNotFound",
@@ -53,12 +59,14 @@ __all__ = [
     "NoSpace",
     "NotEnoughSlices",
     "ObjectNotFound",
+    "PartialCompletion",
     "SliceError",
     "SliceNotFound",
     "SliceSizeMismatch",
     "SliceTruncated",
     "StorageError",
     "TooManyCopies",
+    "UploadNotFound",
 ]
 
 
@@ -149,6 +157,27 @@ class ArchiveMemberNotFound(StorageError):
         super().__init__(f"{what} in {bucket.object_cname(name)} does not exist")
         self.bucket = bucket
         self.name = name
+
+
+class UploadNotFound(StorageError):
+    """No multipart upload with this ID, for this object, is in progress here (completed, aborted,
+    expired, or never started)."""
+
+    def __init__(self, bucket: BucketId, name: str, upload_id: str) -> None:
+        super().__init__(f"{bucket.object_cname(name)}: upload {upload_id!r} does not exist")
+        self.upload_id = upload_id
+
+
+class InvalidPartList(StorageError):
+    """A completion whose part list is not exactly the uploaded parts 1..N (gaps, repeats)."""
+
+
+class PartialCompletion(InvalidPartList):
+    """A completion naming more or fewer parts than were uploaded (AIS: "partial completion")."""
+
+
+class InvalidPart(StorageError):
+    """A part that cannot be stored (empty or too large), or named with an ETag it does not have."""
 
 
 class TooManyCopies(InvalidProps):

@@ -16,7 +16,9 @@ __all__ = [
     "messages",
     "mountpaths",
     "multi_object",
+    "multipart",
     "paths",
     "query",
     "rebalance",
+    "s3",
 ]

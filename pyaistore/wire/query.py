@@ -110,3 +110,21 @@ ARCH_FORMATS: Final = (ARCH_TAR, ARCH_TGZ, ARCH_TAR_GZ, ARCH_ZIP, ARCH_TAR_LZ4)
 # migration moves an existing object (version and times kept; an equal or newer local copy wins).
 TRANSFER_COPY: Final = "copy"
 TRANSFER_MIGRATE: Final = "migrate"
+
+# Multipart uploads (AIS's native mpt-upload and S3 share these names).
+UPLOAD_ID: Final = "uploadId"
+PART_NUMBER: Final = "partNumber"
+# An upload ID is "<target id>.<token>": the proxy routes every later request of the upload to the
+# target that holds its parts, even after the cluster map changed.
+UPLOAD_ID_SEP: Final = "."
+
+
+def make_upload_id(node_id: str, token: str) -> str:
+    """The upload ID returned to clients for an upload whose parts `node_id` keeps."""
+    return f"{node_id}{UPLOAD_ID_SEP}{token}"
+
+
+def split_upload_id(upload_id: str) -> tuple[str, str]:
+    """(node id, token); an ID without a node part (not one of ours) is all token."""
+    node_id, sep, token = upload_id.partition(UPLOAD_ID_SEP)
+    return (node_id, token) if sep else ("", upload_id)
