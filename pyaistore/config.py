@@ -42,7 +42,24 @@ class NodeConfig:
     # Transfers a target's rebalance keeps in flight: more moves objects faster, fewer leaves more
     # CPU to client requests meanwhile (docs/performance.md has the measurements).
     rebalance_workers: int = 8
+    # Multipart uploads idle (no part stored) for this many seconds are aborted by a sweep that
+    # runs every `multipart_sweep_interval` seconds on each target (docs/architecture.md, "S3 API").
+    multipart_idle_expiry: float = 7 * 24 * 3600.0
+    multipart_sweep_interval: float = 600.0
+    # The S3 endpoint (proxy): the key pair SigV4 signatures are checked against (both empty:
+    # anonymous requests are accepted and signatures are not checked), whether S3 is also served
+    # at the root (besides /s3), and the domains under which a Host of "<bucket>.<domain>" names
+    # the bucket (virtual-hosted-style addressing), comma-separated.
+    s3_access_key: str = ""
+    s3_secret_key: str = field(default="", repr=False)
+    s3_at_root: bool = False
+    s3_domains: str = "localhost"
     log_level: str = "INFO"
+
+    @property
+    def s3_auth(self) -> bool:
+        """Whether S3 requests must carry a valid signature of the configured key pair."""
+        return bool(self.s3_access_key or self.s3_secret_key)
 
     @property
     def is_primary(self) -> bool:
@@ -78,6 +95,11 @@ def with_environment(config: NodeConfig, env: dict[str, str] | None = None) -> N
         ("body_timeout", float),
         ("disk_check_interval", float),
         ("rebalance_workers", int),
+        ("multipart_idle_expiry", float),
+        ("multipart_sweep_interval", float),
+        ("s3_access_key", str),
+        ("s3_secret_key", str),
+        ("s3_domains", str),
     ):
         raw = source.get(ENV_PREFIX + name.upper())
         if raw:
@@ -85,4 +107,7 @@ def with_environment(config: NodeConfig, env: dict[str, str] | None = None) -> N
     raw_fsync = source.get(ENV_PREFIX + "FSYNC")
     if raw_fsync:
         changes["fsync"] = _env_bool(raw_fsync)
+    raw_root = source.get(ENV_PREFIX + "S3_AT_ROOT")
+    if raw_root:
+        changes["s3_at_root"] = _env_bool(raw_root)
     return replace(config, **changes) if changes else config  # type: ignore[arg-type]

@@ -5,6 +5,7 @@
     │   ├── UnknownAction       an action this endpoint does not take                 -> 400
     │   └── NotEnoughTargets    EC needs more active targets than the cluster has     -> 400
     ├── BucketNotFound          no such bucket in the bucket table                   -> 404
+    ├── AmbiguousBucket         a name given without provider matches several buckets -> 404
     ├── NodeNotFound            a request names a node that is not in the cluster map -> 404
     ├── BucketAlreadyExists     create or rename onto an existing bucket             -> 409
     ├── EtlNotFound             a GET names an ETL this cluster does not run         -> 404
@@ -24,6 +25,7 @@ Web code maps these (and storage errors) to HTTP in web/error_mapping.py, nowher
 from pyaistore.wire.bucket_id import BucketId
 
 __all__ = [
+    "AmbiguousBucket",
     "BadRequest",
     "BodyTimeout",
     "BucketAlreadyExists",
@@ -76,6 +78,15 @@ class BucketNotFound(NodeError):
     def __init__(self, bucket: BucketId) -> None:
         super().__init__(f'bucket "{bucket.cname}" does not exist')
         self.bucket = bucket
+
+
+class AmbiguousBucket(NodeError):
+    """A bucket named without its provider (S3 requests) that several providers have."""
+
+    def __init__(self, name: str, found: list[BucketId]) -> None:
+        names = ", ".join(bucket.cname for bucket in found)
+        super().__init__(f'bucket name "{name}" is ambiguous: {names}')
+        self.found = found
 
 
 class NodeNotFound(NodeError):

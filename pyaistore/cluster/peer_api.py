@@ -10,7 +10,10 @@ the same way, over the node's pooled PeerClient:
   replica or slice a peer keeps, ask which pieces of a page of objects it keeps, and tell an
   owner that pieces of objects it may lack exist;
 - listing pages, job start/query/stop, metadata pushes, ETL control and the reverse proxy;
-- a node's calls to the primary: join and keepalive.
+- a node's calls to the primary: join and keepalive;
+- the gateway's S3 data path: an object request carried out on its owner's public object API
+  (`/v1/objects/...`, marked as redirected so the owner serves it), bodies streamed both ways, and
+  the multipart uploads a target holds (`/v1/internal/uploads/...`).
 
 Failures are typed: PeerFailed when a peer did not answer or failed (5xx), PeerRejected with the
 peer's own 4xx status and code when it refused; "not there" (404) is a value (None/False).
@@ -24,7 +27,7 @@ from urllib.parse import quote
 
 import msgpack
 
-from pyaistore.cluster import object_frames
+from pyaistore.cluster import object_frames, redirect_url
 from pyaistore.cluster.errors import PeerFailed
 from pyaistore.cluster.peer_client import PeerClient, PeerReply, PeerStream, PeerUnreachable
 from pyaistore.cluster.peer_replies import raise_for_reply
@@ -36,6 +39,7 @@ from pyaistore.wire.job_snapshot import JobSnapshot
 from pyaistore.wire.jobs import JobQuery, JobStartMsg
 from pyaistore.wire.messages import ListEntry, Snode
 from pyaistore.wire.mountpaths import MountpathList
+from pyaistore.wire.multipart import PartInfo, UploadInfo
 
 __all__ = [
     "PeerApi",
@@ -496,6 +500,98 @@ class PeerApi:
         except ValueError as exc:
             raise PeerFailed(f"{node.display_name} sent an invalid mountpath list: {exc}") from exc
 
+    # ---- the gateway's S3 data path: a target's public object API ----
+
+    def public_object_url(self, node: Snode, bucket: BucketId, name: str, extra: str = "") -> str:
+        """`node`'s public URL of `bucket/name`, marked as sent by this node (so it is served there)."""
+        path_qs = paths.url_path(paths.OBJECTS, bucket.name, quote(name)) + "?" + bucket_query(bucket)
+        return redirect_url.location(node, path_qs + ("&" + extra if extra else ""), self._self_id)
+
+    async def open_object(
+        self, node: Snode, bucket: BucketId, name: str, hdrs: dict[str, str], extra: str = ""
+    ) -> PeerStream:
+        """GET the object from `node` (Range and other headers as given); the caller reads and closes
+        the stream. A 4xx is raised as PeerRejected, any other failure as PeerFailed."""
+        url = self.public_object_url(node, bucket, name, extra)
+        try:
+            stream = await self.client.open_stream("GET", url, headers=hdrs, read_timeout=READ_STALL_TIMEOUT)
+        except PeerUnreachable as exc:
+            raise PeerFailed(f"cannot read {bucket.object_cname(name)} from {node.display_name}: {exc}") from exc
+        if stream.status >= 300:
+            body = await stream.read(64 << 10)
+            stream.close()
+            raise_for_reply(PeerReply(stream.status, body, stream.headers), node, f"GET {bucket.object_cname(name)}")
+        return stream
+
+    async def put_object(
+        self,
+        node: Snode,
+        bucket: BucketId,
+        name: str,
+        body: AsyncIterable[bytes] | bytes,
+        hdrs: dict[str, str],
+        extra: str = "",
+    ) -> PeerReply:
+        """PUT a body (streamed; Content-Length in `hdrs` when known) to `node`'s public API."""
+        url = self.public_object_url(node, bucket, name, extra)
+        try:
+            if isinstance(body, bytes):
+                reply = await self.client.call("PUT", url, data=body, headers=hdrs, timeout=SMALL_PUT_TIMEOUT)
+            else:
+                reply = await self.client.call_stream("PUT", url, body, hdrs)
+        except PeerUnreachable as exc:
+            raise PeerFailed(f"cannot write {bucket.object_cname(name)} to {node.display_name}: {exc}") from exc
+        _raise_public(reply, node, f"PUT {bucket.object_cname(name)}")
+        return reply
+
+    async def object_call(
+        self,
+        node: Snode,
+        method: str,
+        bucket: BucketId,
+        name: str,
+        extra: str = "",
+        hdrs: dict[str, str] | None = None,
+        json_body: Any = None,
+        timeout: float | None = None,
+    ) -> PeerReply:
+        """Any other object request (HEAD, DELETE, a POST action, a copy) on `node`'s public API."""
+        url = self.public_object_url(node, bucket, name, extra)
+        try:
+            reply = await self.client.call(method, url, json_body=json_body, headers=hdrs, timeout=timeout)
+        except PeerUnreachable as exc:
+            raise PeerFailed(f"{method} {bucket.object_cname(name)}: {node.display_name} did not answer") from exc
+        _raise_public(reply, node, f"{method} {bucket.object_cname(name)}")
+        return reply
+
+    async def list_uploads(self, node: Snode, bucket: BucketId) -> list[UploadInfo]:
+        """The bucket's multipart uploads in progress on `node`."""
+        path_qs = paths.url_path(paths.INTERNAL, paths.INTERNAL_UPLOADS, bucket.name) + "?" + bucket_query(bucket)
+        reply = await self.call_node(node, "GET", path_qs)
+        raise_for_reply(reply, node, f"uploads of {bucket.cname}")
+        try:
+            return [UploadInfo.from_json(item) for item in json.loads(reply.body)]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise PeerFailed(f"{node.display_name} sent an invalid upload list: {exc}") from exc
+
+    async def list_parts(
+        self, node: Snode, bucket: BucketId, name: str, upload_id: str
+    ) -> tuple[UploadInfo, list[PartInfo]]:
+        """One upload `node` holds, and its parts."""
+        path_qs = (
+            paths.url_path(paths.INTERNAL, paths.INTERNAL_UPLOADS, bucket.name, quote(name))
+            + "?"
+            + bucket_query(bucket)
+            + f"&{query.UPLOAD_ID}={quote(upload_id)}"
+        )
+        reply = await self.call_node(node, "GET", path_qs)
+        raise_for_reply(reply, node, f"parts of upload {upload_id}")
+        try:
+            data = json.loads(reply.body)
+            return UploadInfo.from_json(data["upload"]), [PartInfo.from_json(p) for p in data["parts"]]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise PeerFailed(f"{node.display_name} sent an invalid part list: {exc}") from exc
+
     # ---- a node's calls to the primary ----
 
     async def join(self, primary_url: str, body: dict[str, Any]) -> PeerReply:
@@ -507,6 +603,13 @@ class PeerApi:
         """Tell the primary this node is alive (PeerUnreachable when it does not answer)."""
         url = primary_url + paths.url_path(paths.CLUSTER, paths.KEEPALIVE)
         return await self.client.call("POST", url, json_body=body, timeout=timeout, headers=self._caller())
+
+
+def _raise_public(reply: PeerReply, node: Snode, what: str) -> None:
+    """raise_for_reply, reading a HEAD's error from its Hdr-Error header (a HEAD reply has no body)."""
+    if reply.status >= 400 and not reply.body and headers.ERROR_ON_HEAD in reply.headers:
+        reply = PeerReply(reply.status, reply.headers[headers.ERROR_ON_HEAD].encode(), reply.headers)
+    raise_for_reply(reply, node, what)
 
 
 def _slice_meta_of(text: str, node: Snode) -> SliceMeta:

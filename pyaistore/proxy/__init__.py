@@ -14,6 +14,8 @@ __all__ = [
     "job_records",
     "job_recovery",
     "node_lifecycle",
+    "object_relay",
     "rebalance",
     "redirect",
+    "upload_relay",
 ]

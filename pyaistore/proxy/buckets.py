@@ -4,7 +4,13 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from pyaistore.cluster.errors import BadRequest, BucketAlreadyExists, BucketNotFound, NotSupported
+from pyaistore.cluster.errors import (
+    AmbiguousBucket,
+    BadRequest,
+    BucketAlreadyExists,
+    BucketNotFound,
+    NotSupported,
+)
 from pyaistore.cluster.meta_owner import MetaOwner
 from pyaistore.node_context import NodeContext
 from pyaistore.proxy import erasure_props
@@ -129,6 +135,17 @@ def list_buckets(ctx: NodeContext, provider: str, name: str = "") -> list[Bucket
             continue
         found.append(bucket)
     return sorted(found, key=lambda b: (b.provider, b.namespace.uname, b.name))
+
+
+def by_name(ctx: NodeContext, name: str) -> BucketId:
+    """The one bucket of any provider called `name` (S3 names no provider): BucketNotFound when
+    there is none, AmbiguousBucket when several providers have one."""
+    found = [bucket for bucket in list_buckets(ctx, "") if bucket.name == name and bucket.namespace.is_global]
+    if not found:
+        raise BucketNotFound(BucketId(name))
+    if len(found) > 1:
+        raise AmbiguousBucket(name, found)
+    return found[0]
 
 
 def head(ctx: NodeContext, bucket: BucketId) -> Mapping[str, Any]:

@@ -19,6 +19,7 @@ __all__ = [
     "list_objects",
     "misplaced_writes",
     "mountpath_ops",
+    "multipart_upload",
     "neighbors",
     "node_control",
     "object_ops",

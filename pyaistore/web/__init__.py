@@ -10,6 +10,7 @@ __all__ = [
     "internal_handlers",
     "job_handlers",
     "mountpath_handlers",
+    "multipart_handlers",
     "node_handlers",
     "object_headers",
     "proxy_handlers",

@@ -28,6 +28,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 TABLE: Final = MappingProxyType(
     {
         node_errors.BucketNotFound: (404, error_body.BUCKET_NOT_FOUND),
+        node_errors.AmbiguousBucket: (404, error_body.BUCKET_NOT_FOUND),
         node_errors.BucketAlreadyExists: (409, error_body.BUCKET_EXISTS),
         node_errors.NodeNotFound: (404, error_body.NOT_FOUND),
         node_errors.EtlNotFound: (404, error_body.NOT_FOUND),
@@ -60,6 +61,11 @@ TABLE: Final = MappingProxyType(
         # A corrupt or unsupported shard is the client's to fix (AIS: 400, "unknown mime", etc.).
         storage_errors.ArchiveError: (400, error_body.INVALID_REQUEST),
         storage_errors.ArchiveMemberNotFound: (404, error_body.OBJECT_NOT_FOUND),
+        # Multipart uploads; completing with more or fewer parts than uploaded is 501, as AIS answers.
+        storage_errors.UploadNotFound: (404, error_body.UPLOAD_NOT_FOUND),
+        storage_errors.InvalidPartList: (400, error_body.INVALID_PART),
+        storage_errors.PartialCompletion: (501, error_body.INVALID_PART),
+        storage_errors.InvalidPart: (400, error_body.INVALID_PART),
         # Stored metadata that cannot be decoded is damage, not a client mistake.
         storage_errors.CorruptMeta: (500, error_body.INTERNAL),
         # Mountpath changes (reference section 3.1); detach of an unknown one is made 400 upstream.

@@ -9,6 +9,7 @@ from pyaistore.web import etl_handlers as etl
 from pyaistore.web import internal_handlers as internal
 from pyaistore.web import job_handlers as jobs
 from pyaistore.web import mountpath_handlers as mountpaths
+from pyaistore.web import multipart_handlers as multipart
 from pyaistore.web import node_handlers as node
 from pyaistore.web import proxy_handlers as proxy
 from pyaistore.web import target_handlers as target
@@ -95,6 +96,8 @@ TARGET_ROUTES: Final = (
     ("DELETE", _INTERNAL_EC, ec.delete_piece),
     ("POST", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_EC_PIECES + "/{bucket}", ec.list_pieces),
     ("POST", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_EC_OWNED + "/{bucket}", ec.owned),
+    ("GET", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_UPLOADS + "/{bucket}", multipart.list_uploads),
+    ("GET", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_UPLOADS + "/{bucket}/{name:.+}", multipart.list_parts),
     *(
         (
             method,

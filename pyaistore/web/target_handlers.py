@@ -19,7 +19,7 @@ from pyaistore.target import (
     put_object,
     rename_reads,
 )
-from pyaistore.web import etl_handlers, object_headers, request_parsing, streaming
+from pyaistore.web import etl_handlers, multipart_handlers, object_headers, request_parsing, streaming
 from pyaistore.web.app_keys import CONTEXT
 from pyaistore.web.custom_md import validate_custom
 from pyaistore.wire import actions, headers, query
@@ -121,9 +121,12 @@ async def head(request: web.Request) -> web.Response:
 
 
 async def put(request: web.Request) -> web.Response:
-    """PUT object, append/flush, or copy (object_to). The body is never read before the owner check."""
+    """PUT object, append/flush, copy (object_to), or a multipart upload's part. The body is never
+    read before the owner check (an upload's parts go to the target holding the upload)."""
     ctx = request.app[CONTEXT]
     bucket, name = request_parsing.bucket_id(request), request_parsing.object_name(request)
+    if query.UPLOAD_ID in request.query:
+        return await multipart_handlers.put_part(request, bucket, name)
     _redirect_if_not_owner(request, bucket, name, 307)
     args = request_parsing.put_args(request, bucket, name)
     archpath = request.query.get(query.ARCHPATH)
@@ -182,9 +185,11 @@ async def _append(request: web.Request, args: put_object.PutArgs, append_type: s
 
 
 async def delete(request: web.Request) -> web.Response:
-    """DELETE object."""
+    """DELETE object, or abort a multipart upload (uploadId)."""
     ctx = request.app[CONTEXT]
     bucket, name = request_parsing.bucket_id(request), request_parsing.object_name(request)
+    if query.UPLOAD_ID in request.query:
+        return await multipart_handlers.abort(request, bucket, name)
     _redirect_if_not_owner(request, bucket, name, 307)
     await object_ops.delete(ctx, bucket, name)
     return web.Response()
@@ -204,12 +209,16 @@ async def patch(request: web.Request) -> web.Response:
 
 
 async def post(request: web.Request) -> web.Response:
-    """POST object actions: rename-obj and check-lock."""
+    """POST object actions: rename-obj, check-lock, and multipart upload start and completion."""
     ctx = request.app[CONTEXT]
     bucket, name = request_parsing.bucket_id(request), request_parsing.object_name(request)
+    if query.UPLOAD_ID in request.query:
+        return await multipart_handlers.complete(request, bucket, name)
     _redirect_if_not_owner(request, bucket, name, 307)
     msg = await request_parsing.action_msg(request)
     assert msg is not None
+    if msg.action == actions.MPT_UPLOAD:
+        return await multipart_handlers.create(request, bucket, name)
     if msg.action == actions.RENAME_OBJ:
         await object_ops.rename(ctx, bucket, name, msg.name)
         return web.Response()

@@ -27,6 +27,11 @@ NOT_ENOUGH_TARGETS: Final = "ErrNotEnoughTargets"
 # Not an AIS code (AIS reports a cluster-integrity error without one): a join from a node whose
 # data belongs to another cluster. The node stops instead of retrying when it reads this code.
 CLUSTER_MISMATCH: Final = "ErrClusterMismatch"
+# Not an AIS code either (AIS answers a generic not-found): no multipart upload with this ID is in
+# progress, so the S3 endpoint can answer NoSuchUpload.
+UPLOAD_NOT_FOUND: Final = "ErrUploadNotFound"
+# Not an AIS code: a multipart completion naming a part that was not uploaded, or with another ETag.
+INVALID_PART: Final = "ErrInvalidPart"
 
 
 @dataclass(frozen=True, slots=True)

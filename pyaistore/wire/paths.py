@@ -38,6 +38,9 @@ INTERNAL_SYNC: Final = "sync"
 INTERNAL_EC: Final = "ec"
 INTERNAL_EC_PIECES: Final = "ec-pieces"
 INTERNAL_EC_OWNED: Final = "ec-owned"
+# Target-only (GET /v1/<INTERNAL>/uploads/<bck>[/<obj>?uploadId=]): the multipart uploads it holds
+# (the gateway's S3 ListMultipartUploads and ListParts).
+INTERNAL_UPLOADS: Final = "uploads"
 
 
 def url_path(*segments: str) -> str:

@@ -1,0 +1,169 @@
+"""Object requests the gateway carries out itself on the owning target: the S3 endpoint's data path.
+
+S3 clients cannot be redirected (boto3 does not follow a 307 for a PUT), so for them the gateway
+calls the owner's native object API and streams the bytes through: a GET's reply is passed on
+chunk by chunk, a PUT's body is sent on as it arrives, both with bounded memory (docs/performance.md
+has what this costs against a redirect). Everything here is the native operation; the S3 dialect
+(headers, XML, error codes) stays in s3/.
+"""
+
+from collections.abc import AsyncIterable, AsyncIterator
+from dataclasses import dataclass, field
+from typing import Final
+from urllib.parse import quote
+
+from multidict import CIMultiDictProxy
+
+from pyaistore.cluster import placement
+from pyaistore.cluster.peer_client import PeerStream
+from pyaistore.node_context import NodeContext
+from pyaistore.wire import actions, headers, query
+from pyaistore.wire.bucket_id import BucketId
+
+__all__ = ["ObjectAttrs", "RelayedRead", "copy", "delete", "head", "open_read", "set_custom", "write"]
+
+# A copy or a multipart completion rewrites the whole object on the target: allow it time.
+LONG_CALL_TIMEOUT: Final = 3600.0
+# Bytes read from the owner per piece passed on to the client.
+RELAY_CHUNK: Final = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectAttrs:
+    """An object as its owner described it in the native ais-* reply headers."""
+
+    size: int = 0
+    checksum_type: str = ""
+    checksum_value: str = ""
+    version: str = ""
+    atime_ns: int = 0
+    custom: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_headers(cls, hdrs: CIMultiDictProxy[str]) -> "ObjectAttrs":
+        """Parse a native GET/HEAD/PUT reply's headers (one Ais-Custom-Md line per key)."""
+        custom = {}
+        for line in hdrs.getall(headers.CUSTOM_MD, []):
+            key, sep, value = line.partition("=")
+            if sep:
+                custom[key.strip()] = value
+        atime = hdrs.get(headers.ATIME, "")
+        return cls(
+            size=int(hdrs.get(headers.CONTENT_LENGTH) or 0),
+            checksum_type=hdrs.get(headers.CHECKSUM_TYPE, ""),
+            checksum_value=hdrs.get(headers.CHECKSUM_VALUE, ""),
+            version=hdrs.get(headers.VERSION, ""),
+            atime_ns=int(atime) if atime.isdigit() else 0,
+            custom=custom,
+        )
+
+
+@dataclass(slots=True)
+class RelayedRead:
+    """An object (or a range of it) streaming from its owner: consume `chunks`, or close()."""
+
+    partial: bool
+    attrs: ObjectAttrs
+    length: int
+    content_range: str
+    stream: PeerStream
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        """The bytes as they arrive; the stream is released at the end."""
+        try:
+            async for chunk in self.stream.chunks(RELAY_CHUNK):
+                yield chunk
+        finally:
+            self.stream.close()
+
+    def close(self) -> None:
+        """Release the connection without reading the rest."""
+        self.stream.close()
+
+
+async def open_read(ctx: NodeContext, bucket: BucketId, name: str, byte_range: str | None) -> RelayedRead:
+    """Start reading the object from its owner (a Range header passed on as given)."""
+    ctx.bucket_props(bucket)
+    owner = placement.owner(ctx.smap, bucket, name)
+    hdrs = {headers.RANGE: byte_range} if byte_range else {}
+    stream = await ctx.peer_api.open_object(owner, bucket, name, hdrs)
+    attrs = ObjectAttrs.from_headers(stream.headers)
+    return RelayedRead(
+        partial=stream.status == 206,
+        attrs=attrs,
+        length=attrs.size,
+        content_range=stream.headers.get(headers.CONTENT_RANGE, ""),
+        stream=stream,
+    )
+
+
+def _custom_headers(custom: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+    """Custom metadata as Ais-Custom-Md lines, and what cannot travel in them (a "," in a key or
+    value: the native header is a comma-separated list)."""
+    lines, rest = [], {}
+    for key, value in custom.items():
+        if "," in key or "," in value:
+            rest[key] = value
+        else:
+            lines.append(f"{key}={value}")
+    return lines, rest
+
+
+async def write(
+    ctx: NodeContext,
+    bucket: BucketId,
+    name: str,
+    body: AsyncIterable[bytes] | bytes,
+    size: int | None,
+    custom: dict[str, str],
+) -> ObjectAttrs:
+    """PUT the object on its owner, the body streamed through; what the owner stored.
+
+    Metadata that cannot travel in the PUT's headers is merged right after (a PATCH).
+    """
+    ctx.bucket_props(bucket)
+    owner = placement.owner(ctx.smap, bucket, name)
+    lines, rest = _custom_headers(custom)
+    hdrs = {headers.CONTENT_LENGTH: str(size)} if size is not None else {}
+    if lines:
+        hdrs[headers.CUSTOM_MD] = ",".join(lines)
+    reply = await ctx.peer_api.put_object(owner, bucket, name, body, hdrs)
+    attrs = ObjectAttrs.from_headers(reply.headers)
+    if rest:
+        await set_custom(ctx, bucket, name, rest, replace=False)
+        attrs = ObjectAttrs(attrs.size, attrs.checksum_type, attrs.checksum_value, attrs.version,
+                            attrs.atime_ns, {**attrs.custom, **rest})
+    return ObjectAttrs(size if size is not None else attrs.size, attrs.checksum_type, attrs.checksum_value,
+                       attrs.version, attrs.atime_ns, attrs.custom)
+
+
+async def head(ctx: NodeContext, bucket: BucketId, name: str) -> ObjectAttrs:
+    """The object's attributes (a full native HEAD on its owner)."""
+    ctx.bucket_props(bucket)
+    owner = placement.owner(ctx.smap, bucket, name)
+    reply = await ctx.peer_api.object_call(owner, "HEAD", bucket, name)
+    return ObjectAttrs.from_headers(reply.headers)
+
+
+async def delete(ctx: NodeContext, bucket: BucketId, name: str) -> None:
+    """Delete the object on its owner (ObjectNotFound there is a 404 PeerRejected)."""
+    ctx.bucket_props(bucket)
+    owner = placement.owner(ctx.smap, bucket, name)
+    await ctx.peer_api.object_call(owner, "DELETE", bucket, name)
+
+
+async def copy(ctx: NodeContext, bucket: BucketId, name: str, dst_bucket: BucketId, dst_name: str) -> None:
+    """Copy data and custom metadata to another name (the source's owner writes the copy)."""
+    ctx.bucket_props(bucket)
+    ctx.bucket_props(dst_bucket)
+    owner = placement.owner(ctx.smap, bucket, name)
+    extra = f"{query.OBJECT_TO}={quote(dst_bucket.object_uname(dst_name), safe='')}"
+    await ctx.peer_api.object_call(owner, "PUT", bucket, name, extra, timeout=LONG_CALL_TIMEOUT)
+
+
+async def set_custom(ctx: NodeContext, bucket: BucketId, name: str, custom: dict[str, str], replace: bool) -> None:
+    """Merge (or, with `replace`, set) the object's custom metadata; data and version stay."""
+    owner = placement.owner(ctx.smap, bucket, name)
+    extra = f"{query.SET_NEW_CUSTOM}=true" if replace else ""
+    body = {"action": actions.SET_CUSTOM, "name": "", "value": custom}
+    await ctx.peer_api.object_call(owner, "PATCH", bucket, name, extra, json_body=body)
