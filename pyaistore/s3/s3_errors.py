@@ -123,9 +123,9 @@ def code_for(exc: BaseException) -> tuple[int, str]:
         code = TCODES.get(exc.tcode) or _BY_STATUS.get(exc.status, s3.INVALID_REQUEST)
         return (exc.status if code == s3.INVALID_REQUEST else STATUS[code]), code
     for klass in type(exc).__mro__:
-        code = EXCEPTIONS.get(klass)
-        if code is not None:
-            return STATUS[code], code
+        found = EXCEPTIONS.get(klass)
+        if found is not None:
+            return STATUS[found], found
     return 500, s3.INTERNAL_ERROR
 
 

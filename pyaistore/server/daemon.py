@@ -28,17 +28,20 @@ from pyaistore.job_kinds import registry as job_kinds
 from pyaistore.node_context import NodeContext
 from pyaistore.proxy import node_lifecycle
 from pyaistore.proxy import rebalance as rebalancing
+from pyaistore.s3 import handlers as s3_handlers
 from pyaistore.server import event_loop, exit_status, lifeline, target_store
 from pyaistore.server.http_workers import WorkerPool
 from pyaistore.storage.bucket_meta import BucketTable
 from pyaistore.storage.slice_store import SliceStore
-from pyaistore.target import bucket_sync, mountpath_ops
+from pyaistore.target import bucket_sync, mountpath_ops, multipart_upload
 from pyaistore.web import app as web_app
 
 log = logging.getLogger("pyaistore.daemon")
 
 # After the launcher is gone, a node that has not stopped cleanly by then exits anyway.
 ORPHAN_EXIT_DEADLINE: Final = 5.0
+# How much of a target's reply a gateway buffers while relaying an object (S3 GET).
+RELAY_BUFSIZE: Final = 1 << 20
 
 
 class CannotListen(Exception):
@@ -64,7 +67,9 @@ def build_context(config: NodeConfig, port: int, control_port: int = 0) -> NodeC
     node_id = node_identity.load_or_create_id(config.data_dir, config.role)
     snode = node_identity.make_snode(node_id, config.role, config.host, port, control_port)
     meta = ClusterMeta()
-    ctx = NodeContext(config=config, node=snode, meta=meta, peers=PeerClient())
+    # A gateway relays S3 object bodies: read them from targets in large pieces.
+    peers = PeerClient(read_bufsize=RELAY_BUFSIZE) if config.role == PROXY else PeerClient()
+    ctx = NodeContext(config=config, node=snode, meta=meta, peers=peers)
     if config.role == TARGET:
         store = target_store.open_store(config)
         removed = store.cleanup_work()
@@ -115,6 +120,10 @@ async def on_start(ctx: NodeContext, on_fatal: Callable[[BaseException], None]) 
     tasks: set[asyncio.Task[None]] = set()
     if ctx.store is not None:
         tasks.add(asyncio.create_task(mountpath_ops.watch(ctx, ctx.config.disk_check_interval)))
+        sweep = multipart_upload.sweep_forever(
+            ctx, ctx.config.multipart_sweep_interval, ctx.config.multipart_idle_expiry
+        )
+        tasks.add(asyncio.create_task(sweep))
     if ctx.membership is not None:
         watcher = asyncio.create_task(ctx.membership.run())
         watcher.add_done_callback(functools.partial(_must_not_end, on_fatal=on_fatal))
@@ -188,6 +197,8 @@ async def serve(config: NodeConfig, lifeline_fd: int = -1) -> None:
             ctx.etls.on_routes.append(pool.broadcast_etls)
         ctx.background.add(asyncio.create_task(pool.supervise()))
     app = web_app.build(ctx, functools.partial(on_start, on_fatal=on_fatal), on_stop)
+    if config.role == PROXY:
+        s3_handlers.install(app, ctx)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     await web.SockSite(runner, sock).start()
@@ -232,6 +243,13 @@ def parse_args(argv: list[str] | None = None) -> tuple[NodeConfig, int]:
     parser.add_argument("--no-fsync", action="store_true", help="do not fsync objects before acknowledging")
     parser.add_argument("--http-workers", type=int, default=1, help="target processes serving the object API")
     parser.add_argument(
+        "--s3-at-root", action="store_true", help="serve the S3 API at the root too, besides /s3 (proxy)"
+    )
+    parser.add_argument("--s3-access-key", default="", help="S3 key pair checked on every S3 request (proxy)")
+    parser.add_argument(
+        "--s3-secret-key", default="", help="(better: PYAISTORE_S3_SECRET_KEY, out of the process list)"
+    )
+    parser.add_argument(
         lifeline.FLAG, type=int, default=-1, help="stop when this inherited pipe closes (the launcher died)"
     )
     args = parser.parse_args(argv)
@@ -252,6 +270,12 @@ def parse_args(argv: list[str] | None = None) -> tuple[NodeConfig, int]:
         changes["host"] = args.host
     if args.no_fsync:
         changes["fsync"] = False
+    if args.s3_at_root:
+        changes["s3_at_root"] = True
+    if args.s3_access_key:
+        changes["s3_access_key"] = args.s3_access_key
+    if args.s3_secret_key:
+        changes["s3_secret_key"] = args.s3_secret_key
     config = replace(config, **changes) if changes else config  # type: ignore[arg-type]
     return config, args.lifeline_fd
 

@@ -15,6 +15,8 @@ from pyaistore.wire.messages import ListEntry, LsoMsg
 
 # Go's RFC822 layout ("02 Jan 06 15:04 MST"), which AIS uses for atime by default.
 RFC822: Final = "%d %b %y %H:%M UTC"
+# The strftime form of LsoMsg.time_format RFC3339, for UTC times.
+RFC3339: Final = "%Y-%m-%dT%H:%M:%SZ"
 _DEFAULT_PROPS: Final = frozenset({"name", "size"})
 
 
@@ -32,7 +34,9 @@ def format_atime(atime_ns: int, layout: str = RFC822) -> str:
     return time.strftime(layout, time.gmtime(atime_ns / 1e9)) if atime_ns else ""
 
 
-def to_entry(ctx: NodeContext, bucket: BucketId, meta: ObjectMeta, props: frozenset[str]) -> ListEntry:
+def to_entry(
+    ctx: NodeContext, bucket: BucketId, meta: ObjectMeta, props: frozenset[str], time_layout: str = RFC822
+) -> ListEntry:
     """Build a listing entry holding only the requested properties (blocking: copies are counted on disk)."""
     entry = ListEntry(meta.name, flags=msgs.ENTRY_PRESENT)
     if "size" in props:
@@ -40,7 +44,7 @@ def to_entry(ctx: NodeContext, bucket: BucketId, meta: ObjectMeta, props: frozen
     if "checksum" in props and meta.checksum_type != "none":
         entry.checksum = meta.checksum_value
     if "atime" in props:
-        entry.atime = format_atime(meta.atime_ns)
+        entry.atime = format_atime(meta.atime_ns, time_layout)
     if "version" in props:
         entry.version = meta.version
     if "location" in props:
@@ -83,7 +87,7 @@ def list_page(ctx: NodeContext, bucket: BucketId, msg: LsoMsg, page_size: int) -
         elif meta is None:
             entries.append(ListEntry(name, flags=msgs.ENTRY_PRESENT))
         else:
-            entries.append(to_entry(ctx, bucket, meta, props))
+            entries.append(to_entry(ctx, bucket, meta, props, RFC3339 if msg.time_format == msgs.TIME_FORMAT_RFC3339 else RFC822))
     return entries
 
 

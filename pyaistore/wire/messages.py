@@ -184,6 +184,10 @@ LIST_PROPS: Final = (
 )
 
 
+# Go's RFC3339 layout, the one LsoMsg.time_format value besides the default that targets honour.
+TIME_FORMAT_RFC3339: Final = "2006-01-02T15:04:05Z07:00"
+
+
 @dataclass(frozen=True, slots=True)
 class LsoMsg:
     """List-objects request (the `value` of a `list` action)."""
@@ -195,6 +199,8 @@ class LsoMsg:
     continuation_token: str = ""
     flags: int = 0
     start_after: str = ""
+    # Go time layout of the atime property (AIS's LsoMsg.TimeFormat); "" is RFC822.
+    time_format: str = ""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "LsoMsg":
@@ -207,6 +213,7 @@ class LsoMsg:
             continuation_token=str(data.get("continuation_token") or ""),
             flags=int(data.get("flags") or 0),
             start_after=str(data.get("start_after") or ""),
+            time_format=str(data.get("time_format") or ""),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -222,6 +229,8 @@ class LsoMsg:
         }
         if self.start_after:
             body["start_after"] = self.start_after
+        if self.time_format:
+            body["time_format"] = self.time_format
         return body
 
 

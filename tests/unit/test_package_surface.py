@@ -21,6 +21,7 @@ MODULE_PACKAGES = [
     "proxy",
     "target",
     "web",
+    "s3",
     "server",
     "cli",
 ]
