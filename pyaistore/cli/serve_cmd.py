@@ -30,16 +30,37 @@ def _require_server() -> None:
 @click.option("--targets", type=int, default=os.cpu_count() or 1, show_default=True, help="Storage targets.")
 @click.option("--mountpaths", type=int, default=1, show_default=True, help="Disks (directories) per target.")
 @click.option("--no-fsync", is_flag=True, help="Acknowledge writes before they reach stable storage.")
-def serve(data: Path | None, port: int, targets: int, mountpaths: int, no_fsync: bool) -> None:
+@click.option("--s3-at-root", is_flag=True, help="Serve the S3 API at the root too (it is always under /s3).")
+@click.option(
+    "--s3-access-key",
+    envvar="PYAISTORE_S3_ACCESS_KEY",
+    default="",
+    help="S3 key pair: with it, every S3 request must be SigV4-signed by it [env PYAISTORE_S3_ACCESS_KEY].",
+)
+@click.option(
+    "--s3-secret-key", envvar="PYAISTORE_S3_SECRET_KEY", default="", help="[env PYAISTORE_S3_SECRET_KEY]"
+)
+def serve(
+    data: Path | None,
+    port: int,
+    targets: int,
+    mountpaths: int,
+    no_fsync: bool,
+    s3_at_root: bool,
+    s3_access_key: str,
+    s3_secret_key: str,
+) -> None:
     """Start a local cluster (1 proxy + N targets) on loopback; Ctrl-C stops it."""
     _require_server()
     from pyaistore.server import local_cluster
 
     if targets < 1:
         raise click.BadParameter("at least one target is needed", param_hint="--targets")
-    sys.exit(
-        local_cluster.run(data or local_cluster.default_data_dir(), port, targets, mountpaths, not no_fsync)
-    )
+    if bool(s3_access_key) != bool(s3_secret_key):
+        raise click.BadParameter("give both the S3 access key and the secret key", param_hint="--s3-secret-key")
+    keys = (s3_access_key, s3_secret_key) if s3_access_key else None
+    data_dir = data or local_cluster.default_data_dir()
+    sys.exit(local_cluster.run(data_dir, port, targets, mountpaths, not no_fsync, s3_at_root, keys))
 
 
 @click.command("daemon", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

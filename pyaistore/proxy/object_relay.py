@@ -20,7 +20,17 @@ from pyaistore.node_context import NodeContext
 from pyaistore.wire import actions, headers, query
 from pyaistore.wire.bucket_id import BucketId
 
-__all__ = ["ObjectAttrs", "RelayedRead", "copy", "delete", "head", "open_read", "set_custom", "write"]
+__all__ = [
+    "ObjectAttrs",
+    "RelayedRead",
+    "TrackedBody",
+    "copy",
+    "delete",
+    "head",
+    "open_read",
+    "set_custom",
+    "write",
+]
 
 # A copy or a multipart completion rewrites the whole object on the target: allow it time.
 LONG_CALL_TIMEOUT: Final = 3600.0
@@ -81,6 +91,34 @@ class RelayedRead:
         self.stream.close()
 
 
+class TrackedBody:
+    """A body relayed to a target that remembers why it broke off: a check of the client's bytes
+    that fails mid-stream (a digest, a signature) surfaces as a failed peer call, and the caller
+    re-raises the real reason instead (`reraise`)."""
+
+    def __init__(self, body: AsyncIterable[bytes] | bytes) -> None:
+        self._body = body
+        self.error: Exception | None = None
+
+    @property
+    def payload(self) -> AsyncIterable[bytes] | bytes:
+        """What to send: the bytes as they are, or the stream, watched."""
+        return self._body if isinstance(self._body, bytes) else self._watched(self._body)
+
+    async def _watched(self, body: AsyncIterable[bytes]) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in body:
+                yield chunk
+        except Exception as exc:
+            self.error = exc
+            raise
+
+    def reraise(self) -> None:
+        """Raise the body's own error, if it broke off."""
+        if self.error is not None:
+            raise self.error
+
+
 async def open_read(ctx: NodeContext, bucket: BucketId, name: str, byte_range: str | None) -> RelayedRead:
     """Start reading the object from its owner (a Range header passed on as given)."""
     ctx.bucket_props(bucket)
@@ -127,7 +165,12 @@ async def write(
     hdrs = {headers.CONTENT_LENGTH: str(size)} if size is not None else {}
     if lines:
         hdrs[headers.CUSTOM_MD] = ",".join(lines)
-    reply = await ctx.peer_api.put_object(owner, bucket, name, body, hdrs)
+    tracked = TrackedBody(body)
+    try:
+        reply = await ctx.peer_api.put_object(owner, bucket, name, tracked.payload, hdrs)
+    except Exception:
+        tracked.reraise()
+        raise
     attrs = ObjectAttrs.from_headers(reply.headers)
     if rest:
         await set_custom(ctx, bucket, name, rest, replace=False)

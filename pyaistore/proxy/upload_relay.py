@@ -14,7 +14,7 @@ from pyaistore.cluster import cluster_map
 from pyaistore.cluster.errors import PeerFailed
 from pyaistore.node_context import NodeContext
 from pyaistore.proxy import redirect
-from pyaistore.proxy.object_relay import LONG_CALL_TIMEOUT, ObjectAttrs
+from pyaistore.proxy.object_relay import LONG_CALL_TIMEOUT, ObjectAttrs, TrackedBody
 from pyaistore.wire import actions, headers, query
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.messages import Snode
@@ -56,7 +56,12 @@ async def put_part(
     """Stream one part to the upload's target; the part's ETag (quoted MD5)."""
     node = _holder(ctx, bucket, name, upload_id)
     hdrs = {headers.CONTENT_LENGTH: str(size)} if size is not None else {}
-    reply = await ctx.peer_api.put_object(node, bucket, name, body, hdrs, _upload_query(upload_id, number))
+    tracked = TrackedBody(body)
+    try:
+        reply = await ctx.peer_api.put_object(node, bucket, name, tracked.payload, hdrs, _upload_query(upload_id, number))
+    except Exception:
+        tracked.reraise()
+        raise
     return reply.headers.get(headers.ETAG, "")
 
 

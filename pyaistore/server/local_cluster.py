@@ -96,7 +96,10 @@ class LocalCluster:
         extra_args: tuple[str, ...] = (),
         log_dir: Path | None = None,
         http_workers: int = 0,
+        env: dict[str, str] | None = None,
     ) -> None:
+        """`env`: environment variables set for every node (e.g. PYAISTORE_S3_SECRET_KEY, kept out
+        of the process list)."""
         self.data_dir = Path(data_dir)
         self.host = host
         self.port = port or free_port(host)
@@ -105,6 +108,7 @@ class LocalCluster:
         # Spread the cores over the targets: one HTTP process per core in all.
         self.http_workers = http_workers or max(1, (os.cpu_count() or 1) // max(1, targets))
         self.extra_args = extra_args
+        self.env = dict(env or {})
         self.log_dir = log_dir or self.data_dir / "logs"
         self.proxy: subprocess.Popen[bytes] | None = None
         self.targets: list[subprocess.Popen[bytes] | None] = [None] * targets
@@ -133,6 +137,7 @@ class LocalCluster:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
                 pass_fds=(self._lifeline.fd,),
+                env={**os.environ, **self.env} if self.env else None,
             )
         finally:
             log.close()
@@ -396,11 +401,28 @@ def _target_index(name: str) -> int:
     return int(name.removeprefix("target-"))
 
 
-def run(data_dir: Path, port: int, targets: int, mountpaths: int, fsync: bool = True) -> int:
+def run(
+    data_dir: Path,
+    port: int,
+    targets: int,
+    mountpaths: int,
+    fsync: bool = True,
+    s3_at_root: bool = False,
+    s3_keys: tuple[str, str] | None = None,
+) -> int:
     """Start the cluster, print the endpoint once the primary is ready, supervise (see
-    server/supervisor.py) until Ctrl-C/SIGTERM or until every node has stopped, stop cleanly."""
+    server/supervisor.py) until Ctrl-C/SIGTERM or until every node has stopped, stop cleanly.
+
+    `s3_at_root` serves the S3 API at the root as well as under /s3; `s3_keys` (access key,
+    secret) makes the S3 endpoint check every request's signature against that pair.
+    """
     extra = () if fsync else ("--no-fsync",)
-    cluster = LocalCluster(data_dir, port, targets, mountpaths, extra_args=extra)
+    env = {}
+    if s3_at_root:
+        env["PYAISTORE_S3_AT_ROOT"] = "true"
+    if s3_keys:
+        env["PYAISTORE_S3_ACCESS_KEY"], env["PYAISTORE_S3_SECRET_KEY"] = s3_keys
+    cluster = LocalCluster(data_dir, port, targets, mountpaths, extra_args=extra, env=env)
     stopping = False
 
     def on_signal(*_: object) -> None:
@@ -419,6 +441,9 @@ def run(data_dir: Path, port: int, targets: int, mountpaths: int, fsync: bool = 
         print(f"pyaistore cluster is up: endpoint {cluster.endpoint}", flush=True)
         print(f"  1 proxy, {targets} target(s), data in {data_dir}, logs in {cluster.log_dir}", flush=True)
         print(f"  try: AIS_ENDPOINT={cluster.endpoint} pyaistore cluster show   (Ctrl-C stops)", flush=True)
+        root = f", and at {cluster.endpoint}/" if s3_at_root else ""
+        signed = "signed with the configured key pair" if s3_keys else "anonymous (no key pair configured)"
+        print(f"  S3: {cluster.endpoint}/s3{root}, {signed}", flush=True)
         return supervisor.supervise(cluster, lambda: stopping, lambda line: print(line, flush=True))
     except (RuntimeError, TimeoutError) as exc:
         print(f"error: {exc}", file=sys.stderr, flush=True)
@@ -436,8 +461,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--targets", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--mountpaths", type=int, default=1, help="disks (directories) per target")
     parser.add_argument("--no-fsync", action="store_true")
+    parser.add_argument("--s3-at-root", action="store_true", help="serve the S3 API at the root too")
     args = parser.parse_args(argv)
-    sys.exit(run(args.data, args.port, args.targets, args.mountpaths, not args.no_fsync))
+    keys = _s3_keys_from_env()
+    sys.exit(run(args.data, args.port, args.targets, args.mountpaths, not args.no_fsync, args.s3_at_root, keys))
+
+
+def _s3_keys_from_env() -> tuple[str, str] | None:
+    """PYAISTORE_S3_ACCESS_KEY and PYAISTORE_S3_SECRET_KEY, when both are set."""
+    access, secret = os.environ.get("PYAISTORE_S3_ACCESS_KEY", ""), os.environ.get("PYAISTORE_S3_SECRET_KEY", "")
+    return (access, secret) if access and secret else None
 
 
 if __name__ == "__main__":
