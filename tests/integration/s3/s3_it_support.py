@@ -1,6 +1,7 @@
 """Helpers for the S3 integration tests: boto3 clients for a cluster's /s3, unique bucket names."""
 
 import secrets
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -31,3 +32,9 @@ def client(endpoint: str, access_key: str = "any", secret_key: str = "any", **co
 def error_code(exc: Any) -> str:
     """The S3 error code of a botocore ClientError."""
     return str(exc.response["Error"]["Code"])
+
+
+def work_areas(cluster: Any, upload_id: str) -> list[Path]:
+    """The work areas an upload has on the cluster's targets (its ID is "<target>.<token>")."""
+    token = upload_id.rpartition(".")[2]
+    return list(Path(cluster.data_dir).glob(f"target-*/mp*/.uploads/{token}"))
