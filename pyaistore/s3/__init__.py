@@ -16,6 +16,7 @@ __all__ = [
     "payload",
     "request_auth",
     "s3_errors",
+    "sigv2",
     "sigv4",
     "xml_render",
 ]

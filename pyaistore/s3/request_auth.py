@@ -1,5 +1,5 @@
-"""Check an S3 request's SigV4 signature (Authorization header or presigned query) against the key
-pair the cluster is configured with. With no key pair configured every request is accepted
+"""Check an S3 request's signature (SigV4, header or presigned query; SigV2, which boto3's
+presigned URLs still use by default) against the key pair the cluster is configured with. With no key pair configured every request is accepted
 unchecked (anonymous), as AIS does without AuthN; with one, a request must be signed by it.
 
 The request is given as plain values (method, raw path and query, headers), so this is testable
@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Final
 
-from pyaistore.s3 import sigv4
+from pyaistore.s3 import sigv2, sigv4
 from pyaistore.s3.s3_errors import S3Error
 from pyaistore.wire import headers as native_headers
 from pyaistore.wire import s3
@@ -73,13 +73,15 @@ def authenticate(
     """
     pairs = sigv4.parse_query(raw_query)
     query = dict(pairs)
+    authorization = hdrs.get(native_headers.AUTHORIZATION.lower())
+    if _V2_KEY in query or (authorization and authorization[0].startswith(_V2_SCHEME)):
+        return _authenticate_v2(method, raw_path, pairs, hdrs, access_key, secret, now)
     try:
         if is_presigned(query):
             claim = sigv4.parse_presigned(query)
             amz_date, payload_hash = claim.amz_date, s3.UNSIGNED_PAYLOAD
             _check_expiry(claim, now)
         else:
-            authorization = hdrs.get(native_headers.AUTHORIZATION.lower())
             if not authorization:
                 raise S3Error(s3.ACCESS_DENIED, "anonymous requests are not allowed: sign it with the cluster's key")
             claim = sigv4.parse_authorization(authorization[0])
@@ -109,6 +111,49 @@ def authenticate(
             "the request signature we calculated does not match the signature you provided; check your key and signing method",
         )
     return Authenticated(access_key, key, claim.credential.scope, amz_date, claim.signature, payload_hash)
+
+
+_V2_KEY: Final = "AWSAccessKeyId"
+_V2_SIGNATURE: Final = "Signature"
+_V2_EXPIRES: Final = "Expires"
+_V2_SCHEME: Final = "AWS "
+
+
+def _authenticate_v2(
+    method: str,
+    raw_path: str,
+    pairs: list[tuple[str, str]],
+    hdrs: Mapping[str, Sequence[str]],
+    access_key: str,
+    secret: str,
+    now: datetime,
+) -> Authenticated:
+    """SigV2: `AWSAccessKeyId`/`Signature`/`Expires` in the query, or `Authorization: AWS key:sig`."""
+    query = dict(pairs)
+
+    def first(name: str) -> str:
+        return (hdrs.get(name) or [""])[0]
+
+    if _V2_KEY in query:
+        given_key, given, date = query[_V2_KEY], query.get(_V2_SIGNATURE, ""), query.get(_V2_EXPIRES, "")
+        if not date.isdigit() or now.timestamp() > int(date):
+            raise S3Error(s3.ACCESS_DENIED, "request has expired")
+    else:
+        given_key, _, given = first(native_headers.AUTHORIZATION.lower())[len(_V2_SCHEME) :].partition(":")
+        date = "" if s3.H_DATE in hdrs else first("date")
+    if given_key != access_key:
+        raise S3Error(s3.INVALID_ACCESS_KEY, "the AWS access key ID you provided does not exist in our records")
+    to_sign = sigv2.string_to_sign(
+        method,
+        first(s3.H_CONTENT_MD5.lower()),
+        first("content-type"),
+        date,
+        sigv2.canonical_amz_headers(hdrs),
+        sigv2.canonical_resource(raw_path, pairs),
+    )
+    if not _equal(sigv2.signature(secret, to_sign), given):
+        raise S3Error(s3.SIGNATURE_MISMATCH, "the request signature we calculated does not match the signature you provided")
+    return Authenticated(access_key, b"", "", "", "", s3.UNSIGNED_PAYLOAD)
 
 
 def _check_expiry(claim: sigv4.Claim, now: datetime) -> None:

@@ -99,6 +99,16 @@ def test_a_tampered_body_is_refused(keyed: LocalCluster, keyed_bucket: str, sign
     assert requests.put(url, data=body, headers=sent_headers, timeout=10).status_code == 200
 
 
+def test_presigned_with_boto3_defaults(keyed: LocalCluster, keyed_bucket: str) -> None:
+    """boto3's default presigned URL is still SigV2 (?AWSAccessKeyId=&Signature=&Expires=)."""
+    default = s3_it_support.client(keyed.endpoint + "/s3", ACCESS_KEY, SECRET_KEY)
+    url = default.generate_presigned_url("get_object", Params={"Bucket": keyed_bucket, "Key": "doc.txt"})
+    assert "AWSAccessKeyId=" in url
+    reply = requests.get(url, timeout=10)
+    assert reply.status_code == 200 and reply.content == b"secret bytes"
+    assert requests.get(url.replace("Signature=", "Signature=x"), timeout=10).status_code == 403
+
+
 def test_presigned_get_and_put(signed: Any, keyed_bucket: str) -> None:
     put_url = signed.generate_presigned_url(
         "put_object", Params={"Bucket": keyed_bucket, "Key": "shared.bin"}, ExpiresIn=60

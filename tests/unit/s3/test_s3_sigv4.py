@@ -4,7 +4,7 @@ import hashlib
 
 import pytest
 
-from pyaistore.s3 import sigv4
+from pyaistore.s3 import sigv2, sigv4
 
 # The example key pair AWS's S3 documentation signs with (examplebucket, 2013-05-24, us-east-1).
 ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE"
@@ -175,3 +175,26 @@ def test_parse_amz_date() -> None:
     assert sigv4.parse_amz_date(AMZ_DATE).year == 2013
     with pytest.raises(sigv4.InvalidSignatureInput):
         sigv4.parse_amz_date("2013-05-24")
+
+
+def test_sigv2_header_example() -> None:
+    """AWS's SigV2 example: GET /photos/puppy.jpg of bucket johnsmith (virtual-hosted)."""
+    to_sign = sigv2.string_to_sign(
+        "GET", "", "", "Tue, 27 Mar 2007 19:36:42 +0000", "", "/johnsmith/photos/puppy.jpg"
+    )
+    assert sigv2.signature(SECRET, to_sign) == "bWq2s1WEIj+Ydj0vQ697zp+IXMU="
+
+
+def test_sigv2_query_string_example() -> None:
+    resource = sigv2.canonical_resource("/johnsmith/photos/puppy.jpg", [("AWSAccessKeyId", ACCESS_KEY)])
+    to_sign = sigv2.string_to_sign("GET", "", "", "1175139620", "", resource)
+    assert sigv2.signature(SECRET, to_sign) == "NpgCjnDzrM+WFzoENXmpNDUsSn8="
+
+
+def test_sigv2_sub_resources_and_amz_headers() -> None:
+    assert sigv2.canonical_resource("/b/k", [("uploadId", "x"), ("partNumber", "2"), ("foo", "1")]) == (
+        "/b/k?partNumber=2&uploadId=x"
+    )
+    assert sigv2.canonical_amz_headers({"x-amz-meta-a": ["1"], "host": ["h"], "x-amz-date": ["d"]}) == (
+        "x-amz-date:d\nx-amz-meta-a:1\n"
+    )
