@@ -29,6 +29,9 @@ class S3Request:
     query: MultiMapping[str]
     headers: dict[str, list[str]]
     content_length: int | None
+    # "/<bucket>/<key>" as sent (still percent-encoded), whatever the addressing style: what a
+    # SigV2 signature covers.
+    raw_resource: str = "/"
     auth: Authenticated | None = None
 
     def header(self, name: str, default: str = "") -> str:
@@ -67,7 +70,9 @@ def parse(request: web.Request, mount: str, domains: tuple[str, ...]) -> S3Reque
     bucket = _virtual_bucket(request.host, domains)
     if bucket:
         key = rest
+        raw_resource = f"/{bucket}/{rest}" if rest else f"/{bucket}"
     else:
+        raw_resource = "/" + rest
         bucket, _, key = rest.partition("/")
         bucket = unquote(bucket)
     if not mount and bucket == paths.API_VERSION:
@@ -76,7 +81,7 @@ def parse(request: web.Request, mount: str, domains: tuple[str, ...]) -> S3Reque
     hdrs: dict[str, list[str]] = {}
     for name, value in request.headers.items():
         hdrs.setdefault(name.lower(), []).append(value)
-    found = S3Request(request.method, bucket, key, request.query, hdrs, request.content_length)
+    found = S3Request(request.method, bucket, key, request.query, hdrs, request.content_length, raw_resource)
     if bucket:
         validate_bucket(bucket)
     if key:

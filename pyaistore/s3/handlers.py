@@ -144,6 +144,7 @@ class S3Endpoint:
             config.s3_access_key,
             config.s3_secret_key,
             datetime.now(UTC),
+            req.raw_resource,
         )
 
 

@@ -65,8 +65,10 @@ def authenticate(
     access_key: str,
     secret: str,
     now: datetime,
+    v2_resource: str = "",
 ) -> Authenticated:
-    """The signature's verdict for a request (`hdrs`: lower-case names to their values).
+    """The signature's verdict for a request (`hdrs`: lower-case names to their values;
+    `v2_resource`: "/bucket/key" as sent, which a SigV2 signature covers instead of the path).
 
     AccessDenied when the request is unsigned or expired, InvalidAccessKeyId for another key,
     RequestTimeTooSkewed for a stale or future request, SignatureDoesNotMatch for a bad signature.
@@ -75,7 +77,7 @@ def authenticate(
     query = dict(pairs)
     authorization = hdrs.get(native_headers.AUTHORIZATION.lower())
     if _V2_KEY in query or (authorization and authorization[0].startswith(_V2_SCHEME)):
-        return _authenticate_v2(method, raw_path, pairs, hdrs, access_key, secret, now)
+        return _authenticate_v2(method, v2_resource or raw_path, pairs, hdrs, access_key, secret, now)
     try:
         if is_presigned(query):
             claim = sigv4.parse_presigned(query)
