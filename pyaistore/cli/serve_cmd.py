@@ -57,7 +57,9 @@ def serve(
     if targets < 1:
         raise click.BadParameter("at least one target is needed", param_hint="--targets")
     if bool(s3_access_key) != bool(s3_secret_key):
-        raise click.BadParameter("give both the S3 access key and the secret key", param_hint="--s3-secret-key")
+        raise click.BadParameter(
+            "give both the S3 access key and the secret key", param_hint="--s3-secret-key"
+        )
     keys = (s3_access_key, s3_secret_key) if s3_access_key else None
     data_dir = data or local_cluster.default_data_dir()
     sys.exit(local_cluster.run(data_dir, port, targets, mountpaths, not no_fsync, s3_at_root, keys))

@@ -516,11 +516,15 @@ class PeerApi:
         try:
             stream = await self.client.open_stream("GET", url, headers=hdrs, read_timeout=READ_STALL_TIMEOUT)
         except PeerUnreachable as exc:
-            raise PeerFailed(f"cannot read {bucket.object_cname(name)} from {node.display_name}: {exc}") from exc
+            raise PeerFailed(
+                f"cannot read {bucket.object_cname(name)} from {node.display_name}: {exc}"
+            ) from exc
         if stream.status >= 300:
             body = await stream.read(64 << 10)
             stream.close()
-            raise_for_reply(PeerReply(stream.status, body, stream.headers), node, f"GET {bucket.object_cname(name)}")
+            raise_for_reply(
+                PeerReply(stream.status, body, stream.headers), node, f"GET {bucket.object_cname(name)}"
+            )
         return stream
 
     async def put_object(
@@ -540,7 +544,9 @@ class PeerApi:
             else:
                 reply = await self.client.call_stream("PUT", url, body, hdrs)
         except PeerUnreachable as exc:
-            raise PeerFailed(f"cannot write {bucket.object_cname(name)} to {node.display_name}: {exc}") from exc
+            raise PeerFailed(
+                f"cannot write {bucket.object_cname(name)} to {node.display_name}: {exc}"
+            ) from exc
         _raise_public(reply, node, f"PUT {bucket.object_cname(name)}")
         return reply
 
@@ -560,13 +566,17 @@ class PeerApi:
         try:
             reply = await self.client.call(method, url, json_body=json_body, headers=hdrs, timeout=timeout)
         except PeerUnreachable as exc:
-            raise PeerFailed(f"{method} {bucket.object_cname(name)}: {node.display_name} did not answer") from exc
+            raise PeerFailed(
+                f"{method} {bucket.object_cname(name)}: {node.display_name} did not answer"
+            ) from exc
         _raise_public(reply, node, f"{method} {bucket.object_cname(name)}")
         return reply
 
     async def list_uploads(self, node: Snode, bucket: BucketId) -> list[UploadInfo]:
         """The bucket's multipart uploads in progress on `node`."""
-        path_qs = paths.url_path(paths.INTERNAL, paths.INTERNAL_UPLOADS, bucket.name) + "?" + bucket_query(bucket)
+        path_qs = (
+            paths.url_path(paths.INTERNAL, paths.INTERNAL_UPLOADS, bucket.name) + "?" + bucket_query(bucket)
+        )
         reply = await self.call_node(node, "GET", path_qs)
         raise_for_reply(reply, node, f"uploads of {bucket.cname}")
         try:

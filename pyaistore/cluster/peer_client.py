@@ -97,7 +97,9 @@ class PeerReply:
 class PeerClient:
     """One pooled aiohttp session per node, opened at startup and closed at cleanup."""
 
-    def __init__(self, timeout: float = 10.0, retry_idempotent: bool = True, read_bufsize: int = 1 << 16) -> None:
+    def __init__(
+        self, timeout: float = 10.0, retry_idempotent: bool = True, read_bufsize: int = 1 << 16
+    ) -> None:
         """`read_bufsize`: how much of a reply body is buffered before reading pauses (a gateway that
         relays object bodies wants larger pieces than control replies need)."""
         self._timeout = aiohttp.ClientTimeout(total=timeout)

@@ -174,10 +174,22 @@ async def write(
     attrs = ObjectAttrs.from_headers(reply.headers)
     if rest:
         await set_custom(ctx, bucket, name, rest, replace=False)
-        attrs = ObjectAttrs(attrs.size, attrs.checksum_type, attrs.checksum_value, attrs.version,
-                            attrs.atime_ns, {**attrs.custom, **rest})
-    return ObjectAttrs(size if size is not None else attrs.size, attrs.checksum_type, attrs.checksum_value,
-                       attrs.version, attrs.atime_ns, attrs.custom)
+        attrs = ObjectAttrs(
+            attrs.size,
+            attrs.checksum_type,
+            attrs.checksum_value,
+            attrs.version,
+            attrs.atime_ns,
+            {**attrs.custom, **rest},
+        )
+    return ObjectAttrs(
+        size if size is not None else attrs.size,
+        attrs.checksum_type,
+        attrs.checksum_value,
+        attrs.version,
+        attrs.atime_ns,
+        attrs.custom,
+    )
 
 
 async def head(ctx: NodeContext, bucket: BucketId, name: str) -> ObjectAttrs:
@@ -204,7 +216,9 @@ async def copy(ctx: NodeContext, bucket: BucketId, name: str, dst_bucket: Bucket
     await ctx.peer_api.object_call(owner, "PUT", bucket, name, extra, timeout=LONG_CALL_TIMEOUT)
 
 
-async def set_custom(ctx: NodeContext, bucket: BucketId, name: str, custom: dict[str, str], replace: bool) -> None:
+async def set_custom(
+    ctx: NodeContext, bucket: BucketId, name: str, custom: dict[str, str], replace: bool
+) -> None:
     """Merge (or, with `replace`, set) the object's custom metadata; data and version stay."""
     owner = placement.owner(ctx.smap, bucket, name)
     extra = f"{query.SET_NEW_CUSTOM}=true" if replace else ""

@@ -58,7 +58,9 @@ async def put_part(
     hdrs = {headers.CONTENT_LENGTH: str(size)} if size is not None else {}
     tracked = TrackedBody(body)
     try:
-        reply = await ctx.peer_api.put_object(node, bucket, name, tracked.payload, hdrs, _upload_query(upload_id, number))
+        reply = await ctx.peer_api.put_object(
+            node, bucket, name, tracked.payload, hdrs, _upload_query(upload_id, number)
+        )
     except Exception:
         tracked.reraise()
         raise
@@ -106,4 +108,6 @@ async def list_uploads(ctx: NodeContext, bucket: BucketId) -> list[UploadInfo]:
             raise
 
     found = await asyncio.gather(*(one(node) for node in cluster_map.working_targets(ctx.smap)))
-    return sorted((info for part in found for info in part), key=lambda i: (i.name, i.initiated_ns, i.upload_id))
+    return sorted(
+        (info for part in found for info in part), key=lambda i: (i.name, i.initiated_ns, i.upload_id)
+    )

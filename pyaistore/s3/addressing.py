@@ -88,7 +88,9 @@ def parse(request: web.Request, mount: str, domains: tuple[str, ...]) -> S3Reque
         try:
             names.validate_object_name(BucketId(bucket or "b"), key)
         except InvalidName as exc:
-            code = s3.KEY_TOO_LONG if len(key.encode(errors="surrogateescape")) > 1024 else s3.INVALID_ARGUMENT
+            code = (
+                s3.KEY_TOO_LONG if len(key.encode(errors="surrogateescape")) > 1024 else s3.INVALID_ARGUMENT
+            )
             raise S3Error(code, exc.message) from exc
     return found
 

@@ -146,7 +146,9 @@ async def list_objects(ctx: NodeContext, req: S3Request, request: web.Request) -
             if entry.flags & messages.ENTRY_IS_DIR:
                 prefixes.append(entry.name if entry.name.endswith("/") else entry.name + "/")
             else:
-                objects.append(xml_render.ListedObject(entry.name, entry.size, _entry_etag(entry), entry.atime))
+                objects.append(
+                    xml_render.ListedObject(entry.name, entry.size, _entry_etag(entry), entry.atime)
+                )
         next_token = page.continuation_token
     document = xml_render.list_objects(
         req.bucket, prefix, delimiter, max_keys, objects, prefixes, next_token, v2, token, start_after
@@ -194,7 +196,13 @@ async def list_uploads(ctx: NodeContext, req: S3Request, request: web.Request) -
         if info.name.startswith(prefix)
     ]
     if key_marker:
-        rows = [row for row in rows if row[0] > key_marker or (row[0] == key_marker and id_marker and row[1] > id_marker)]
+        rows = [
+            row
+            for row in rows
+            if row[0] > key_marker or (row[0] == key_marker and id_marker and row[1] > id_marker)
+        ]
     page, truncated = rows[:max_uploads], len(rows) > max_uploads
-    document = xml_render.list_uploads(req.bucket, page, key_marker, id_marker, max_uploads, truncated, prefix)
+    document = xml_render.list_uploads(
+        req.bucket, page, key_marker, id_marker, max_uploads, truncated, prefix
+    )
     return _xml(document)

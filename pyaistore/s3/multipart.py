@@ -32,7 +32,9 @@ def part_number(req: S3Request) -> int:
     """The partNumber: 1..10,000 (InvalidArgument otherwise)."""
     raw = req.query.get(s3.PART_NUMBER, "")
     if not raw.isdigit() or not 1 <= int(raw) <= s3.MAX_PART_NUMBER:
-        raise S3Error(s3.INVALID_ARGUMENT, f"part number must be an integer between 1 and {s3.MAX_PART_NUMBER}")
+        raise S3Error(
+            s3.INVALID_ARGUMENT, f"part number must be an integer between 1 and {s3.MAX_PART_NUMBER}"
+        )
     return int(raw)
 
 
@@ -95,5 +97,7 @@ async def list_parts(ctx: NodeContext, req: S3Request, request: web.Request) -> 
     _, parts = await upload_relay.list_parts(ctx, bucket, req.key, upload_id)
     after = [part for part in parts if part.number > marker]
     page = [(part.number, part.etag, part.size, part.mtime_ns) for part in after[:max_parts]]
-    document = xml_render.list_parts(req.bucket, req.key, upload_id, page, marker, max_parts, len(after) > max_parts)
+    document = xml_render.list_parts(
+        req.bucket, req.key, upload_id, page, marker, max_parts, len(after) > max_parts
+    )
     return _xml(document)

@@ -82,7 +82,9 @@ def _etags(text: str) -> set[str]:
     return {f'"{item.strip().strip(chr(34))}"' for item in text.split(",")}
 
 
-def write_body(ctx: NodeContext, req: S3Request, request: web.Request) -> tuple[AsyncIterator[bytes], int | None]:
+def write_body(
+    ctx: NodeContext, req: S3Request, request: web.Request
+) -> tuple[AsyncIterator[bytes], int | None]:
     """A write's payload as it will be relayed: (checked chunk stream, size)."""
     size = payload.payload_size(req.headers, req.content_length)
     decoder = payload.AwsChunkedDecoder(req.auth) if payload.is_aws_chunked(req.headers) else None

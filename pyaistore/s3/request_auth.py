@@ -1,6 +1,7 @@
 """Check an S3 request's signature (SigV4, header or presigned query; SigV2, which boto3's
-presigned URLs still use by default) against the key pair the cluster is configured with. With no key pair configured every request is accepted
-unchecked (anonymous), as AIS does without AuthN; with one, a request must be signed by it.
+presigned URLs still use by default) against the key pair the cluster is configured with. With
+no key pair configured every request is accepted unchecked (anonymous), as AIS does without
+AuthN; with one, a request must be signed by it.
 
 The request is given as plain values (method, raw path and query, headers), so this is testable
 without a server; the steps themselves are sigv4's.
@@ -85,16 +86,23 @@ def authenticate(
             _check_expiry(claim, now)
         else:
             if not authorization:
-                raise S3Error(s3.ACCESS_DENIED, "anonymous requests are not allowed: sign it with the cluster's key")
+                raise S3Error(
+                    s3.ACCESS_DENIED, "anonymous requests are not allowed: sign it with the cluster's key"
+                )
             claim = sigv4.parse_authorization(authorization[0])
             amz_date = _request_time(hdrs)
             payload_hash = (hdrs.get(s3.H_CONTENT_SHA256) or [s3.UNSIGNED_PAYLOAD])[0].strip()
             if abs(sigv4.parse_amz_date(amz_date) - now) > MAX_SKEW:
-                raise S3Error(s3.REQUEST_TIME_SKEWED, "the difference between the request time and the server's is too large")
+                raise S3Error(
+                    s3.REQUEST_TIME_SKEWED,
+                    "the difference between the request time and the server's is too large",
+                )
     except sigv4.InvalidSignatureInput as exc:
         raise S3Error(s3.ACCESS_DENIED, str(exc)) from exc
     if claim.credential.access_key != access_key:
-        raise S3Error(s3.INVALID_ACCESS_KEY, "the AWS access key ID you provided does not exist in our records")
+        raise S3Error(
+            s3.INVALID_ACCESS_KEY, "the AWS access key ID you provided does not exist in our records"
+        )
     if "host" not in claim.signed_headers:
         raise S3Error(s3.ACCESS_DENIED, "the host header must be signed")
     canonical = sigv4.canonical_request(
@@ -110,7 +118,8 @@ def authenticate(
     if not _equal(expected, claim.signature):
         raise S3Error(
             s3.SIGNATURE_MISMATCH,
-            "the request signature we calculated does not match the signature you provided; check your key and signing method",
+            "the request signature we calculated does not match the signature you provided; "
+            "check your key and signing method",
         )
     return Authenticated(access_key, key, claim.credential.scope, amz_date, claim.signature, payload_hash)
 
@@ -144,7 +153,9 @@ def _authenticate_v2(
         given_key, _, given = first(native_headers.AUTHORIZATION.lower())[len(_V2_SCHEME) :].partition(":")
         date = "" if s3.H_DATE in hdrs else first("date")
     if given_key != access_key:
-        raise S3Error(s3.INVALID_ACCESS_KEY, "the AWS access key ID you provided does not exist in our records")
+        raise S3Error(
+            s3.INVALID_ACCESS_KEY, "the AWS access key ID you provided does not exist in our records"
+        )
     to_sign = sigv2.string_to_sign(
         method,
         first(s3.H_CONTENT_MD5.lower()),
@@ -154,7 +165,10 @@ def _authenticate_v2(
         sigv2.canonical_resource(raw_path, pairs),
     )
     if not _equal(sigv2.signature(secret, to_sign), given):
-        raise S3Error(s3.SIGNATURE_MISMATCH, "the request signature we calculated does not match the signature you provided")
+        raise S3Error(
+            s3.SIGNATURE_MISMATCH,
+            "the request signature we calculated does not match the signature you provided",
+        )
     return Authenticated(access_key, b"", "", "", "", s3.UNSIGNED_PAYLOAD)
 
 

@@ -44,7 +44,9 @@ def canonical_resource(raw_path: str, query: Iterable[tuple[str, str]]) -> str:
     return raw_path + "?" + "&".join(f"{name}={value}" if value else name for name, value in found)
 
 
-def string_to_sign(method: str, content_md5: str, content_type: str, date: str, amz: str, resource: str) -> str:
+def string_to_sign(
+    method: str, content_md5: str, content_type: str, date: str, amz: str, resource: str
+) -> str:
     """The V2 string to sign."""
     return f"{method}\n{content_md5}\n{content_type}\n{date}\n{amz}{resource}"
 

@@ -66,7 +66,8 @@ def _doc(root: str, body: str) -> str:
 def list_buckets(buckets: Iterable[tuple[str, int]]) -> str:
     """ListAllMyBucketsResult for (name, creation time in ns) pairs."""
     items = "".join(
-        f"<Bucket>{_el('Name', name)}{_el('CreationDate', iso_time(created))}</Bucket>" for name, created in buckets
+        f"<Bucket>{_el('Name', name)}{_el('CreationDate', iso_time(created))}</Bucket>"
+        for name, created in buckets
     )
     return _doc("ListAllMyBucketsResult", f"{_OWNER}<Buckets>{items}</Buckets>")
 
@@ -118,7 +119,9 @@ def copy_result(etag: str, last_modified: str) -> str:
 
 def initiate_upload(bucket: str, key: str, upload_id: str) -> str:
     """InitiateMultipartUploadResult."""
-    return _doc("InitiateMultipartUploadResult", _el("Bucket", bucket) + _el("Key", key) + _el("UploadId", upload_id))
+    return _doc(
+        "InitiateMultipartUploadResult", _el("Bucket", bucket) + _el("Key", key) + _el("UploadId", upload_id)
+    )
 
 
 def upload_completed(location: str, bucket: str, key: str, etag: str) -> str:
@@ -141,7 +144,11 @@ def list_parts(
     body.append(_el("PartNumberMarker", marker))
     if truncated and parts:
         body.append(_el("NextPartNumberMarker", parts[-1][0]))
-    body += [_el("MaxParts", max_parts), _el("IsTruncated", _bool(truncated)), _OWNER.replace("Owner", "Initiator")]
+    body += [
+        _el("MaxParts", max_parts),
+        _el("IsTruncated", _bool(truncated)),
+        _OWNER.replace("Owner", "Initiator"),
+    ]
     body.append(_OWNER + "<StorageClass>STANDARD</StorageClass>")
     for number, etag, size, mtime in parts:
         body.append(
@@ -152,8 +159,13 @@ def list_parts(
 
 
 def list_uploads(
-    bucket: str, uploads: Sequence[tuple[str, str, int]], key_marker: str, id_marker: str, max_uploads: int,
-    truncated: bool, prefix: str,
+    bucket: str,
+    uploads: Sequence[tuple[str, str, int]],
+    key_marker: str,
+    id_marker: str,
+    max_uploads: int,
+    truncated: bool,
+    prefix: str,
 ) -> str:
     """ListMultipartUploadsResult for (key, upload ID, initiated ns) uploads."""
     body = [_el("Bucket", bucket), _el("KeyMarker", key_marker), _el("UploadIdMarker", id_marker)]
@@ -172,7 +184,10 @@ def list_uploads(
 def delete_result(deleted: Sequence[str], failed: Sequence[tuple[str, str, str]], quiet: bool) -> str:
     """DeleteResult: the deleted keys (unless quiet) and (key, code, message) failures."""
     body = [] if quiet else [f"<Deleted>{_el('Key', key)}</Deleted>" for key in deleted]
-    body += [f"<Error>{_el('Key', key)}{_el('Code', code)}{_el('Message', msg)}</Error>" for key, code, msg in failed]
+    body += [
+        f"<Error>{_el('Key', key)}{_el('Code', code)}{_el('Message', msg)}</Error>"
+        for key, code, msg in failed
+    ]
     return _doc("DeleteResult", "".join(body))
 
 

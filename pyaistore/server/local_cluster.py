@@ -464,12 +464,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--s3-at-root", action="store_true", help="serve the S3 API at the root too")
     args = parser.parse_args(argv)
     keys = _s3_keys_from_env()
-    sys.exit(run(args.data, args.port, args.targets, args.mountpaths, not args.no_fsync, args.s3_at_root, keys))
+    sys.exit(
+        run(args.data, args.port, args.targets, args.mountpaths, not args.no_fsync, args.s3_at_root, keys)
+    )
 
 
 def _s3_keys_from_env() -> tuple[str, str] | None:
     """PYAISTORE_S3_ACCESS_KEY and PYAISTORE_S3_SECRET_KEY, when both are set."""
-    access, secret = os.environ.get("PYAISTORE_S3_ACCESS_KEY", ""), os.environ.get("PYAISTORE_S3_SECRET_KEY", "")
+    access, secret = (
+        os.environ.get("PYAISTORE_S3_ACCESS_KEY", ""),
+        os.environ.get("PYAISTORE_S3_SECRET_KEY", ""),
+    )
     return (access, secret) if access and secret else None
 
 

@@ -97,7 +97,9 @@ def check_part_list(requested: list[tuple[int, str]], uploaded: list[PartInfo]) 
 class PartWriter:
     """Streams one part into a temporary file; commit() publishes it, abort() drops it."""
 
-    def __init__(self, directory: Path, info: UploadInfo, number: int, location: layout.ObjectLocation) -> None:
+    def __init__(
+        self, directory: Path, info: UploadInfo, number: int, location: layout.ObjectLocation
+    ) -> None:
         self._directory = directory
         self._info = info
         self._number = number
@@ -150,7 +152,9 @@ class Uploads:
     def __init__(self, store: ObjectStore) -> None:
         self._store = store
 
-    def create(self, bucket: BucketId, name: str, upload_id: str, token: str, custom: dict[str, str]) -> UploadInfo:
+    def create(
+        self, bucket: BucketId, name: str, upload_id: str, token: str, custom: dict[str, str]
+    ) -> UploadInfo:
         """Start an upload whose work area is named `token` (a work-file token)."""
         validate_object_name(bucket, name)
         if not layout.is_valid_token(token):
@@ -171,7 +175,9 @@ class Uploads:
         location = layout.locate(self._store.mountpaths.choose(bucket.object_uname(name)), bucket, name)
         return PartWriter(directory, info, number, location)
 
-    def parts(self, token: str, bucket: BucketId, name: str, upload_id: str) -> tuple[UploadInfo, list[PartInfo]]:
+    def parts(
+        self, token: str, bucket: BucketId, name: str, upload_id: str
+    ) -> tuple[UploadInfo, list[PartInfo]]:
         """The upload and its stored parts, by number."""
         directory, info = self._find(token, bucket, name, upload_id)
         return info, _list_parts(directory)

@@ -87,7 +87,15 @@ def list_page(ctx: NodeContext, bucket: BucketId, msg: LsoMsg, page_size: int) -
         elif meta is None:
             entries.append(ListEntry(name, flags=msgs.ENTRY_PRESENT))
         else:
-            entries.append(to_entry(ctx, bucket, meta, props, RFC3339 if msg.time_format == msgs.TIME_FORMAT_RFC3339 else RFC822))
+            entries.append(
+                to_entry(
+                    ctx,
+                    bucket,
+                    meta,
+                    props,
+                    RFC3339 if msg.time_format == msgs.TIME_FORMAT_RFC3339 else RFC822,
+                )
+            )
     return entries
 
 

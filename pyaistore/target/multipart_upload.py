@@ -124,7 +124,9 @@ async def abort(ctx: NodeContext, bucket: BucketId, name: str, upload_id: str) -
     await asyncio.to_thread(uploads.abort, _token(bucket, name, upload_id), bucket, name, upload_id)
 
 
-async def list_parts(ctx: NodeContext, bucket: BucketId, name: str, upload_id: str) -> tuple[UploadInfo, list[PartInfo]]:
+async def list_parts(
+    ctx: NodeContext, bucket: BucketId, name: str, upload_id: str
+) -> tuple[UploadInfo, list[PartInfo]]:
     """The upload and its parts, by number."""
     uploads = _uploads(ctx, bucket)
     return await asyncio.to_thread(uploads.parts, _token(bucket, name, upload_id), bucket, name, upload_id)

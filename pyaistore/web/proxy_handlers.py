@@ -131,7 +131,10 @@ async def object_redirect(request: web.Request) -> web.Response:
         raise BadRequest(f"ETL {etl_name} doesn't exist")
     handle = request.query.get(query.APPEND_HANDLE, "")
     # An append session's or multipart upload's requests go to the target that holds it.
-    holder = query.split_append_handle(handle)[0] or query.split_upload_id(request.query.get(query.UPLOAD_ID, ""))[0]
+    holder = (
+        query.split_append_handle(handle)[0]
+        or query.split_upload_id(request.query.get(query.UPLOAD_ID, ""))[0]
+    )
     node = redirect.target_for(ctx, bucket, name, holder)
     url = redirect_url.location(node, request.path_qs, ctx.node.daemon_id)
     if request.method == "GET":

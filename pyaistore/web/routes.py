@@ -97,7 +97,11 @@ TARGET_ROUTES: Final = (
     ("POST", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_EC_PIECES + "/{bucket}", ec.list_pieces),
     ("POST", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_EC_OWNED + "/{bucket}", ec.owned),
     ("GET", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_UPLOADS + "/{bucket}", multipart.list_uploads),
-    ("GET", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_UPLOADS + "/{bucket}/{name:.+}", multipart.list_parts),
+    (
+        "GET",
+        _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_UPLOADS + "/{bucket}/{name:.+}",
+        multipart.list_parts,
+    ),
     *(
         (
             method,

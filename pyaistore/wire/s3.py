@@ -30,7 +30,15 @@ CONTINUATION_TOKEN: Final = "continuation-token"
 START_AFTER: Final = "start-after"
 MARKER: Final = "marker"
 # Sub-resources this endpoint answers 501 for (after checking that the bucket exists).
-UNSUPPORTED_BUCKET_QUERIES: Final = ("lifecycle", "cors", "policy", "acl", "website", "encryption", "replication")
+UNSUPPORTED_BUCKET_QUERIES: Final = (
+    "lifecycle",
+    "cors",
+    "policy",
+    "acl",
+    "website",
+    "encryption",
+    "replication",
+)
 
 # SigV4, header form (Authorization) and presigned (query) form.
 ALGORITHM: Final = "AWS4-HMAC-SHA256"
@@ -70,8 +78,14 @@ H_COPY_IF_NONE_MATCH: Final = "x-amz-copy-source-if-none-match"
 H_COPY_IF_MODIFIED_SINCE: Final = "x-amz-copy-source-if-modified-since"
 H_COPY_IF_UNMODIFIED_SINCE: Final = "x-amz-copy-source-if-unmodified-since"
 # Stored with an object as custom metadata and sent back on GET/HEAD.
-STORED_HEADERS: Final = ("Content-Type", "Content-Encoding", "Content-Disposition", "Content-Language",
-                         "Cache-Control", "Expires")
+STORED_HEADERS: Final = (
+    "Content-Type",
+    "Content-Encoding",
+    "Content-Disposition",
+    "Content-Language",
+    "Cache-Control",
+    "Expires",
+)
 METADATA_REPLACE: Final = "REPLACE"
 
 SERVER_NAME: Final = "AIStore"

@@ -26,7 +26,7 @@ def make_bucket(s3: Any) -> Iterator[Callable[[], str]]:
     made: list[str] = []
 
     def make() -> str:
-        name = s3_it_support.unique_bucket()
+        name = str(s3_it_support.unique_bucket())
         s3.create_bucket(Bucket=name)
         made.append(name)
         return name

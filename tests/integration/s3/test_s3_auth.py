@@ -3,7 +3,7 @@ root and virtual-hosted-style addressing; idle multipart uploads expired by the 
 
 import hashlib
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,7 @@ def signed(keyed: LocalCluster) -> Any:
 
 @pytest.fixture(scope="module")
 def keyed_bucket(signed: Any) -> str:
-    name = unique_bucket("auth")
+    name = str(unique_bucket("auth"))
     signed.create_bucket(Bucket=name)
     signed.put_object(Bucket=name, Key="doc.txt", Body=b"secret bytes")
     return name
@@ -63,13 +63,16 @@ def test_signed_requests_work(signed: Any, keyed_bucket: str) -> None:
     ("access", "secret", "code"),
     [(ACCESS_KEY, "wrong-secret", "SignatureDoesNotMatch"), ("AKIDOTHER", SECRET_KEY, "InvalidAccessKeyId")],
 )
-def test_bad_credentials_are_refused(keyed: LocalCluster, keyed_bucket: str, access: str, secret: str, code: str) -> None:
+def test_bad_credentials_are_refused(
+    keyed: LocalCluster, keyed_bucket: str, access: str, secret: str, code: str
+) -> None:
     client = s3_it_support.client(keyed.endpoint + "/s3", access, secret)
-    for call in (
+    calls: list[Callable[[], object]] = [
         lambda: client.get_object(Bucket=keyed_bucket, Key="doc.txt"),
         lambda: client.put_object(Bucket=keyed_bucket, Key="doc.txt", Body=b"overwrite"),
         lambda: client.list_buckets(),
-    ):
+    ]
+    for call in calls:
         with pytest.raises(ClientError) as caught:
             call()
         assert error_code(caught.value) == code
@@ -89,7 +92,9 @@ def test_a_tampered_body_is_refused(keyed: LocalCluster, keyed_bucket: str, sign
     """The signature covers x-amz-content-sha256, and the body must have that hash."""
     url = f"{keyed.endpoint}/s3/{keyed_bucket}/tampered"
     body = b"what was signed"
-    request = AWSRequest("PUT", url, data=body, headers={"x-amz-content-sha256": hashlib.sha256(body).hexdigest()})
+    request = AWSRequest(
+        "PUT", url, data=body, headers={"x-amz-content-sha256": hashlib.sha256(body).hexdigest()}
+    )
     S3SigV4Auth(Credentials(ACCESS_KEY, SECRET_KEY), "s3", "us-east-1").add_auth(request)
     sent_headers = dict(request.headers.items())
     reply = requests.put(url, data=b"what was sent!!", headers=sent_headers, timeout=10)
@@ -160,7 +165,10 @@ def test_signed_streaming_upload(keyed: LocalCluster, keyed_bucket: str, signed:
     previous, body = seed, b""
     for chunk in [*chunks, b""]:
         previous = sigv4.signature(
-            key, sigv4.chunk_string_to_sign(amz_date, credential.scope, previous, hashlib.sha256(chunk).hexdigest())
+            key,
+            sigv4.chunk_string_to_sign(
+                amz_date, credential.scope, previous, hashlib.sha256(chunk).hexdigest()
+            ),
         )
         body += f"{len(chunk):x};chunk-signature={previous}\r\n".encode() + chunk + b"\r\n"
     authorization = (

@@ -49,11 +49,20 @@ def test_fsspec_open_large_file_in_blocks(bucket: str, storage_options: dict[str
 
 
 def _aws(cluster: Any, *args: str, empty_ok: bool = False) -> str:
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "any", "AWS_SECRET_ACCESS_KEY": "any", "AWS_DEFAULT_REGION": "us-east-1"}
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "any",
+        "AWS_SECRET_ACCESS_KEY": "any",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
     env.pop("AWS_PROFILE", None)
     aws = str(Path(sys.executable).parent / "aws")
     done = subprocess.run(
-        [aws, "--endpoint-url", cluster.endpoint + "/s3", *args], env=env, capture_output=True, text=True, timeout=120
+        [aws, "--endpoint-url", cluster.endpoint + "/s3", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     # `aws s3 ls` that finds nothing exits with 1 (and prints nothing).
     assert done.returncode == 0 or (empty_ok and done.returncode == 1 and not done.stdout), done.stderr

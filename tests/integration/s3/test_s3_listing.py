@@ -22,7 +22,10 @@ def test_v2_full_and_prefixed(s3: Any, filled: str) -> None:
     assert full["KeyCount"] == len(KEYS) and not full["IsTruncated"]
     first = full["Contents"][0]
     assert first["Size"] == 3 and first["ETag"].startswith('"') and first["LastModified"].year >= 2024
-    assert [o["Key"] for o in s3.list_objects_v2(Bucket=filled, Prefix="a/b")["Contents"]] == ["a/b/3", "a/b/4"]
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=filled, Prefix="a/b")["Contents"]] == [
+        "a/b/3",
+        "a/b/4",
+    ]
 
 
 def test_v2_delimiter(s3: Any, filled: str) -> None:
@@ -39,7 +42,11 @@ def test_v2_pages_and_start_after(s3: Any, filled: str) -> None:
     assert [o["Key"] for o in page["Contents"]] == KEYS[:3] and page["IsTruncated"]
     rest = s3.list_objects_v2(Bucket=filled, MaxKeys=3, ContinuationToken=page["NextContinuationToken"])
     assert [o["Key"] for o in rest["Contents"]] == KEYS[3:6]
-    keys = [o["Key"] for p in s3.get_paginator("list_objects_v2").paginate(Bucket=filled, PaginationConfig={"PageSize": 2}) for o in p.get("Contents", [])]
+    keys = [
+        o["Key"]
+        for p in s3.get_paginator("list_objects_v2").paginate(Bucket=filled, PaginationConfig={"PageSize": 2})
+        for o in p.get("Contents", [])
+    ]
     assert keys == KEYS
     after = s3.list_objects_v2(Bucket=filled, StartAfter="b/5")
     assert [o["Key"] for o in after["Contents"]] == ["c", "d/e/f/6"]
@@ -51,7 +58,11 @@ def test_v1_markers(s3: Any, filled: str) -> None:
     assert [o["Key"] for o in first["Contents"]] == KEYS[:4] and first["IsTruncated"]
     second = s3.list_objects(Bucket=filled, Marker=first["NextMarker"])
     assert [o["Key"] for o in second["Contents"]] == KEYS[4:]
-    keys = [o["Key"] for p in s3.get_paginator("list_objects").paginate(Bucket=filled, PaginationConfig={"PageSize": 3}) for o in p.get("Contents", [])]
+    keys = [
+        o["Key"]
+        for p in s3.get_paginator("list_objects").paginate(Bucket=filled, PaginationConfig={"PageSize": 3})
+        for o in p.get("Contents", [])
+    ]
     assert keys == KEYS
 
 

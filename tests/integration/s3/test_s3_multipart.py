@@ -19,7 +19,9 @@ def _s3_etag(parts: list[bytes]) -> str:
 
 def test_low_level_calls(s3: Any, bucket: str, cluster: Any) -> None:
     parts = [os.urandom(5 * MiB), os.urandom(5 * MiB), b"tail"]
-    upload = s3.create_multipart_upload(Bucket=bucket, Key="mp/obj", Metadata={"kind": "mp"}, ContentType="x/y")
+    upload = s3.create_multipart_upload(
+        Bucket=bucket, Key="mp/obj", Metadata={"kind": "mp"}, ContentType="x/y"
+    )
     upload_id = upload["UploadId"]
     listed = s3.list_multipart_uploads(Bucket=bucket)["Uploads"]
     assert [(u["Key"], u["UploadId"]) for u in listed] == [("mp/obj", upload_id)]
@@ -44,7 +46,9 @@ def test_low_level_calls(s3: Any, bucket: str, cluster: Any) -> None:
     assert done["ETag"] == _s3_etag(parts)
     got = s3.get_object(Bucket=bucket, Key="mp/obj")
     assert got["Body"].read() == b"".join(parts)
-    assert got["ETag"] == _s3_etag(parts) and got["Metadata"] == {"kind": "mp"} and got["ContentType"] == "x/y"
+    assert (
+        got["ETag"] == _s3_etag(parts) and got["Metadata"] == {"kind": "mp"} and got["ContentType"] == "x/y"
+    )
     assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
     assert work_areas(cluster, upload_id) == []
 
@@ -54,7 +58,10 @@ def test_errors(s3: Any, bucket: str) -> None:
     etag = s3.upload_part(Bucket=bucket, Key="k", UploadId=upload_id, PartNumber=1, Body=b"one")["ETag"]
     with pytest.raises(ClientError) as caught:
         s3.complete_multipart_upload(
-            Bucket=bucket, Key="k", UploadId=upload_id, MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": '"00"'}]}
+            Bucket=bucket,
+            Key="k",
+            UploadId=upload_id,
+            MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": '"00"'}]},
         )
     assert error_code(caught.value) == "InvalidPart"
     with pytest.raises(ClientError) as caught:
@@ -67,11 +74,17 @@ def test_errors(s3: Any, bucket: str) -> None:
         s3.upload_part(Bucket=bucket, Key="k", UploadId=upload_id, PartNumber=10001, Body=b"x")
     assert error_code(caught.value) == "InvalidArgument"
     s3.complete_multipart_upload(
-        Bucket=bucket, Key="k", UploadId=upload_id, MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]}
+        Bucket=bucket,
+        Key="k",
+        UploadId=upload_id,
+        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]},
     )
     with pytest.raises(ClientError) as caught:
         s3.complete_multipart_upload(
-            Bucket=bucket, Key="k", UploadId=upload_id, MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]}
+            Bucket=bucket,
+            Key="k",
+            UploadId=upload_id,
+            MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]},
         )
     assert error_code(caught.value) == "NoSuchUpload"
 

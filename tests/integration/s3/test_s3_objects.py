@@ -15,7 +15,11 @@ from pyaistore.sdk import Client
 def test_put_get_head_delete(s3: Any, bucket: str) -> None:
     body = bytes(range(256)) * 300
     put = s3.put_object(
-        Bucket=bucket, Key="dir/obj.bin", Body=body, Metadata={"Owner": "me", "n": "1"}, ContentType="text/csv"
+        Bucket=bucket,
+        Key="dir/obj.bin",
+        Body=body,
+        Metadata={"Owner": "me", "n": "1"},
+        ContentType="text/csv",
     )
     got = s3.get_object(Bucket=bucket, Key="dir/obj.bin")
     assert got["Body"].read() == body
@@ -89,7 +93,10 @@ def test_copy_object(s3: Any, bucket: str, make_bucket: Any) -> None:
     etag = s3.head_object(Bucket=bucket, Key="src key+1")["ETag"]
     with pytest.raises(ClientError) as caught:
         s3.copy_object(
-            Bucket=bucket, Key="y", CopySource={"Bucket": bucket, "Key": "src key+1"}, CopySourceIfNoneMatch=etag
+            Bucket=bucket,
+            Key="y",
+            CopySource={"Bucket": bucket, "Key": "src key+1"},
+            CopySourceIfNoneMatch=etag,
         )
     assert error_code(caught.value) == "PreconditionFailed"
 

@@ -26,7 +26,12 @@ AWS_EXAMPLE_CHUNKS = [
 def _auth() -> Authenticated:
     key = sigv4.signing_key(SECRET, CREDENTIAL)
     return Authenticated(
-        "AKIAIOSFODNN7EXAMPLE", key, CREDENTIAL.scope, "20130524T000000Z", SEED, "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
+        "AKIAIOSFODNN7EXAMPLE",
+        key,
+        CREDENTIAL.scope,
+        "20130524T000000Z",
+        SEED,
+        "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
     )
 
 
@@ -55,7 +60,11 @@ def test_a_forged_chunk_is_refused() -> None:
 
 
 def test_unsigned_chunks_with_a_trailer() -> None:
-    body = b"5\r\nhello\r\n0\r\nx-amz-checksum-crc32:" + base64.b64encode(zlib.crc32(b"hello").to_bytes(4, "big")) + b"\r\n\r\n"
+    body = (
+        b"5\r\nhello\r\n0\r\nx-amz-checksum-crc32:"
+        + base64.b64encode(zlib.crc32(b"hello").to_bytes(4, "big"))
+        + b"\r\n\r\n"
+    )
     decoder = AwsChunkedDecoder(None)
     assert _decode(decoder, body, 3) == b"hello"
     assert "x-amz-checksum-crc32" in decoder.trailers
@@ -103,7 +112,10 @@ def test_trailer_checksum_is_checked() -> None:
 
 
 def test_payload_size() -> None:
-    chunked = {"x-amz-content-sha256": ["STREAMING-UNSIGNED-PAYLOAD-TRAILER"], "x-amz-decoded-content-length": ["5"]}
+    chunked = {
+        "x-amz-content-sha256": ["STREAMING-UNSIGNED-PAYLOAD-TRAILER"],
+        "x-amz-decoded-content-length": ["5"],
+    }
     assert payload_size(chunked, 40) == 5
     assert payload_size({}, 40) == 40
     with pytest.raises(S3Error):

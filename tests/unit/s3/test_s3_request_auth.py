@@ -15,13 +15,17 @@ KEY, SECRET = "AKIDTEST", "secret/key+1"
 URL = "http://127.0.0.1:8080/s3/bkt/dir/a%20b.txt?uploadId=x.y&partNumber=2"
 
 
-def _check(request: AWSRequest, secret: str = SECRET, now: datetime | None = None, resource: str = "") -> None:
+def _check(
+    request: AWSRequest, secret: str = SECRET, now: datetime | None = None, resource: str = ""
+) -> None:
     parts = urlsplit(request.url)
     hdrs: dict[str, list[str]] = {}
     for name, value in request.headers.items():
         hdrs.setdefault(name.lower(), []).append(value)
     hdrs.setdefault("host", [parts.netloc])
-    authenticate(request.method, parts.path, parts.query, hdrs, KEY, secret, now or datetime.now(UTC), resource)
+    authenticate(
+        request.method, parts.path, parts.query, hdrs, KEY, secret, now or datetime.now(UTC), resource
+    )
 
 
 def _signed(method: str = "PUT") -> AWSRequest:

@@ -49,7 +49,9 @@ def test_parts_in_any_order_complete_into_one_object(store3: ObjectStore, bucket
     ids = _start(uploads, bucket)
     chunks = [os.urandom(1000 + i) for i in range(3)]
     md5s = {n: _put_part(uploads, bucket, ids, n, chunks[n - 1]) for n in (3, 1, 2)}
-    meta, etag = uploads.complete(*ids[:1], bucket, "big.bin", ids[1], [(1, ""), (2, ""), (3, "")], WriteProps())
+    meta, etag = uploads.complete(
+        *ids[:1], bucket, "big.bin", ids[1], [(1, ""), (2, ""), (3, "")], WriteProps()
+    )
     assert _read(store3, bucket, "big.bin") == b"".join(chunks)
     binary = b"".join(bytes.fromhex(md5s[n]) for n in (1, 2, 3))
     assert etag == hashlib.md5(binary).hexdigest() + "-3"
