@@ -54,8 +54,13 @@ def _timed(op: Callable[[int], None], count: int) -> float:
 
 
 def _pair(
-    label: str, size: int, count: int, rounds: int, first: tuple[str, Callable[[int], None]],
-    second: tuple[str, Callable[[int], None]], proxy_pid: int,
+    label: str,
+    size: int,
+    count: int,
+    rounds: int,
+    first: tuple[str, Callable[[int], None]],
+    second: tuple[str, Callable[[int], None]],
+    proxy_pid: int,
 ) -> dict[str, object]:
     """Run two ops `rounds` times each, alternating which goes first; MiB/s (best round) and proxy CPU."""
     best = {first[0]: 0.0, second[0]: 0.0}
@@ -118,7 +123,10 @@ def _run(cluster: LocalCluster, tmp: Path, rounds: int, large: int, small: int, 
     for index in range(small):
         sdk.object(f"small-{index}").get_writer().put_content(small_payload)
     session = requests.Session()
-    s3_url, native_url = f"{cluster.endpoint}/s3/{BUCKET}/big-", f"{cluster.endpoint}/v1/objects/{BUCKET}/big-"
+    s3_url, native_url = (
+        f"{cluster.endpoint}/s3/{BUCKET}/big-",
+        f"{cluster.endpoint}/v1/objects/{BUCKET}/big-",
+    )
 
     def drain(url: str) -> None:
         with session.get(url, stream=True) as reply:
@@ -128,25 +136,43 @@ def _run(cluster: LocalCluster, tmp: Path, rounds: int, large: int, small: int, 
 
     rows = [
         _pair(
-            "GET 16 MiB", 16 * MIB, large, rounds,
+            "GET 16 MiB",
+            16 * MIB,
+            large,
+            rounds,
             ("boto3 /s3", lambda i: s3.get_object(Bucket=BUCKET, Key=f"big-{i}")["Body"].read() and None),
             ("SDK native", lambda i: sdk.object(f"big-{i}").get_reader().read_all() and None),
             proxy_pid,
         ),
         _pair(
-            "PUT 16 MiB", 16 * MIB, large, rounds,
-            ("boto3 /s3", lambda i: s3.put_object(Bucket=BUCKET, Key=f"put-s3-{i}", Body=big_payload) and None),
-            ("SDK native", lambda i: sdk.object(f"put-sdk-{i}").get_writer().put_content(big_payload) and None),
+            "PUT 16 MiB",
+            16 * MIB,
+            large,
+            rounds,
+            (
+                "boto3 /s3",
+                lambda i: s3.put_object(Bucket=BUCKET, Key=f"put-s3-{i}", Body=big_payload) and None,
+            ),
+            (
+                "SDK native",
+                lambda i: sdk.object(f"put-sdk-{i}").get_writer().put_content(big_payload) and None,
+            ),
             proxy_pid,
         ),
         _pair(
-            "GET 64 KiB", 64 << 10, small, rounds,
+            "GET 64 KiB",
+            64 << 10,
+            small,
+            rounds,
             ("boto3 /s3", lambda i: s3.get_object(Bucket=BUCKET, Key=f"small-{i}")["Body"].read() and None),
             ("SDK native", lambda i: sdk.object(f"small-{i}").get_reader().read_all() and None),
             proxy_pid,
         ),
         _pair(
-            "GET 16 MiB, requests: stream vs redirect", 16 * MIB, large, rounds,
+            "GET 16 MiB, requests: stream vs redirect",
+            16 * MIB,
+            large,
+            rounds,
             ("/s3 streamed", lambda i: drain(f"{s3_url}{i}")),
             ("native 301", lambda i: drain(f"{native_url}{i}")),
             proxy_pid,
@@ -158,7 +184,9 @@ def _run(cluster: LocalCluster, tmp: Path, rounds: int, large: int, small: int, 
         print(f"  {row}", flush=True)
 
 
-def _multipart_row(cluster: LocalCluster, s3: object, tmp: Path, big_mib: int, rounds: int, proxy_pid: int) -> dict[str, object]:
+def _multipart_row(
+    cluster: LocalCluster, s3: object, tmp: Path, big_mib: int, rounds: int, proxy_pid: int
+) -> dict[str, object]:
     source = tmp / "big.bin"
     chunk = os.urandom(16 * MIB)
     with open(source, "wb") as out:
@@ -171,7 +199,10 @@ def _multipart_row(cluster: LocalCluster, s3: object, tmp: Path, big_mib: int, r
     sampler.phase = "big transfers"
     baseline = rss_bytes(proxy_pid) or 0
     row = _pair(
-        f"upload_file {big_mib} MiB: multipart 16 MiB parts vs single PUT", big_mib * MIB, 1, rounds,
+        f"upload_file {big_mib} MiB: multipart 16 MiB parts vs single PUT",
+        big_mib * MIB,
+        1,
+        rounds,
         ("multipart", lambda i: s3.upload_file(str(source), BUCKET, "mp-big", Config=multipart)),  # type: ignore[attr-defined]
         ("single PUT", lambda i: s3.upload_file(str(source), BUCKET, "one-big", Config=single)),  # type: ignore[attr-defined]
         proxy_pid,

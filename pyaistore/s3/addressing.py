@@ -1,6 +1,7 @@
 """Which bucket and key an S3 request names, and what it carries: path-style (`/s3/<bucket>/<key>`,
 or `/<bucket>/<key>` at the root) or virtual-hosted-style (`Host: <bucket>.<domain>`, the key the
 whole path), plus its headers in the lower-case form signatures and digests are computed over.
+As in AIS, a key's path segments are joined: `a//b/` names the object `a/b`.
 """
 
 from dataclasses import dataclass
@@ -77,7 +78,8 @@ def parse(request: web.Request, mount: str, domains: tuple[str, ...]) -> S3Reque
         bucket = unquote(bucket)
     if not mount and bucket == paths.API_VERSION:
         raise web.HTTPNotFound()  # a native path this gateway does not serve
-    key = unquote(key, errors="surrogateescape")
+    # AIS joins the key's path segments: repeated, leading and trailing slashes collapse.
+    key = "/".join(part for part in unquote(key, errors="surrogateescape").split("/") if part)
     hdrs: dict[str, list[str]] = {}
     for name, value in request.headers.items():
         hdrs.setdefault(name.lower(), []).append(value)

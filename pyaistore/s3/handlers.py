@@ -96,7 +96,7 @@ def _object_route(req: S3Request) -> Operation:
             return multipart.create_upload
         if upload:
             return multipart.complete_upload
-        raise S3Error(s3.INVALID_REQUEST, "POST on an object needs ?uploads or ?uploadId")
+        return _unsupported("POST on an object without ?uploads or ?uploadId (e.g. S3 Select)")
     raise S3Error(s3.METHOD_NOT_ALLOWED, f"{method} is not allowed on an object")
 
 

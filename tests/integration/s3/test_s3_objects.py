@@ -118,3 +118,9 @@ def test_native_custom_metadata_is_s3_metadata(s3: Any, bucket: str, cluster: An
     assert s3.head_object(Bucket=bucket, Key="n")["Metadata"] == {"color": "blue"}
     s3.put_object(Bucket=bucket, Key="m", Body=b"y", Metadata={"k": "v, with a comma"})
     assert s3.head_object(Bucket=bucket, Key="m")["Metadata"] == {"k": "v, with a comma"}
+
+
+def test_key_segments_are_joined_as_ais_does(s3: Any, bucket: str) -> None:
+    s3.put_object(Bucket=bucket, Key="/a//b/c", Body=b"joined")
+    assert s3.get_object(Bucket=bucket, Key="a/b/c")["Body"].read() == b"joined"
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == ["a/b/c"]
