@@ -30,11 +30,11 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 
 sys.path.insert(0, str(Path(__file__).parent))
-from process_tree import rss_bytes  # noqa: E402
-from rss_sampler import RssSampler  # noqa: E402
+from process_tree import rss_bytes
+from rss_sampler import RssSampler
 
-from pyaistore.sdk import Client  # noqa: E402
-from pyaistore.server.local_cluster import LocalCluster  # noqa: E402
+from pyaistore.sdk import Client
+from pyaistore.server.local_cluster import LocalCluster
 
 MIB = 1 << 20
 BUCKET = "bench-s3"
