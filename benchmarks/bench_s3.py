@@ -65,12 +65,14 @@ def _pair(
     """Run two ops `rounds` times each, alternating which goes first; MiB/s (best round) and proxy CPU."""
     best = {first[0]: 0.0, second[0]: 0.0}
     cpu = {first[0]: 0.0, second[0]: 0.0}
+    client = {first[0]: 0.0, second[0]: 0.0}
     for round_index in range(rounds):
         order = (first, second) if round_index % 2 == 0 else (second, first)
         for name, op in order:
-            before = _cpu_seconds(proxy_pid)
+            before, client_before = _cpu_seconds(proxy_pid), time.process_time()
             seconds = _timed(op, count)
             cpu[name] += _cpu_seconds(proxy_pid) - before
+            client[name] += time.process_time() - client_before
             best[name] = max(best[name], size * count / seconds / MIB)
     moved_gib = size * count * rounds / (1 << 30)
     row = {
@@ -79,6 +81,7 @@ def _pair(
         second[0]: round(best[second[0]], 1),
         "ratio": round(best[first[0]] / best[second[0]], 3),
         "gateway CPU-s/GiB": {name: round(cpu[name] / moved_gib, 3) for name in cpu},
+        "client CPU-s/GiB": {name: round(client[name] / moved_gib, 3) for name in client},
     }
     print(row, flush=True)
     return row
@@ -178,6 +181,14 @@ def _run(cluster: LocalCluster, tmp: Path, rounds: int, large: int, small: int, 
             proxy_pid,
         ),
     ]
+    rows.append(
+        _pair(
+            "PUT 16 MiB, requests: stream vs redirect", 16 * MIB, large, rounds,
+            ("/s3 streamed", lambda i: session.put(f"{s3_url}rq-{i}", data=big_payload).raise_for_status()),
+            ("native 307", lambda i: session.put(f"{native_url}rq-{i}", data=big_payload).raise_for_status()),
+            proxy_pid,
+        )
+    )
     rows.append(_multipart_row(cluster, s3, tmp, big_mib, max(2, rounds // 2), proxy_pid))
     print("\nsummary:", flush=True)
     for row in rows:

@@ -17,4 +17,5 @@ __all__ = [
     "peer_replies",
     "placement",
     "redirect_url",
+    "spliced_get",
 ]

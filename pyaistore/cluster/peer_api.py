@@ -19,6 +19,7 @@ Failures are typed: PeerFailed when a peer did not answer or failed (5xx), PeerR
 peer's own 4xx status and code when it refused; "not there" (404) is a value (None/False).
 """
 
+import asyncio
 import json
 from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass
@@ -26,8 +27,9 @@ from typing import Any, Final
 from urllib.parse import quote
 
 import msgpack
+from multidict import CIMultiDictProxy
 
-from pyaistore.cluster import object_frames, redirect_url
+from pyaistore.cluster import object_frames, redirect_url, spliced_get
 from pyaistore.cluster.errors import PeerFailed
 from pyaistore.cluster.peer_client import PeerClient, PeerReply, PeerStream, PeerUnreachable
 from pyaistore.cluster.peer_replies import raise_for_reply
@@ -526,6 +528,27 @@ class PeerApi:
                 PeerReply(stream.status, body, stream.headers), node, f"GET {bucket.object_cname(name)}"
             )
         return stream
+
+    async def open_object_spliced(
+        self, node: Snode, bucket: BucketId, name: str, hdrs: dict[str, str]
+    ) -> spliced_get.SplicedReply:
+        """GET the object from `node` on a connection of its own, its body left for the caller to
+        read or splice into a client's socket (spliced_get). 4xx: PeerRejected; else PeerFailed."""
+        url = self.public_object_url(node, bucket, name)
+        what = f"GET {bucket.object_cname(name)}"
+        try:
+            reply = await asyncio.to_thread(
+                spliced_get.open_get, url, {**self._caller(), **hdrs}, READ_STALL_TIMEOUT
+            )
+        except spliced_get.SpliceFailed as exc:
+            raise PeerFailed(f"{what}: {node.display_name} did not answer: {exc}") from exc
+        if reply.status >= 300:
+            try:
+                body = await asyncio.to_thread(reply.read_all)
+            except (spliced_get.SpliceFailed, OSError):
+                body = b""
+            raise_for_reply(PeerReply(reply.status, body, CIMultiDictProxy(reply.headers)), node, what)
+        return reply
 
     async def put_object(
         self,

@@ -1,12 +1,13 @@
 """Object requests the gateway carries out itself on the owning target: the S3 endpoint's data path.
 
 S3 clients cannot be redirected (boto3 does not follow a 307 for a PUT), so for them the gateway
-calls the owner's native object API and streams the bytes through: a GET's reply is passed on
-chunk by chunk, a PUT's body is sent on as it arrives, both with bounded memory (docs/performance.md
-has what this costs against a redirect). Everything here is the native operation; the S3 dialect
+calls the owner's native object API and streams the bytes through: a GET's reply is spliced into
+the client's socket (cluster/spliced_get.py), a PUT's body is sent on as it arrives, both with
+bounded memory (docs/performance.md has what this costs against a redirect). Everything here is the native operation; the S3 dialect
 (headers, XML, error codes) stays in s3/.
 """
 
+import asyncio
 from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass, field
 from typing import Final
@@ -15,7 +16,8 @@ from urllib.parse import quote
 from multidict import CIMultiDictProxy
 
 from pyaistore.cluster import placement
-from pyaistore.cluster.peer_client import PeerStream
+from pyaistore.cluster.errors import PeerFailed
+from pyaistore.cluster.spliced_get import SplicedReply, SpliceFailed
 from pyaistore.node_context import NodeContext
 from pyaistore.wire import actions, headers, query
 from pyaistore.wire.bucket_id import BucketId
@@ -70,25 +72,44 @@ class ObjectAttrs:
 
 @dataclass(slots=True)
 class RelayedRead:
-    """An object (or a range of it) streaming from its owner: consume `chunks`, or close()."""
+    """An object (or a range of it) from its owner, its body not read yet: `read_small()` it,
+    `pump()` it into the client's socket, or `chunks()` it; close() to drop it."""
 
     partial: bool
     attrs: ObjectAttrs
     length: int
     content_range: str
-    stream: PeerStream
+    reply: SplicedReply
+
+    async def read_small(self) -> bytes:
+        """The whole body (for small objects: one read in a worker thread)."""
+        try:
+            return await asyncio.to_thread(self.reply.read_all)
+        except (SpliceFailed, OSError) as exc:
+            raise PeerFailed(f"reading the object from its owner broke off: {exc}") from exc
+
+    async def pump(self, out_fd: int) -> None:
+        """Splice the body into the client's (non-blocking) socket; SpliceFailed if it breaks off."""
+        await asyncio.to_thread(self.reply.pump, out_fd)
 
     async def chunks(self) -> AsyncIterator[bytes]:
-        """The bytes as they arrive; the stream is released at the end."""
+        """The body in pieces (where the client's socket cannot be spliced into, e.g. TLS)."""
         try:
-            async for chunk in self.stream.chunks(RELAY_CHUNK):
+            if self.reply.early:
+                yield self.reply.early[: self.length]
+            left = self.length - len(self.reply.early)
+            while left > 0:
+                chunk = await asyncio.to_thread(self.reply.sock.recv, min(left, RELAY_CHUNK))
+                if not chunk:
+                    raise PeerFailed("the owner closed the connection early")
+                left -= len(chunk)
                 yield chunk
         finally:
-            self.stream.close()
+            self.reply.close()
 
     def close(self) -> None:
-        """Release the connection without reading the rest."""
-        self.stream.close()
+        """Drop the connection without reading the rest."""
+        self.reply.close()
 
 
 class TrackedBody:
@@ -124,14 +145,14 @@ async def open_read(ctx: NodeContext, bucket: BucketId, name: str, byte_range: s
     ctx.bucket_props(bucket)
     owner = placement.owner(ctx.smap, bucket, name)
     hdrs = {headers.RANGE: byte_range} if byte_range else {}
-    stream = await ctx.peer_api.open_object(owner, bucket, name, hdrs)
-    attrs = ObjectAttrs.from_headers(stream.headers)
+    reply = await ctx.peer_api.open_object_spliced(owner, bucket, name, hdrs)
+    attrs = ObjectAttrs.from_headers(CIMultiDictProxy(reply.headers))
     return RelayedRead(
-        partial=stream.status == 206,
+        partial=reply.status == 206,
         attrs=attrs,
-        length=attrs.size,
-        content_range=stream.headers.get(headers.CONTENT_RANGE, ""),
-        stream=stream,
+        length=reply.length,
+        content_range=reply.headers.get(headers.CONTENT_RANGE, ""),
+        reply=reply,
     )
 
 

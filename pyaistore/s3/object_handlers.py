@@ -8,6 +8,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from email.utils import parsedate_to_datetime
+from typing import Final
 from urllib.parse import unquote
 
 from aiohttp import web
@@ -15,7 +16,7 @@ from aiohttp import web
 from pyaistore.cluster.errors import PeerRejected
 from pyaistore.node_context import NodeContext
 from pyaistore.proxy import buckets, object_relay
-from pyaistore.proxy.object_relay import ObjectAttrs
+from pyaistore.proxy.object_relay import ObjectAttrs, RelayedRead
 from pyaistore.s3 import payload, xml_render
 from pyaistore.s3.addressing import S3Request
 from pyaistore.s3.object_headers import etag, object_headers, requested_metadata
@@ -27,9 +28,13 @@ __all__ = ["copy_object", "delete_object", "get_object", "head_object", "put_obj
 
 log = logging.getLogger(__name__)
 
+# Objects up to this size are read whole by the gateway and sent in one write.
+SMALL_GET: Final = 1 << 20
+
 
 async def get_object(ctx: NodeContext, req: S3Request, request: web.Request) -> web.StreamResponse:
-    """GetObject: 1) resolve 2) open on the owner (Range passed on) 3) S3 headers 4) stream the bytes."""
+    """GetObject: 1) resolve 2) open on the owner (Range passed on) 3) S3 headers 4) the bytes:
+    small ones read whole, the rest spliced from the owner's connection into the client's."""
     bucket = buckets.by_name(ctx, req.bucket)
     relayed = await object_relay.open_read(ctx, bucket, req.key, req.header(headers.RANGE) or None)
     try:
@@ -37,25 +42,43 @@ async def get_object(ctx: NodeContext, req: S3Request, request: web.Request) -> 
         reply_headers = object_headers(relayed.attrs, req)
         if relayed.partial:
             reply_headers[headers.CONTENT_RANGE] = relayed.content_range
-        response = web.StreamResponse(status=206 if relayed.partial else 200, headers=reply_headers)
+        status = 206 if relayed.partial else 200
+        if relayed.length <= SMALL_GET:
+            return web.Response(status=status, headers=reply_headers, body=await relayed.read_small())
+        response = web.StreamResponse(status=status, headers=reply_headers)
         response.content_length = relayed.length
     except BaseException:
         relayed.close()
         raise
     await response.prepare(request)
     try:
-        async for chunk in relayed.chunks():
-            await response.write(chunk)
+        await _send_body(request, response, relayed)
     except (ConnectionResetError, asyncio.CancelledError):
+        relayed.close()
         raise
     except Exception:
         # The status line is out: cutting the connection short is how the client learns.
         log.exception("S3 GET %s failed after the reply started", req.resource)
+        relayed.close()
         if request.transport is not None:
             request.transport.close()
         return response
     await response.write_eof()
     return response
+
+
+async def _send_body(request: web.Request, response: web.StreamResponse, relayed: RelayedRead) -> None:
+    """Splice the owner's reply into the client's socket once the headers are out (chunks where
+    the socket cannot be spliced into)."""
+    transport = request.transport
+    sock = transport.get_extra_info("socket") if transport is not None else None
+    if transport is None or sock is None or transport.get_extra_info("sslcontext") is not None:
+        async for chunk in relayed.chunks():
+            await response.write(chunk)
+        return
+    while transport.get_write_buffer_size():  # the headers must leave before the spliced body
+        await asyncio.sleep(0.001)
+    await relayed.pump(sock.fileno())
 
 
 async def head_object(ctx: NodeContext, req: S3Request, request: web.Request) -> web.StreamResponse:
