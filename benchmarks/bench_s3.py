@@ -183,7 +183,10 @@ def _run(cluster: LocalCluster, tmp: Path, rounds: int, large: int, small: int, 
     ]
     rows.append(
         _pair(
-            "PUT 16 MiB, requests: stream vs redirect", 16 * MIB, large, rounds,
+            "PUT 16 MiB, requests: stream vs redirect",
+            16 * MIB,
+            large,
+            rounds,
             ("/s3 streamed", lambda i: session.put(f"{s3_url}rq-{i}", data=big_payload).raise_for_status()),
             ("native 307", lambda i: session.put(f"{native_url}rq-{i}", data=big_payload).raise_for_status()),
             proxy_pid,
