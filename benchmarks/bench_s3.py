@@ -61,18 +61,22 @@ def _pair(
     first: tuple[str, Callable[[int], None]],
     second: tuple[str, Callable[[int], None]],
     proxy_pid: int,
+    target_pids: tuple[int, ...] = (),
 ) -> dict[str, object]:
     """Run two ops `rounds` times each, alternating which goes first; MiB/s (best round) and proxy CPU."""
     best = {first[0]: 0.0, second[0]: 0.0}
     cpu = {first[0]: 0.0, second[0]: 0.0}
     client = {first[0]: 0.0, second[0]: 0.0}
+    targets = {first[0]: 0.0, second[0]: 0.0}
     for round_index in range(rounds):
         order = (first, second) if round_index % 2 == 0 else (second, first)
         for name, op in order:
             before, client_before = _cpu_seconds(proxy_pid), time.process_time()
+            targets_before = sum(_cpu_seconds(pid) for pid in target_pids)
             seconds = _timed(op, count)
             cpu[name] += _cpu_seconds(proxy_pid) - before
             client[name] += time.process_time() - client_before
+            targets[name] += sum(_cpu_seconds(pid) for pid in target_pids) - targets_before
             best[name] = max(best[name], size * count / seconds / MIB)
     moved_gib = size * count * rounds / (1 << 30)
     row = {
@@ -83,6 +87,8 @@ def _pair(
         "gateway CPU-s/GiB": {name: round(cpu[name] / moved_gib, 3) for name in cpu},
         "client CPU-s/GiB": {name: round(client[name] / moved_gib, 3) for name in client},
     }
+    if target_pids:
+        row["targets CPU-s/GiB"] = {name: round(targets[name] / moved_gib, 3) for name in targets}
     print(row, flush=True)
     return row
 
@@ -192,14 +198,21 @@ def _run(cluster: LocalCluster, tmp: Path, rounds: int, large: int, small: int, 
             proxy_pid,
         )
     )
-    rows.append(_multipart_row(cluster, s3, tmp, big_mib, max(2, rounds // 2), proxy_pid))
+    target_pids = tuple(proc.pid for proc in cluster.targets if proc is not None)
+    rows.append(_multipart_row(cluster, s3, tmp, big_mib, max(2, rounds // 2), proxy_pid, target_pids))
     print("\nsummary:", flush=True)
     for row in rows:
         print(f"  {row}", flush=True)
 
 
 def _multipart_row(
-    cluster: LocalCluster, s3: object, tmp: Path, big_mib: int, rounds: int, proxy_pid: int
+    cluster: LocalCluster,
+    s3: object,
+    tmp: Path,
+    big_mib: int,
+    rounds: int,
+    proxy_pid: int,
+    target_pids: tuple[int, ...],
 ) -> dict[str, object]:
     source = tmp / "big.bin"
     chunk = os.urandom(16 * MIB)
@@ -220,6 +233,7 @@ def _multipart_row(
         ("multipart", lambda i: s3.upload_file(str(source), BUCKET, "mp-big", Config=multipart)),  # type: ignore[attr-defined]
         ("single PUT", lambda i: s3.upload_file(str(source), BUCKET, "one-big", Config=single)),  # type: ignore[attr-defined]
         proxy_pid,
+        target_pids,
     )
     sampler.stop()
     peak = sampler.result.peaks["gateway"].get("big transfers", baseline)
