@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from multidict import CIMultiDict
 
-__all__ = ["SplicedReply", "SpliceFailed", "open_get"]
+__all__ = ["SpliceFailed", "SplicedReply", "open_get"]
 
 # Bytes moved per splice call; the pipe between the two sockets is asked to hold as much.
 PIPE_SIZE: Final = 1 << 20
@@ -69,7 +69,8 @@ class SplicedReply:
                 except OSError:
                     pass  # the default pipe size still works, in more calls
                 while remaining > 0:
-                    moved = os.splice(self.sock.fileno(), write_end, min(remaining, PIPE_SIZE), flags=os.SPLICE_F_MOVE)
+                    wanted = min(remaining, PIPE_SIZE)
+                    moved = os.splice(self.sock.fileno(), write_end, wanted, flags=os.SPLICE_F_MOVE)
                     if moved == 0:
                         raise SpliceFailed(f"the peer closed with {remaining} bytes still to send")
                     _drain_pipe(read_end, out_fd, moved, self.stall_s)

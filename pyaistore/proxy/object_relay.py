@@ -1,10 +1,10 @@
 """Object requests the gateway carries out itself on the owning target: the S3 endpoint's data path.
 
 S3 clients cannot be redirected (boto3 does not follow a 307 for a PUT), so for them the gateway
-calls the owner's native object API and streams the bytes through: a GET's reply is spliced into
-the client's socket (cluster/spliced_get.py), a PUT's body is sent on as it arrives, both with
-bounded memory (docs/performance.md has what this costs against a redirect). Everything here is the native operation; the S3 dialect
-(headers, XML, error codes) stays in s3/.
+calls the owner's native object API and streams the bytes through: a GET's reply is spliced
+into the client's socket (cluster/spliced_get.py), a PUT's body is sent on as it arrives, both
+with bounded memory (docs/performance.md has what this costs against a redirect). Everything here
+is the native operation; the S3 dialect (headers, XML, error codes) stays in s3/.
 """
 
 import asyncio
