@@ -530,21 +530,26 @@ class PeerApi:
         return stream
 
     async def open_object_spliced(
-        self, node: Snode, bucket: BucketId, name: str, hdrs: dict[str, str]
+        self, node: Snode, bucket: BucketId, name: str, hdrs: dict[str, str], read_below: int = 0
     ) -> spliced_get.SplicedReply:
         """GET the object from `node` on a connection of its own, its body left for the caller to
-        read or splice into a client's socket (spliced_get). 4xx: PeerRejected; else PeerFailed."""
+        read or splice into a client's socket (spliced_get), or read at once when it is at most
+        `read_below` bytes. 4xx: PeerRejected; else PeerFailed."""
         url = self.public_object_url(node, bucket, name)
         what = f"GET {bucket.object_cname(name)}"
         try:
             reply = await asyncio.to_thread(
-                spliced_get.open_get, url, {**self._caller(), **hdrs}, READ_STALL_TIMEOUT
+                spliced_get.open_get,
+                url,
+                {**self._caller(), **hdrs},
+                READ_STALL_TIMEOUT,
+                max(read_below, 64 << 10),
             )
         except spliced_get.SpliceFailed as exc:
             raise PeerFailed(f"{what}: {node.display_name} did not answer: {exc}") from exc
         if reply.status >= 300:
             try:
-                body = await asyncio.to_thread(reply.read_all)
+                body = reply.body if reply.body is not None else await asyncio.to_thread(reply.read_all)
             except (spliced_get.SpliceFailed, OSError):
                 body = b""
             raise_for_reply(PeerReply(reply.status, body, CIMultiDictProxy(reply.headers)), node, what)

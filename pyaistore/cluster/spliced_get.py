@@ -44,10 +44,14 @@ class SplicedReply:
     early: bytes
     length: int
     stall_s: float
+    # The whole body, when open_get was asked to read small ones at once.
+    body: bytes | None = None
     _closed: bool = field(default=False, init=False)
 
     def read_all(self) -> bytes:
         """The whole (small) body."""
+        if self.body is not None:
+            return self.body
         parts, size = [self.early[: self.length]], len(self.early)
         while size < self.length:
             chunk = self.sock.recv(min(self.length - size, 1 << 20))
@@ -116,8 +120,11 @@ def _write_all(out_fd: int, data: bytes, stall_s: float) -> int:
     return len(data)
 
 
-def open_get(url: str, headers: dict[str, str], stall_s: float, connect_s: float = 5.0) -> SplicedReply:
-    """Send a GET for `url` and read the reply's head; the body is left on the socket."""
+def open_get(
+    url: str, headers: dict[str, str], stall_s: float, read_below: int = 0, connect_s: float = 5.0
+) -> SplicedReply:
+    """Send a GET for `url` and read the reply's head; the body is left on the socket, unless it
+    is at most `read_below` bytes: then it is read too (`body`), in the same call."""
     parts = urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
     try:
@@ -132,7 +139,10 @@ def open_get(url: str, headers: dict[str, str], stall_s: float, connect_s: float
         lines = [f"GET {target} HTTP/1.1", f"Host: {parts.netloc}", "Connection: close"]
         lines += [f"{name}: {value}" for name, value in headers.items()]
         sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
-        return _read_head(sock, stall_s)
+        reply = _read_head(sock, stall_s)
+        if reply.length <= read_below:
+            reply.body = reply.read_all()
+        return reply
     except OSError as exc:
         sock.close()
         raise SpliceFailed(f"GET {url}: {exc}") from exc

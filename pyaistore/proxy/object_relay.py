@@ -82,7 +82,9 @@ class RelayedRead:
     reply: SplicedReply
 
     async def read_small(self) -> bytes:
-        """The whole body (for small objects: one read in a worker thread)."""
+        """The whole body (for small objects: one read in a worker thread, or none)."""
+        if self.reply.body is not None:
+            return self.reply.body
         try:
             return await asyncio.to_thread(self.reply.read_all)
         except (SpliceFailed, OSError) as exc:
@@ -140,12 +142,15 @@ class TrackedBody:
             raise self.error
 
 
-async def open_read(ctx: NodeContext, bucket: BucketId, name: str, byte_range: str | None) -> RelayedRead:
-    """Start reading the object from its owner (a Range header passed on as given)."""
+async def open_read(
+    ctx: NodeContext, bucket: BucketId, name: str, byte_range: str | None, read_below: int = 0
+) -> RelayedRead:
+    """Start reading the object from its owner (a Range header passed on as given); a body of at
+    most `read_below` bytes is read at once (`read_small` then costs nothing more)."""
     ctx.bucket_props(bucket)
     owner = placement.owner(ctx.smap, bucket, name)
     hdrs = {headers.RANGE: byte_range} if byte_range else {}
-    reply = await ctx.peer_api.open_object_spliced(owner, bucket, name, hdrs)
+    reply = await ctx.peer_api.open_object_spliced(owner, bucket, name, hdrs, read_below)
     attrs = ObjectAttrs.from_headers(CIMultiDictProxy(reply.headers))
     return RelayedRead(
         partial=reply.status == 206,

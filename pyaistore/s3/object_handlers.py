@@ -36,7 +36,7 @@ async def get_object(ctx: NodeContext, req: S3Request, request: web.Request) -> 
     """GetObject: 1) resolve 2) open on the owner (Range passed on) 3) S3 headers 4) the bytes:
     small ones read whole, the rest spliced from the owner's connection into the client's."""
     bucket = buckets.by_name(ctx, req.bucket)
-    relayed = await object_relay.open_read(ctx, bucket, req.key, req.header(headers.RANGE) or None)
+    relayed = await object_relay.open_read(ctx, bucket, req.key, req.header(headers.RANGE) or None, SMALL_GET)
     try:
         _check_conditions(req, relayed.attrs)
         reply_headers = object_headers(relayed.attrs, req)
