@@ -509,26 +509,6 @@ class PeerApi:
         path_qs = paths.url_path(paths.OBJECTS, bucket.name, quote(name)) + "?" + bucket_query(bucket)
         return redirect_url.location(node, path_qs + ("&" + extra if extra else ""), self._self_id)
 
-    async def open_object(
-        self, node: Snode, bucket: BucketId, name: str, hdrs: dict[str, str], extra: str = ""
-    ) -> PeerStream:
-        """GET the object from `node` (Range and other headers as given); the caller reads and closes
-        the stream. A 4xx is raised as PeerRejected, any other failure as PeerFailed."""
-        url = self.public_object_url(node, bucket, name, extra)
-        try:
-            stream = await self.client.open_stream("GET", url, headers=hdrs, read_timeout=READ_STALL_TIMEOUT)
-        except PeerUnreachable as exc:
-            raise PeerFailed(
-                f"cannot read {bucket.object_cname(name)} from {node.display_name}: {exc}"
-            ) from exc
-        if stream.status >= 300:
-            body = await stream.read(64 << 10)
-            stream.close()
-            raise_for_reply(
-                PeerReply(stream.status, body, stream.headers), node, f"GET {bucket.object_cname(name)}"
-            )
-        return stream
-
     async def open_object_spliced(
         self, node: Snode, bucket: BucketId, name: str, hdrs: dict[str, str], read_below: int = 0
     ) -> spliced_get.SplicedReply:

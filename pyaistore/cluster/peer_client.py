@@ -97,22 +97,15 @@ class PeerReply:
 class PeerClient:
     """One pooled aiohttp session per node, opened at startup and closed at cleanup."""
 
-    def __init__(
-        self, timeout: float = 10.0, retry_idempotent: bool = True, read_bufsize: int = 1 << 16
-    ) -> None:
-        """`read_bufsize`: how much of a reply body is buffered before reading pauses (a gateway that
-        relays object bodies wants larger pieces than control replies need)."""
+    def __init__(self, timeout: float = 10.0, retry_idempotent: bool = True) -> None:
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._session: aiohttp.ClientSession | None = None
         self._retry_idempotent = retry_idempotent
-        self._read_bufsize = read_bufsize
 
     async def start(self) -> None:
         """Open the session (must run inside the event loop)."""
         connector = aiohttp.TCPConnector(limit=256)
-        self._session = aiohttp.ClientSession(
-            connector=connector, timeout=self._timeout, read_bufsize=self._read_bufsize
-        )
+        self._session = aiohttp.ClientSession(connector=connector, timeout=self._timeout)
         if not self._retry_idempotent:
             # aiohttp resends an idempotent request (RFC 9112 §9.3.1) when a reused connection
             # drops; for calls that run user code (ETL transforms) that would run a crashing

@@ -40,8 +40,6 @@ log = logging.getLogger("pyaistore.daemon")
 
 # After the launcher is gone, a node that has not stopped cleanly by then exits anyway.
 ORPHAN_EXIT_DEADLINE: Final = 5.0
-# How much of a target's reply a gateway buffers while relaying an object (S3 GET).
-RELAY_BUFSIZE: Final = 1 << 20
 
 
 class CannotListen(Exception):
@@ -67,9 +65,7 @@ def build_context(config: NodeConfig, port: int, control_port: int = 0) -> NodeC
     node_id = node_identity.load_or_create_id(config.data_dir, config.role)
     snode = node_identity.make_snode(node_id, config.role, config.host, port, control_port)
     meta = ClusterMeta()
-    # A gateway relays S3 object bodies: read them from targets in large pieces.
-    peers = PeerClient(read_bufsize=RELAY_BUFSIZE) if config.role == PROXY else PeerClient()
-    ctx = NodeContext(config=config, node=snode, meta=meta, peers=peers)
+    ctx = NodeContext(config=config, node=snode, meta=meta, peers=PeerClient())
     if config.role == TARGET:
         store = target_store.open_store(config)
         removed = store.cleanup_work()
