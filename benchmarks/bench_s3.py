@@ -100,6 +100,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--big-mib", type=int, default=1024)
     parser.add_argument("--targets", type=int, default=2)
+    parser.add_argument("--multipart-only", action="store_true", help="only the upload_file row")
     args = parser.parse_args()
     big_mib = 256 if args.quick and args.big_mib == 1024 else args.big_mib
     large, small = (4, 100) if args.quick else (16, 400)
@@ -108,13 +109,15 @@ def main() -> None:
         cluster = LocalCluster(Path(tmp) / "data", port=0, targets=args.targets)
         cluster.start()
         try:
-            _run(cluster, Path(tmp), args.rounds, large, small, big_mib)
+            _run(cluster, Path(tmp), args.rounds, large, small, big_mib, args.multipart_only)
         finally:
             cluster.stop()
     print(f"load average after: {os.getloadavg()}", flush=True)
 
 
-def _run(cluster: LocalCluster, tmp: Path, rounds: int, large: int, small: int, big_mib: int) -> None:
+def _run(
+    cluster: LocalCluster, tmp: Path, rounds: int, large: int, small: int, big_mib: int, multipart_only: bool
+) -> None:
     assert cluster.proxy is not None
     proxy_pid = cluster.proxy.pid
     s3 = boto3.client(
@@ -143,61 +146,72 @@ def _run(cluster: LocalCluster, tmp: Path, rounds: int, large: int, small: int, 
             for _ in reply.iter_content(MIB):
                 pass
 
-    rows = [
-        _pair(
-            "GET 16 MiB",
-            16 * MIB,
-            large,
-            rounds,
-            ("boto3 /s3", lambda i: s3.get_object(Bucket=BUCKET, Key=f"big-{i}")["Body"].read() and None),
-            ("SDK native", lambda i: sdk.object(f"big-{i}").get_reader().read_all() and None),
-            proxy_pid,
-        ),
-        _pair(
-            "PUT 16 MiB",
-            16 * MIB,
-            large,
-            rounds,
-            (
-                "boto3 /s3",
-                lambda i: s3.put_object(Bucket=BUCKET, Key=f"put-s3-{i}", Body=big_payload) and None,
+    rows: list[dict[str, object]] = []
+    if not multipart_only:
+        rows += [
+            _pair(
+                "GET 16 MiB",
+                16 * MIB,
+                large,
+                rounds,
+                ("boto3 /s3", lambda i: s3.get_object(Bucket=BUCKET, Key=f"big-{i}")["Body"].read() and None),
+                ("SDK native", lambda i: sdk.object(f"big-{i}").get_reader().read_all() and None),
+                proxy_pid,
             ),
-            (
-                "SDK native",
-                lambda i: sdk.object(f"put-sdk-{i}").get_writer().put_content(big_payload) and None,
+            _pair(
+                "PUT 16 MiB",
+                16 * MIB,
+                large,
+                rounds,
+                (
+                    "boto3 /s3",
+                    lambda i: s3.put_object(Bucket=BUCKET, Key=f"put-s3-{i}", Body=big_payload) and None,
+                ),
+                (
+                    "SDK native",
+                    lambda i: sdk.object(f"put-sdk-{i}").get_writer().put_content(big_payload) and None,
+                ),
+                proxy_pid,
             ),
-            proxy_pid,
-        ),
-        _pair(
-            "GET 64 KiB",
-            64 << 10,
-            small,
-            rounds,
-            ("boto3 /s3", lambda i: s3.get_object(Bucket=BUCKET, Key=f"small-{i}")["Body"].read() and None),
-            ("SDK native", lambda i: sdk.object(f"small-{i}").get_reader().read_all() and None),
-            proxy_pid,
-        ),
-        _pair(
-            "GET 16 MiB, requests: stream vs redirect",
-            16 * MIB,
-            large,
-            rounds,
-            ("/s3 streamed", lambda i: drain(f"{s3_url}{i}")),
-            ("native 301", lambda i: drain(f"{native_url}{i}")),
-            proxy_pid,
-        ),
-    ]
-    rows.append(
-        _pair(
-            "PUT 16 MiB, requests: stream vs redirect",
-            16 * MIB,
-            large,
-            rounds,
-            ("/s3 streamed", lambda i: session.put(f"{s3_url}rq-{i}", data=big_payload).raise_for_status()),
-            ("native 307", lambda i: session.put(f"{native_url}rq-{i}", data=big_payload).raise_for_status()),
-            proxy_pid,
+            _pair(
+                "GET 64 KiB",
+                64 << 10,
+                small,
+                rounds,
+                (
+                    "boto3 /s3",
+                    lambda i: s3.get_object(Bucket=BUCKET, Key=f"small-{i}")["Body"].read() and None,
+                ),
+                ("SDK native", lambda i: sdk.object(f"small-{i}").get_reader().read_all() and None),
+                proxy_pid,
+            ),
+            _pair(
+                "GET 16 MiB, requests: stream vs redirect",
+                16 * MIB,
+                large,
+                rounds,
+                ("/s3 streamed", lambda i: drain(f"{s3_url}{i}")),
+                ("native 301", lambda i: drain(f"{native_url}{i}")),
+                proxy_pid,
+            ),
+        ]
+        rows.append(
+            _pair(
+                "PUT 16 MiB, requests: stream vs redirect",
+                16 * MIB,
+                large,
+                rounds,
+                (
+                    "/s3 streamed",
+                    lambda i: session.put(f"{s3_url}rq-{i}", data=big_payload).raise_for_status(),
+                ),
+                (
+                    "native 307",
+                    lambda i: session.put(f"{native_url}rq-{i}", data=big_payload).raise_for_status(),
+                ),
+                proxy_pid,
+            )
         )
-    )
     target_pids = tuple(proc.pid for proc in cluster.targets if proc is not None)
     rows.append(_multipart_row(cluster, s3, tmp, big_mib, max(2, rounds // 2), proxy_pid, target_pids))
     print("\nsummary:", flush=True)
