@@ -59,6 +59,8 @@ SMALL_PUT_TIMEOUT: Final = 60.0
 READ_STALL_TIMEOUT: Final = 120.0
 # Seconds a peer may take to sync its disks (a batch of deferred writes).
 SYNC_TIMEOUT: Final = 300.0
+# Redirects followed by a gateway reading an object for a client (S3).
+MAX_REDIRECTS: Final = 3
 STORED: Final = "stored"
 KEPT: Final = "kept"
 
@@ -514,19 +516,26 @@ class PeerApi:
     ) -> spliced_get.SplicedReply:
         """GET the object from `node` on a connection of its own, its body left for the caller to
         read or splice into a client's socket (spliced_get), or read at once when it is at most
-        `read_below` bytes. 4xx: PeerRejected; else PeerFailed."""
+        `read_below` bytes. A redirect (the object is read from another target, e.g. while its
+        bucket is renamed) is followed. 4xx: PeerRejected; else PeerFailed."""
         url = self.public_object_url(node, bucket, name)
         what = f"GET {bucket.object_cname(name)}"
-        try:
-            reply = await asyncio.to_thread(
-                spliced_get.open_get,
-                url,
-                {**self._caller(), **hdrs},
-                READ_STALL_TIMEOUT,
-                max(read_below, 64 << 10),
-            )
-        except spliced_get.SpliceFailed as exc:
-            raise PeerFailed(f"{what}: {node.display_name} did not answer: {exc}") from exc
+        for _ in range(MAX_REDIRECTS + 1):
+            try:
+                reply = await asyncio.to_thread(
+                    spliced_get.open_get,
+                    url,
+                    {**self._caller(), **hdrs},
+                    READ_STALL_TIMEOUT,
+                    max(read_below, 64 << 10),
+                )
+            except spliced_get.SpliceFailed as exc:
+                raise PeerFailed(f"{what}: {node.display_name} did not answer: {exc}") from exc
+            location = reply.headers.get(headers.LOCATION, "")
+            if reply.status not in (301, 302, 307, 308) or not location:
+                break
+            reply.close()
+            url = location
         if reply.status >= 300:
             try:
                 body = reply.body if reply.body is not None else await asyncio.to_thread(reply.read_all)
