@@ -124,3 +124,14 @@ def test_key_segments_are_joined_as_ais_does(s3: Any, bucket: str) -> None:
     s3.put_object(Bucket=bucket, Key="/a//b/c", Body=b"joined")
     assert s3.get_object(Bucket=bucket, Key="a/b/c")["Body"].read() == b"joined"
     assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == ["a/b/c"]
+
+
+def test_conditional_get(s3: Any, bucket: str) -> None:
+    etag = s3.put_object(Bucket=bucket, Key="cond", Body=b"v1")["ETag"]
+    assert s3.get_object(Bucket=bucket, Key="cond", IfMatch=etag)["Body"].read() == b"v1"
+    with pytest.raises(ClientError) as caught:
+        s3.get_object(Bucket=bucket, Key="cond", IfMatch='"not-it"')
+    assert error_code(caught.value) == "PreconditionFailed"
+    with pytest.raises(ClientError) as caught:
+        s3.get_object(Bucket=bucket, Key="cond", IfNoneMatch=etag)
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 304
