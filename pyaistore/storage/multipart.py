@@ -45,7 +45,7 @@ from pyaistore.storage.names import validate_object_name
 from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.storage.object_store import ObjectStore
 from pyaistore.wire.bucket_id import BucketId
-from pyaistore.wire.multipart import PartInfo, UploadInfo
+from pyaistore.wire.multipart import OBJECT_ETAG_KEY, PartInfo, UploadInfo
 
 __all__ = ["UPLOADS_DIR", "PartWriter", "Uploads", "check_part_list", "s3_etag"]
 
@@ -56,8 +56,6 @@ _PART: Final = "part."
 _TMP: Final = "tmp."
 # Parts are copied into the object in pieces of this size (bounded memory, few system calls).
 ASSEMBLY_CHUNK: Final = 4 << 20
-# Custom-metadata key of the object's S3 ETag (AIS keeps it under the same key).
-ETAG_KEY: Final = "ETag"
 
 
 def s3_etag(parts: list[PartInfo]) -> str:
@@ -205,7 +203,7 @@ class Uploads:
         with _locked(directory, info):
             parts = check_part_list(requested, _list_parts(directory))
             etag = s3_etag(parts)
-            custom = {**info.custom, **props.custom, ETAG_KEY: etag}
+            custom = {**info.custom, **props.custom, OBJECT_ETAG_KEY: etag}
             with self._store.writer(bucket, name, replace(props, custom=custom)) as writer:
                 for part in parts:
                     for chunk in _read_part(directory, part):

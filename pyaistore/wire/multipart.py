@@ -10,6 +10,8 @@ __all__ = ["PartInfo", "UploadInfo", "parse_completed_parts"]
 
 PART_NUMBER_KEY: Final = "part-number"
 ETAG_KEY: Final = "etag"
+# The custom-metadata key of a completed upload's S3 ETag (AIS keeps it under the same key).
+OBJECT_ETAG_KEY: Final = "ETag"
 
 
 @dataclass(frozen=True, slots=True)

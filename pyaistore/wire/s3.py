@@ -6,13 +6,15 @@ the native API's own names stay in paths, query and headers.
 
 from typing import Final
 
+from pyaistore.wire import multipart, query
+
 # The S3 endpoint lives under /s3 (and, when configured, at the root as well).
 PATH_PREFIX: Final = "s3"
 
 # Query parameters (sub-resources and arguments).
 UPLOADS: Final = "uploads"
-UPLOAD_ID: Final = "uploadId"
-PART_NUMBER: Final = "partNumber"
+UPLOAD_ID: Final = query.UPLOAD_ID
+PART_NUMBER: Final = query.PART_NUMBER
 MAX_UPLOADS: Final = "max-uploads"
 UPLOAD_ID_MARKER: Final = "upload-id-marker"
 KEY_MARKER: Final = "key-marker"
@@ -95,7 +97,7 @@ XML_TYPE: Final = "application/xml"
 VERSIONING_ENABLED: Final = "Enabled"
 VERSIONING_SUSPENDED: Final = "Suspended"
 # Custom-metadata key holding an object's S3 ETag when it differs from its checksum (multipart).
-ETAG_KEY: Final = "ETag"
+ETAG_KEY: Final = multipart.OBJECT_ETAG_KEY
 MAX_KEYS_LIMIT: Final = 1000
 # S3's limits on parts: numbers 1..10,000, each at most 5 GiB.
 MAX_PART_NUMBER: Final = 10_000
