@@ -27,7 +27,9 @@ def _names(store: ObjectStore, bucket: BucketId, **kwargs: object) -> list[str]:
 
 def test_order_is_python_string_order_across_mountpaths(listed: ObjectStore, bucket: BucketId) -> None:
     mountpaths = {listed.head(bucket, name).mountpath for name in TRICKY}
-    assert len(mountpaths) == 3  # the names really are spread over all disks
+    # The names really are spread over the disks, so the listing has to merge them. (HRW of the
+    # random temp roots leaves one of the three disks empty in about 5% of runs: 2 is the test.)
+    assert len(mountpaths) >= 2
     assert list(listed.list_names(bucket)) == [(name, False) for name in sorted(TRICKY)]
 
 
