@@ -8,7 +8,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final
 
@@ -19,7 +19,7 @@ from pyaistore.cluster.meta_owner import MetaOwner
 from pyaistore.cluster.peer_api import PeerApi
 from pyaistore.cluster.peer_client import PeerUnreachable
 from pyaistore.storage.bucket_meta import BucketTable
-from pyaistore.wire import error_body
+from pyaistore.wire import error_body, fields
 from pyaistore.wire.error_body import ErrorBody
 from pyaistore.wire.messages import TARGET, Smap, Snode
 from pyaistore.wire.rebalance import RebalanceMeta
@@ -211,6 +211,51 @@ class Membership:
             self._last_seen.pop(node.daemon_id, None)
             smap = cluster_map.without_node(smap, node.daemon_id)
         return smap
+
+
+@dataclass(frozen=True, slots=True)
+class JoinMsg:
+    """A join request as the primary reads it."""
+
+    node: Snode
+    restarted: bool
+    cluster_uuid: str
+
+    @classmethod
+    def from_json(cls, data: Any) -> "JoinMsg":
+        """Parse a join body; ValueError naming the field when it is wrong."""
+        data = fields.as_dict(data, "join request")
+        return cls(
+            Snode.from_json(data.get(NODE_KEY)),
+            fields.field_bool(data, RESTARTED_KEY),
+            fields.field_text(data, CLUSTER_UUID_KEY, max_length=128),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class KeepaliveMsg:
+    """A keepalive as the primary reads it: who (and where, when given), and the versions held."""
+
+    node_id: str
+    node: Snode | None
+    smap_version: int
+    bmd_version: int
+    etl_version: int
+    rmd_revision: int
+
+    @classmethod
+    def from_json(cls, data: Any) -> "KeepaliveMsg":
+        """Parse a keepalive body; ValueError naming the field when it is wrong."""
+        data = fields.as_dict(data, "keepalive")
+        raw_node = data.get(NODE_KEY)
+        return cls(
+            fields.field_text(data, ID_KEY, max_length=64),
+            None if raw_node is None else Snode.from_json(raw_node),
+            fields.field_int(data, SMAP_VERSION_KEY),
+            fields.field_int(data, BMD_VERSION_KEY),
+            fields.field_int(data, ETL_VERSION_KEY),
+            fields.field_int(data, RMD_REVISION_KEY),
+        )
 
 
 def join_body(node: Snode, restarted: bool = False, cluster_uuid: str = "") -> dict[str, Any]:

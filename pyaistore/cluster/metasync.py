@@ -7,6 +7,7 @@ from typing import Any, Final
 from pyaistore.cluster.etl_table import EtlTable
 from pyaistore.cluster.peer_api import PeerApi
 from pyaistore.storage.bucket_meta import BucketTable
+from pyaistore.wire import fields
 from pyaistore.wire.messages import Smap
 from pyaistore.wire.rebalance import RebalanceMeta
 
@@ -42,6 +43,15 @@ def parse(body: dict[str, Any]) -> tuple[Smap | None, BucketTable | None]:
     smap = Smap.from_json(body[SMAP_KEY]) if SMAP_KEY in body else None
     buckets = BucketTable.from_json(body[BMD_KEY]) if BMD_KEY in body else None
     return smap, buckets
+
+
+def parse_all(
+    body: Any,
+) -> tuple[Smap | None, BucketTable | None, EtlTable | None, RebalanceMeta | None]:
+    """Every table of a metasync body (ValueError, TypeError or KeyError when one is malformed)."""
+    body = fields.as_dict(body, "metasync")
+    smap, buckets = parse(body)
+    return smap, buckets, parse_etls(body), parse_rmd(body)
 
 
 def parse_etls(body: dict[str, Any]) -> EtlTable | None:

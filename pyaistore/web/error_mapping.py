@@ -57,6 +57,8 @@ TABLE: Final = MappingProxyType(
         storage_errors.InvalidAppendHandle: (400, error_body.INVALID_REQUEST),
         storage_errors.InvalidProps: (400, error_body.INVALID_REQUEST),
         storage_errors.NoSpace: (507, error_body.NO_SPACE),
+        # Custom metadata over a documented limit (wire/limits.py): the client's to fix, never 507.
+        storage_errors.MetadataTooLarge: (400, error_body.INVALID_REQUEST),
         # A corrupt or unsupported shard is the client's to fix (AIS: 400, "unknown mime", etc.).
         storage_errors.ArchiveError: (400, error_body.INVALID_REQUEST),
         storage_errors.ArchiveMemberNotFound: (404, error_body.OBJECT_NOT_FOUND),
