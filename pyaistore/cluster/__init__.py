@@ -4,6 +4,7 @@ __all__ = [
     "cluster_identity",
     "cluster_map",
     "cluster_meta",
+    "cluster_secret",
     "errors",
     "etl_table",
     "liveness",

@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final
 
-from pyaistore.cluster import cluster_identity, cluster_map, liveness, metasync
-from pyaistore.cluster.errors import ClusterMismatch, NotReady
+from pyaistore.cluster import cluster_identity, cluster_map, cluster_secret, liveness, metasync
+from pyaistore.cluster.errors import ClusterMismatch, Forbidden, NotReady
 from pyaistore.cluster.etl_table import EtlTable
 from pyaistore.cluster.meta_owner import MetaOwner
 from pyaistore.cluster.peer_api import PeerApi
@@ -31,6 +31,8 @@ NODE_KEY: Final = "node"
 RESTARTED_KEY: Final = "restarted"
 # The UUID of the cluster the node belongs to ("" for a fresh node); see cluster_identity.
 CLUSTER_UUID_KEY: Final = "cluster_uuid"
+# The cluster secret, in the reply to a join (cluster_secret.py).
+SECRET_KEY: Final = "cluster_secret"
 ID_KEY: Final = "id"
 SMAP_VERSION_KEY: Final = "smap_version"
 BMD_VERSION_KEY: Final = "bmd_version"
@@ -60,9 +62,16 @@ class Membership:
     """
 
     def __init__(
-        self, owner: MetaOwner, peers: PeerApi, interval: float, timeout: float, startup_grace: float
+        self,
+        owner: MetaOwner,
+        peers: PeerApi,
+        interval: float,
+        timeout: float,
+        startup_grace: float,
+        open_join: bool = True,
     ) -> None:
         self._owner = owner
+        self._open_join = open_join
         self._peers = peers
         self._interval = interval
         self._timeout = timeout
@@ -81,19 +90,45 @@ class Membership:
         self.on_join: JoinCallback | None = None
         self._hook_tasks: set[asyncio.Task[None]] = set()
 
-    async def join(self, node: Snode, restarted: bool = False, node_uuid: str = "") -> Smap:
-        """Add or update a node in the map; ClusterMismatch (nothing changes) for another cluster's node."""
+    async def join(
+        self, node: Snode, restarted: bool = False, node_uuid: str = "", with_secret: bool = False
+    ) -> Smap:
+        """Add or update a node in the map; ClusterMismatch (nothing changes) for another cluster's
+        node, Forbidden for one the join rule does not admit (`admit`)."""
         cluster_identity.check(node.display_name, node_uuid, self._owner.smap.uuid)
+        if not with_secret:
+            await self.admit(node)
         known = cluster_map.find_node(self._owner.smap, node.daemon_id)
         if known is not None:
             node = replace(node, flags=known.flags)  # the map's flags (maintenance...) win
         self._last_seen[node.daemon_id] = time.monotonic()
         log.info("node %s joins at %s", node.display_name, node.public_net.url)
-        smap = await self._owner.update_smap(lambda smap: cluster_map.with_node(smap, node))
+        joining = frozenset({node.daemon_id})  # the reply carries the tables: no push to the node itself
+        smap = await self._owner.update_smap(lambda smap: cluster_map.with_node(smap, node), joining)
         self._register(node.daemon_id)
         if self._started and node.daemon_type == TARGET and self.on_join is not None:
             self._run_hook(self.on_join(node, known is None, restarted))
         return smap
+
+    async def admit(self, node: Snode) -> None:
+        """The rule for a join without the cluster secret (a fresh node has none yet).
+
+        Only with `open_join`, and only once a node with that very ID answers at the control
+        address it gave (`GET /v1/daemon?what=snode`, asked without the secret): a client that
+        merely posts a join for an address it does not serve, or for another member's ID
+        elsewhere, is refused (403). A member that has the secret joins with it.
+        """
+        if not self._open_join:
+            raise Forbidden(
+                f"{node.display_name}: joining this cluster takes its secret: copy the primary's "
+                f"{cluster_secret.SECRET_FILE} into the node's data dir"
+            )
+        found = await self._peers.identify(node)
+        if found != node.daemon_id:
+            raise Forbidden(
+                f"{node.display_name}: no node of that ID answers at {node.control_url} "
+                f"(found {found[:64]!r}); join refused"
+            )
 
     def keepalive(self, node_id: str, node: Snode | None = None) -> bool:
         """Record a keepalive; False when the map does not hold the node at that address (re-join)."""
@@ -340,7 +375,9 @@ class TargetAgent:
             try:
                 reply = await self._peers.join(self._primary_url, request)
                 if reply.ok:
-                    await self._accept(json.loads(reply.body))
+                    body = json.loads(reply.body)
+                    await self._accept(body)
+                    await self._keep_secret(body)
                     self._first_join = False
                     self.joined.set()
                     return
@@ -363,6 +400,13 @@ class TargetAgent:
         if reply.ok and reply.body:
             await self._accept(json.loads(reply.body))
         return True
+
+    async def _keep_secret(self, body: dict[str, Any]) -> None:
+        """Keep the cluster secret of the join reply (in the data dir and for every call)."""
+        secret = body.get(SECRET_KEY)
+        if isinstance(secret, str) and secret and secret != self._peers.cluster_secret:
+            await asyncio.to_thread(cluster_secret.save, self._data_dir, secret)
+            self._peers.cluster_secret = secret
 
     async def _accept(self, body: dict[str, Any]) -> None:
         """Take the primary's tables, after checking they are our cluster's (recorded on the first join)."""

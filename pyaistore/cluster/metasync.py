@@ -64,9 +64,13 @@ def parse_rmd(body: dict[str, Any]) -> RebalanceMeta | None:
     return RebalanceMeta.from_json(body[RMD_KEY]) if RMD_KEY in body else None
 
 
-async def push(peers: PeerApi, smap: Smap, body: dict[str, Any], self_id: str) -> list[str]:
-    """Send `body` to every node but this one, concurrently; return the IDs that failed."""
-    nodes = [n for n in (*smap.targets.values(), *smap.proxies.values()) if n.daemon_id != self_id]
+async def push(
+    peers: PeerApi, smap: Smap, body: dict[str, Any], self_id: str, skip: frozenset[str] = frozenset()
+) -> list[str]:
+    """Send `body` to every node but this one (and those in `skip`), concurrently; return the IDs
+    that failed."""
+    every = (*smap.targets.values(), *smap.proxies.values())
+    nodes = [n for n in every if n.daemon_id != self_id and n.daemon_id not in skip]
     results = await asyncio.gather(*(peers.push_meta(node, body) for node in nodes))
     for node, ok in zip(nodes, results, strict=True):
         if not ok:

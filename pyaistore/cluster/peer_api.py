@@ -123,6 +123,8 @@ class PeerApi:
     def __init__(self, client: PeerClient, self_id: str) -> None:
         self.client = client
         self._self_id = self_id
+        # This node's cluster secret ("" until it has one): sent with every call (cluster_secret.py).
+        self.cluster_secret = ""
 
     # ---- URLs ----
 
@@ -138,6 +140,8 @@ class PeerApi:
 
     def _caller(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         found = {headers.CALLER_ID: self._self_id}
+        if self.cluster_secret:
+            found[headers.CLUSTER_SECRET] = self.cluster_secret
         if extra:
             found.update(extra)
         return found
@@ -473,12 +477,16 @@ class PeerApi:
         *,
         data: bytes | None = None,
         content_type: str = "",
+        as_member: bool = True,
     ) -> PeerReply:
         """Any other control request to `node` (ETL control, reverse proxy); network failure -> PeerFailed.
 
         `body` is sent as JSON; `data` as it is (a relayed request's body, of `content_type`).
+        A client's request relayed (`as_member=False`) carries no cluster secret: it reaches
+        only what the client could reach itself.
         """
-        hdrs = self._caller({headers.CONTENT_TYPE: content_type} if content_type else None)
+        extra = {headers.CONTENT_TYPE: content_type} if content_type else {}
+        hdrs = self._caller(extra) if as_member else {headers.CALLER_ID: self._self_id, **extra}
         try:
             return await self.client.call(
                 method, node.control_url + path_qs, json_body=body, data=data, timeout=timeout, headers=hdrs
@@ -495,6 +503,17 @@ class PeerApi:
             return MountpathList.from_json(json.loads(reply.body))
         except ValueError as exc:
             raise PeerFailed(f"{node.display_name} sent an invalid mountpath list: {exc}") from exc
+
+    async def identify(self, node: Snode, timeout: float = 5.0) -> str:
+        """The ID of the node answering at `node`'s control URL ("" when none answers); asked
+        without the cluster secret (the primary checks a fresh node this way before it joins)."""
+        url = node.control_url + paths.url_path(paths.DAEMON) + f"?{query.WHAT}={query.WHAT_SNODE}"
+        try:
+            reply = await self.client.call("GET", url, timeout=timeout)
+            found = json.loads(reply.body) if reply.ok else {}
+        except (PeerUnreachable, ValueError):
+            return ""
+        return str(found.get("daemon_id", "")) if isinstance(found, dict) else ""
 
     # ---- a node's calls to the primary ----
 

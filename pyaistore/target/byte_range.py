@@ -6,7 +6,6 @@ from pyaistore.cluster.errors import RangeNotSatisfiable
 from pyaistore.wire.limits import MAX_INT, MAX_INT_DIGITS
 
 
-
 @dataclass(frozen=True, slots=True)
 class RangeSpec:
     """`first-last`, `first-` (last None) or the suffix form `-n` (first None)."""

@@ -48,6 +48,7 @@ TABLE: Final = MappingProxyType(
         node_errors.NotReady: (503, ""),
         node_errors.ClusterMismatch: (400, error_body.CLUSTER_MISMATCH),
         node_errors.Busy: (409, error_body.BUSY),
+        node_errors.Forbidden: (403, error_body.FORBIDDEN),
         node_errors.NotEnoughTargets: (400, error_body.NOT_ENOUGH_TARGETS),
         node_errors.BadRequest: (400, error_body.INVALID_REQUEST),
         storage_errors.ObjectNotFound: (404, error_body.OBJECT_NOT_FOUND),

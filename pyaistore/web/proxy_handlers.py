@@ -8,7 +8,7 @@ from aiohttp import web
 from pyaistore.cluster import cluster_map, membership, metasync, redirect_url
 from pyaistore.cluster.errors import BadRequest, NodeNotFound, NotSupported, PeerFailed, UnknownAction
 from pyaistore.proxy import buckets, cluster_config, cluster_mountpaths, fanout, redirect
-from pyaistore.web import job_handlers, mountpath_handlers, request_parsing
+from pyaistore.web import cluster_auth, job_handlers, mountpath_handlers, request_parsing
 from pyaistore.web.app_keys import CONTEXT
 from pyaistore.wire import actions, headers, paths, query
 from pyaistore.wire.bucket_id import InvalidProvider, Namespace, normalize_provider
@@ -137,8 +137,11 @@ async def join(request: web.Request) -> web.Response:
     if ctx.membership is None:
         raise NotSupported("join requests go to the primary proxy")
     msg = await request_parsing.read_message(request, membership.JoinMsg.from_json)
-    smap = await ctx.membership.join(msg.node, msg.restarted, msg.cluster_uuid)
-    return web.json_response(metasync.payload(smap, ctx.meta.buckets, ctx.meta.etls, ctx.meta.rmd))
+    with_secret = cluster_auth.has_secret(ctx, request)
+    smap = await ctx.membership.join(msg.node, msg.restarted, msg.cluster_uuid, with_secret)
+    reply = metasync.payload(smap, ctx.meta.buckets, ctx.meta.etls, ctx.meta.rmd)
+    reply[membership.SECRET_KEY] = ctx.peer_api.cluster_secret
+    return web.json_response(reply)
 
 
 async def keepalive(request: web.Request) -> web.Response:
@@ -201,7 +204,7 @@ async def reverse(request: web.Request) -> web.Response:
     content_type = request.headers.get(headers.CONTENT_TYPE, headers.JSON_TYPE) if body else ""
     try:
         reply = await ctx.peer_api.call_node(
-            node, request.method, path_qs, data=body, content_type=content_type
+            node, request.method, path_qs, data=body, content_type=content_type, as_member=False
         )
     except PeerFailed as exc:
         raise BadRequest(f"{node.display_name} is unreachable: {exc}") from exc

@@ -27,6 +27,8 @@ NOT_ENOUGH_TARGETS: Final = "ErrNotEnoughTargets"
 # Not an AIS code (AIS reports a cluster-integrity error without one): a join from a node whose
 # data belongs to another cluster. The node stops instead of retrying when it reads this code.
 CLUSTER_MISMATCH: Final = "ErrClusterMismatch"
+# An internal route called by a client, or by a node that is not a member (403).
+FORBIDDEN: Final = "ErrForbidden"
 
 
 @dataclass(frozen=True, slots=True)
