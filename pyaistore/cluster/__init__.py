@@ -7,6 +7,7 @@ __all__ = [
     "cluster_secret",
     "errors",
     "etl_table",
+    "heartbeat",
     "liveness",
     "membership",
     "meta_owner",
@@ -18,4 +19,5 @@ __all__ = [
     "peer_replies",
     "placement",
     "redirect_url",
+    "target_agent",
 ]

@@ -16,11 +16,12 @@ Failures are typed: PeerFailed when a peer did not answer or failed (5xx), PeerR
 peer's own 4xx status and code when it refused; "not there" (404) is a value (None/False).
 """
 
+import http.client
 import json
 from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass
 from typing import Any, Final
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import msgpack
 
@@ -521,6 +522,25 @@ class PeerApi:
         """Register with the primary (PeerUnreachable when it does not answer)."""
         url = primary_url + paths.url_path(paths.CLUSTER, paths.JOIN)
         return await self.client.call("POST", url, json_body=body, headers=self._caller())
+
+    def keepalive_blocking(self, primary_url: str, body: dict[str, Any], timeout: float) -> tuple[int, bytes]:
+        """Blocking keepalive for the keepalive thread (cluster/heartbeat.py): (status, body).
+
+        Plain http.client on a connection of its own, so no event loop, executor or pool of this
+        node can hold it up; PeerUnreachable when the primary does not answer within `timeout`.
+        """
+        url = primary_url + paths.url_path(paths.CLUSTER, paths.KEEPALIVE)
+        parts = urlsplit(url)
+        hdrs = self._caller({headers.CONTENT_TYPE: headers.JSON_TYPE})
+        connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)
+        try:
+            connection.request("POST", parts.path, body=json.dumps(body).encode(), headers=hdrs)
+            reply = connection.getresponse()
+            return reply.status, reply.read(64 << 20)
+        except (OSError, http.client.HTTPException) as exc:
+            raise PeerUnreachable(url, exc) from exc
+        finally:
+            connection.close()
 
     async def keepalive(self, primary_url: str, body: dict[str, Any], timeout: float) -> PeerReply:
         """Tell the primary this node is alive (PeerUnreachable when it does not answer)."""

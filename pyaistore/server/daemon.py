@@ -20,9 +20,10 @@ from pyaistore.cluster import cluster_secret
 from pyaistore.cluster import node as node_identity
 from pyaistore.cluster.cluster_meta import ClusterMeta
 from pyaistore.cluster.errors import ClusterMismatch
-from pyaistore.cluster.membership import Membership, TargetAgent
+from pyaistore.cluster.membership import Membership
 from pyaistore.cluster.meta_owner import MetaOwner
 from pyaistore.cluster.peer_client import PeerClient
+from pyaistore.cluster.target_agent import TargetAgent
 from pyaistore.config import PROXY, TARGET, NodeConfig, with_environment
 from pyaistore.etl.registry import EtlRegistry
 from pyaistore.job_kinds import registry as job_kinds
