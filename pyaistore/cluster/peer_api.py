@@ -30,7 +30,7 @@ from pyaistore.cluster.errors import PeerFailed
 from pyaistore.cluster.peer_client import PeerClient, PeerReply, PeerStream, PeerUnreachable
 from pyaistore.cluster.peer_replies import raise_for_reply
 from pyaistore.storage.object_meta import ObjectMeta
-from pyaistore.wire import headers, paths, query
+from pyaistore.wire import fields, headers, paths, query
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.erasure_code import SliceMeta
 from pyaistore.wire.job_snapshot import JobSnapshot
@@ -79,8 +79,8 @@ def encode_slice_meta(meta: SliceMeta) -> str:
 def decode_meta(text: str) -> ObjectMeta:
     """Parse the OBJECT_META header; ValueError when it is not valid metadata."""
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
+        data = fields.loads(text)
+    except ValueError as exc:
         raise ValueError(f"invalid object metadata header: {exc}") from exc
     return ObjectMeta.from_json(data)
 
