@@ -7,6 +7,7 @@ from typing import Any, Final
 from pyaistore.cluster.etl_table import EtlTable
 from pyaistore.cluster.peer_api import PeerApi
 from pyaistore.storage.bucket_meta import BucketTable
+from pyaistore.storage.errors import CorruptMeta
 from pyaistore.wire import fields
 from pyaistore.wire.messages import Smap
 from pyaistore.wire.rebalance import RebalanceMeta
@@ -50,7 +51,10 @@ def parse_all(
 ) -> tuple[Smap | None, BucketTable | None, EtlTable | None, RebalanceMeta | None]:
     """Every table of a metasync body (ValueError, TypeError or KeyError when one is malformed)."""
     body = fields.as_dict(body, "metasync")
-    smap, buckets = parse(body)
+    try:
+        smap, buckets = parse(body)
+    except CorruptMeta as exc:  # a bucket table that cannot be decoded: the sender's, not ours
+        raise ValueError(str(exc)) from exc
     return smap, buckets, parse_etls(body), parse_rmd(body)
 
 

@@ -22,7 +22,9 @@ _PARAM = re.compile(r"\{([a-z]+)(?::[^}]*)?\}")
 # Actions a client may legitimately send that stop or remove nodes: not hostile input, and they
 # would end the cluster under test. Everything else in the vocabulary is fair game.
 _MEMBERSHIP = node_lifecycle.NODE_ACTIONS | node_lifecycle.CLUSTER_ACTIONS
-ACTIONS = sorted(v for k, v in vars(actions).items() if k.isupper() and isinstance(v, str) and v not in _MEMBERSHIP)
+ACTIONS = sorted(
+    v for k, v in vars(actions).items() if k.isupper() and isinstance(v, str) and v not in _MEMBERSHIP
+)
 QUERY_NAMES = sorted({v for k, v in vars(query).items() if k.isupper() and isinstance(v, str) and v})
 HEADER_NAMES = [
     headers.RANGE,
@@ -65,9 +67,15 @@ def all_routes() -> list[Route]:
 
 
 huge_digits = st.integers(19, 5000).map(lambda n: "9" * n)
-numbers = st.one_of(st.integers(-(2**70), 2**70).map(str), huge_digits, st.sampled_from(["", "-1", "0", "1e9", "NaN"]))
-texts = st.one_of(st.text(max_size=40), st.sampled_from(["", "..", "../../etc", "%00", "a" * 3000, "{0..99999999}"]))
-query_values = st.one_of(texts, numbers, st.sampled_from(["true", "false", "(a+)+$", "regexp", "ais", "gcp", "x"]))
+numbers = st.one_of(
+    st.integers(-(2**70), 2**70).map(str), huge_digits, st.sampled_from(["", "-1", "0", "1e9", "NaN"])
+)
+texts = st.one_of(
+    st.text(max_size=40), st.sampled_from(["", "..", "../../etc", "%00", "a" * 3000, "{0..99999999}"])
+)
+query_values = st.one_of(
+    texts, numbers, st.sampled_from(["true", "false", "(a+)+$", "regexp", "ais", "gcp", "x"])
+)
 
 
 def _header_text(value: str) -> str:
@@ -78,16 +86,48 @@ def _header_text(value: str) -> str:
 
 header_values = st.one_of(
     numbers.map(lambda n: "bytes=0-" + n),
-    st.sampled_from(["bytes=-0", "bytes=5-1", "bytes=" + " " * 4000 + "x", "k=" + "v" * 7000, "none", "xxhash2"]),
+    st.sampled_from(
+        ["bytes=-0", "bytes=5-1", "bytes=" + " " * 4000 + "x", "k=" + "v" * 7000, "none", "xxhash2"]
+    ),
     st.sampled_from(['{"name": [1]}', "[" * 3000, '{"size": "x"}', "null", "1e400"]),
     texts.map(_header_text),
 )
 deep = st.integers(MAX_JSON_DEPTH, 3000).map(lambda n: "[" * n + "]" * n)
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False) | st.text(max_size=20),
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
     max_leaves=12,
 )
+# Keys of the cluster's own messages (metasync, join, keepalive, job and list requests), with values
+# of any type: the parsers must name the wrong field, never fail on it.
+MESSAGE_KEYS = [
+    "smap",
+    "bmd",
+    "etlmd",
+    "rmd",
+    "node",
+    "id",
+    "smap_version",
+    "bmd_version",
+    "names",
+    "pagesize",
+    "flags",
+    "prefix",
+    "kind",
+    "ID",
+    "Kind",
+    "sids",
+    "sid",
+    "tmap",
+    "proxy_si",
+    "version",
+    "uuid",
+]
+keyed = st.dictionaries(st.sampled_from(MESSAGE_KEYS), json_values, min_size=1, max_size=4)
 action_messages = st.fixed_dictionaries(
     {"action": st.sampled_from(ACTIONS), "name": st.one_of(st.text(max_size=10), json_values)},
     optional={"value": json_values},
@@ -96,8 +136,12 @@ malformed = st.one_of(
     st.just("null"),
     deep,
     st.sampled_from(['{"action": 5}', '{"action"', "[]", '"text"', "1" * 5000, '{"smap": {"version": [1]}}']),
-    st.sampled_from(['{"node": {"daemon_id": 7}}', '{"id": "x", "smap_version": "abc"}', '{"names": [1, 2]}']),
+    st.sampled_from(
+        ['{"node": {"daemon_id": 7}}', '{"id": "x", "smap_version": "abc"}', '{"names": [1, 2]}']
+    ),
     st.binary(max_size=64).map(lambda raw: raw.decode("latin-1")),
+    keyed.map(json.dumps),
+    keyed.map(lambda value: json.dumps({"smap": value})),
 )
 bodies = st.one_of(
     st.none(),

@@ -44,16 +44,28 @@ def prepared(hostile_cluster: LocalCluster) -> Iterator[LocalCluster]:
     derandomize=True,
     deadline=None,
     database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.data_too_large,
+    ],
 )
 @given(data=st.data())
 def test_no_route_answers_5xx(prepared: LocalCluster, data: st.DataObject) -> None:
     route: Route = data.draw(st.sampled_from(ROUTES), label="route")
     request = data.draw(requests_for(route, member_headers(prepared)), label="request")
-    base = prepared.endpoint if route.role == "proxy" else data.draw(st.sampled_from(sorted(target_urls(prepared).values())))
+    base = (
+        prepared.endpoint
+        if route.role == "proxy"
+        else data.draw(st.sampled_from(sorted(target_urls(prepared).values())))
+    )
     with requests.Session() as http:
         reply = send(http, base, route, request)
     FIGURES["requests"] += 1
     FIGURES[f"{reply.status_code // 100}xx"] = FIGURES.get(f"{reply.status_code // 100}xx", 0) + 1
     FIGURES[str(route)] = FIGURES.get(str(route), 0) + 1
-    assert reply.status_code < 500 or reply.status_code == 501, (str(route), reply.status_code, reply.text[:500])
+    assert reply.status_code < 500 or reply.status_code == 501, (
+        str(route),
+        reply.status_code,
+        reply.text[:500],
+    )
