@@ -126,7 +126,7 @@ def hostile_requests(endpoint: str, targets: list[str], bucket: str) -> list[Hos
             (
                 "PUT",
                 f"{node}/v1/objects/{bucket}/big-md",
-                {"data": b"x", "headers": {"Ais-Custom-Md": "k=" + "v" * 7000}},
+                {"data": b"x", "headers": {"Ais-Custom-Md": big_md}},
             ),
         ]
     calls += [
