@@ -1,7 +1,7 @@
 """Regressions of the fuzz run's 5xx answers: each bad input is a 400 (or 416) naming what is wrong."""
 
 import requests
-from conftest import member_headers, target_urls
+from hostile_it_support import member_headers, target_urls
 
 from pyaistore.server.local_cluster import LocalCluster
 from pyaistore.wire import limits

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import member_headers, target_urls
+from hostile_it_support import member_headers, target_urls
 from route_fuzz_it_support import all_routes
 
 from pyaistore.server.local_cluster import LocalCluster

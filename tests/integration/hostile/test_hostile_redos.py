@@ -8,7 +8,7 @@ import time
 from urllib.parse import quote
 
 import requests
-from conftest import target_urls
+from hostile_it_support import target_urls
 
 from pyaistore.server.local_cluster import LocalCluster
 

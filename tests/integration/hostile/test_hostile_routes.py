@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from conftest import member_headers, target_urls
+from hostile_it_support import member_headers, target_urls
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from route_fuzz_it_support import BUCKET, OBJECT, Route, all_routes, requests_for, send
