@@ -4,7 +4,9 @@ A route in web/routes.py is public unless its handler is flagged:
 
 - `members_only`: the request must carry this node's cluster secret (`Pyaistore-Cluster-Secret`)
   and come from a node in this node's map (`Ais-Caller-Id`): metasync, PUT /v1/daemon, every
-  /v1/internal/* route, a target's ETL control routes;
+  /v1/internal/* route, a target's ETL control routes. A node that holds the secret but no map
+  yet (it was given the secret and is joining: the primary lists it before its join reply
+  arrives) takes the secret alone;
 - `secret_only`: the secret is enough (keepalive: the handler itself answers 404 to a node the
   map does not hold, which is how a dropped target learns to join again);
 - the join route is public here: whether a node may join is the primary's rule
@@ -69,7 +71,9 @@ def check(ctx: NodeContext, request: web.Request, access: str) -> None:
         return
     caller = request.headers.get(headers.CALLER_ID, "")
     smap = ctx.meta.smap
-    if not caller or smap is None or cluster_map.find_node(smap, caller) is None:
+    if smap is None:
+        return  # a node given the secret, before its join reply brings the map: the secret vouches
+    if not caller or cluster_map.find_node(smap, caller) is None:
         where = f"{ctx.node.display_name}: {request.method} {path}"
         raise Forbidden(f"{where}: caller {caller[:64]!r} is not in the cluster map")
 

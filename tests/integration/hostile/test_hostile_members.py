@@ -76,14 +76,11 @@ def test_closed_join_admits_only_nodes_given_the_secret(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, provisioned: bool
 ) -> None:
     monkeypatch.setenv("PYAISTORE_OPEN_JOIN", "false")
-    cluster = LocalCluster(tmp_path / "data", port=0, targets=1)
+    # The launcher copies the primary's secret into the target's data dir, as an operator would.
+    cluster = LocalCluster(tmp_path / "data", port=0, targets=1, provision_secret=provisioned)
     try:
         cluster.start_proxy()
         cluster.wait_own_proxy()
-        secret = cluster.data_dir / "proxy" / "cluster_secret"
-        if provisioned:
-            (cluster.data_dir / "target-0").mkdir(parents=True)
-            (cluster.data_dir / "target-0" / "cluster_secret").write_text(secret.read_text())
         cluster.start_target(0)
         if provisioned:
             cluster.wait_ready(1)
