@@ -39,6 +39,7 @@ def prepared(hostile_cluster: LocalCluster) -> Iterator[LocalCluster]:
     assert requests.get(f"{endpoint}/v1/health?prr=true", timeout=10).status_code == 200
 
 
+@pytest.mark.timeout(max(300, EXAMPLES // 10))
 @settings(
     max_examples=EXAMPLES,
     derandomize=True,

@@ -34,6 +34,7 @@ def test_short_soak_keeps_every_target(hostile_cluster: LocalCluster) -> None:
 
 
 @pytest.mark.skipif(not LONG_SECONDS, reason="the long soak runs with `make soak` (PYAISTORE_SOAK_SECONDS)")
+@pytest.mark.timeout(LONG_SECONDS + 300)
 def test_long_soak_keeps_every_target(tmp_path: Path) -> None:
     cluster = LocalCluster(tmp_path / "data", port=0, targets=2)
     try:
