@@ -84,6 +84,8 @@ class TargetAgent:
         """Join, then act on what the keepalive thread reports, until told to leave."""
         self._cluster_uuid = await asyncio.to_thread(cluster_identity.load, self._data_dir)
         await self._join()
+        if self._leaving:  # told to leave while joining: no keepalive may take it back
+            await asyncio.Event().wait()
         loop = asyncio.get_running_loop()
         replies: asyncio.Queue[bytes] = asyncio.Queue()
 
