@@ -15,8 +15,10 @@ from soak_it_support import SHARD, make_shard
 
 from pyaistore.server.local_cluster import LocalCluster
 
-EXAMPLES = int(os.environ.get("PYAISTORE_FUZZ_EXAMPLES", "300"))
+EXAMPLES = int(os.environ.get("PYAISTORE_FUZZ_EXAMPLES", "600"))
 ROUTES = all_routes()
+# Every route gets its share, so each run covers all of them (8 requests each in `make test`).
+PER_ROUTE = max(8, EXAMPLES // len(ROUTES))
 FIGURES: dict[str, int] = {"requests": 0}
 
 
@@ -39,9 +41,10 @@ def prepared(hostile_cluster: LocalCluster) -> Iterator[LocalCluster]:
     assert requests.get(f"{endpoint}/v1/health?prr=true", timeout=10).status_code == 200
 
 
-@pytest.mark.timeout(max(300, EXAMPLES // 10))
+@pytest.mark.timeout(max(300, PER_ROUTE))
+@pytest.mark.parametrize("route", ROUTES, ids=str)
 @settings(
-    max_examples=EXAMPLES,
+    max_examples=PER_ROUTE,
     derandomize=True,
     deadline=None,
     database=None,
@@ -52,8 +55,7 @@ def prepared(hostile_cluster: LocalCluster) -> Iterator[LocalCluster]:
     ],
 )
 @given(data=st.data())
-def test_no_route_answers_5xx(prepared: LocalCluster, data: st.DataObject) -> None:
-    route: Route = data.draw(st.sampled_from(ROUTES), label="route")
+def test_no_route_answers_5xx(prepared: LocalCluster, route: Route, data: st.DataObject) -> None:
     request = data.draw(requests_for(route, member_headers(prepared)), label="request")
     base = (
         prepared.endpoint
