@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 
-.PHONY: install serve test lint unit integration bench clean
+.PHONY: install serve test lint unit integration bench soak clean
 
 install: $(STAMP)
 
@@ -32,6 +32,12 @@ unit: install
 
 integration: install
 	$(BIN)/pytest -q tests/integration
+
+# Long variants of the hostile-input tests, not run by `make test`: a five-minute soak under
+# 16-way GET/PUT with hostile traffic, and the route property test with many more examples.
+soak: install
+	PYAISTORE_SOAK_SECONDS=$${PYAISTORE_SOAK_SECONDS:-300} PYAISTORE_FUZZ_EXAMPLES=$${PYAISTORE_FUZZ_EXAMPLES:-20000} \
+		$(BIN)/pytest -q -s tests/integration/hostile/test_hostile_soak.py tests/integration/hostile/test_hostile_routes.py
 
 bench: install
 	$(BIN)/python benchmarks/bench_http.py

@@ -55,6 +55,10 @@ class NodeConfig:
     s3_at_root: bool = False
     s3_domains: str = "localhost"
     log_level: str = "INFO"
+    # The primary admits a node without the cluster secret (a fresh one) once it has checked that
+    # a node with that ID answers at the address it gave; False: only nodes given the secret out
+    # of band (its file copied into their data dir) may join. See docs/architecture.md.
+    open_join: bool = True
 
     @property
     def s3_auth(self) -> bool:
@@ -104,10 +108,8 @@ def with_environment(config: NodeConfig, env: dict[str, str] | None = None) -> N
         raw = source.get(ENV_PREFIX + name.upper())
         if raw:
             changes[name] = kind(raw)
-    raw_fsync = source.get(ENV_PREFIX + "FSYNC")
-    if raw_fsync:
-        changes["fsync"] = _env_bool(raw_fsync)
-    raw_root = source.get(ENV_PREFIX + "S3_AT_ROOT")
-    if raw_root:
-        changes["s3_at_root"] = _env_bool(raw_root)
+    for flag in ("fsync", "open_join", "s3_at_root"):
+        raw_flag = source.get(ENV_PREFIX + flag.upper())
+        if raw_flag:
+            changes[flag] = _env_bool(raw_flag)
     return replace(config, **changes) if changes else config  # type: ignore[arg-type]

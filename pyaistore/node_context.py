@@ -9,10 +9,11 @@ from typing import Any
 from pyaistore.cluster.cluster_meta import ClusterMeta
 from pyaistore.cluster.errors import BucketNotFound
 from pyaistore.cluster.etl_table import EtlTable
-from pyaistore.cluster.membership import Membership, TargetAgent
+from pyaistore.cluster.membership import Membership
 from pyaistore.cluster.meta_owner import MetaOwner
 from pyaistore.cluster.peer_api import PeerApi
 from pyaistore.cluster.peer_client import PeerClient
+from pyaistore.cluster.target_agent import TargetAgent
 from pyaistore.config import NodeConfig
 from pyaistore.etl.registry import EtlDirectory
 from pyaistore.jobs.registry import JobRegistry

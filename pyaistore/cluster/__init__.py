@@ -4,8 +4,10 @@ __all__ = [
     "cluster_identity",
     "cluster_map",
     "cluster_meta",
+    "cluster_secret",
     "errors",
     "etl_table",
+    "heartbeat",
     "liveness",
     "membership",
     "meta_owner",
@@ -18,4 +20,5 @@ __all__ = [
     "placement",
     "redirect_url",
     "spliced_get",
+    "target_agent",
 ]

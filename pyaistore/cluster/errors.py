@@ -17,7 +17,8 @@
     ├── NoTargets               the cluster has no target to place the object on     -> 503
     ├── NotReady                the primary is still starting up (prr)                -> 503
     ├── ClusterMismatch         a node of another cluster (UUID) asked to join       -> 400
-    └── Busy                    one membership change (or rebalance) at a time        -> 409
+    ├── Busy                    one membership change (or rebalance) at a time        -> 409
+    └── Forbidden               an internal route called by a non-member (no secret)  -> 403
 
 Web code maps these (and storage errors) to HTTP in web/error_mapping.py, nowhere else.
 """
@@ -33,6 +34,7 @@ __all__ = [
     "Busy",
     "ClusterMismatch",
     "EtlNotFound",
+    "Forbidden",
     "NoTargets",
     "NodeError",
     "NodeNotFound",
@@ -154,3 +156,7 @@ class ClusterMismatch(NodeError):
 
 class Busy(NodeError):
     """Another membership change or a rebalance is in progress; try again later (AIS's ErrBusy)."""
+
+
+class Forbidden(NodeError):
+    """An internal route called without the cluster secret, or by a node not in the map."""

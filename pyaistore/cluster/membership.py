@@ -1,45 +1,40 @@
-"""Joining and leaving: the primary's side (join, keepalive, startup readiness, dropping dead
-targets) and the target's side (join with retries, periodic keepalives, re-join when forgotten,
-and stopping for good when the primary belongs to another cluster)."""
+"""Joining and leaving, the primary's side: join, keepalive, startup readiness, dropping dead
+targets; and the join and keepalive messages. The target's side is cluster/target_agent.py."""
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
-from pathlib import Path
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
-from pyaistore.cluster import cluster_identity, cluster_map, liveness, metasync
-from pyaistore.cluster.errors import ClusterMismatch, NotReady
-from pyaistore.cluster.etl_table import EtlTable
+from pyaistore.cluster import cluster_identity, cluster_map, cluster_secret, liveness
+from pyaistore.cluster.errors import Forbidden, NotReady
 from pyaistore.cluster.meta_owner import MetaOwner
 from pyaistore.cluster.peer_api import PeerApi
-from pyaistore.cluster.peer_client import PeerUnreachable
 from pyaistore.storage.bucket_meta import BucketTable
-from pyaistore.wire import error_body
-from pyaistore.wire.error_body import ErrorBody
+from pyaistore.wire import fields
 from pyaistore.wire.messages import TARGET, Smap, Snode
-from pyaistore.wire.rebalance import RebalanceMeta
 
 log = logging.getLogger(__name__)
+
+# A keepalive this many intervals after the previous one from the same target is logged.
+LATE_KEEPALIVE: Final = 3
 
 NODE_KEY: Final = "node"
 # True on the first join of a node's process (AIS's NodeRestarted flag): its state may be stale.
 RESTARTED_KEY: Final = "restarted"
 # The UUID of the cluster the node belongs to ("" for a fresh node); see cluster_identity.
 CLUSTER_UUID_KEY: Final = "cluster_uuid"
+# The cluster secret, in the reply to a join (cluster_secret.py).
+SECRET_KEY: Final = "cluster_secret"
 ID_KEY: Final = "id"
 SMAP_VERSION_KEY: Final = "smap_version"
 BMD_VERSION_KEY: Final = "bmd_version"
 ETL_VERSION_KEY: Final = "etl_version"
 RMD_REVISION_KEY: Final = "rmd_revision"
 
-MetaCallback = Callable[
-    [Smap | None, BucketTable | None, EtlTable | None, RebalanceMeta | None], Awaitable[None]
-]
 # Awaited once, as the primary's last startup step (prr turns 200 when it returns), with the IDs
 # of the targets in the map the previous run persisted and of those in the map now. An exception
 # is logged and the primary becomes ready anyway.
@@ -60,9 +55,16 @@ class Membership:
     """
 
     def __init__(
-        self, owner: MetaOwner, peers: PeerApi, interval: float, timeout: float, startup_grace: float
+        self,
+        owner: MetaOwner,
+        peers: PeerApi,
+        interval: float,
+        timeout: float,
+        startup_grace: float,
+        open_join: bool = True,
     ) -> None:
         self._owner = owner
+        self._open_join = open_join
         self._peers = peers
         self._interval = interval
         self._timeout = timeout
@@ -74,6 +76,8 @@ class Membership:
         self._registered: set[str] = set()
         self._registration = asyncio.Event()
         self._last_seen: dict[str, float] = {}
+        # The longest silence of a target that then spoke again (measured by the soak test).
+        self.longest_gap = 0.0
         self._started = False
         self.ready = asyncio.Event()
         # Hooks for rebalancing (see ReadyCallback, JoinCallback); set them before the node starts.
@@ -81,19 +85,45 @@ class Membership:
         self.on_join: JoinCallback | None = None
         self._hook_tasks: set[asyncio.Task[None]] = set()
 
-    async def join(self, node: Snode, restarted: bool = False, node_uuid: str = "") -> Smap:
-        """Add or update a node in the map; ClusterMismatch (nothing changes) for another cluster's node."""
+    async def join(
+        self, node: Snode, restarted: bool = False, node_uuid: str = "", with_secret: bool = False
+    ) -> Smap:
+        """Add or update a node in the map; ClusterMismatch (nothing changes) for another cluster's
+        node, Forbidden for one the join rule does not admit (`admit`)."""
         cluster_identity.check(node.display_name, node_uuid, self._owner.smap.uuid)
+        if not with_secret:
+            await self.admit(node)
         known = cluster_map.find_node(self._owner.smap, node.daemon_id)
         if known is not None:
             node = replace(node, flags=known.flags)  # the map's flags (maintenance...) win
         self._last_seen[node.daemon_id] = time.monotonic()
         log.info("node %s joins at %s", node.display_name, node.public_net.url)
-        smap = await self._owner.update_smap(lambda smap: cluster_map.with_node(smap, node))
+        joining = frozenset({node.daemon_id})  # the reply carries the tables: no push to the node itself
+        smap = await self._owner.update_smap(lambda smap: cluster_map.with_node(smap, node), joining)
         self._register(node.daemon_id)
         if self._started and node.daemon_type == TARGET and self.on_join is not None:
             self._run_hook(self.on_join(node, known is None, restarted))
         return smap
+
+    async def admit(self, node: Snode) -> None:
+        """The rule for a join without the cluster secret (a fresh node has none yet).
+
+        Only with `open_join`, and only once a node with that very ID answers at the control
+        address it gave (`GET /v1/daemon?what=snode`, asked without the secret): a client that
+        merely posts a join for an address it does not serve, or for another member's ID
+        elsewhere, is refused (403). A member that has the secret joins with it.
+        """
+        if not self._open_join:
+            raise Forbidden(
+                f"{node.display_name}: joining this cluster takes its secret: copy the primary's "
+                f"{cluster_secret.SECRET_FILE} into the node's data dir"
+            )
+        found = await self._peers.identify(node)
+        if found != node.daemon_id:
+            raise Forbidden(
+                f"{node.display_name}: no node of that ID answers at {node.control_url} "
+                f"(found {found[:64]!r}); join refused"
+            )
 
     def keepalive(self, node_id: str, node: Snode | None = None) -> bool:
         """Record a keepalive; False when the map does not hold the node at that address (re-join)."""
@@ -102,7 +132,12 @@ class Membership:
             return False
         if node is not None and not _same_address(known, node):
             return False
-        self._last_seen[node_id] = time.monotonic()
+        now = time.monotonic()
+        gap = now - self._last_seen.get(node_id, now)
+        if gap > LATE_KEEPALIVE * self._interval:
+            log.warning("keepalive from %s after %.1fs of silence", known.display_name, gap)
+        self.longest_gap = max(self.longest_gap, gap)
+        self._last_seen[node_id] = now
         if node is not None:
             self._register(node_id)
         return True
@@ -177,9 +212,23 @@ class Membership:
         task.add_done_callback(self._hook_tasks.discard)
 
     async def _reap_forever(self) -> None:
-        """Every half interval: drop targets that are gone (probe refused) or silent past the timeout."""
+        """Every half interval: drop targets that are gone (probe refused) or silent past the timeout.
+
+        A target is never blamed for the primary's own stall: when this loop wakes late (the
+        event loop was blocked), keepalives could not be read meanwhile, so every target's
+        silence is shortened by the lateness; and before deciding, the keepalives that arrived
+        meanwhile are let in (one turn of the loop).
+        """
+        period = self._interval / 2
         while True:
-            await asyncio.sleep(self._interval / 2)
+            planned = time.monotonic() + period
+            await asyncio.sleep(period)
+            late = time.monotonic() - planned
+            if late > period:
+                log.warning("the primary's event loop stalled for %.1fs: not counted as silence", late)
+                for node_id, seen in self._last_seen.items():
+                    self._last_seen[node_id] = seen + late
+            await asyncio.sleep(0)
             await self._reap_once()
 
     async def _reap_once(self) -> None:
@@ -213,6 +262,51 @@ class Membership:
         return smap
 
 
+@dataclass(frozen=True, slots=True)
+class JoinMsg:
+    """A join request as the primary reads it."""
+
+    node: Snode
+    restarted: bool
+    cluster_uuid: str
+
+    @classmethod
+    def from_json(cls, data: Any) -> "JoinMsg":
+        """Parse a join body; ValueError naming the field when it is wrong."""
+        data = fields.as_dict(data, "join request")
+        return cls(
+            Snode.from_json(data.get(NODE_KEY)),
+            fields.field_bool(data, RESTARTED_KEY),
+            fields.field_text(data, CLUSTER_UUID_KEY, max_length=128),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class KeepaliveMsg:
+    """A keepalive as the primary reads it: who (and where, when given), and the versions held."""
+
+    node_id: str
+    node: Snode | None
+    smap_version: int
+    bmd_version: int
+    etl_version: int
+    rmd_revision: int
+
+    @classmethod
+    def from_json(cls, data: Any) -> "KeepaliveMsg":
+        """Parse a keepalive body; ValueError naming the field when it is wrong."""
+        data = fields.as_dict(data, "keepalive")
+        raw_node = data.get(NODE_KEY)
+        return cls(
+            fields.field_text(data, ID_KEY, max_length=64),
+            None if raw_node is None else Snode.from_json(raw_node),
+            fields.field_int(data, SMAP_VERSION_KEY),
+            fields.field_int(data, BMD_VERSION_KEY),
+            fields.field_int(data, ETL_VERSION_KEY),
+            fields.field_int(data, RMD_REVISION_KEY),
+        )
+
+
 def join_body(node: Snode, restarted: bool = False, cluster_uuid: str = "") -> dict[str, Any]:
     """The join request body: the node, whether its process just started, its cluster's UUID."""
     return {NODE_KEY: node.to_json(), RESTARTED_KEY: restarted, CLUSTER_UUID_KEY: cluster_uuid}
@@ -237,97 +331,6 @@ def keepalive_body(
     if node is not None:
         body[NODE_KEY] = node.to_json()
     return body
-
-
-class TargetAgent:
-    """Target side: join the primary, then keep alive; re-join whenever the primary forgot us.
-
-    `run` raises ClusterMismatch when the primary belongs to another cluster than the one
-    recorded in `data_dir`: the node must stop, retrying cannot help.
-    """
-
-    def __init__(
-        self,
-        peers: PeerApi,
-        primary_url: str,
-        node: Snode,
-        versions: Callable[[], tuple[Smap | None, BucketTable, EtlTable, RebalanceMeta]],
-        on_meta: MetaCallback,
-        interval: float,
-        data_dir: Path,
-    ) -> None:
-        self._peers = peers
-        self._primary_url = primary_url
-        self._node = node
-        self._versions = versions
-        self._on_meta = on_meta
-        self._interval = interval
-        self._data_dir = data_dir
-        self._cluster_uuid = ""
-        self._first_join = True
-        self._leaving = False
-        self.joined = asyncio.Event()
-
-    def leave(self) -> None:
-        """Stop keepalives and never join again (the node is shutting down or decommissioned)."""
-        self._leaving = True
-
-    async def run(self) -> None:
-        """Join, then send keepalives until told to leave."""
-        self._cluster_uuid = await asyncio.to_thread(cluster_identity.load, self._data_dir)
-        await self._join()
-        while not self._leaving:
-            await asyncio.sleep(self._interval)
-            if self._leaving:
-                break
-            try:
-                if not await self._keepalive():
-                    self.joined.clear()
-                    await self._join()
-            except PeerUnreachable as exc:
-                log.warning("keepalive: %s", exc)
-        await asyncio.Event().wait()  # left: silent until the node stops (cancels this task)
-
-    async def _join(self) -> None:
-        delay = 0.1
-        while True:
-            request = join_body(self._node, self._first_join, self._cluster_uuid)
-            try:
-                reply = await self._peers.join(self._primary_url, request)
-                if reply.ok:
-                    await self._accept(json.loads(reply.body))
-                    self._first_join = False
-                    self.joined.set()
-                    return
-                refusal = ErrorBody.parse(reply.body.decode(errors="replace"), reply.status)
-                if refusal.tcode == error_body.CLUSTER_MISMATCH:
-                    primary = self._primary_url
-                    raise ClusterMismatch(f"the primary at {primary} refused this node: {refusal.message}")
-                log.warning("join refused: %s %s", reply.status, reply.body[:200])
-            except PeerUnreachable as exc:
-                log.info("waiting for the primary: %s", exc)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 2.0)
-
-    async def _keepalive(self) -> bool:
-        smap, buckets, etls, rmd = self._versions()
-        request = keepalive_body(self._node.daemon_id, smap, buckets, etls.version, self._node, rmd.revision)
-        reply = await self._peers.keepalive(self._primary_url, request, timeout=5)
-        if reply.status == 404:
-            return False
-        if reply.ok and reply.body:
-            await self._accept(json.loads(reply.body))
-        return True
-
-    async def _accept(self, body: dict[str, Any]) -> None:
-        """Take the primary's tables, after checking they are our cluster's (recorded on the first join)."""
-        smap, buckets = metasync.parse(body)
-        if smap is not None:
-            cluster_identity.check(self._node.display_name, self._cluster_uuid, smap.uuid)
-            if not self._cluster_uuid:
-                await asyncio.to_thread(cluster_identity.save, self._data_dir, smap.uuid)
-                self._cluster_uuid = smap.uuid
-        await self._on_meta(smap, buckets, metasync.parse_etls(body), metasync.parse_rmd(body))
 
 
 def _same_address(a: Snode, b: Snode) -> bool:

@@ -59,7 +59,7 @@ class MetaOwner:
         assert self._meta.smap is not None
         return self._meta.smap
 
-    async def update_smap(self, change: Callable[[Smap], Smap]) -> Smap:
+    async def update_smap(self, change: Callable[[Smap], Smap], skip: frozenset[str] = frozenset()) -> Smap:
         """Apply `change`, persist the new map, push it to every node, and only then use it here.
 
         The primary redirects clients by its own map: switching after the push means no request is
@@ -74,7 +74,7 @@ class MetaOwner:
             await asyncio.to_thread(cluster_map.save, new, self._dir / SMAP_FILE)
             # Nodes that just joined need the other tables too.
             body = metasync.payload(new, self._meta.buckets, self._meta.etls, self._meta.rmd)
-            await self._push(new, body)
+            await self._push(new, body, skip)
             self._meta.smap = new
         return new
 
@@ -126,8 +126,9 @@ class MetaOwner:
             body = metasync.payload(self.smap, self._meta.buckets, self._meta.etls, self._meta.rmd)
             return await metasync.push(self._peers, self.smap, body, self._self_id)
 
-    async def _push(self, smap: Smap, body: dict[str, object]) -> None:
-        failed = await metasync.push(self._peers, smap, body, self._self_id)
+    async def _push(self, smap: Smap, body: dict[str, object], skip: frozenset[str] = frozenset()) -> None:
+        """Push to every node but those in `skip` (a joining node gets the tables in its reply)."""
+        failed = await metasync.push(self._peers, smap, body, self._self_id, skip)
         if failed:
             log.warning("metasync did not reach %s; they catch up on their next keepalive", failed)
 

@@ -7,6 +7,8 @@ from typing import Any, Final
 from pyaistore.cluster.etl_table import EtlTable
 from pyaistore.cluster.peer_api import PeerApi
 from pyaistore.storage.bucket_meta import BucketTable
+from pyaistore.storage.errors import CorruptMeta
+from pyaistore.wire import fields
 from pyaistore.wire.messages import Smap
 from pyaistore.wire.rebalance import RebalanceMeta
 
@@ -44,6 +46,18 @@ def parse(body: dict[str, Any]) -> tuple[Smap | None, BucketTable | None]:
     return smap, buckets
 
 
+def parse_all(
+    body: Any,
+) -> tuple[Smap | None, BucketTable | None, EtlTable | None, RebalanceMeta | None]:
+    """Every table of a metasync body (ValueError, TypeError or KeyError when one is malformed)."""
+    body = fields.as_dict(body, "metasync")
+    try:
+        smap, buckets = parse(body)
+    except CorruptMeta as exc:  # a bucket table that cannot be decoded: the sender's, not ours
+        raise ValueError(str(exc)) from exc
+    return smap, buckets, parse_etls(body), parse_rmd(body)
+
+
 def parse_etls(body: dict[str, Any]) -> EtlTable | None:
     """The ETL table in a metasync body, if any."""
     return EtlTable.from_json(body[ETL_KEY]) if ETL_KEY in body else None
@@ -54,9 +68,13 @@ def parse_rmd(body: dict[str, Any]) -> RebalanceMeta | None:
     return RebalanceMeta.from_json(body[RMD_KEY]) if RMD_KEY in body else None
 
 
-async def push(peers: PeerApi, smap: Smap, body: dict[str, Any], self_id: str) -> list[str]:
-    """Send `body` to every node but this one, concurrently; return the IDs that failed."""
-    nodes = [n for n in (*smap.targets.values(), *smap.proxies.values()) if n.daemon_id != self_id]
+async def push(
+    peers: PeerApi, smap: Smap, body: dict[str, Any], self_id: str, skip: frozenset[str] = frozenset()
+) -> list[str]:
+    """Send `body` to every node but this one (and those in `skip`), concurrently; return the IDs
+    that failed."""
+    every = (*smap.targets.values(), *smap.proxies.values())
+    nodes = [n for n in every if n.daemon_id != self_id and n.daemon_id not in skip]
     results = await asyncio.gather(*(peers.push_meta(node, body) for node in nodes))
     for node, ok in zip(nodes, results, strict=True):
         if not ok:

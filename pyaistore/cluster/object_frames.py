@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Final
 
 from pyaistore.storage.object_meta import ObjectMeta
+from pyaistore.wire import fields
 
 __all__ = ["MAX_BODY", "MAX_HEADER", "decode", "encode"]
 
@@ -46,8 +47,8 @@ def decode(body: bytes) -> list[tuple[ObjectMeta, memoryview]]:
         if length > MAX_HEADER or offset + length > len(view):
             raise ValueError(f"object batch: bad frame header length {length}")
         try:
-            meta = ObjectMeta.from_json(json.loads(bytes(view[offset : offset + length])))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            meta = ObjectMeta.from_json(fields.loads(bytes(view[offset : offset + length])))
+        except ValueError as exc:
             raise ValueError(f"object batch: invalid frame header: {exc}") from exc
         offset += length
         if meta.size < 0 or offset + meta.size > len(view):

@@ -20,11 +20,12 @@ peer's own 4xx status and code when it refused; "not there" (404) is a value (No
 """
 
 import asyncio
+import http.client
 import json
 from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass
 from typing import Any, Final
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import msgpack
 from multidict import CIMultiDictProxy
@@ -34,7 +35,7 @@ from pyaistore.cluster.errors import PeerFailed
 from pyaistore.cluster.peer_client import PeerClient, PeerReply, PeerStream, PeerUnreachable
 from pyaistore.cluster.peer_replies import raise_for_reply
 from pyaistore.storage.object_meta import ObjectMeta
-from pyaistore.wire import headers, paths, query
+from pyaistore.wire import fields, headers, paths, query
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.erasure_code import SliceMeta
 from pyaistore.wire.job_snapshot import JobSnapshot
@@ -86,8 +87,8 @@ def encode_slice_meta(meta: SliceMeta) -> str:
 def decode_meta(text: str) -> ObjectMeta:
     """Parse the OBJECT_META header; ValueError when it is not valid metadata."""
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
+        data = fields.loads(text)
+    except ValueError as exc:
         raise ValueError(f"invalid object metadata header: {exc}") from exc
     return ObjectMeta.from_json(data)
 
@@ -131,6 +132,8 @@ class PeerApi:
     def __init__(self, client: PeerClient, self_id: str) -> None:
         self.client = client
         self._self_id = self_id
+        # This node's cluster secret ("" until it has one): sent with every call (cluster_secret.py).
+        self.cluster_secret = ""
 
     # ---- URLs ----
 
@@ -146,6 +149,8 @@ class PeerApi:
 
     def _caller(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         found = {headers.CALLER_ID: self._self_id}
+        if self.cluster_secret:
+            found[headers.CLUSTER_SECRET] = self.cluster_secret
         if extra:
             found.update(extra)
         return found
@@ -481,12 +486,16 @@ class PeerApi:
         *,
         data: bytes | None = None,
         content_type: str = "",
+        as_member: bool = True,
     ) -> PeerReply:
         """Any other control request to `node` (ETL control, reverse proxy); network failure -> PeerFailed.
 
         `body` is sent as JSON; `data` as it is (a relayed request's body, of `content_type`).
+        A client's request relayed (`as_member=False`) carries no cluster secret: it reaches
+        only what the client could reach itself.
         """
-        hdrs = self._caller({headers.CONTENT_TYPE: content_type} if content_type else None)
+        extra = {headers.CONTENT_TYPE: content_type} if content_type else {}
+        hdrs = self._caller(extra) if as_member else {headers.CALLER_ID: self._self_id, **extra}
         try:
             return await self.client.call(
                 method, node.control_url + path_qs, json_body=body, data=data, timeout=timeout, headers=hdrs
@@ -619,12 +628,42 @@ class PeerApi:
         except (ValueError, KeyError, TypeError) as exc:
             raise PeerFailed(f"{node.display_name} sent an invalid part list: {exc}") from exc
 
+    async def identify(self, node: Snode, timeout: float = 5.0) -> str:
+        """The ID of the node answering at `node`'s control URL ("" when none answers); asked
+        without the cluster secret (the primary checks a fresh node this way before it joins)."""
+        url = node.control_url + paths.url_path(paths.DAEMON) + f"?{query.WHAT}={query.WHAT_SNODE}"
+        try:
+            reply = await self.client.call("GET", url, timeout=timeout)
+            found = json.loads(reply.body) if reply.ok else {}
+        except (PeerUnreachable, ValueError):
+            return ""
+        return str(found.get("daemon_id", "")) if isinstance(found, dict) else ""
+
     # ---- a node's calls to the primary ----
 
     async def join(self, primary_url: str, body: dict[str, Any]) -> PeerReply:
         """Register with the primary (PeerUnreachable when it does not answer)."""
         url = primary_url + paths.url_path(paths.CLUSTER, paths.JOIN)
         return await self.client.call("POST", url, json_body=body, headers=self._caller())
+
+    def keepalive_blocking(self, primary_url: str, body: dict[str, Any], timeout: float) -> tuple[int, bytes]:
+        """Blocking keepalive for the keepalive thread (cluster/heartbeat.py): (status, body).
+
+        Plain http.client on a connection of its own, so no event loop, executor or pool of this
+        node can hold it up; PeerUnreachable when the primary does not answer within `timeout`.
+        """
+        url = primary_url + paths.url_path(paths.CLUSTER, paths.KEEPALIVE)
+        parts = urlsplit(url)
+        hdrs = self._caller({headers.CONTENT_TYPE: headers.JSON_TYPE})
+        connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)
+        try:
+            connection.request("POST", parts.path, body=json.dumps(body).encode(), headers=hdrs)
+            reply = connection.getresponse()
+            return reply.status, reply.read(64 << 20)
+        except (OSError, http.client.HTTPException) as exc:
+            raise PeerUnreachable(url, exc) from exc
+        finally:
+            connection.close()
 
     async def keepalive(self, primary_url: str, body: dict[str, Any], timeout: float) -> PeerReply:
         """Tell the primary this node is alive (PeerUnreachable when it does not answer)."""

@@ -27,6 +27,7 @@ from pyaistore.wire import actions
 from pyaistore.wire import jobs as kinds
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.jobs import JobStartMsg
+from pyaistore.wire.limits import MAX_INT_DIGITS
 
 __all__ = ["MAKE_N_COPIES", "needs_remirror", "parse_copies", "set_bucket_props"]
 
@@ -35,9 +36,9 @@ _DECIMAL: Final = re.compile(r"[+-]?[0-9]+")
 
 def parse_copies(value: Any) -> int:
     """The number of copies of an action value: a JSON number or a decimal string (400 otherwise)."""
-    if isinstance(value, float | int) and not isinstance(value, bool):
+    if isinstance(value, float | int) and not isinstance(value, bool) and abs(value) < 2**53:
         return int(value)  # Go reads a JSON number as float64 and truncates it
-    if isinstance(value, str) and _DECIMAL.fullmatch(value.strip()):
+    if isinstance(value, str) and _DECIMAL.fullmatch(value.strip()) and len(value.strip()) <= MAX_INT_DIGITS:
         return int(value.strip())
     raise InvalidJobRequest(f"failed to parse 'copies' ({value!r}, {type(value).__name__}) - unexpected type")
 

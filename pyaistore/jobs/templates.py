@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from typing import Final
 
 from pyaistore.jobs.errors import InvalidJobRequest
+from pyaistore.wire.limits import MAX_INT_DIGITS, MAX_TEMPLATE, MAX_TEMPLATE_NAMES, MAX_TEMPLATE_RANGES
 
 __all__ = ["MAX_EXPANSION", "ParsedTemplate", "TemplateRange", "parse"]
 
-MAX_EXPANSION: Final = 10_000_000
+# Refused up front, before a single name is made: templates are expanded lazily, but a job over
+# billions of names would run for days; the numbers of ranges and digits are bounded as well.
+MAX_EXPANSION: Final = MAX_TEMPLATE_NAMES
 _UNBOUNDED: Final = 2**63 - 2
 _BASH_EXAMPLE: Final = "expecting e.g. 'prefix-{0001..0010..1}-suffix'"
 
@@ -81,6 +84,8 @@ def parse(template: str) -> ParsedTemplate:
     """Parse a template; InvalidJobRequest for a malformed one or one of more than MAX_EXPANSION names."""
     if template in ("", "*"):
         return ParsedTemplate("")
+    if len(template) > MAX_TEMPLATE:
+        raise InvalidJobRequest(f"template of {len(template)} characters: the limit is {MAX_TEMPLATE}")
     if "{" in template and "}" in template:
         parsed = _parse_bash(template)
     elif "@" in template:
@@ -89,13 +94,19 @@ def parse(template: str) -> ParsedTemplate:
         parsed = _parse_fmt(template)
     else:
         return ParsedTemplate(template.removesuffix("*"))
+    if len(parsed.ranges) > MAX_TEMPLATE_RANGES:
+        raise InvalidJobRequest(
+            f"template {template[:64]!r}: {len(parsed.ranges)} ranges, the limit is {MAX_TEMPLATE_RANGES}"
+        )
     if parsed.count() > MAX_EXPANSION:
-        raise InvalidJobRequest(f"template {template!r}: too many names (more than {MAX_EXPANSION})")
+        raise InvalidJobRequest(
+            f"template {template[:64]!r}: too many names (more than the limit of {MAX_EXPANSION})"
+        )
     return parsed
 
 
 def _invalid(style: str, template: str, detail: str) -> InvalidJobRequest:
-    return InvalidJobRequest(f"invalid '{style}' template {template!r}: {detail}")
+    return InvalidJobRequest(f"invalid '{style}' template {template[:128]!r}: {detail}")
 
 
 def _bounds(style: str, template: str, start: int, end: int, step: int) -> None:
@@ -108,8 +119,11 @@ def _bounds(style: str, template: str, start: int, end: int, step: int) -> None:
 
 
 def _number(style: str, template: str, text: str) -> int:
-    if not text or not text.lstrip("+-").isdigit():
+    digits = text.lstrip("+-")
+    if not text or not digits.isascii() or not digits.isdigit():
         raise _invalid(style, template, _BASH_EXAMPLE)
+    if len(digits) > MAX_INT_DIGITS:
+        raise _invalid(style, template, f"a number of more than {MAX_INT_DIGITS} digits")
     return int(text)
 
 
@@ -145,7 +159,7 @@ def _parse_at(template: str) -> ParsedTemplate:
         if not digits:
             raise _invalid("at", template, "expecting e.g. 'prefix-@00100-suffix'")
         gap, found, rest = rest.partition("@")
-        ranges.append(TemplateRange(0, int(digits), 1, len(digits), gap))
+        ranges.append(TemplateRange(0, _number("at", template, digits), 1, len(digits), gap))
         if not found:
             return ParsedTemplate(prefix, tuple(ranges))
 
@@ -156,5 +170,7 @@ def _parse_fmt(template: str) -> ParsedTemplate:
     spec = template[percent + 1 : d] if d >= 0 else ""
     if d < 0 or (spec and (len(spec) == 1 or spec[0] != "0" or not spec[1:].isdigit())):
         raise _invalid("fmt", template, "expecting e.g. 'prefix-%06d-suffix'")
-    width = int(spec[1:]) if spec else 0
+    width = _number("fmt", template, spec[1:]) if spec else 0
+    if width > MAX_INT_DIGITS:
+        raise _invalid("fmt", template, f"a width of more than {MAX_INT_DIGITS} digits")
     return ParsedTemplate(template[:percent], (TemplateRange(0, _UNBOUNDED, 1, width, template[d + 1 :]),))

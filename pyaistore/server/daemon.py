@@ -16,12 +16,14 @@ from typing import Final
 
 from aiohttp import web
 
+from pyaistore.cluster import cluster_secret
 from pyaistore.cluster import node as node_identity
 from pyaistore.cluster.cluster_meta import ClusterMeta
 from pyaistore.cluster.errors import ClusterMismatch
-from pyaistore.cluster.membership import Membership, TargetAgent
+from pyaistore.cluster.membership import Membership
 from pyaistore.cluster.meta_owner import MetaOwner
 from pyaistore.cluster.peer_client import PeerClient
+from pyaistore.cluster.target_agent import TargetAgent
 from pyaistore.config import PROXY, TARGET, NodeConfig, with_environment
 from pyaistore.etl.registry import EtlRegistry
 from pyaistore.job_kinds import registry as job_kinds
@@ -66,6 +68,9 @@ def build_context(config: NodeConfig, port: int, control_port: int = 0) -> NodeC
     snode = node_identity.make_snode(node_id, config.role, config.host, port, control_port)
     meta = ClusterMeta()
     ctx = NodeContext(config=config, node=snode, meta=meta, peers=PeerClient())
+    # The primary creates the cluster secret on its first start; other nodes get it when they join.
+    secret_of = cluster_secret.load_or_create if config.is_primary else cluster_secret.load
+    ctx.peer_api.cluster_secret = secret_of(config.data_dir)
     if config.role == TARGET:
         store = target_store.open_store(config)
         removed = store.cleanup_work()
@@ -87,6 +92,7 @@ def build_context(config: NodeConfig, port: int, control_port: int = 0) -> NodeC
             config.keepalive_interval,
             config.keepalive_timeout,
             config.startup_grace_seconds,
+            open_join=config.open_join,
         )
         triggers = rebalancing.Triggers(ctx)
         ctx.membership.on_ready = functools.partial(_on_ready, ctx, triggers)

@@ -25,6 +25,7 @@ import urllib.request
 from pathlib import Path
 from typing import Final
 
+from pyaistore.cluster import cluster_secret
 from pyaistore.server import supervisor
 from pyaistore.server.lifeline import Lifeline
 from pyaistore.wire import actions, paths, query
@@ -97,6 +98,7 @@ class LocalCluster:
         log_dir: Path | None = None,
         http_workers: int = 0,
         env: dict[str, str] | None = None,
+        provision_secret: bool = True,
     ) -> None:
         """`env`: environment variables set for every node (e.g. PYAISTORE_S3_SECRET_KEY, kept out
         of the process list)."""
@@ -109,6 +111,9 @@ class LocalCluster:
         self.http_workers = http_workers or max(1, (os.cpu_count() or 1) // max(1, targets))
         self.extra_args = extra_args
         self.env = dict(env or {})
+        # Give each target the primary's cluster secret before it starts (the launcher owns every
+        # data dir): its first join is then a member's, and it answers members from its first moment.
+        self.provision_secret = provision_secret
         self.log_dir = log_dir or self.data_dir / "logs"
         self.proxy: subprocess.Popen[bytes] | None = None
         self.targets: list[subprocess.Popen[bytes] | None] = [None] * targets
@@ -167,6 +172,10 @@ class LocalCluster:
     def start_target(self, index: int) -> None:
         """Start target `index` (its ID and data persist across restarts)."""
         target_dir = self.data_dir / f"target-{index}"
+        if self.provision_secret:
+            secret = cluster_secret.load(self.data_dir / PROXY)
+            if secret and cluster_secret.load(target_dir) != secret:
+                cluster_secret.save(target_dir, secret)
         args = [
             "--role",
             "target",

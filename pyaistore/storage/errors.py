@@ -13,6 +13,7 @@ The hierarchy::
      │    └── TooManyCopies      more copies asked of an object than there are available mountpaths
      │    └── InvalidErasureConfig  D or P outside [1, 32], or a piece size out of range
      ├── NoSpace                 the disk filled up (ENOSPC, EDQUOT) while writing
+     ├── MetadataTooLarge        custom metadata over a documented limit, or a record too large to store
      ├── CorruptMeta             stored metadata (object, slice or bucket table) that cannot be decoded
      ├── SliceError              erasure-coded slices from which an object cannot be rebuilt
      │    ├── NotEnoughSlices    fewer than D distinct slices to decode from
@@ -51,6 +52,7 @@ __all__ = [
     "InvalidPart",
     "InvalidPartList",
     "InvalidProps",
+    "MetadataTooLarge",
     "MountpathError",
     "MountpathNotFound",
     "MountpathUnavailable",
@@ -124,6 +126,14 @@ class InvalidErasureConfig(InvalidProps):
 
 class NoSpace(StorageError):
     """The disk ran out of space (or quota) while writing."""
+
+
+class MetadataTooLarge(StorageError):
+    """Custom metadata over a limit of wire/limits.py (the message names it); nothing was stored.
+
+    Never a full disk: an extended attribute too large for its file system (ENOSPC or E2BIG from
+    setxattr while the disk has room) is this error, not NoSpace.
+    """
 
 
 class CorruptMeta(StorageError):

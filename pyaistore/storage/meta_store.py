@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Final, Generic, Protocol, TypeVar
 
 from pyaistore.storage import layout
+from pyaistore.storage.errors import MetadataTooLarge
 from pyaistore.storage.mountpaths import Mountpath
 from pyaistore.storage.object_meta import ObjectMeta
 
@@ -33,6 +34,11 @@ __all__ = ["XATTR_NAME", "MetaStore", "TypedMetaStore", "fsync_dir", "read", "sa
 XATTR_NAME: Final = "user.pyaistore.meta"
 _UNSUPPORTED: Final = frozenset({errno.ENOTSUP, errno.EOPNOTSUPP})
 _ABSENT: Final = frozenset({errno.ENOENT, errno.ENOTDIR, errno.ENODATA, errno.EPERM})
+# What setxattr answers for a value too large for the file system: ext4 keeps all of a file's
+# attributes in one block and says ENOSPC (whatever the free space), others say E2BIG or ERANGE.
+_TOO_LARGE: Final = frozenset({errno.ENOSPC, errno.E2BIG, errno.ERANGE})
+# Free blocks below which an ENOSPC from setxattr is taken for a full disk after all.
+_NEARLY_FULL_BLOCKS: Final = 64
 
 
 class _Persisted(Protocol):
@@ -48,7 +54,29 @@ M = TypeVar("M", bound=_Persisted)
 
 def write(target: Path | int, meta: ObjectMeta) -> None:
     """Store `meta` as the xattr of a file given by path or open descriptor."""
-    os.setxattr(target, XATTR_NAME, meta.encode())
+    set_xattr(target, XATTR_NAME, meta.encode())
+
+
+def set_xattr(target: Path | int, name: str, data: bytes) -> None:
+    """setxattr; MetadataTooLarge (never a disk-full error) when the value does not fit the file
+    system's attribute space while the disk has room. A really full disk keeps its ENOSPC."""
+    try:
+        os.setxattr(target, name, data)
+    except OSError as exc:
+        if exc.errno not in _TOO_LARGE or _disk_full(target):
+            raise
+        raise MetadataTooLarge(
+            f"metadata record of {len(data)} bytes does not fit in the file system's extended "
+            f"attributes ({os.strerror(exc.errno or 0)}); see the limits of custom metadata"
+        ) from exc
+
+
+def _disk_full(target: Path | int) -> bool:
+    try:
+        info = os.fstatvfs(target) if isinstance(target, int) else os.statvfs(target)
+    except OSError:
+        return True
+    return info.f_bavail < _NEARLY_FULL_BLOCKS
 
 
 def read(target: Path | int) -> ObjectMeta:
@@ -130,7 +158,7 @@ class TypedMetaStore(Generic[M]):
     def save(self, location: layout.ObjectLocation, fd: int, meta: M) -> None:
         """Attach `meta` to the file open as `fd`, which is (or is about to be renamed to) the object."""
         if self.uses_xattrs(location.mountpath):
-            os.setxattr(fd, self._xattr_name, meta.encode())
+            set_xattr(fd, self._xattr_name, meta.encode())
             return
         entries = [_entry(os.fstat(fd).st_ino, meta)]
         current = _current_inode(location.data)

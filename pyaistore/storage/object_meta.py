@@ -4,7 +4,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-__all__ = ["ObjectMeta"]
+from pyaistore.storage.errors import MetadataTooLarge
+from pyaistore.wire import limits
+
+__all__ = ["ObjectMeta", "check_custom", "check_record"]
 
 # Persisted keys; `mountpath` is derived from where the object was found and never stored.
 _INT_FIELDS: Final = ("size", "atime_ns")
@@ -74,3 +77,47 @@ class ObjectMeta:
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ValueError(f"object metadata is not valid JSON: {exc}") from exc
         return cls.from_json(parsed)
+
+
+def check_custom(custom: dict[str, str], where: str) -> None:
+    """MetadataTooLarge naming the limit when custom metadata exceeds one (sizes in UTF-8 bytes)."""
+    if len(custom) > limits.MAX_CUSTOM_KEYS:
+        raise MetadataTooLarge(
+            f"custom metadata of {where}: {len(custom)} keys, the limit is {limits.MAX_CUSTOM_KEYS}"
+        )
+    total = 0
+    for key, value in custom.items():
+        key_size, value_size = _utf8_size(key), _utf8_size(value)
+        if key_size > limits.MAX_CUSTOM_KEY:
+            raise MetadataTooLarge(
+                f"custom metadata of {where}: key {key[:32]!r}... is {key_size} bytes, "
+                f"the limit is {limits.MAX_CUSTOM_KEY} per key"
+            )
+        if value_size > limits.MAX_CUSTOM_VALUE:
+            raise MetadataTooLarge(
+                f"custom metadata of {where}: the value of {key[:64]!r} is {value_size} bytes, "
+                f"the limit is {limits.MAX_CUSTOM_VALUE} per value"
+            )
+        total += key_size + value_size
+    if total > limits.MAX_CUSTOM_TOTAL:
+        raise MetadataTooLarge(
+            f"custom metadata of {where}: {total} bytes in all, the limit is {limits.MAX_CUSTOM_TOTAL}"
+        )
+
+
+def check_record(name: str, custom: dict[str, str], where: str) -> None:
+    """Both checks before anything is written: custom metadata within its limits, and the record
+    (name and custom metadata, with the largest checksum, version and times it may later get)
+    within MAX_OBJECT_META."""
+    check_custom(custom, where)
+    most = limits.MAX_INT
+    size = len(ObjectMeta(name, most, "sha512", "f" * 128, str(most), most, custom).encode())
+    if size > limits.MAX_OBJECT_META:
+        raise MetadataTooLarge(
+            f"metadata of {where}: the object name and custom metadata make a {size}-byte record, "
+            f"the limit is {limits.MAX_OBJECT_META}"
+        )
+
+
+def _utf8_size(text: str) -> int:
+    return len(text.encode(errors="surrogatepass"))

@@ -48,7 +48,7 @@ from pyaistore.storage.mountpaths import Mountpath, MountpathSet, unavailable_as
 from pyaistore.storage.names import validate_object_name
 from pyaistore.storage.object_file import ObjectFile
 from pyaistore.storage.object_locks import LOCKS_DIR, StripeLocks
-from pyaistore.storage.object_meta import ObjectMeta
+from pyaistore.storage.object_meta import ObjectMeta, check_record
 from pyaistore.wire.bucket_id import BucketId
 
 __all__ = ["ObjectStore", "WriteProps"]
@@ -164,6 +164,7 @@ class ObjectStore:
 
         def change(meta: ObjectMeta) -> ObjectMeta:
             merged = dict(custom) if replace else {**meta.custom, **custom}
+            check_record(name, merged, bucket.object_cname(name))  # the merge may pass a limit
             return dataclasses.replace(meta, custom=merged)
 
         destination = self._destination(bucket, name)

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 from typing import Final
 
-from pyaistore.cluster import cluster_identity
+from pyaistore.cluster import cluster_identity, cluster_secret
 from pyaistore.cluster import node as node_identity
 from pyaistore.cluster.errors import UnknownAction
 from pyaistore.node_context import NodeContext
@@ -34,6 +34,7 @@ STOP_DELAY_S: Final = 0.2
 MEMBERSHIP_FILES: Final = (
     node_identity.ID_FILE,
     cluster_identity.UUID_FILE,
+    cluster_secret.SECRET_FILE,
     bucket_sync.BMD_FILE,
     mountpath_state.STATE_FILE,
 )
@@ -56,6 +57,7 @@ async def apply(ctx: NodeContext, action: str, value: RemoveNodeValue) -> None:
             ctx.agent.leave()
         ctx.jobs.abort_all("node decommissioned")
         await asyncio.to_thread(_forget_cluster, ctx.config.data_dir)
+        ctx.peer_api.cluster_secret = ""
         if value.rm_user_data:
             roots = [mp.root for mp in ctx.object_store.mountpaths.all]
             await asyncio.to_thread(_remove_user_data, roots)

@@ -18,7 +18,7 @@ from pyaistore.storage.object_store import ObjectStore
 from pyaistore.target import ec_put
 from pyaistore.target.get_archived import strip_object_name
 from pyaistore.target.put_object import PutArgs, batches, write_props
-from pyaistore.wire import headers
+from pyaistore.wire import fields, headers
 from pyaistore.wire.bucket_id import BucketId
 
 __all__ = ["parse_flags", "put_archived"]
@@ -29,7 +29,7 @@ def parse_flags(value: str | None, cname: str) -> int:
     if not value:
         return 0
     try:
-        return int(value)
+        return fields.int_text(value, "flags", 0, 2**32 - 1)
     except ValueError:
         raise BadRequest(f'failed to archive {cname}: invalid flags "{value}" in the request') from None
 

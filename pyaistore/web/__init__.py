@@ -3,6 +3,7 @@
 __all__ = [
     "app",
     "app_keys",
+    "cluster_auth",
     "custom_md",
     "ec_handlers",
     "error_mapping",

@@ -9,7 +9,6 @@ pieces of them; it restores those it lacks and answers how many.
 """
 
 import asyncio
-import json
 
 from aiohttp import web
 from multidict import CIMultiDict
@@ -20,7 +19,7 @@ from pyaistore.target import ec_pieces, object_recovery
 from pyaistore.target.get_object import ObjectStream
 from pyaistore.web import request_parsing, streaming
 from pyaistore.web.app_keys import CONTEXT
-from pyaistore.wire import headers
+from pyaistore.wire import fields, headers
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.erasure_code import SliceMeta
 
@@ -37,8 +36,8 @@ async def put_piece(request: web.Request) -> web.Response:
     ctx = request.app[CONTEXT]
     bucket, name = _piece_ref(request)
     try:
-        meta = SliceMeta.from_json(json.loads(request.headers.get(headers.SLICE_META, "")))
-    except ValueError as exc:
+        meta = SliceMeta.from_json(fields.loads(request.headers.get(headers.SLICE_META, "")))
+    except (ValueError, TypeError, KeyError) as exc:
         raise BadRequest(f"{bucket.object_cname(name)}: invalid EC metadata: {exc}") from exc
     kept = await ec_pieces.receive(ctx, bucket, name, meta, streaming.body_chunks(request))
     return web.Response(body=kept.encode(), content_type=headers.JSON_TYPE)
@@ -72,12 +71,15 @@ async def delete_piece(request: web.Request) -> web.Response:
     return web.Response()
 
 
-async def _names(request: web.Request) -> list[str]:
-    body = await request_parsing.read_json(request)
+def _parse_names(body: object) -> list[str]:
     names = body.get("names") if isinstance(body, dict) else None
     if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
         raise BadRequest('expected {"names": [object names]}')
     return names
+
+
+async def _names(request: web.Request) -> list[str]:
+    return await request_parsing.read_message(request, _parse_names)
 
 
 async def list_pieces(request: web.Request) -> web.Response:

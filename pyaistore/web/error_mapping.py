@@ -49,6 +49,7 @@ TABLE: Final = MappingProxyType(
         node_errors.NotReady: (503, ""),
         node_errors.ClusterMismatch: (400, error_body.CLUSTER_MISMATCH),
         node_errors.Busy: (409, error_body.BUSY),
+        node_errors.Forbidden: (403, error_body.FORBIDDEN),
         node_errors.NotEnoughTargets: (400, error_body.NOT_ENOUGH_TARGETS),
         node_errors.BadRequest: (400, error_body.INVALID_REQUEST),
         storage_errors.ObjectNotFound: (404, error_body.OBJECT_NOT_FOUND),
@@ -58,6 +59,8 @@ TABLE: Final = MappingProxyType(
         storage_errors.InvalidAppendHandle: (400, error_body.INVALID_REQUEST),
         storage_errors.InvalidProps: (400, error_body.INVALID_REQUEST),
         storage_errors.NoSpace: (507, error_body.NO_SPACE),
+        # Custom metadata over a documented limit (wire/limits.py): the client's to fix, never 507.
+        storage_errors.MetadataTooLarge: (400, error_body.INVALID_REQUEST),
         # A corrupt or unsupported shard is the client's to fix (AIS: 400, "unknown mime", etc.).
         storage_errors.ArchiveError: (400, error_body.INVALID_REQUEST),
         storage_errors.ArchiveMemberNotFound: (404, error_body.OBJECT_NOT_FOUND),

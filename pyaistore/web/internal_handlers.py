@@ -36,19 +36,14 @@ __all__ = [
 
 
 async def _job_query(request: web.Request) -> JobQuery:
-    try:
-        return JobQuery.from_json(await request_parsing.read_json(request, required=False))
-    except ValueError as exc:
-        raise BadRequest(f"invalid job query: {exc}") from exc
+    data = await request_parsing.read_json(request, required=False)
+    return request_parsing.parse_value(data, JobQuery.from_json, "invalid job query")
 
 
 async def start_job(request: web.Request) -> web.Response:
     """POST: start this target's part of a job (JobStartMsg)."""
     ctx = request.app[CONTEXT]
-    try:
-        msg = JobStartMsg.from_json(await request_parsing.read_json(request))
-    except ValueError as exc:
-        raise BadRequest(str(exc)) from exc
+    msg = await request_parsing.read_message(request, JobStartMsg.from_json)
     job = jobs.run(ctx, *registry.plan(ctx, msg))
     return web.Response(text=job.job_id)
 

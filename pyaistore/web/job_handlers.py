@@ -63,10 +63,7 @@ def _require_ready(ctx: NodeContext) -> None:
 
 
 def _job_query(data: object) -> JobQuery:
-    try:
-        return JobQuery.from_json(data)
-    except ValueError as exc:
-        raise BadRequest(f"invalid job query: {exc}") from exc
+    return request_parsing.parse_value(data, JobQuery.from_json, "invalid job query")
 
 
 async def query_jobs(request: web.Request) -> web.Response:
@@ -91,8 +88,7 @@ async def cluster_put(request: web.Request) -> web.Response:
     """PUT /v1/cluster: start (a startable kind) or stop (by ID and/or kind) jobs; membership changes."""
     ctx = request.app[CONTEXT]
     _require_ready(ctx)
-    msg = await request_parsing.action_msg(request)
-    assert msg is not None
+    msg = await request_parsing.required_action(request)
     if msg.action in node_lifecycle.NODE_ACTIONS or msg.action in node_lifecycle.CLUSTER_ACTIONS:
         return await _membership(request, msg)
     job_query = _job_query(msg.value)
@@ -113,10 +109,7 @@ async def cluster_put(request: web.Request) -> web.Response:
 async def _membership(request: web.Request, msg: ActionMsg) -> web.Response:
     """PUT /v1/cluster membership actions: the rebalance ID as text (or empty), as AIS replies."""
     ctx = request.app[CONTEXT]
-    try:
-        value = RemoveNodeValue.from_json(msg.value)
-    except ValueError as exc:
-        raise BadRequest(str(exc)) from exc
+    value = request_parsing.parse_value(msg.value, RemoveNodeValue.from_json)
     if msg.action in node_lifecycle.CLUSTER_ACTIONS:
         await node_lifecycle.shutdown_cluster(ctx, msg.action, value)
         return web.Response()
@@ -154,8 +147,7 @@ async def bucket_job(request: web.Request, bucket: BucketId, msg: ActionMsg) -> 
 async def bucket_put(request: web.Request) -> web.Response:
     """PUT /v1/buckets/<b>: an action that starts a job (archive)."""
     bucket = request_parsing.bucket_id(request)
-    msg = await request_parsing.action_msg(request)
-    assert msg is not None
+    msg = await request_parsing.required_action(request)
     reply = await bucket_job(request, bucket, msg)
     if reply is None:
         raise UnknownAction(msg.action)
@@ -171,10 +163,7 @@ async def set_bucket_props(request: web.Request, bucket: BucketId, msg: ActionMs
 async def bucket_summary(request: web.Request, bucket: BucketId, msg: ActionMsg) -> web.Response:
     """GET /v1/buckets/<b> summary-bck: 202 + job ID to start, 202 while running, 200 + [summary]."""
     ctx = request.app[CONTEXT]
-    try:
-        summary_msg = SummaryMsg.from_json(msg.value)
-    except ValueError as exc:
-        raise BadRequest(str(exc)) from exc
+    summary_msg = request_parsing.parse_value(msg.value, SummaryMsg.from_json)
     if not summary_msg.uuid:
         job_id = await summaries.start(ctx, bucket, summary_msg.prefix)
         return web.Response(status=202, text=job_id, content_type=headers.TEXT_TYPE)

@@ -32,8 +32,7 @@ async def change(request: web.Request) -> web.Response:
     if ctx.http_worker:
         body = await request.read()
         return relayed(await mountpath_ops.relay(ctx, request.method, request.path_qs, body))
-    msg = await request_parsing.action_msg(request)
-    assert msg is not None
+    msg = await request_parsing.required_action(request)
     if not isinstance(msg.value, str):
         raise BadRequest("invalid mountpath value in request")
     dont_resilver = query.parse_bool(request.query.get(query.DONT_RESILVER))

@@ -46,7 +46,9 @@ def _to_holder(request: web.Request, upload_id: str) -> None:
 async def create(request: web.Request, bucket: BucketId, name: str) -> web.Response:
     """mpt-upload: start an upload; its custom metadata (Ais-Custom-Md) goes to the object."""
     ctx = request.app[CONTEXT]
-    upload_id = await multipart_upload.create(ctx, bucket, name, request_parsing.custom_metadata(request))
+    upload_id = await multipart_upload.create(
+        ctx, bucket, name, request_parsing.custom_metadata(request, bucket, name)
+    )
     return web.Response(text=upload_id)
 
 

@@ -1,6 +1,5 @@
 """Endpoints every node serves: health, daemon queries and metasync."""
 
-import json
 import time
 
 from aiohttp import web
@@ -74,13 +73,7 @@ async def daemon(request: web.Request) -> web.Response:
 async def receive_metasync(request: web.Request) -> web.Response:
     """PUT /v1/metasync from the primary: accept newer tables; targets then sync their disks."""
     ctx = request.app[CONTEXT]
-    try:
-        body = json.loads(await request.read())
-        smap, buckets = metasync.parse(body)
-        etls = metasync.parse_etls(body)
-        rmd = metasync.parse_rmd(body)
-    except (ValueError, KeyError, TypeError) as exc:
-        raise BadRequest(f"invalid metasync body: {exc}") from exc
+    smap, buckets, etls, rmd = await request_parsing.read_message(request, metasync.parse_all)
     await bucket_sync.accept(ctx, smap, buckets, etls, rmd)
     return web.Response()
 
@@ -88,12 +81,8 @@ async def receive_metasync(request: web.Request) -> web.Response:
 async def daemon_put(request: web.Request) -> web.Response:
     """PUT /v1/daemon from the primary: this node's final step of a membership change."""
     ctx = request.app[CONTEXT]
-    msg = await request_parsing.action_msg(request)
-    assert msg is not None
-    try:
-        value = RemoveNodeValue.from_json(msg.value)
-    except ValueError as exc:
-        raise BadRequest(str(exc)) from exc
+    msg = await request_parsing.required_action(request)
+    value = request_parsing.parse_value(msg.value, RemoveNodeValue.from_json)
     if ctx.config.role == TARGET:
         await node_control.apply(ctx, msg.action, value)
     else:

@@ -8,11 +8,11 @@ from aiohttp import web
 from pyaistore.cluster import cluster_map, membership, metasync, redirect_url
 from pyaistore.cluster.errors import BadRequest, NodeNotFound, NotSupported, PeerFailed, UnknownAction
 from pyaistore.proxy import buckets, cluster_config, cluster_mountpaths, fanout, redirect
-from pyaistore.web import job_handlers, mountpath_handlers, request_parsing
+from pyaistore.web import cluster_auth, job_handlers, mountpath_handlers, request_parsing
 from pyaistore.web.app_keys import CONTEXT
 from pyaistore.wire import actions, headers, paths, query
 from pyaistore.wire.bucket_id import InvalidProvider, Namespace, normalize_provider
-from pyaistore.wire.messages import ActionMsg, LsoMsg, Snode
+from pyaistore.wire.messages import ActionMsg, LsoMsg
 from pyaistore.wire.mountpaths import TARGETS_KEY
 
 
@@ -52,10 +52,7 @@ async def bucket_get(request: web.Request) -> web.Response:
         return _bucket_list_reply(request, bucket.name)
     if not isinstance(msg.value, dict):
         raise BadRequest("list objects: value must be an LsoMsg object")
-    try:
-        lso = LsoMsg.from_json(msg.value)
-    except (TypeError, ValueError) as exc:
-        raise BadRequest(f"list objects: {exc}") from exc
+    lso = request_parsing.parse_value(msg.value, LsoMsg.from_json, "list objects")
     page = await fanout.list_objects(ctx, bucket, lso)
     if headers.MSGPACK_TYPE in request.headers.get(headers.ACCEPT, ""):
         return web.Response(body=msgpack.packb(page.to_msgpack()), content_type=headers.MSGPACK_TYPE)
@@ -66,8 +63,7 @@ async def bucket_post(request: web.Request) -> web.Response:
     """POST /v1/buckets/<b>: create-bck, or an action that starts a job (copy, rename, multi-object)."""
     ctx = request.app[CONTEXT]
     bucket = request_parsing.bucket_id(request)
-    msg = await request_parsing.action_msg(request)
-    assert msg is not None
+    msg = await request_parsing.required_action(request)
     if msg.action == actions.CREATE_BCK:
         await buckets.create(ctx, bucket, msg.value)
         return web.Response()
@@ -81,8 +77,7 @@ async def bucket_delete(request: web.Request) -> web.Response:
     """DELETE /v1/buckets/<b>: destroy-bck (evict-remote-bck is for remote buckets)."""
     ctx = request.app[CONTEXT]
     bucket = request_parsing.bucket_id(request)
-    msg = await request_parsing.action_msg(request)
-    assert msg is not None
+    msg = await request_parsing.required_action(request)
     if msg.action == actions.DESTROY_BCK:
         await buckets.destroy(ctx, bucket)
         return web.Response()
@@ -108,8 +103,7 @@ async def bucket_patch(request: web.Request) -> web.Response:
     """PATCH /v1/buckets/<b>: set-bprops or reset-bprops."""
     ctx = request.app[CONTEXT]
     bucket = request_parsing.bucket_id(request)
-    msg = await request_parsing.action_msg(request)
-    assert msg is not None
+    msg = await request_parsing.required_action(request)
     if msg.action == actions.SET_BPROPS:
         return await job_handlers.set_bucket_props(request, bucket, msg)
     if msg.action == actions.RESET_BPROPS:
@@ -147,17 +141,12 @@ async def join(request: web.Request) -> web.Response:
     ctx = request.app[CONTEXT]
     if ctx.membership is None:
         raise NotSupported("join requests go to the primary proxy")
-    body = await request_parsing.read_json(request)
-    if not isinstance(body, dict):
-        raise BadRequest("invalid join request: not a JSON object")
-    try:
-        node = Snode.from_json(body[membership.NODE_KEY])
-        restarted = bool(body.get(membership.RESTARTED_KEY, False))
-        node_uuid = str(body.get(membership.CLUSTER_UUID_KEY) or "")
-    except (KeyError, TypeError, ValueError) as exc:
-        raise BadRequest(f"invalid join request: {exc}") from exc
-    smap = await ctx.membership.join(node, restarted, node_uuid)
-    return web.json_response(metasync.payload(smap, ctx.meta.buckets, ctx.meta.etls, ctx.meta.rmd))
+    msg = await request_parsing.read_message(request, membership.JoinMsg.from_json)
+    with_secret = cluster_auth.has_secret(ctx, request)
+    smap = await ctx.membership.join(msg.node, msg.restarted, msg.cluster_uuid, with_secret)
+    reply = metasync.payload(smap, ctx.meta.buckets, ctx.meta.etls, ctx.meta.rmd)
+    reply[membership.SECRET_KEY] = ctx.peer_api.cluster_secret
+    return web.json_response(reply)
 
 
 async def keepalive(request: web.Request) -> web.Response:
@@ -166,21 +155,13 @@ async def keepalive(request: web.Request) -> web.Response:
     ctx = request.app[CONTEXT]
     if ctx.membership is None:
         raise NotSupported("keepalives go to the primary proxy")
-    body = await request_parsing.read_json(request)
-    if not isinstance(body, dict):
-        raise BadRequest("invalid keepalive")
-    node_id = str(body.get(membership.ID_KEY, ""))
-    try:
-        raw_node = body.get(membership.NODE_KEY)
-        node = Snode.from_json(raw_node) if isinstance(raw_node, dict) else None
-    except (KeyError, TypeError, ValueError) as exc:
-        raise BadRequest(f"invalid keepalive: {exc}") from exc
-    if not ctx.membership.keepalive(node_id, node):
-        raise web.HTTPNotFound(reason=f"node {node_id} is not in the cluster map at that address")
-    behind_smap = int(body.get(membership.SMAP_VERSION_KEY, 0)) < ctx.smap.version
-    behind_bmd = int(body.get(membership.BMD_VERSION_KEY, 0)) < ctx.meta.buckets.version
-    behind_etl = int(body.get(membership.ETL_VERSION_KEY, 0)) < ctx.meta.etls.version
-    behind_rmd = int(body.get(membership.RMD_REVISION_KEY, 0)) < ctx.meta.rmd.revision
+    msg = await request_parsing.read_message(request, membership.KeepaliveMsg.from_json)
+    if not ctx.membership.keepalive(msg.node_id, msg.node):
+        raise web.HTTPNotFound(reason=f"node {msg.node_id} is not in the cluster map at that address")
+    behind_smap = msg.smap_version < ctx.smap.version
+    behind_bmd = msg.bmd_version < ctx.meta.buckets.version
+    behind_etl = msg.etl_version < ctx.meta.etls.version
+    behind_rmd = msg.rmd_revision < ctx.meta.rmd.revision
     if behind_smap or behind_bmd or behind_etl or behind_rmd:
         return web.json_response(metasync.payload(ctx.smap, ctx.meta.buckets, ctx.meta.etls, ctx.meta.rmd))
     return web.Response()
@@ -228,7 +209,7 @@ async def reverse(request: web.Request) -> web.Response:
     content_type = request.headers.get(headers.CONTENT_TYPE, headers.JSON_TYPE) if body else ""
     try:
         reply = await ctx.peer_api.call_node(
-            node, request.method, path_qs, data=body, content_type=content_type
+            node, request.method, path_qs, data=body, content_type=content_type, as_member=False
         )
     except PeerFailed as exc:
         raise BadRequest(f"{node.display_name} is unreachable: {exc}") from exc

@@ -1,16 +1,24 @@
-"""Request -> typed values: bucket and object identity, action messages, metadata headers."""
+"""Request -> typed values: bucket and object identity, action messages, metadata headers.
 
-import json
-from typing import Final
+THE parsing layer: every route reads its body through `read_json`/`read_message` (bounded size
+and nesting; the wire class's parser turns the JSON into a typed message, and any ValueError,
+TypeError or KeyError it raises is a 400) and its numbers through `query_int`/`header_int`
+(bounded digits and range), so no handler sees a value that was not validated.
+"""
+
+from collections.abc import Callable
+from typing import Any, Final, TypeVar
 from urllib.parse import unquote
 
+import orjson
 from aiohttp import web
 
 from pyaistore.cluster.errors import BadRequest
 from pyaistore.storage import names
 from pyaistore.target.get_archived import ArchiveQuery
 from pyaistore.target.put_object import PutArgs
-from pyaistore.wire import headers, paths, query
+from pyaistore.web import custom_md
+from pyaistore.wire import fields, headers, limits, paths, query
 from pyaistore.wire.bucket_id import BucketId, InvalidProvider, Namespace, normalize_provider
 from pyaistore.wire.messages import ActionMsg
 
@@ -20,7 +28,11 @@ _OBJECTS_PREFIX: Final = paths.url_path(paths.OBJECTS) + "/"
 INTERNAL_OBJECTS_PREFIX: Final = paths.url_path(paths.INTERNAL, paths.INTERNAL_OBJECTS) + "/"
 INTERNAL_EC_PREFIX: Final = paths.url_path(paths.INTERNAL, paths.INTERNAL_EC) + "/"
 # Control bodies are small; anything larger is not an action message.
-MAX_CONTROL_BODY: Final = 4 << 20
+MAX_CONTROL_BODY: Final = limits.MAX_CONTROL_BODY
+# What a wire class's parser may raise for a body of the wrong shape (all answered 400).
+_SHAPE_ERRORS: Final = (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError)
+
+T = TypeVar("T")
 
 
 def bucket_id(request: web.Request) -> BucketId:
@@ -55,20 +67,47 @@ def object_name(request: web.Request, route_prefix: str = _OBJECTS_PREFIX) -> st
 
 
 async def read_json(request: web.Request, required: bool = True) -> object:
-    """The request body as JSON; 400 when it is missing (if required), too large, or malformed."""
+    """The request body as JSON; 400 when it is missing (if required), too large, malformed or
+    nested deeper than MAX_JSON_DEPTH. `null` counts as missing."""
     if request.content_length is not None and request.content_length > MAX_CONTROL_BODY:
-        raise BadRequest(f"control message too large ({request.content_length} bytes)")
+        raise BadRequest(
+            f"control message too large ({request.content_length} bytes, the limit is {MAX_CONTROL_BODY})"
+        )
     raw = await request.content.read(MAX_CONTROL_BODY + 1)
     if len(raw) > MAX_CONTROL_BODY:
-        raise BadRequest("control message too large")
-    if not raw.strip():
-        if required:
-            raise BadRequest("missing request body (expected a JSON action message)")
-        return None
+        raise BadRequest(f"control message too large (the limit is {MAX_CONTROL_BODY} bytes)")
+    value = parse_json(raw) if raw.strip() else None
+    if value is None and required:
+        raise BadRequest("missing request body (expected a JSON message)")
+    return value
+
+
+def parse_json(raw: bytes | str) -> Any:
+    """Bounded JSON: orjson (C, never recurses past 1,024 levels), then the depth limit; 400 otherwise."""
     try:
-        return json.loads(raw)
-    except ValueError as exc:
+        value = orjson.loads(raw)
+        fields.check_depth(value)
+    except (orjson.JSONDecodeError, ValueError) as exc:
         raise BadRequest(f"invalid JSON in request body: {exc}") from exc
+    return value
+
+
+async def read_message(request: web.Request, parse: Callable[[Any], T], required: bool = True) -> T:
+    """The body parsed by a wire class's parser (`Msg.from_json`); 400 naming what is wrong.
+
+    With `required=False` an absent (or `null`) body is passed to `parse` as None.
+    """
+    return parse_value(await read_json(request, required), parse)
+
+
+def parse_value(value: object, parse: Callable[[Any], T], what: str = "invalid request body") -> T:
+    """`parse(value)`; any shape error it raises becomes a 400."""
+    try:
+        return parse(value)
+    except BadRequest:
+        raise
+    except _SHAPE_ERRORS as exc:
+        raise BadRequest(f"{what}: {exc}") from exc
 
 
 async def action_msg(request: web.Request, required: bool = True) -> ActionMsg | None:
@@ -76,22 +115,38 @@ async def action_msg(request: web.Request, required: bool = True) -> ActionMsg |
     data = await read_json(request, required)
     if data is None:
         return None
-    try:
-        return ActionMsg.from_json(data)
-    except ValueError as exc:
-        raise BadRequest(str(exc)) from exc
+    return parse_value(data, ActionMsg.from_json)
 
 
-def custom_metadata(request: web.Request) -> dict[str, str]:
-    """Ais-Custom-Md headers: each `k=v`, repeated or comma-joined."""
+async def required_action(request: web.Request) -> ActionMsg:
+    """The {"action","name","value"} body, which must be there (400 otherwise)."""
+    return parse_value(await read_json(request), ActionMsg.from_json)
+
+
+def query_int(request: web.Request, name: str, default: int, low: int = 0, high: int = limits.MAX_INT) -> int:
+    """A numeric query parameter, bounded; `default` when absent or empty; 400 otherwise."""
+    raw = request.query.get(name, "")
+    return default if not raw else parse_value(raw, lambda text: fields.int_text(text, name, low, high))
+
+
+def header_int(
+    request: web.Request, name: str, default: int, low: int = 0, high: int = limits.MAX_INT
+) -> int:
+    """A numeric header, bounded; `default` when absent or empty; 400 otherwise."""
+    raw = request.headers.get(name, "")
+    return default if not raw else parse_value(raw, lambda text: fields.int_text(text, name, low, high))
+
+
+def custom_metadata(request: web.Request, bucket: BucketId, name: str) -> dict[str, str]:
+    """Ais-Custom-Md headers: each `k=v`, repeated or comma-joined; within the documented limits."""
     custom: dict[str, str] = {}
     for header in request.headers.getall(headers.CUSTOM_MD, []):
         for pair in header.split(","):
             key, sep, value = pair.strip().partition("=")
             if not sep or not key:
-                raise BadRequest(f'invalid custom metadata "{pair.strip()}": expected key=value')
+                raise BadRequest(f'invalid custom metadata "{pair.strip()[:64]}": expected key=value')
             custom[key] = value
-    return custom
+    return custom_md.validate_custom(bucket, name, custom) if custom else custom
 
 
 def put_args(request: web.Request, bucket: BucketId, name: str) -> PutArgs:
@@ -107,7 +162,7 @@ def put_args(request: web.Request, bucket: BucketId, name: str) -> PutArgs:
         size=request.content_length,
         checksum_type="" if cks_type == "none" else cks_type,
         checksum_value=cks_value,
-        custom=custom_metadata(request),
+        custom=custom_metadata(request, bucket, name),
         skip_version_check=query.parse_bool(request.query.get(query.SKIP_VC)),
     )
 

@@ -1,4 +1,8 @@
-"""(method, path) -> handler tables, one per role."""
+"""(method, path) -> handler tables, one per role.
+
+A handler wrapped in `members_only` (or `secret_only`) flags an internal route: only cluster
+members may call it (web/cluster_auth.py applies the flag, for every route, in one middleware).
+"""
 
 from typing import Final
 
@@ -13,6 +17,7 @@ from pyaistore.web import multipart_handlers as multipart
 from pyaistore.web import node_handlers as node
 from pyaistore.web import proxy_handlers as proxy
 from pyaistore.web import target_handlers as target
+from pyaistore.web.cluster_auth import members_only, secret_only
 from pyaistore.wire import etl as wire_etl
 from pyaistore.wire import paths
 
@@ -29,8 +34,8 @@ _INTERNAL_EC: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_EC + "/{b
 _COMMON: Final = (
     ("GET", _V + "/" + paths.HEALTH, node.health),
     ("GET", _V + "/" + paths.DAEMON, node.daemon),
-    ("PUT", _V + "/" + paths.DAEMON, node.daemon_put),
-    ("PUT", _V + "/" + paths.METASYNC, node.receive_metasync),
+    ("PUT", _V + "/" + paths.DAEMON, members_only(node.daemon_put)),
+    ("PUT", _V + "/" + paths.METASYNC, members_only(node.receive_metasync)),
 )
 
 PROXY_ROUTES: Final = (
@@ -38,7 +43,7 @@ PROXY_ROUTES: Final = (
     ("GET", _V + "/" + paths.CLUSTER, proxy.cluster_get),
     ("PUT", _V + "/" + paths.CLUSTER, jobs.cluster_put),
     ("POST", _V + "/" + paths.CLUSTER + "/" + paths.JOIN, proxy.join),
-    ("POST", _V + "/" + paths.CLUSTER + "/" + paths.KEEPALIVE, proxy.keepalive),
+    ("POST", _V + "/" + paths.CLUSTER + "/" + paths.KEEPALIVE, secret_only(proxy.keepalive)),
     *(
         (method, _V + "/" + paths.REVERSE + "/{tail:.+}", proxy.reverse)
         for method in ("GET", "PUT", "POST", "DELETE")
@@ -75,32 +80,44 @@ TARGET_ROUTES: Final = (
     ("DELETE", _OBJECT, target.delete),
     ("PATCH", _OBJECT, target.patch),
     ("POST", _OBJECT, target.post),
-    ("GET", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_LIST + "/{bucket}", target.list_page),
+    (
+        "GET",
+        _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_LIST + "/{bucket}",
+        members_only(target.list_page),
+    ),
     *((method, _MOUNTPATHS, mountpaths.change) for method in ("PUT", "POST", "DELETE")),
-    ("POST", _INTERNAL_JOBS, internal.start_job),
-    ("GET", _INTERNAL_JOBS, internal.query_jobs),
-    ("PUT", _INTERNAL_JOBS, internal.stop_jobs),
-    ("PUT", _INTERNAL_OBJECT, internal.put_object),
-    ("GET", _INTERNAL_OBJECT, internal.get_object),
-    ("HEAD", _INTERNAL_OBJECT, internal.head_object),
-    ("DELETE", _INTERNAL_OBJECT, internal.delete_object),
-    ("POST", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_SYNC, internal.sync),
+    ("POST", _INTERNAL_JOBS, members_only(internal.start_job)),
+    ("GET", _INTERNAL_JOBS, members_only(internal.query_jobs)),
+    ("PUT", _INTERNAL_JOBS, members_only(internal.stop_jobs)),
+    ("PUT", _INTERNAL_OBJECT, members_only(internal.put_object)),
+    ("GET", _INTERNAL_OBJECT, members_only(internal.get_object)),
+    ("HEAD", _INTERNAL_OBJECT, members_only(internal.head_object)),
+    ("DELETE", _INTERNAL_OBJECT, members_only(internal.delete_object)),
+    ("POST", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_SYNC, members_only(internal.sync)),
     (
         "POST",
         _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_OBJECTS_BATCH + "/{bucket}",
-        internal.put_objects_batch,
+        members_only(internal.put_objects_batch),
     ),
-    ("PUT", _INTERNAL_EC, ec.put_piece),
-    ("GET", _INTERNAL_EC, ec.get_piece),
-    ("HEAD", _INTERNAL_EC, ec.head_piece),
-    ("DELETE", _INTERNAL_EC, ec.delete_piece),
-    ("POST", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_EC_PIECES + "/{bucket}", ec.list_pieces),
-    ("POST", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_EC_OWNED + "/{bucket}", ec.owned),
-    ("GET", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_UPLOADS + "/{bucket}", multipart.list_uploads),
+    ("PUT", _INTERNAL_EC, members_only(ec.put_piece)),
+    ("GET", _INTERNAL_EC, members_only(ec.get_piece)),
+    ("HEAD", _INTERNAL_EC, members_only(ec.head_piece)),
+    ("DELETE", _INTERNAL_EC, members_only(ec.delete_piece)),
+    (
+        "POST",
+        _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_EC_PIECES + "/{bucket}",
+        members_only(ec.list_pieces),
+    ),
+    ("POST", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_EC_OWNED + "/{bucket}", members_only(ec.owned)),
+    (
+        "GET",
+        _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_UPLOADS + "/{bucket}",
+        members_only(multipart.list_uploads),
+    ),
     (
         "GET",
         _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_UPLOADS + "/{bucket}/{name:.+}",
-        multipart.list_parts,
+        members_only(multipart.list_parts),
     ),
     *(
         (
@@ -110,11 +127,11 @@ TARGET_ROUTES: Final = (
         )
         for method in ("GET", "HEAD")
     ),
-    ("PUT", _ETL, etl.target_start),
-    ("GET", _ETL, etl.target_list),
-    ("DELETE", _ETL_NAMED, etl.target_stop),
-    ("GET", _ETL_NAMED + "/" + wire_etl.DETAILS_PATH, etl.target_details),
-    ("GET", _ETL_NAMED + "/" + paths.ETL_LOGS, etl.target_logs),
+    ("PUT", _ETL, members_only(etl.target_start)),
+    ("GET", _ETL, members_only(etl.target_list)),
+    ("DELETE", _ETL_NAMED, members_only(etl.target_stop)),
+    ("GET", _ETL_NAMED + "/" + wire_etl.DETAILS_PATH, members_only(etl.target_details)),
+    ("GET", _ETL_NAMED + "/" + paths.ETL_LOGS, members_only(etl.target_logs)),
 )
 
 

@@ -200,8 +200,7 @@ async def patch(request: web.Request) -> web.Response:
     ctx = request.app[CONTEXT]
     bucket, name = request_parsing.bucket_id(request), request_parsing.object_name(request)
     _redirect_if_not_owner(request, bucket, name, 307)
-    msg = await request_parsing.action_msg(request)
-    assert msg is not None
+    msg = await request_parsing.required_action(request)
     custom = validate_custom(bucket, name, msg.value)
     replace = query.parse_bool(request.query.get(query.SET_NEW_CUSTOM))
     await object_ops.set_custom(ctx, bucket, name, custom, replace)
@@ -215,8 +214,7 @@ async def post(request: web.Request) -> web.Response:
     if query.UPLOAD_ID in request.query:
         return await multipart_handlers.complete(request, bucket, name)
     _redirect_if_not_owner(request, bucket, name, 307)
-    msg = await request_parsing.action_msg(request)
-    assert msg is not None
+    msg = await request_parsing.required_action(request)
     if msg.action == actions.MPT_UPLOAD:
         return await multipart_handlers.create(request, bucket, name)
     if msg.action == actions.RENAME_OBJ:
@@ -233,10 +231,7 @@ async def list_page(request: web.Request) -> web.Response:
     """Internal: this target's share of a listing page, as a msgpack array of entries."""
     ctx = request.app[CONTEXT]
     bucket = request_parsing.bucket_id(request)
-    body = await request_parsing.read_json(request)
-    if not isinstance(body, dict):
-        raise BadRequest("list: expected an LsoMsg object")
-    msg = LsoMsg.from_json(body)
+    msg = await request_parsing.read_message(request, LsoMsg.from_json)
     size = msg.page_size or DEFAULT_PAGE_SIZE
     entries = await asyncio.to_thread(list_objects.list_page, ctx, bucket, msg, size)
     data = msgpack.packb([e.to_msgpack() for e in entries])

@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeGuard
 
+from pyaistore.wire import fields
+
 __all__ = [
     "MAX_DATA_SLICES",
     "MAX_PARITY_SLICES",
@@ -123,8 +125,8 @@ class SliceMeta:
     def decode(cls, data: bytes) -> "SliceMeta":
         """Parse `encode()` output; InvalidSliceMeta when it is not valid EC metadata."""
         try:
-            parsed = json.loads(data)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            parsed = fields.loads(data)
+        except ValueError as exc:
             raise InvalidSliceMeta(f"EC metadata is not valid JSON: {exc}") from exc
         return cls.from_json(parsed)
 

@@ -32,6 +32,8 @@ CLUSTER_MISMATCH: Final = "ErrClusterMismatch"
 UPLOAD_NOT_FOUND: Final = "ErrUploadNotFound"
 # Not an AIS code: a multipart completion naming a part that was not uploaded, or with another ETag.
 INVALID_PART: Final = "ErrInvalidPart"
+# An internal route called by a client, or by a node that is not a member (403).
+FORBIDDEN: Final = "ErrForbidden"
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,6 +63,8 @@ OBJECT_META: Final = "Pyaistore-Object-Meta"
 SLICE_META: Final = "Pyaistore-Slice-Meta"
 # Node to node: the ID of the node sending an internal request.
 CALLER_ID: Final = "Ais-Caller-Id"
+# The cluster secret every node-to-node call carries (internal routes refuse a request without it).
+CLUSTER_SECRET: Final = "Pyaistore-Cluster-Secret"
 NODE_UPTIME: Final = "Ais-Node-Uptime"
 CLUSTER_UPTIME: Final = "Ais-Cluster-Uptime"
 ERROR_ON_HEAD: Final = "Hdr-Error"

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from pyaistore.wire import hrw
+from pyaistore.wire.fields import as_dict, field_int, field_text
 
 PROXY: Final = "proxy"
 TARGET: Final = "target"
@@ -51,11 +52,15 @@ class NetInfo:
         return {"node_ip_addr": self.host, "daemon_port": str(self.port), "direct_url": self.url}
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "NetInfo":
-        """Parse the wire shape."""
-        url = str(data.get("direct_url", ""))
+    def from_json(cls, data: Any) -> "NetInfo":
+        """Parse the wire shape; ValueError naming the field when it is wrong."""
+        data = as_dict(data, "net info")
+        url = field_text(data, "direct_url")
         scheme = url.split("://", 1)[0] if "://" in url else "http"
-        return cls(str(data.get("node_ip_addr", "")), int(data.get("daemon_port", 0)), scheme)
+        if scheme not in ("http", "https"):
+            raise ValueError(f"direct_url: unsupported scheme {scheme[:16]!r}")
+        host = field_text(data, "node_ip_addr", max_length=255)
+        return cls(host, field_int(data, "daemon_port", 0, 0, 65535), scheme)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,18 +102,23 @@ class Snode:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Snode":
-        """Parse the wire shape."""
-        public = NetInfo.from_json(data["public_net"])
+    def from_json(cls, data: Any) -> "Snode":
+        """Parse the wire shape; ValueError naming the field when it is missing or wrong."""
+        data = as_dict(data, "node")
+        public = NetInfo.from_json(data.get("public_net"))
         raw_control = data.get("intra_control_net")
         control = NetInfo.from_json(raw_control) if raw_control else None
+        daemon_id = field_text(data, "daemon_id", max_length=64)
+        daemon_type = field_text(data, "daemon_type")
+        if not daemon_id or daemon_type not in (PROXY, TARGET):
+            raise ValueError(f"node: invalid daemon_id {daemon_id!r} or daemon_type {daemon_type[:16]!r}")
         return cls(
-            daemon_id=str(data["daemon_id"]),
-            daemon_type=str(data["daemon_type"]),
+            daemon_id=daemon_id,
+            daemon_type=daemon_type,
             public_net=public,
             # One network for everything is stored as no separate control network.
             control_net=None if control == public else control,
-            flags=int(data.get("flags", 0)),
+            flags=field_int(data, "flags", 0, 0, 2**32 - 1),
         )
 
 
@@ -135,16 +145,28 @@ class Smap:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Smap":
-        """Parse the wire shape."""
+    def from_json(cls, data: Any) -> "Smap":
+        """Parse the wire shape; ValueError naming the field when it is missing or wrong."""
+        data = as_dict(data, "smap")
         return cls(
-            version=int(data.get("version", 0)),
-            uuid=str(data.get("uuid", "")),
-            creation_time=str(data.get("creation_time", "")),
-            primary=Snode.from_json(data["proxy_si"]),
-            proxies={k: Snode.from_json(v) for k, v in (data.get("pmap") or {}).items()},
-            targets={k: Snode.from_json(v) for k, v in (data.get("tmap") or {}).items()},
+            version=field_int(data, "version"),
+            uuid=field_text(data, "uuid", max_length=128),
+            creation_time=field_text(data, "creation_time", max_length=128),
+            primary=Snode.from_json(data.get("proxy_si")),
+            proxies=_nodes(data.get("pmap"), "pmap"),
+            targets=_nodes(data.get("tmap"), "tmap"),
         )
+
+
+def _nodes(raw: Any, what: str) -> dict[str, Snode]:
+    """A node map keyed by ID; ValueError when a key is not its node's ID."""
+    found = {}
+    for key, value in as_dict(raw or {}, what).items():
+        node = Snode.from_json(value)
+        if node.daemon_id != key:
+            raise ValueError(f"{what}: node {node.daemon_id!r} listed under {key[:64]!r}")
+        found[key] = node
+    return found
 
 
 # List-objects flags (LsoMsg.flags bits) and entry flags (reference §3.8).
@@ -169,6 +191,8 @@ ENTRY_IS_DIR: Final = 256
 ENTRY_IS_ARCHIVE: Final = 512
 
 DEFAULT_PAGE_SIZE: Final = 10_000
+# A larger pagesize is refused (400): a page is held in memory on every target and the proxy.
+MAX_PAGE_SIZE: Final = 1_000_000
 LIST_PROPS: Final = (
     "name",
     "size",
@@ -203,17 +227,19 @@ class LsoMsg:
     time_format: str = ""
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "LsoMsg":
-        """Parse the wire shape; flags may be a string or a number."""
+    def from_json(cls, data: Any) -> "LsoMsg":
+        """Parse the wire shape (flags and pagesize a number or a decimal string); ValueError
+        naming the field when one is of the wrong type or out of range."""
+        data = as_dict(data, "list objects")
         return cls(
-            prefix=str(data.get("prefix") or "").removesuffix("*"),
-            page_size=int(data.get("pagesize") or 0),
-            uuid=str(data.get("uuid") or ""),
-            props=str(data.get("props") or ""),
-            continuation_token=str(data.get("continuation_token") or ""),
-            flags=int(data.get("flags") or 0),
-            start_after=str(data.get("start_after") or ""),
-            time_format=str(data.get("time_format") or ""),
+            prefix=field_text(data, "prefix").removesuffix("*"),
+            page_size=field_int(data, "pagesize", 0, 0, MAX_PAGE_SIZE),
+            uuid=field_text(data, "uuid"),
+            props=field_text(data, "props"),
+            continuation_token=field_text(data, "continuation_token"),
+            flags=field_int(data, "flags", 0, 0, 2**32 - 1),
+            start_after=field_text(data, "start_after"),
+            time_format=field_text(data, "time_format"),
         )
 
     def to_json(self) -> dict[str, Any]:

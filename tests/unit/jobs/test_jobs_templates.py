@@ -65,3 +65,20 @@ def test_expansion_cap() -> None:
 def test_names_are_lazy() -> None:
     names = templates.parse("a{0000000..9999999}").names()
     assert next(names) == "a0000000" and next(names) == "a0000001"
+
+
+@pytest.mark.parametrize(
+    ("template", "named"),
+    [
+        ("a{" + "9" * 5000 + ".." + "9" * 5001 + "}", "4096"),
+        ("a{1.." + "9" * 30 + "}", "19 digits"),
+        ("x" + "{0..1}" * 9, "the limit is 8"),
+        ("a-%0999999999d", "19 digits"),
+        ("a{0..99999}{0..99999}{0..9}", "limit of 10000000"),
+    ],
+)
+def test_huge_templates_are_refused_up_front_naming_the_limit(template: str, named: str) -> None:
+    from pyaistore.jobs.errors import InvalidJobRequest
+
+    with pytest.raises(InvalidJobRequest, match=named):
+        templates.parse(template)

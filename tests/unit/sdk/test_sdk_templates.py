@@ -95,3 +95,17 @@ def test_object_group_accepts_exactly_one_selection() -> None:
     with pytest.raises(TypeError):
         ObjectGroup(bucket, obj_range="x-{1..2}")  # type: ignore[arg-type]
     assert bucket.objects(obj_template="x-{1..2}").list_names() == ["x-1", "x-2"]
+
+
+def test_brace_expansion_is_lazy_and_bounded() -> None:
+    import itertools
+
+    import pytest
+
+    from pyaistore.sdk.multiobj.brace_expansion import MAX_GROUPS, expand_braces
+
+    assert list(itertools.islice(expand_braces("a{0..999999999999}"), 2)) == ["a0", "a1"]
+    with pytest.raises(ValueError, match=str(MAX_GROUPS)):
+        list(expand_braces("{a,b}" * (MAX_GROUPS + 2)))
+    with pytest.raises(ValueError, match="19 digits"):
+        list(expand_braces("{0.." + "9" * 30 + "}"))

@@ -83,3 +83,21 @@ def test_selection_of_a_corrupt_shard_is_an_archive_error(open_shard: OpenShard)
     shard = open_shard("bad.tgz", b"\x1f\x8b" + b"garbage" * 100)
     with pytest.raises(ArchiveError):
         next(archive.matching_tar(shard, Matcher("", "prefix")))
+
+
+def test_patterns_run_in_linear_time_with_go_syntax() -> None:
+    import time
+
+    import pytest
+
+    from pyaistore.storage.archive_match import Matcher
+    from pyaistore.storage.errors import ArchiveError
+
+    matcher = Matcher("(a+)+$", "regexp")
+    started = time.monotonic()
+    assert not matcher.matches("r/" + "a" * 100_000 + "!")
+    assert time.monotonic() - started < 0.5
+    with pytest.raises(ArchiveError, match="archregx"):
+        Matcher(r"(a)\1", "regexp")  # backreferences: not RE2 (nor Go) syntax
+    with pytest.raises(ArchiveError, match="1024"):
+        Matcher("a" * 2000, "regexp")

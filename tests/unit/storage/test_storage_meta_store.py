@@ -124,3 +124,28 @@ def test_a_save_over_a_corrupt_sidecar_heals_it(location: layout.ObjectLocation)
     assert store.load(location, new_fd) == _meta("2")
     for descriptor in (old_fd, new_fd):
         os.close(descriptor)
+
+
+def test_an_xattr_too_large_for_the_file_system_is_not_a_full_disk(tmp_path: Path) -> None:
+    """ext4 says ENOSPC for an attribute over its one block whatever the free space: that is
+    MetadataTooLarge (400), never NoSpace (507)."""
+    import errno
+    import os
+
+    from pyaistore.storage.errors import MetadataTooLarge
+    from pyaistore.storage.meta_store import set_xattr
+
+    path = tmp_path / "f"
+    path.write_bytes(b"x")
+    try:
+        os.setxattr(path, "user.probe", b"1")
+    except OSError as exc:
+        if exc.errno in (errno.ENOTSUP, errno.EOPNOTSUPP):
+            pytest.skip("no user xattrs here")
+        raise
+    set_xattr(path, "user.small", b"{}")
+    try:
+        set_xattr(path, "user.big", b"x" * 8000)  # over ext4's one block: ENOSPC there
+    except MetadataTooLarge:
+        return
+    pytest.skip("this file system takes 8 KB attributes")

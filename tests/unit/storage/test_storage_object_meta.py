@@ -44,3 +44,22 @@ def test_corrupt_metadata_is_a_value_error(data: bytes) -> None:
 def test_custom_defaults_to_empty() -> None:
     data = b'{"name":"o","size":1,"checksum_type":"none","checksum_value":"","version":"1","atime_ns":5}'
     assert ObjectMeta.decode(data).custom == {}
+
+
+def test_custom_metadata_limits_name_the_limit() -> None:
+    from pyaistore.storage.errors import MetadataTooLarge
+    from pyaistore.storage.object_meta import check_record
+    from pyaistore.wire import limits
+
+    check_record("o", {"k": "v" * limits.MAX_CUSTOM_VALUE}, "ais://b/o")
+    with pytest.raises(MetadataTooLarge, match=f"the limit is {limits.MAX_CUSTOM_VALUE} per value"):
+        check_record("o", {"k": "v" * 7000}, "ais://b/o")
+    with pytest.raises(MetadataTooLarge, match=f"the limit is {limits.MAX_CUSTOM_KEY} per key"):
+        check_record("o", {"k" * 300: ""}, "ais://b/o")
+    with pytest.raises(MetadataTooLarge, match=f"the limit is {limits.MAX_CUSTOM_TOTAL}"):
+        check_record("o", {"a": "v" * 1000, "b": "v" * 1000, "c": "v" * 100}, "ais://b/o")
+    with pytest.raises(MetadataTooLarge, match=f"the limit is {limits.MAX_CUSTOM_KEYS}"):
+        check_record("o", {str(i): "" for i in range(limits.MAX_CUSTOM_KEYS + 1)}, "ais://b/o")
+    # Within every per-key limit, but a long name full of escapes makes the record too large.
+    with pytest.raises(MetadataTooLarge, match=f"the limit is {limits.MAX_OBJECT_META}"):
+        check_record('"' * 1024, {"a": '"' * 1000, "b": '"' * 900}, "ais://b/o")

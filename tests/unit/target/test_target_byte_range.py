@@ -34,3 +34,17 @@ def test_unsatisfiable_carries_size(header: str, size: int) -> None:
     with pytest.raises(RangeNotSatisfiable) as info:
         byte_range.resolve(byte_range.parse(header), size)
     assert info.value.size == size
+
+
+def test_positions_are_bounded_and_whitespace_costs_linear_time() -> None:
+    import time
+
+    from pyaistore.cluster.errors import RangeNotSatisfiable
+    from pyaistore.target import byte_range
+
+    with pytest.raises(RangeNotSatisfiable, match="position beyond"):
+        byte_range.parse("bytes=0-" + "9" * 5000)
+    started = time.monotonic()
+    with pytest.raises(RangeNotSatisfiable):
+        byte_range.parse("bytes=" + " " * 8000 + "x")
+    assert time.monotonic() - started < 0.01
