@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pyaistore.cluster.cluster_meta import ClusterMeta
-from pyaistore.cluster.errors import BucketNotFound
+from pyaistore.cluster.errors import BucketNotFound, NoClusterMap
 from pyaistore.cluster.etl_table import EtlTable
 from pyaistore.cluster.membership import Membership
 from pyaistore.cluster.meta_owner import MetaOwner
@@ -101,7 +101,7 @@ class NodeContext:
     def smap(self) -> Smap:
         """The current cluster map; a node serves requests only once it has one."""
         if self.meta.smap is None:
-            raise RuntimeError("no cluster map yet")
+            raise NoClusterMap(self.node.display_name)
         return self.meta.smap
 
     @property

@@ -16,6 +16,7 @@
     ├── PeerRejected            another node refused its part with a 4xx             -> that 4xx
     ├── NoTargets               the cluster has no target to place the object on     -> 503
     ├── NotReady                the primary is still starting up (prr)                -> 503
+    ├── NoClusterMap            this node is still joining (no map yet)               -> 503
     ├── ClusterMismatch         a node of another cluster (UUID) asked to join       -> 400
     ├── Busy                    one membership change (or rebalance) at a time        -> 409
     └── Forbidden               an internal route called by a non-member (no secret)  -> 403
@@ -39,6 +40,7 @@ __all__ = [
     "NodeError",
     "NodeNotFound",
     "NotEnoughTargets",
+    "NoClusterMap",
     "NotReady",
     "NotSupported",
     "PeerFailed",
@@ -148,6 +150,13 @@ class NotReady(NodeError):
 
     def __init__(self, primary_name: str) -> None:
         super().__init__(f"{primary_name} primary: not ready yet (cluster is starting up)")
+
+
+class NoClusterMap(NodeError):
+    """This node has not received the cluster map yet (it is joining): try again shortly."""
+
+    def __init__(self, node_name: str) -> None:
+        super().__init__(f"{node_name}: not ready yet (no cluster map: joining the cluster)")
 
 
 class ClusterMismatch(NodeError):

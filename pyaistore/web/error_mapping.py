@@ -47,6 +47,7 @@ TABLE: Final = MappingProxyType(
         node_errors.NoTargets: (503, error_body.BUSY),
         # AIS sends this one without a tcode.
         node_errors.NotReady: (503, ""),
+        node_errors.NoClusterMap: (503, ""),
         node_errors.ClusterMismatch: (400, error_body.CLUSTER_MISMATCH),
         node_errors.Busy: (409, error_body.BUSY),
         node_errors.Forbidden: (403, error_body.FORBIDDEN),
