@@ -17,4 +17,5 @@ __all__ = [
     "routes",
     "streaming",
     "target_handlers",
+    "unimplemented",
 ]

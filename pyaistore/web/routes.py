@@ -12,6 +12,7 @@ from pyaistore.web import mountpath_handlers as mountpaths
 from pyaistore.web import node_handlers as node
 from pyaistore.web import proxy_handlers as proxy
 from pyaistore.web import target_handlers as target
+from pyaistore.web import unimplemented
 from pyaistore.wire import etl as wire_etl
 from pyaistore.wire import paths
 
@@ -112,6 +113,9 @@ TARGET_ROUTES: Final = (
 
 
 def install(app: web.Application, table: tuple[tuple[str, str, object], ...]) -> None:
-    """Register a table; GET never implies HEAD (object HEAD has its own handler)."""
-    for method, path, handler in table:
+    """Register a table, then the 501 routes of unimplemented features (after, so real routes win).
+
+    GET never implies HEAD (object HEAD has its own handler).
+    """
+    for method, path, handler in (*table, *unimplemented.ROUTES):
         app.router.add_route(method, path, handler)  # type: ignore[arg-type]
