@@ -42,6 +42,9 @@ class NodeConfig:
     # Transfers a target's rebalance keeps in flight: more moves objects faster, fewer leaves more
     # CPU to client requests meanwhile (docs/performance.md has the measurements).
     rebalance_workers: int = 8
+    # Seconds a finished multi-object copy, transform or archive job stays listed as running
+    # (idle) before it ends, as AIS keeps demand-based jobs until their idle timer fires (1 minute).
+    job_idle_linger: float = 60.0
     log_level: str = "INFO"
 
     @property
@@ -78,6 +81,7 @@ def with_environment(config: NodeConfig, env: dict[str, str] | None = None) -> N
         ("body_timeout", float),
         ("disk_check_interval", float),
         ("rebalance_workers", int),
+        ("job_idle_linger", float),
     ):
         raw = source.get(ENV_PREFIX + name.upper())
         if raw:

@@ -25,6 +25,7 @@ from pyaistore.cluster.peer_client import PeerClient
 from pyaistore.config import PROXY, TARGET, NodeConfig, with_environment
 from pyaistore.etl.registry import EtlRegistry
 from pyaistore.job_kinds import registry as job_kinds
+from pyaistore.jobs.registry import JobRegistry
 from pyaistore.node_context import NodeContext
 from pyaistore.proxy import node_lifecycle
 from pyaistore.proxy import rebalance as rebalancing
@@ -64,7 +65,13 @@ def build_context(config: NodeConfig, port: int, control_port: int = 0) -> NodeC
     node_id = node_identity.load_or_create_id(config.data_dir, config.role)
     snode = node_identity.make_snode(node_id, config.role, config.host, port, control_port)
     meta = ClusterMeta()
-    ctx = NodeContext(config=config, node=snode, meta=meta, peers=PeerClient())
+    ctx = NodeContext(
+        config=config,
+        node=snode,
+        meta=meta,
+        peers=PeerClient(),
+        jobs=JobRegistry(idle_linger_s=config.job_idle_linger),
+    )
     if config.role == TARGET:
         store = target_store.open_store(config)
         removed = store.cleanup_work()
