@@ -55,8 +55,11 @@ def test_ws_inline_offline_and_pipelines(
         def transform(self, data: bytes, *_args: str) -> bytes:
             return data[::-1]
 
+    def read(name: str, etl: object) -> bytes:
+        data: bytes = source.object(name).get_reader(etl=ETLConfig(etl)).read_all()
+        return data
+
     with upper, reverse:
-        read = lambda name, etl: source.object(name).get_reader(etl=ETLConfig(etl)).read_all()  # noqa: E731
         assert read("o0.txt", upper.name) == b"HELLO 0"
         # A pipeline: the second stage gets the first one's output, even though it pulls (hpull).
         assert read("o1.txt", upper >> reverse) == b"1 OLLEH"
