@@ -161,6 +161,8 @@ class Transformer:
             control = {wire_etl.WS_FQN: quote(local_path, safe=""), wire_etl.WS_OBJECT_PATH: name}
             data = await self._exchange(control, None, args, bucket.object_cname(name))
             self._stats.in_bytes += size
+            self._stats.out_bytes += len(data)
+            self._stats.obj_count += 1
             return Transformed(_one(data), headers.OCTET_TYPE, len(data), lambda: None)
         if self.route.comm == wire_etl.HPULL:
             path = "/" + quote(bucket.object_uname(name), safe="")
