@@ -6,7 +6,8 @@ SDK's waits poll finished jobs), and at most `max_finished` of them are kept.
 Jobs of demand-based kinds (the `idles` flag: multi-object copy and transform, archive) do not
 finish when their work is done: they go idle and stay running for `idle_linger_s`, then finish,
 as AIS's demand-based jobs stay listed while idle until their idle timer fires (one minute,
-`xact.IdleDefault`). An idle job conflicts with nothing; an abort ends it at once.
+`xact.IdleDefault`). An idle job conflicts with nothing; an abort ends it at once. A job that
+recorded errors finishes when its work is done, so that it reads as failed at once.
 """
 
 import asyncio
@@ -96,7 +97,7 @@ class JobRegistry:
     async def _execute(self, job: Job, body: JobBody) -> None:
         try:
             await body(job)
-            if kinds.lingers(job.kind) and not job.aborted:
+            if kinds.lingers(job.kind) and not job.aborted and not job.error_count:
                 job.idle = True
                 await job.wait_aborted(self._idle_linger_s)
         except JobAborted:

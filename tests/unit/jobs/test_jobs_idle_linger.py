@@ -49,6 +49,21 @@ def test_an_abort_ends_an_idle_job_at_once() -> None:
     assert job.finished
 
 
+def test_a_job_with_errors_finishes_as_failed_at_once() -> None:
+    registry = JobRegistry(idle_linger_s=60)
+
+    async def failing(job: Job) -> None:
+        job.add_error("ais://a/gone does not exist")
+
+    async def scenario() -> Job:
+        job = Job(new_job_id(), kinds.ARCHIVE, bucket=A)
+        await asyncio.wait_for(registry.run(job, failing), 2)
+        return job
+
+    job = asyncio.run(scenario())
+    assert job.finished and job.err
+
+
 def test_other_kinds_finish_when_their_work_is_done() -> None:
     registry = JobRegistry(idle_linger_s=60)
 
