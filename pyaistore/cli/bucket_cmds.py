@@ -217,10 +217,11 @@ def move(
     Example:
       pyaistore bucket mv ais://staging ais://release
     """
-    if destination.provider != source.provider:
-        raise click.BadParameter(
-            f"{destination} is not an ais bucket: only ais buckets can be renamed", param_hint="'DST_BUCKET'"
-        )
+    for ref, hint in ((source, "'SRC_BUCKET'"), (destination, "'DST_BUCKET'")):
+        if ref.is_remote:
+            raise click.BadParameter(
+                f"{ref} is not an ais bucket: only ais buckets can be renamed", param_hint=hint
+            )
     about(source)
     origin = app.get_bucket(source)
     origin.head()  # a missing source is named as such, not taken for the destination

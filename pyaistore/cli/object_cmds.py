@@ -126,8 +126,8 @@ def _upload(app: CliContext, bucket_ref: BucketRef, uploads: list[Upload], jobs:
     with TransferProgress(app.err, "uploading", len(uploads), total) as progress:
 
         def work(upload: Upload) -> None:
-            upload_file(bucket.object(upload.name), upload.path)
-            progress.advance(upload.size, files=1)
+            upload_file(bucket.object(upload.name), upload.path, progress.advance)
+            progress.advance(files=1)
 
         run_all(uploads, work, jobs)
 

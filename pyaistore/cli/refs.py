@@ -9,6 +9,7 @@ code 2). The refs also tell `errors.py` what a failed command was about.
 """
 
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Final
 
 import click
@@ -40,6 +41,10 @@ __all__ = [
 ]
 
 _SCHEME_SEPARATOR: Final = "://"
+# How buckets are written for people: cloud providers by their URL schemes, as AIS's CLI writes them.
+_DISPLAY_SCHEMES: Final = MappingProxyType(
+    {Provider.AMAZON.value: "s3", Provider.GOOGLE.value: "gs", Provider.AZURE.value: "az"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +55,12 @@ class BucketRef:
     provider: str = Provider.AIS.value
 
     def __str__(self) -> str:
-        return f"{self.provider}{_SCHEME_SEPARATOR}{self.name}"
+        return f"{_DISPLAY_SCHEMES.get(self.provider, self.provider)}{_SCHEME_SEPARATOR}{self.name}"
+
+    @property
+    def is_remote(self) -> bool:
+        """True for a cloud or other remote bucket (any provider but ais)."""
+        return self.provider != Provider.AIS.value
 
 
 @dataclass(frozen=True, slots=True)

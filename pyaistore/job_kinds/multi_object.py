@@ -77,7 +77,7 @@ def plan_copy(ctx: NodeContext, msg: JobStartMsg) -> tuple[Job, JobBody]:
     if multi.to_bucket is None:
         raise InvalidJobRequest("missing destination bucket (tobck)")
     dst = multi.to_bucket if multi.copy.dry_run else require_bucket(ctx, multi.to_bucket, "destination")
-    transform = transform_for(ctx, multi.copy) if msg.kind == kinds.ETL_LISTRANGE else None
+    transform = transform_for(ctx, multi.copy, msg.job_id) if msg.kind == kinds.ETL_LISTRANGE else None
     ops = TargetObjects(ctx)
     job = Job(msg.job_id, msg.kind, src_bucket=src, dst_bucket=dst, force=multi.copy.force)
     return job, lambda j: multi_object.copy(j, ops, src, dst, multi, transform)

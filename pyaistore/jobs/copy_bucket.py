@@ -25,8 +25,8 @@ def pipeline(transformers: Sequence[ObjectTransformer], args: str = "") -> Trans
     """One Transform applying each ETL's transformer in turn (an ETL and its pipeline)."""
 
     def apply(bucket: BucketId, name: str, data: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
-        for transformer in transformers:
-            data = transformer.transform(bucket, name, data, args)
+        for stage, transformer in enumerate(transformers):
+            data = transformer.transform(bucket, name, data, args, staged=stage > 0)
         return data
 
     return apply

@@ -2,6 +2,12 @@
 
 Finished jobs stay queryable for `retention_s` (10 minutes by default, jobs reference §1.3: the
 SDK's waits poll finished jobs), and at most `max_finished` of them are kept.
+
+Jobs of demand-based kinds (the `idles` flag: multi-object copy and transform, archive) do not
+finish when their work is done: they go idle and stay running for `idle_linger_s`, then finish,
+as AIS's demand-based jobs stay listed while idle until their idle timer fires (one minute,
+`xact.IdleDefault`). An idle job conflicts with nothing; an abort ends it at once. A job that
+recorded errors finishes when its work is done, so that it reads as failed at once.
 """
 
 import asyncio
@@ -23,6 +29,7 @@ __all__ = ["JobBody", "JobRegistry", "new_job_id"]
 log = logging.getLogger(__name__)
 
 RETENTION_S: Final = 600.0
+IDLE_LINGER_S: Final = 60.0
 MAX_FINISHED: Final = 10_000
 ID_LENGTH: Final = 10
 _FIRST: Final = string.ascii_letters
@@ -49,8 +56,10 @@ class JobRegistry:
         retention_s: float = RETENTION_S,
         max_finished: int = MAX_FINISHED,
         clock: Callable[[], int] = time.time_ns,
+        idle_linger_s: float = IDLE_LINGER_S,
     ) -> None:
         self._retention_ns = int(retention_s * 1e9)
+        self._idle_linger_s = idle_linger_s
         self._max_finished = max_finished
         self._clock = clock
         self._jobs: dict[str, Job] = {}
@@ -61,7 +70,7 @@ class JobRegistry:
         if job.job_id in self._jobs:
             raise JobConflict(f"job {job.job_id} exists already")
         for other in self._jobs.values():
-            if not other.running:
+            if not other.running or other.idle:
                 continue
             reason = kinds.conflict_reason(
                 job.kind, job.bucket_unames, job.pair, other.kind, other.bucket_unames, other.pair, job.force
@@ -88,6 +97,9 @@ class JobRegistry:
     async def _execute(self, job: Job, body: JobBody) -> None:
         try:
             await body(job)
+            if kinds.lingers(job.kind) and not job.aborted and not job.error_count:
+                job.idle = True
+                await job.wait_aborted(self._idle_linger_s)
         except JobAborted:
             pass
         except asyncio.CancelledError:

@@ -201,6 +201,9 @@ ARCH_MODE_WDSKEY: Final = query.ARCH_MODE_WDSKEY
 IDLE_JOB_KINDS: Final = jobs.IDLE_JOB_KINDS
 SINGLE_NODE_JOB_KINDS: Final = jobs.SINGLE_NODE_JOB_KINDS
 GO_ZERO_TIME: Final = jobs.GO_ZERO_TIME
+# A job snapshot's packed joggers/workers (AIS's core.Snap.Pack layout: 10 bits each).
+JOB_GLOB_ID: Final = "glob.id"
+JOB_GOROUTINE_BITS: Final = 10
 # Property lists for selective HEAD (reference §4.3).
 PROPS_NAME_SIZE: Final = "name,size"
 PROPS_READER_ATTRIBUTES: Final = "checksum,atime,version,custom"

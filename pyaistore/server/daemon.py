@@ -27,6 +27,7 @@ from pyaistore.cluster.target_agent import TargetAgent
 from pyaistore.config import PROXY, TARGET, NodeConfig, with_environment
 from pyaistore.etl.registry import EtlRegistry
 from pyaistore.job_kinds import registry as job_kinds
+from pyaistore.jobs.registry import JobRegistry
 from pyaistore.node_context import NodeContext
 from pyaistore.proxy import node_lifecycle
 from pyaistore.proxy import rebalance as rebalancing
@@ -67,7 +68,13 @@ def build_context(config: NodeConfig, port: int, control_port: int = 0) -> NodeC
     node_id = node_identity.load_or_create_id(config.data_dir, config.role)
     snode = node_identity.make_snode(node_id, config.role, config.host, port, control_port)
     meta = ClusterMeta()
-    ctx = NodeContext(config=config, node=snode, meta=meta, peers=PeerClient())
+    ctx = NodeContext(
+        config=config,
+        node=snode,
+        meta=meta,
+        peers=PeerClient(),
+        jobs=JobRegistry(idle_linger_s=config.job_idle_linger),
+    )
     # The primary creates the cluster secret on its first start; other nodes get it when they join.
     secret_of = cluster_secret.load_or_create if config.is_primary else cluster_secret.load
     ctx.peer_api.cluster_secret = secret_of(config.data_dir)

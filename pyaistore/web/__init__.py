@@ -19,4 +19,5 @@ __all__ = [
     "routes",
     "streaming",
     "target_handlers",
+    "unimplemented",
 ]

@@ -38,7 +38,9 @@ TABLE: Final = MappingProxyType(
         etl_errors.EtlInitFailed: (400, error_body.INVALID_REQUEST),
         # The transform server's own status (500 when it raised or sent the wrong type).
         etl_errors.EtlTransformFailed: (500, error_body.INTERNAL),
-        etl_errors.EtlTransformTimeout: (504, error_body.INTERNAL),
+        # AIS answers 400 (its default for an error without a status): a transform that outlasts
+        # its object timeout would again, so clients must not repeat it as they do 5xx.
+        etl_errors.EtlTransformTimeout: (400, error_body.INVALID_REQUEST),
         node_errors.BodyTimeout: (408, error_body.INVALID_REQUEST),
         node_errors.RangeNotSatisfiable: (416, error_body.RANGE_NOT_SATISFIABLE),
         node_errors.NotSupported: (501, error_body.NOT_IMPLEMENTED),

@@ -7,7 +7,7 @@ from aiohttp import web
 
 from pyaistore.cluster import cluster_map, membership, metasync, redirect_url
 from pyaistore.cluster.errors import BadRequest, NodeNotFound, NotSupported, PeerFailed, UnknownAction
-from pyaistore.proxy import buckets, cluster_config, cluster_mountpaths, fanout, redirect
+from pyaistore.proxy import buckets, cluster_config, cluster_mountpaths, etl_admin, fanout, redirect
 from pyaistore.web import cluster_auth, job_handlers, mountpath_handlers, request_parsing
 from pyaistore.web.app_keys import CONTEXT
 from pyaistore.wire import actions, headers, paths, query
@@ -121,8 +121,8 @@ async def object_redirect(request: web.Request) -> web.Response:
     name = request_parsing.object_name(request)
     etl_name = request.query.get(query.ETL_NAME)
     if request.method == "PUT" and etl_name:
-        # AIS checks the ETL before redirecting a PUT (copy with transform); none run here yet.
-        raise BadRequest(f"ETL {etl_name} doesn't exist")
+        # AIS checks the ETLs before redirecting a PUT (a copy with a transform).
+        etl_admin.require_running(ctx, etl_name, request.query.get(query.ETL_PIPELINE, ""))
     handle = request.query.get(query.APPEND_HANDLE, "")
     # An append session's or multipart upload's requests go to the target that holds it.
     holder = (

@@ -17,6 +17,7 @@ from pyaistore.web import multipart_handlers as multipart
 from pyaistore.web import node_handlers as node
 from pyaistore.web import proxy_handlers as proxy
 from pyaistore.web import target_handlers as target
+from pyaistore.web import unimplemented
 from pyaistore.web.cluster_auth import members_only, secret_only
 from pyaistore.wire import etl as wire_etl
 from pyaistore.wire import paths
@@ -136,6 +137,9 @@ TARGET_ROUTES: Final = (
 
 
 def install(app: web.Application, table: tuple[tuple[str, str, object], ...]) -> None:
-    """Register a table; GET never implies HEAD (object HEAD has its own handler)."""
-    for method, path, handler in table:
+    """Register a table, then the 501 routes of unimplemented features (after, so real routes win).
+
+    GET never implies HEAD (object HEAD has its own handler).
+    """
+    for method, path, handler in (*table, *unimplemented.ROUTES):
         app.router.add_route(method, path, handler)  # type: ignore[arg-type]

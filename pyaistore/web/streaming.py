@@ -49,6 +49,19 @@ async def body_chunks(request: web.Request) -> AsyncIterator[bytes]:
         raise BadRequest(f"request body has {received} bytes but Content-Length says {expected}")
 
 
+async def has_body(request: web.Request) -> bool:
+    """True when the request carries at least one body byte (a Content-Length above 0, or a
+    chunked body that is not empty)."""
+    if request.content_length is not None:
+        return request.content_length > 0
+    if not request.body_exists:
+        return False
+    async for chunk in body_chunks(request):
+        if chunk:
+            return True
+    return False
+
+
 async def read_small_body(request: web.Request, limit: int) -> bytes:
     """Read a body known to be at most `limit` bytes; 400 when it is short."""
     data = bytearray()

@@ -9,6 +9,7 @@ from pyaistore.cluster import placement, redirect_url
 from pyaistore.cluster.errors import BadRequest, UnknownAction
 from pyaistore.storage.errors import ObjectNotFound
 from pyaistore.target import (
+    etl_control,
     get_archived,
     get_object,
     list_objects,
@@ -141,10 +142,18 @@ async def put(request: web.Request) -> web.Response:
     if append_type is not None:
         return await _append(request, args, append_type)
     if query.OBJECT_TO in request.query:
-        if request.query.get(query.ETL_NAME):
-            raise BadRequest(f"ETL {request.query[query.ETL_NAME]} doesn't exist")
         dst_bucket, dst_name = _parse_object_to(request.query[query.OBJECT_TO])
         ctx.bucket_props(dst_bucket)
+        etl_name = request.query.get(query.ETL_NAME, "")
+        if etl_name:
+            etl_args, pipeline = (
+                request.query.get(query.ETL_ARGS, ""),
+                request.query.get(query.ETL_PIPELINE, ""),
+            )
+            await etl_control.copy_transformed(
+                ctx, bucket, name, dst_bucket, dst_name, etl_name, etl_args, pipeline
+            )
+            return web.Response()
         await object_ops.copy(ctx, bucket, name, dst_bucket, dst_name)
         return web.Response()
     if args.size is not None and args.size <= put_object.SMALL_BODY:
@@ -178,6 +187,12 @@ async def _append(request: web.Request, args: put_object.PutArgs, append_type: s
     if append_type == query.FLUSH:
         if not token:
             raise BadRequest(f"flush {args.bucket.object_cname(args.name)}: missing append handle")
+        if await streaming.has_body(request):
+            # AIS ignores a flush's body; refusing it keeps those bytes from being lost unseen.
+            raise BadRequest(
+                f"flush {args.bucket.object_cname(args.name)}: a flush takes no body; "
+                "append the bytes first, then flush"
+            )
         meta = await put_object.flush(ctx, args, token)
         await misplaced_writes.hand_over(ctx, args.bucket, args.name)
         return web.Response(headers=object_headers.for_put(meta, ctx.node.daemon_id))

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 import pytest
-from sdk_it_support import pending_server, unique_name
+from sdk_it_support import needs_remote_buckets, unique_name
 
 from pyaistore.sdk import Bucket, Client, ObjectRange
 from pyaistore.sdk.errors import AISError, InvalidBckProvider
@@ -65,7 +65,7 @@ def test_archive_selection(client: Client, bucket: Bucket) -> None:
     assert bucket.object("all.tar").get(archpath="obj-001").read_all() == b"obj-001"
 
 
-@pending_server
+@needs_remote_buckets
 def test_evict_and_prefetch_remote_selection(client: Client) -> None:
     remote = client.bucket(unique_name("remote"), "aws")
     assert remote.objects(obj_names=["a"]).evict()

@@ -43,7 +43,9 @@ def test_parse_refuses(text: str) -> None:
 
 def test_display_and_prefix() -> None:
     assert str(ObjectRef(BucketRef("b"), "x/y")) == "ais://b/x/y"
-    assert str(BucketRef("b", "aws")) == "aws://b"
+    assert str(BucketRef("b", "aws")) == "s3://b"
+    assert str(BucketRef("b", "gcp")) == "gs://b"
+    assert str(BucketRef("b", "azure")) == "az://b"
     assert ObjectRef(BucketRef("b")).is_prefix and ObjectRef(BucketRef("b"), "d/").is_prefix
     assert not ObjectRef(BucketRef("b"), "d").is_prefix
 
