@@ -8,6 +8,7 @@ nothing, and `synchronize` then deletes destination objects whose source is gone
 
 from collections.abc import AsyncIterable, AsyncIterator, Sequence
 
+from pyaistore.backends.base import RemoteObjectNotFound
 from pyaistore.jobs import object_walk
 from pyaistore.jobs.errors import JobAborted
 from pyaistore.jobs.job import Job
@@ -40,9 +41,13 @@ async def run(
     options: CopyOptions,
     transform: Transform | None = None,
 ) -> None:
-    """Copy every object this node holds under `options.prefix` from `src` to `dst`."""
+    """Copy every object this node holds under `options.prefix` from `src` to `dst` (a remote
+    source: every object under the prefix at its backend that this node owns)."""
     recursive = not options.non_recursive
-    names = object_walk.local_names(ops, src, options.prefix, recursive)
+    if ops.is_remote(src):
+        names = ops.remote_names(src, options.prefix, recursive)
+    else:
+        names = object_walk.local_names(ops, src, options.prefix, recursive)
     await copy_names(job, ops, src, dst, options, transform, names, listed=False)
     if options.sync and not options.dry_run:
         await _prune(job, ops, src, dst, options)
@@ -60,15 +65,19 @@ async def copy_names(
 ) -> None:
     """Copy the given names; a missing one is an error only when it was `listed` by name.
 
+    A remote source's objects are fetched first when not stored (or, with `latest`, changed).
     Any other failure stops the job, unless `continue_on_error` records it and goes on.
     """
+    remote = ops.is_remote(src)
 
     async def copy_one(name: str) -> None:
         job.check()
         try:
+            if remote:
+                await ops.fetch(src, name, options.latest)
             dst_name = options.destination_name(name)
             result = await ops.copy(src, name, dst, dst_name, transform, options.dry_run)
-        except ObjectNotFound as exc:
+        except (ObjectNotFound, RemoteObjectNotFound) as exc:
             if listed:
                 job.add_error(error_text(exc))
             return

@@ -114,3 +114,27 @@ class NodeObjects(Protocol):
     async def open_local(self, bucket: BucketId, name: str) -> IO[bytes]:
         """A seekable binary file of a local object (blocking reads: use it in a thread)."""
         ...
+
+    # ---- remote buckets (their objects live behind a backend; the node keeps copies) ----
+
+    def is_remote(self, bucket: BucketId) -> bool:
+        """True when the bucket's objects live behind a backend (cloud, origin, other cluster)."""
+        ...
+
+    def remote_names(self, bucket: BucketId, prefix: str, recursive: bool) -> AsyncIterator[str]:
+        """The names under the prefix at the bucket's backend that this node owns, page by page."""
+        ...
+
+    async def fetch(self, bucket: BucketId, name: str, latest: bool) -> int | None:
+        """Bring a remote object here unless it is stored already (and, with `latest`, current);
+        the bytes fetched, or None when nothing was needed. RemoteObjectNotFound if the backend
+        has no such object."""
+        ...
+
+    async def evict(self, bucket: BucketId, name: str) -> int:
+        """Drop the local copy of a remote object; its size (ObjectNotFound when not stored here)."""
+        ...
+
+    async def evict_all(self, bucket: BucketId) -> None:
+        """Drop every local copy of the bucket's objects (the bucket stays)."""
+        ...

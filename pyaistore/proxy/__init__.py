@@ -16,4 +16,7 @@ __all__ = [
     "node_lifecycle",
     "rebalance",
     "redirect",
+    "remote_buckets",
+    "remote_clusters",
+    "remote_listing",
 ]

@@ -22,6 +22,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
@@ -96,6 +97,7 @@ class LocalCluster:
         extra_args: tuple[str, ...] = (),
         log_dir: Path | None = None,
         http_workers: int = 0,
+        env: Mapping[str, str] | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.host = host
@@ -105,6 +107,8 @@ class LocalCluster:
         # Spread the cores over the targets: one HTTP process per core in all.
         self.http_workers = http_workers or max(1, (os.cpu_count() or 1) // max(1, targets))
         self.extra_args = extra_args
+        # Variables added to the nodes' environment (e.g. a cloud's endpoint and credentials).
+        self.env = dict(env or {})
         self.log_dir = log_dir or self.data_dir / "logs"
         self.proxy: subprocess.Popen[bytes] | None = None
         self.targets: list[subprocess.Popen[bytes] | None] = [None] * targets
@@ -133,6 +137,7 @@ class LocalCluster:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
                 pass_fds=(self._lifeline.fd,),
+                env={**os.environ, **self.env} if self.env else None,
             )
         finally:
             log.close()

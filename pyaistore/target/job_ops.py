@@ -10,6 +10,7 @@ import os
 from collections.abc import AsyncIterator
 from typing import IO, Final
 
+from pyaistore.backends.base import RemoteObjectNotFound
 from pyaistore.byte_streams import whole_if_small
 from pyaistore.cluster import cluster_map, placement
 from pyaistore.jobs.node_ops import CopyResult, ObjectSink, ObjectSource, Transform
@@ -19,7 +20,7 @@ from pyaistore.storage.errors import ObjectNotFound
 from pyaistore.storage.object_file import ObjectFile
 from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.storage.object_store import ObjectStore
-from pyaistore.target import ec_put, object_ops
+from pyaistore.target import cold_get, ec_put, object_ops, remote_objects, remote_refs
 from pyaistore.target.put_object import BATCH, SMALL_BODY, PutArgs, batches, put_small, write_props
 from pyaistore.wire import messages
 from pyaistore.wire.bucket_id import BucketId
@@ -29,6 +30,8 @@ __all__ = ["TargetObjects"]
 
 CHUNK: Final = 1 << 20
 LIST_PAGE: Final = 1000
+# Names per backend listing page when a job walks a remote bucket.
+REMOTE_PAGE: Final = 1000
 
 
 class _LocalSink:
@@ -221,7 +224,15 @@ class TargetObjects:
         await asyncio.to_thread(self._ctx.object_store.delete, bucket, name)
 
     async def exists(self, bucket: BucketId, name: str) -> bool:
-        """Whether the object exists at its owner."""
+        """Whether the object exists at its owner (a remote bucket's: at its backend)."""
+        ref = remote_refs.remote_ref(self._ctx, bucket)
+        if ref is not None:
+            assert self._ctx.backends is not None
+            try:
+                await self._ctx.backends.run(ref.backend.head_object, ref.cloud, name)
+            except RemoteObjectNotFound:
+                return False
+            return True
         owner = self._owner(bucket, name)
         if owner.daemon_id == self._ctx.node.daemon_id:
             try:
@@ -286,6 +297,62 @@ class TargetObjects:
             return await asyncio.to_thread(open, handle.path, "rb")
         finally:
             handle.close()
+
+    # ---- remote buckets ----
+
+    def is_remote(self, bucket: BucketId) -> bool:
+        """True when the bucket's objects live behind a backend."""
+        return remote_refs.is_remote(self._ctx, bucket)
+
+    async def remote_names(self, bucket: BucketId, prefix: str, recursive: bool) -> AsyncIterator[str]:
+        """Names under the prefix at the backend (its own pages) that this target owns."""
+        ctx = self._ctx
+        ref = remote_refs.remote_ref(ctx, bucket)
+        if ref is None:
+            return
+        assert ctx.backends is not None
+        token = ""
+        while True:
+            page = await ctx.backends.run(
+                ref.backend.list_page, ref.cloud, prefix, token, REMOTE_PAGE, recursive
+            )
+            for entry in page.entries:
+                if not entry.is_dir and self.owns(bucket, entry.name):
+                    yield entry.name
+            if not page.token:
+                return
+            token = page.token
+
+    async def fetch(self, bucket: BucketId, name: str, latest: bool) -> int | None:
+        """Fetch the object unless it is stored (and current, with `latest`); the bytes fetched."""
+        ctx = self._ctx
+        if latest:
+            await remote_objects.validate(ctx, bucket, name)
+        try:
+            await asyncio.to_thread(ctx.object_store.head, bucket, name)
+            return None
+        except ObjectNotFound:
+            pass
+        meta = await cold_get.fetch_object(ctx, bucket, name)
+        return meta.size
+
+    async def evict(self, bucket: BucketId, name: str) -> int:
+        """Drop the local copy; its size (ObjectNotFound when there is none)."""
+        store = self._ctx.object_store
+        meta = await asyncio.to_thread(store.head, bucket, name)
+        if not await remote_objects.evict(self._ctx, bucket, name, meta):
+            raise ObjectNotFound(bucket, name)
+        return meta.size
+
+    async def evict_all(self, bucket: BucketId) -> None:
+        """Drop every local copy of the bucket's objects; the bucket's directories stay."""
+        store = self._ctx.object_store
+
+        def drop() -> None:
+            store.destroy_bucket(bucket)
+            store.ensure_bucket(bucket)
+
+        await asyncio.to_thread(drop)
 
 
 def _blocks(store: ObjectStore, bucket: BucketId, name: str) -> int:

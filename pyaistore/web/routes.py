@@ -11,6 +11,7 @@ from pyaistore.web import job_handlers as jobs
 from pyaistore.web import mountpath_handlers as mountpaths
 from pyaistore.web import node_handlers as node
 from pyaistore.web import proxy_handlers as proxy
+from pyaistore.web import remote_handlers as remote
 from pyaistore.web import target_handlers as target
 from pyaistore.wire import etl as wire_etl
 from pyaistore.wire import paths
@@ -38,6 +39,8 @@ PROXY_ROUTES: Final = (
     ("PUT", _V + "/" + paths.CLUSTER, jobs.cluster_put),
     ("POST", _V + "/" + paths.CLUSTER + "/" + paths.JOIN, proxy.join),
     ("POST", _V + "/" + paths.CLUSTER + "/" + paths.KEEPALIVE, proxy.keepalive),
+    ("PUT", _V + "/" + paths.CLUSTER + "/" + paths.ATTACH, remote.attach),
+    ("PUT", _V + "/" + paths.CLUSTER + "/" + paths.DETACH, remote.detach),
     *(
         (method, _V + "/" + paths.REVERSE + "/{tail:.+}", proxy.reverse)
         for method in ("GET", "PUT", "POST", "DELETE")
@@ -95,6 +98,14 @@ TARGET_ROUTES: Final = (
     ("DELETE", _INTERNAL_EC, ec.delete_piece),
     ("POST", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_EC_PIECES + "/{bucket}", ec.list_pieces),
     ("POST", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_EC_OWNED + "/{bucket}", ec.owned),
+    (
+        "POST",
+        _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_REMOTE_BUCKET + "/{bucket}",
+        remote.head_bucket,
+    ),
+    ("GET", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_REMOTE_BUCKETS, remote.list_buckets),
+    ("GET", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_REMOTE_LIST + "/{bucket}", remote.list_page),
+    ("POST", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_CACHED + "/{bucket}", remote.cached),
     *(
         (
             method,

@@ -12,6 +12,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from multidict import CIMultiDict
 
 from pyaistore.cluster.errors import BadRequest, BodyTimeout
+from pyaistore.target.cold_get import ColdStream
 from pyaistore.target.get_archived import ArchivedFile, ArchivedSelection
 from pyaistore.target.get_object import ObjectStream
 from pyaistore.web.app_keys import CONTEXT
@@ -75,6 +76,28 @@ async def send_object(
         return response
     finally:
         stream.close()
+
+
+async def send_cold(
+    request: web.Request, stream: ColdStream, status: int, reply_headers: CIMultiDict[str]
+) -> web.StreamResponse:
+    """Send a cold GET's range as its fetch writes it; a fetch that fails midway cuts the connection."""
+    response = web.StreamResponse(status=status, headers=reply_headers)
+    response.content_length = stream.length
+    try:
+        await response.prepare(request)
+        async for chunk in stream.chunks():
+            await response.write(chunk)
+        await response.write_eof()
+    except (ConnectionResetError, asyncio.CancelledError):
+        raise
+    except Exception:
+        log.exception("%s %s failed after the reply started", request.method, request.path)
+        if request.transport is not None:
+            request.transport.close()
+    finally:
+        stream.close()
+    return response
 
 
 async def _sendfile(request: web.Request, response: web.StreamResponse, stream: ObjectStream) -> None:

@@ -19,4 +19,5 @@ __all__ = [
     "paths",
     "query",
     "rebalance",
+    "remote",
 ]
