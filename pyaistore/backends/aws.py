@@ -9,8 +9,6 @@ Credentials and endpoint come from boto3's standard chain (`AWS_ACCESS_KEY_ID`,
 import os
 import threading
 from collections.abc import Callable, Mapping
-from datetime import datetime
-from email.utils import format_datetime
 from typing import Any, BinaryIO, Final, TypeVar
 
 import boto3
@@ -30,6 +28,7 @@ from pyaistore.backends.base import (
     RemoteObjectNotFound,
     RemotePage,
     RemoteUnavailable,
+    rfc3339,
 )
 from pyaistore.wire.bucket_id import AWS
 
@@ -197,7 +196,7 @@ class AwsBackend:
                 name=str(item["Key"]),
                 size=int(item.get("Size", 0)),
                 etag=str(item.get("ETag", "")).strip('"'),
-                last_modified=_rfc3339(item.get("LastModified")),
+                last_modified=rfc3339(item.get("LastModified")),
             )
             for item in reply.get("Contents", [])
         ]
@@ -233,10 +232,6 @@ def _what(bucket: CloudBucket, name: str) -> str:
     return f'object "s3://{bucket.name}/{name}"'
 
 
-def _rfc3339(value: Any) -> str:
-    return value.isoformat() if isinstance(value, datetime) else ""
-
-
 def _attrs(reply: Mapping[str, Any]) -> RemoteAttrs:
     """RemoteAttrs of a HeadObject or GetObject reply (a VersionId of "null" means unversioned)."""
     modified = reply.get("LastModified")
@@ -246,7 +241,7 @@ def _attrs(reply: Mapping[str, Any]) -> RemoteAttrs:
         size=int(reply.get("ContentLength", 0)),
         etag=etag,
         version="" if version == "null" else version,
-        last_modified=format_datetime(modified, usegmt=True) if isinstance(modified, datetime) else "",
+        last_modified=rfc3339(modified),
         content_type=str(reply.get("ContentType") or ""),
         # A single-part upload's ETag is the content's MD5 (multipart ones carry a "-N" suffix).
         md5=etag if len(etag) == 32 and "-" not in etag else "",

@@ -9,8 +9,6 @@ version, as AIS keeps it.
 import os
 import threading
 from collections.abc import Callable, Mapping
-from datetime import datetime
-from email.utils import format_datetime
 from typing import Any, BinaryIO, Final, TypeVar
 
 from azure.core import exceptions as azure_errors
@@ -28,6 +26,7 @@ from pyaistore.backends.base import (
     RemoteObjectNotFound,
     RemotePage,
     RemoteUnavailable,
+    rfc3339,
 )
 from pyaistore.wire.bucket_id import AZURE
 
@@ -180,7 +179,7 @@ class AzureBackend:
                     size=int(item.size or 0),
                     etag=str(item.etag or "").strip('"'),
                     version=str(item.etag or "").strip('"'),
-                    last_modified=_rfc3339(item.last_modified),
+                    last_modified=rfc3339(item.last_modified),
                 )
                 for item in items
             ]
@@ -216,10 +215,6 @@ def _what(bucket: CloudBucket, name: str) -> str:
     return f'blob "az://{bucket.name}/{name}"'
 
 
-def _rfc3339(value: Any) -> str:
-    return value.isoformat() if isinstance(value, datetime) else ""
-
-
 def _attrs(props: Any) -> RemoteAttrs:
     """RemoteAttrs of BlobProperties: the ETag doubles as the version."""
     etag = str(props.etag or "").strip('"')
@@ -230,7 +225,7 @@ def _attrs(props: Any) -> RemoteAttrs:
         size=int(props.size or 0),
         etag=etag,
         version=etag,
-        last_modified=format_datetime(modified, usegmt=True) if isinstance(modified, datetime) else "",
+        last_modified=rfc3339(modified),
         content_type=str(getattr(settings, "content_type", "") or ""),
         md5=bytes(md5).hex() if md5 else "",
         user_meta=dict(props.metadata or {}),

@@ -17,6 +17,7 @@ carry the provider's own words and never a credential (`Redactor`):
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import BinaryIO, Final, Protocol
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "RemotePage",
     "RemoteReader",
     "RemoteUnavailable",
+    "rfc3339",
 ]
 
 # Environment variables whose values are secrets: never in a message or a log line.
@@ -49,6 +51,11 @@ SECRET_VARIABLES: Final = (
 _HIDDEN: Final = "***"
 # Secrets shorter than this are not searched for (they would mask ordinary words).
 _MIN_SECRET: Final = 6
+
+
+def rfc3339(value: object) -> str:
+    """RFC 3339 text of a datetime (listings); "" for anything else."""
+    return value.isoformat() if isinstance(value, datetime) else ""
 
 
 class BackendError(Exception):
@@ -160,7 +167,7 @@ class RemoteAttrs:
     size: int
     etag: str = ""
     version: str = ""
-    # RFC 3339 (for listings and comparisons) and the provider's HTTP date, when known.
+    # RFC 3339 (a custom-metadata value: no commas, unlike an HTTP date).
     last_modified: str = ""
     content_type: str = ""
     md5: str = ""

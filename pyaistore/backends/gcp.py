@@ -9,8 +9,6 @@ service-account file used for that bucket instead.
 import os
 import threading
 from collections.abc import Callable, Mapping
-from datetime import datetime
-from email.utils import format_datetime
 from typing import Any, BinaryIO, Final, TypeVar
 
 import requests
@@ -32,6 +30,7 @@ from pyaistore.backends.base import (
     RemoteObjectNotFound,
     RemotePage,
     RemoteUnavailable,
+    rfc3339,
 )
 from pyaistore.wire.bucket_id import GCP
 
@@ -172,7 +171,7 @@ class GcpBackend:
                     size=int(blob.size or 0),
                     etag=str(blob.etag or ""),
                     version=str(blob.generation or ""),
-                    last_modified=_rfc3339(blob.updated),
+                    last_modified=rfc3339(blob.updated),
                 )
                 for blob in (page or [])
             ]
@@ -210,10 +209,6 @@ def _what(bucket: CloudBucket, name: str) -> str:
     return f'object "gs://{bucket.name}/{name}"'
 
 
-def _rfc3339(value: Any) -> str:
-    return value.isoformat() if isinstance(value, datetime) else ""
-
-
 def _attrs(blob: Any) -> RemoteAttrs:
     """RemoteAttrs of a blob: the generation is its version; md5 and crc32c as GCS reports them."""
     updated = blob.updated
@@ -221,7 +216,7 @@ def _attrs(blob: Any) -> RemoteAttrs:
         size=int(blob.size or 0),
         etag=str(blob.etag or ""),
         version=str(blob.generation or ""),
-        last_modified=format_datetime(updated, usegmt=True) if isinstance(updated, datetime) else "",
+        last_modified=rfc3339(updated),
         content_type=str(blob.content_type or ""),
         md5=str(blob.md5_hash or ""),
         crc32c=str(blob.crc32c or ""),

@@ -27,6 +27,7 @@ from pyaistore.backends.base import (
     RemoteObjectNotFound,
     RemotePage,
     RemoteUnavailable,
+    rfc3339,
 )
 from pyaistore.wire.bucket_id import HT
 
@@ -156,9 +157,8 @@ def _attrs(reply_headers: Mapping[str, Any]) -> RemoteAttrs:
     """RemoteAttrs from an origin's reply headers (a compressed body's length is unknown: -1)."""
     length = reply_headers.get("Content-Length")
     encoded = reply_headers.get("Content-Encoding", "identity") not in ("", "identity")
-    modified = str(reply_headers.get("Last-Modified") or "")
     try:
-        parsedate_to_datetime(modified)
+        modified = rfc3339(parsedate_to_datetime(str(reply_headers.get("Last-Modified") or "")))
     except (TypeError, ValueError):
         modified = ""
     return RemoteAttrs(

@@ -8,6 +8,7 @@ pyaistore cluster or a real AIStore.
 
 import threading
 from collections.abc import Callable, Mapping
+from email.utils import parsedate_to_datetime
 from typing import Any, BinaryIO, Final, TypeVar
 from urllib.parse import quote
 
@@ -25,6 +26,7 @@ from pyaistore.backends.base import (
     RemoteObjectNotFound,
     RemotePage,
     RemoteUnavailable,
+    rfc3339,
 )
 from pyaistore.sdk import Client, ListObjectFlag, const
 from pyaistore.sdk.errors import AISError, ErrBckNotFound, ErrObjNotFound, ErrRemoteBckNotFound
@@ -225,6 +227,13 @@ def _what(bucket: CloudBucket, name: str) -> str:
     return f'object "{bucket.cname}/{name}"'
 
 
+def _rfc3339_of(http_date: str) -> str:
+    try:
+        return rfc3339(parsedate_to_datetime(http_date))
+    except (TypeError, ValueError):
+        return ""
+
+
 def _attrs(reply_headers: Mapping[str, str], size: int) -> RemoteAttrs:
     """RemoteAttrs from an AIS reply: its version, checksum and custom metadata."""
     custom: dict[str, str] = {}
@@ -237,7 +246,7 @@ def _attrs(reply_headers: Mapping[str, str], size: int) -> RemoteAttrs:
         size=size,
         etag=checksum,
         version=str(reply_headers.get(headers.VERSION, "")),
-        last_modified=str(reply_headers.get(headers.LAST_MODIFIED, "")),
+        last_modified=_rfc3339_of(str(reply_headers.get(headers.LAST_MODIFIED, ""))),
         user_meta=custom,
     )
 

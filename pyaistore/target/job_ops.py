@@ -153,6 +153,11 @@ class TargetObjects:
             meta = await asyncio.to_thread(store.head, bucket, name)
             return CopyResult(meta.size, sent=False)
         owner = self._owner(dst_bucket, dst_name)
+        if remote_refs.is_remote(ctx, dst_bucket):
+            # Into a remote bucket: written through to its backend before it is stored.
+            await object_ops.copy(ctx, bucket, name, dst_bucket, dst_name)
+            meta = await asyncio.to_thread(store.head, bucket, name)
+            return CopyResult(meta.size, sent=owner.daemon_id != ctx.node.daemon_id)
         if owner.daemon_id == ctx.node.daemon_id:
             props = write_props(ctx, PutArgs(dst_bucket, dst_name))
             meta = await asyncio.to_thread(store.copy, bucket, name, dst_bucket, dst_name, props)

@@ -2,7 +2,7 @@
 
 The cloud's identity of the object lives in the custom metadata, so objects stored before these
 keys existed still decode: `source` (the provider), `ETag`, `version` (AWS VersionId, GCP
-generation, Azure ETag), `Last-Modified`, `Content-Type`, `md5` and `crc32c` when the cloud gave
+generation, Azure ETag), `LastModified` (RFC 3339), `Content-Type`, `md5` and `crc32c` when the cloud gave
 them, and the object's user metadata from the cloud. The stored version is the cloud's when it has
 one. `changed` compares a stored copy with what the cloud says now (latest-ver, validate_warm_get).
 """
@@ -29,7 +29,7 @@ __all__ = [
 SOURCE: Final = "source"
 ETAG: Final = "ETag"
 VERSION: Final = "version"
-LAST_MODIFIED: Final = "Last-Modified"
+LAST_MODIFIED: Final = "LastModified"
 CONTENT_TYPE: Final = "Content-Type"
 MD5: Final = "md5"
 CRC32C: Final = "crc32c"

@@ -7,6 +7,7 @@ from aiohttp import web
 
 from pyaistore.cluster import cluster_map, membership, metasync, redirect_url
 from pyaistore.cluster.errors import BadRequest, NodeNotFound, NotSupported, PeerFailed, UnknownAction
+from pyaistore.node_context import NodeContext
 from pyaistore.proxy import (
     buckets,
     cluster_config,
@@ -22,7 +23,14 @@ from pyaistore.web import job_handlers, mountpath_handlers, request_parsing
 from pyaistore.web.app_keys import CONTEXT
 from pyaistore.wire import actions, headers, paths, query
 from pyaistore.wire import messages as msgs
-from pyaistore.wire.bucket_id import AIS, BucketId, InvalidProvider, Namespace, normalize_provider
+from pyaistore.wire.bucket_id import (
+    AIS,
+    BucketId,
+    InvalidProvider,
+    Namespace,
+    normalize_provider,
+    parse_uname,
+)
 from pyaistore.wire.messages import ActionMsg, LsoMsg, Snode
 from pyaistore.wire.mountpaths import TARGETS_KEY
 
@@ -169,6 +177,8 @@ async def object_redirect(request: web.Request) -> web.Response:
     bucket = request_parsing.bucket_id(request)
     if ctx.meta.buckets.view(bucket) is None:
         await remote_buckets.ensure(ctx, bucket)  # a remote bucket's first use adds it (else 404)
+    if query.OBJECT_TO in request.query:
+        await _ensure_copy_destination(ctx, request.query[query.OBJECT_TO])
     name = request_parsing.object_name(request)
     etl_name = request.query.get(query.ETL_NAME)
     if request.method == "PUT" and etl_name:
@@ -180,6 +190,17 @@ async def object_redirect(request: web.Request) -> web.Response:
     if request.method == "GET":
         raise web.HTTPMovedPermanently(url)
     raise web.HTTPTemporaryRedirect(url)
+
+
+async def _ensure_copy_destination(ctx: NodeContext, uname: str) -> None:
+    """A remote destination of an object copy is added on first use, like a source."""
+    try:
+        destination, _ = parse_uname(uname)
+    except ValueError:
+        return  # the target answers 400 with the reason
+    destination = ctx.meta.buckets.canonical(destination)
+    if destination.is_remote and ctx.meta.buckets.view(destination) is None:
+        await remote_buckets.ensure(ctx, destination)
 
 
 async def join(request: web.Request) -> web.Response:
