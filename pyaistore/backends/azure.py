@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, BinaryIO, Final, TypeVar
 
 from azure.core import exceptions as azure_errors
-from azure.storage.blob import BlobPrefix, BlobServiceClient, ContentSettings
+from azure.storage.blob import BlobPrefix, BlobServiceClient, ContentSettings, LinearRetry
 
 from pyaistore.backends.base import (
     BackendError,
@@ -58,7 +58,14 @@ class AzureBackend:
             return self._service
 
     def _connect(self) -> BlobServiceClient:
-        options: dict[str, Any] = {"max_single_get_size": READ_CHUNK, "max_chunk_get_size": READ_CHUNK}
+        options: dict[str, Any] = {
+            "max_single_get_size": READ_CHUNK,
+            "max_chunk_get_size": READ_CHUNK,
+            # A few quick retries: the library's default waits minutes on an unreachable account.
+            "retry_policy": LinearRetry(backoff=1, retry_total=2, random_jitter_range=1),
+            "connection_timeout": 10,
+            "read_timeout": 60,
+        }
         connection = self._env.get("AZURE_STORAGE_CONNECTION_STRING", "")
         try:
             if connection:

@@ -6,6 +6,7 @@ library talks to that emulator anonymously. A bucket's `extra.gcp.application_cr
 service-account file used for that bucket instead.
 """
 
+import base64
 import os
 import threading
 from collections.abc import Callable, Mapping
@@ -16,6 +17,7 @@ from google.api_core import exceptions as api_errors
 from google.auth import exceptions as auth_errors
 from google.cloud import storage
 from google.cloud.storage import fileio
+from google.cloud.storage.retry import DEFAULT_RETRY
 from google.resumable_media import common as media_errors
 
 from pyaistore.backends.base import (
@@ -40,6 +42,9 @@ MAX_PAGE: Final = 1000
 # Bytes per ranged download request: the memory one open object holds at most.
 READ_CHUNK: Final = 8 << 20
 DEFAULT_PROJECT: Final = "pyaistore"
+# Every call gives up after this (the library's default retries reads for two minutes).
+RETRY: Final = DEFAULT_RETRY.with_delay(initial=0.2, multiplier=2.0, maximum=2.0).with_timeout(5.0)
+TIMEOUT: Final = (10.0, 60.0)
 
 _T = TypeVar("_T")
 
@@ -103,7 +108,9 @@ class GcpBackend:
         """Get the bucket's metadata."""
         client = self._client(bucket)
         found = self._call(
-            f'bucket "gs://{bucket.name}"', RemoteBucketNotFound, lambda: client.get_bucket(bucket.name)
+            f'bucket "gs://{bucket.name}"',
+            RemoteBucketNotFound,
+            lambda: client.get_bucket(bucket.name, retry=RETRY, timeout=TIMEOUT),
         )
         return BucketInfo(versioning=bool(found.versioning_enabled), region=str(found.location or ""))
 
@@ -111,13 +118,21 @@ class GcpBackend:
         """The project's buckets."""
         client = self._client(None)
         return sorted(
-            self._call("list buckets", RemoteBucketNotFound, lambda: [b.name for b in client.list_buckets()])
+            self._call(
+                "list buckets",
+                RemoteBucketNotFound,
+                lambda: [b.name for b in client.list_buckets(retry=RETRY, timeout=TIMEOUT)],
+            )
         )
 
     def _blob(self, bucket: CloudBucket, name: str) -> Any:
         client = self._client(bucket)
         what = _what(bucket, name)
-        blob = self._call(what, RemoteBucketNotFound, lambda: client.bucket(bucket.name).get_blob(name))
+        blob = self._call(
+            what,
+            RemoteBucketNotFound,
+            lambda: client.bucket(bucket.name).get_blob(name, retry=RETRY, timeout=TIMEOUT),
+        )
         if blob is None:
             raise RemoteObjectNotFound(f"gcp: {what} does not exist")
         return blob
@@ -127,9 +142,14 @@ class GcpBackend:
         return _attrs(self._blob(bucket, name))
 
     def open_object(self, bucket: CloudBucket, name: str) -> "_GcsReader":
-        """The object's metadata, then its content in ranged requests of READ_CHUNK (this generation)."""
+        """The object's metadata, then its content in ranged requests of READ_CHUNK (this generation).
+
+        The content is read through a blob made here (not the one the metadata came in), so the
+        download URL is built from the client's endpoint rather than the server's media link.
+        """
         blob = self._blob(bucket, name)
-        reader = fileio.BlobReader(blob, chunk_size=READ_CHUNK, if_generation_match=blob.generation)
+        pinned = self._client(bucket).bucket(bucket.name).blob(name, generation=blob.generation)
+        reader = fileio.BlobReader(pinned, chunk_size=READ_CHUNK, retry=RETRY, timeout=TIMEOUT)
         return _GcsReader(self, _what(bucket, name), reader, _attrs(blob))
 
     def put_object(
@@ -140,14 +160,20 @@ class GcpBackend:
         blob = client.bucket(bucket.name).blob(name)
         blob.metadata = dict(user_meta) or None
         what = _what(bucket, name)
-        self._call(what, RemoteBucketNotFound, lambda: blob.upload_from_file(body, size=size, rewind=False))
+        self._call(
+            what,
+            RemoteBucketNotFound,
+            lambda: blob.upload_from_file(body, size=size, rewind=False, retry=None, timeout=TIMEOUT),
+        )
         return _attrs(blob)
 
     def delete_object(self, bucket: CloudBucket, name: str) -> None:
         """Delete the object."""
         client = self._client(bucket)
         self._call(
-            _what(bucket, name), RemoteObjectNotFound, lambda: client.bucket(bucket.name).delete_blob(name)
+            _what(bucket, name),
+            RemoteObjectNotFound,
+            lambda: client.bucket(bucket.name).delete_blob(name, retry=RETRY, timeout=TIMEOUT),
         )
 
     def list_page(
@@ -163,6 +189,8 @@ class GcpBackend:
                 delimiter=None if recursive else "/",
                 max_results=min(page_size, MAX_PAGE),
                 page_token=token or None,
+                retry=RETRY,
+                timeout=TIMEOUT,
             )
             page = next(found.pages, None)
             entries = [
@@ -210,7 +238,7 @@ def _what(bucket: CloudBucket, name: str) -> str:
 
 
 def _attrs(blob: Any) -> RemoteAttrs:
-    """RemoteAttrs of a blob: the generation is its version; md5 and crc32c as GCS reports them."""
+    """RemoteAttrs of a blob: the generation is its version; md5 in hex, crc32c as GCS reports it."""
     updated = blob.updated
     return RemoteAttrs(
         size=int(blob.size or 0),
@@ -218,7 +246,7 @@ def _attrs(blob: Any) -> RemoteAttrs:
         version=str(blob.generation or ""),
         last_modified=rfc3339(updated),
         content_type=str(blob.content_type or ""),
-        md5=str(blob.md5_hash or ""),
+        md5=base64.b64decode(blob.md5_hash).hex() if blob.md5_hash else "",
         crc32c=str(blob.crc32c or ""),
         user_meta=dict(blob.metadata or {}),
     )

@@ -13,6 +13,7 @@ from typing import Any, BinaryIO, Final, TypeVar
 from urllib.parse import quote
 
 import requests
+from urllib3.util.retry import Retry
 
 from pyaistore.backends.base import (
     BackendError,
@@ -28,7 +29,7 @@ from pyaistore.backends.base import (
     RemoteUnavailable,
     rfc3339,
 )
-from pyaistore.sdk import Client, ListObjectFlag, const
+from pyaistore.sdk import Client, ListObjectFlag, NetworkRetry, RetryConfig, const
 from pyaistore.sdk.errors import AISError, ErrBckNotFound, ErrObjNotFound, ErrRemoteBckNotFound
 from pyaistore.wire import headers, messages, paths, query
 from pyaistore.wire.bucket_id import AIS
@@ -39,6 +40,10 @@ URL_SETTING: Final = "url"
 UUID_SETTING: Final = "uuid"
 MAX_PAGE: Final = 10_000
 TIMEOUT: Final = (10.0, 120.0)
+# The other cluster's errors are relayed at once; a lost connection is retried briefly.
+RETRIES: Final = RetryConfig(
+    http_retry=Retry(total=0, raise_on_status=False), network_retry=NetworkRetry(3, 0.2, 1.0)
+)
 # Remote AIS reads stream in pieces of this size.
 READ_CHUNK: Final = 1 << 20
 
@@ -48,7 +53,7 @@ _T = TypeVar("_T")
 def cluster_uuid(url: str) -> str:
     """The UUID of the AIS cluster at `url` (blocking; RemoteUnavailable when it does not answer)."""
     try:
-        return Client(url, timeout=TIMEOUT).cluster().get_uuid()
+        return Client(url, timeout=TIMEOUT, retry_config=RETRIES).cluster().get_uuid()
     except (AISError, requests.RequestException, ValueError) as exc:
         raise RemoteUnavailable(f"remote cluster at {url} did not answer: {exc}") from exc
 
@@ -71,7 +76,7 @@ class RemoteAisBackend:
         with self._lock:
             client = self._clients.get(url)
             if client is None:
-                client = Client(url, timeout=TIMEOUT, max_pool_size=self._pool_size)
+                client = Client(url, timeout=TIMEOUT, retry_config=RETRIES, max_pool_size=self._pool_size)
                 self._clients[url] = client
         return client
 

@@ -10,7 +10,8 @@ every client asking for it meanwhile (a tee through the work file).
    hashing as the store always does, and wakes its readers after each chunk.
 3. Each reader (client) sends from the work file what is already there and waits when it is
    ahead: memory is one chunk per reader whatever the object's size, and a slow client never
-   slows the fetch (nor does one that leaves: the object is still kept).
+   slows the fetch (nor does one that leaves: the object is still kept). A reader's last chunk
+   waits for step 4, so a complete reply means the object is stored.
 4. At the end the length is checked (and the MD5 the cloud reported, with
    `checksum.validate_cold_get`), and the work file is published as the object with the cloud's
    attributes in its custom metadata (`remote_meta.cloud_custom`).
@@ -107,7 +108,12 @@ class ColdStream:
     meta: ObjectMeta
 
     async def chunks(self) -> AsyncIterator[bytes]:
-        """The range's bytes as the fetch writes them (raises the fetch's error if it fails)."""
+        """The range's bytes as the fetch writes them (raises the fetch's error if it fails).
+
+        The last chunk waits for the object to be published: a client that has its whole reply
+        finds the object stored, and one whose fetch failed (short, or a checksum mismatch) never
+        gets a complete body.
+        """
         position, end = self.start, self.start + self.length
         fetch = self.fetch
         try:
@@ -123,6 +129,10 @@ class ColdStream:
                     await fetch.wait()
                     continue
                 size = min(CHUNK, available - position, end - position)
+                if position + size == end:
+                    await fetch.wait_done()
+                    if fetch.error is not None:
+                        raise fetch.error
                 data = await asyncio.to_thread(os.pread, self.fd, size, position)
                 if not data:
                     raise RemoteUnavailable(f"{self.meta.name}: the work file ended early")
@@ -260,7 +270,8 @@ async def _copy_in(ctx: NodeContext, fetch: ColdFetch, ref: RemoteRef) -> None:
                     writer.write(chunk)
                 return len(chunk)
 
-            while added := await run(step):
+            # A known size ends the reading (one more request would only learn it is over).
+            while (attrs.size < 0 or fetch.written < attrs.size) and (added := await run(step)):
                 fetch.written += added
                 fetch.wake()
             if attrs.size >= 0 and fetch.written != attrs.size:
