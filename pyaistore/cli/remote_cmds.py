@@ -59,12 +59,12 @@ def _selection(
     if template is not None:
         if len(refs) != 1 or (refs[0].name and not refs[0].is_prefix):
             raise click.BadParameter("with --template give one BUCKET", param_hint="'BUCKET'")
-        return where, bucket.objects(obj_template=refs[0].name + template)
+        return where, bucket.objects(obj_template=refs[0].name + template or "*")
     names = [ref.name for ref in refs if ref.name]
     if len(names) == len(refs) and not any(ref.is_prefix for ref in refs):
         return where, bucket.objects(obj_names=names)
     if len(refs) == 1:
-        return where, bucket.objects(obj_template=refs[0].name)  # a prefix, or the whole bucket
+        return where, bucket.objects(obj_template=refs[0].name or "*")  # a prefix, or the whole bucket
     raise click.BadParameter("name objects, or one BUCKET[/PREFIX]", param_hint="'BUCKET/NAME...'")
 
 

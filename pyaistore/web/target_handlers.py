@@ -162,6 +162,7 @@ async def put(request: web.Request) -> web.Response:
         if request.query.get(query.ETL_NAME):
             raise BadRequest(f"ETL {request.query[query.ETL_NAME]} doesn't exist")
         dst_bucket, dst_name = _parse_object_to(request.query[query.OBJECT_TO])
+        dst_bucket = ctx.meta.buckets.canonical(dst_bucket)
         ctx.bucket_props(dst_bucket)
         latest = query.parse_bool(request.query.get(query.LATEST_VER))
         synchronize = query.parse_bool(request.query.get(query.SYNCHRONIZE))

@@ -106,10 +106,11 @@ class S3Cloud:
 
     def fetches(self, bucket: str, name: str) -> int:
         path = f"/{bucket}/{quote(name)}"
-        return self.proxy.count(lambda method, seen: method == "GET" and seen.split("?")[0] == path)
+        return int(self.proxy.count(lambda method, seen: method == "GET" and seen.split("?")[0] == path))
 
     def unreachable(self) -> AbstractContextManager[None]:
-        return self.proxy.unreachable()
+        cut: AbstractContextManager[None] = self.proxy.unreachable()
+        return cut
 
 
 class GcsCloud:
@@ -154,10 +155,11 @@ class GcsCloud:
                 method == "GET" and "alt=media" in query and unquote(path).endswith(f"/b/{bucket}/o/{name}")
             )
 
-        return self.proxy.count(media)
+        return int(self.proxy.count(media))
 
     def unreachable(self) -> AbstractContextManager[None]:
-        return self.proxy.unreachable()
+        cut: AbstractContextManager[None] = self.proxy.unreachable()
+        return cut
 
 
 class AzureCloud:
@@ -193,10 +195,11 @@ class AzureCloud:
 
     def fetches(self, bucket: str, name: str) -> int:
         path = f"/devstoreaccount1/{bucket}/{quote(name)}"
-        return self.proxy.count(lambda method, seen: method == "GET" and seen.split("?")[0] == path)
+        return int(self.proxy.count(lambda method, seen: method == "GET" and seen.split("?")[0] == path))
 
     def unreachable(self) -> AbstractContextManager[None]:
-        return self.proxy.unreachable()
+        cut: AbstractContextManager[None] = self.proxy.unreachable()
+        return cut
 
 
 class HttpCloud:
@@ -242,7 +245,8 @@ class HttpCloud:
         return sum(1 for path in list(self.origin.gets) if path == f"/{bucket}/{name}")
 
     def unreachable(self) -> AbstractContextManager[None]:
-        return self.origin.unreachable()
+        cut: AbstractContextManager[None] = self.origin.unreachable()
+        return cut
 
 
 class RemoteAisCloud:
@@ -279,10 +283,11 @@ class RemoteAisCloud:
 
     def fetches(self, bucket: str, name: str) -> int:
         path = f"/v1/objects/{bucket}/{quote(name)}"
-        return self.proxy.count(lambda method, seen: method == "GET" and seen.split("?")[0] == path)
+        return int(self.proxy.count(lambda method, seen: method == "GET" and seen.split("?")[0] == path))
 
     def unreachable(self) -> AbstractContextManager[None]:
-        return self.proxy.unreachable()
+        cut: AbstractContextManager[None] = self.proxy.unreachable()
+        return cut
 
 
 def node_logs(log_dir: Path) -> Iterator[tuple[str, str]]:

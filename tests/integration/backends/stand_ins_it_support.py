@@ -34,6 +34,8 @@ AZURITE_KEY: Final = (
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 )
 _HOP_HEADERS: Final = frozenset({"transfer-encoding", "connection", "keep-alive", "content-length"})
+# A request keeps its Content-Length (some stand-ins refuse chunked uploads).
+_REQUEST_HOP_HEADERS: Final = _HOP_HEADERS - {"content-length"}
 
 
 def wait_for_port(
@@ -194,7 +196,8 @@ class _Site:
 
 
 class CountingProxy(_Site):
-    """A reverse proxy recording each request (method, path with query) before relaying it.
+    """A reverse proxy recording each request (method, path with query) it answered in full
+    (an attempt the client gave up on, and retried, is not a second fetch).
 
     The client's Host header is passed on, so a stand-in that writes its own address into its
     replies (GCS media links) writes the proxy's.
@@ -217,9 +220,8 @@ class CountingProxy(_Site):
         return self._session
 
     async def _relay(self, request: web.Request) -> web.StreamResponse:
-        self.requests.append((request.method, request.path_qs))
         session = await self._client()
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP_HEADERS}
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in _REQUEST_HOP_HEADERS}
         body = request.content if request.body_exists else None
         async with session.request(
             request.method,
@@ -238,6 +240,7 @@ class CountingProxy(_Site):
             async for chunk in reply.content.iter_chunked(1 << 20):
                 await out.write(chunk)
             await out.write_eof()
+            self.requests.append((request.method, request.path_qs))
             return out
 
     def count(self, match: Callable[[str, str], bool]) -> int:
