@@ -99,6 +99,11 @@ class NodeObjects(Protocol):
         """Delete a local object."""
         ...
 
+    async def delete_at_owner(self, bucket: BucketId, name: str) -> None:
+        """Delete the object wherever it is (its owner; its backend, for a remote bucket); no
+        error when it does not exist."""
+        ...
+
     async def exists(self, bucket: BucketId, name: str) -> bool:
         """Whether the object exists anywhere in the cluster (asks its owner)."""
         ...
@@ -125,10 +130,27 @@ class NodeObjects(Protocol):
         """The names under the prefix at the bucket's backend that this node owns, page by page."""
         ...
 
-    async def fetch(self, bucket: BucketId, name: str, latest: bool) -> int | None:
+    async def fetch(self, bucket: BucketId, name: str, latest: bool, synchronize: bool = False) -> int | None:
         """Bring a remote object here unless it is stored already (and, with `latest`, current);
         the bytes fetched, or None when nothing was needed. RemoteObjectNotFound if the backend
-        has no such object."""
+        has no such object (with `synchronize`, a stored copy is dropped then)."""
+        ...
+
+    async def stored_is_current(self, bucket: BucketId, name: str, synchronize: bool) -> bool:
+        """Whether the stored copy (fetched first if missing) is the backend's current object;
+        RemoteObjectNotFound when the backend lost it (with `synchronize`, the copy is dropped)."""
+        ...
+
+    async def copy_from_backend(
+        self,
+        bucket: BucketId,
+        name: str,
+        dst_bucket: BucketId,
+        dst_name: str,
+        transform: Transform | None,
+        dry_run: bool,
+    ) -> CopyResult:
+        """Copy the backend's current object to the destination; the stored copy stays as it is."""
         ...
 
     async def evict(self, bucket: BucketId, name: str) -> int:

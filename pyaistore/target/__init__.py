@@ -28,6 +28,7 @@ __all__ = [
     "put_archived",
     "put_object",
     "rebalance_ops",
+    "remote_job_ops",
     "remote_listing",
     "remote_meta",
     "remote_objects",

@@ -20,8 +20,14 @@ from pyaistore.storage.errors import ObjectNotFound
 from pyaistore.storage.object_file import ObjectFile
 from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.storage.object_store import ObjectStore
-from pyaistore.target import cold_get, ec_put, object_ops, remote_objects, remote_refs
+from pyaistore.target import (
+    ec_put,
+    object_ops,
+    remote_refs,
+    write_through,
+)
 from pyaistore.target.put_object import BATCH, SMALL_BODY, PutArgs, batches, put_small, write_props
+from pyaistore.target.remote_job_ops import RemoteJobOps
 from pyaistore.wire import messages
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.messages import LsoMsg, Snode
@@ -30,8 +36,6 @@ __all__ = ["TargetObjects"]
 
 CHUNK: Final = 1 << 20
 LIST_PAGE: Final = 1000
-# Names per backend listing page when a job walks a remote bucket.
-REMOTE_PAGE: Final = 1000
 
 
 class _LocalSink:
@@ -59,8 +63,8 @@ class _LocalSink:
         await asyncio.to_thread(self._writer.abort)
 
 
-class TargetObjects:
-    """NodeObjects for job bodies running on this target."""
+class TargetObjects(RemoteJobOps):
+    """NodeObjects for job bodies running on this target (remote buckets: RemoteJobOps)."""
 
     def __init__(self, ctx: NodeContext) -> None:
         self._ctx = ctx
@@ -176,7 +180,20 @@ class TargetObjects:
         dry_run: bool,
     ) -> CopyResult:
         source = await self._read_local(bucket, name)
-        output = transform(bucket, name, source.chunks)
+        return await self._copy_source(source, bucket, name, dst_bucket, dst_name, transform, dry_run)
+
+    async def _copy_source(
+        self,
+        source: ObjectSource,
+        bucket: BucketId,
+        name: str,
+        dst_bucket: BucketId,
+        dst_name: str,
+        transform: Transform | None,
+        dry_run: bool,
+    ) -> CopyResult:
+        """Write an open source (transformed if asked) as the destination, here or at its owner."""
+        output = transform(bucket, name, source.chunks) if transform is not None else source.chunks
         try:
             if dry_run:
                 size = 0
@@ -225,8 +242,27 @@ class TargetObjects:
         return sent
 
     async def delete(self, bucket: BucketId, name: str) -> None:
-        """Delete a local object (ObjectNotFound when it is not here)."""
+        """Delete a local object (ObjectNotFound when it is not here); a remote bucket's object is
+        deleted at its backend first (ObjectNotFound only when neither had it)."""
+        if remote_refs.is_remote(self._ctx, bucket):
+            await object_ops.delete(self._ctx, bucket, name)
+            return
         await asyncio.to_thread(self._ctx.object_store.delete, bucket, name)
+
+    async def delete_at_owner(self, bucket: BucketId, name: str) -> None:
+        """Delete the object wherever it is: at its owner, and first at its backend (remote bucket)."""
+        ctx = self._ctx
+        ref = remote_refs.remote_ref(ctx, bucket)
+        if ref is not None:
+            await write_through.delete(ctx, ref, name)
+        owner = self._owner(bucket, name)
+        if owner.daemon_id != ctx.node.daemon_id:
+            await ctx.peer_api.delete_object(owner, bucket, name)
+            return
+        try:
+            await asyncio.to_thread(ctx.object_store.delete, bucket, name)
+        except ObjectNotFound:
+            pass
 
     async def exists(self, bucket: BucketId, name: str) -> bool:
         """Whether the object exists at its owner (a remote bucket's: at its backend)."""
@@ -302,62 +338,6 @@ class TargetObjects:
             return await asyncio.to_thread(open, handle.path, "rb")
         finally:
             handle.close()
-
-    # ---- remote buckets ----
-
-    def is_remote(self, bucket: BucketId) -> bool:
-        """True when the bucket's objects live behind a backend."""
-        return remote_refs.is_remote(self._ctx, bucket)
-
-    async def remote_names(self, bucket: BucketId, prefix: str, recursive: bool) -> AsyncIterator[str]:
-        """Names under the prefix at the backend (its own pages) that this target owns."""
-        ctx = self._ctx
-        ref = remote_refs.remote_ref(ctx, bucket)
-        if ref is None:
-            return
-        assert ctx.backends is not None
-        token = ""
-        while True:
-            page = await ctx.backends.run(
-                ref.backend.list_page, ref.cloud, prefix, token, REMOTE_PAGE, recursive
-            )
-            for entry in page.entries:
-                if not entry.is_dir and self.owns(bucket, entry.name):
-                    yield entry.name
-            if not page.token:
-                return
-            token = page.token
-
-    async def fetch(self, bucket: BucketId, name: str, latest: bool) -> int | None:
-        """Fetch the object unless it is stored (and current, with `latest`); the bytes fetched."""
-        ctx = self._ctx
-        if latest:
-            await remote_objects.validate(ctx, bucket, name)
-        try:
-            await asyncio.to_thread(ctx.object_store.head, bucket, name)
-            return None
-        except ObjectNotFound:
-            pass
-        meta = await cold_get.fetch_object(ctx, bucket, name)
-        return meta.size
-
-    async def evict(self, bucket: BucketId, name: str) -> int:
-        """Drop the local copy; its size (ObjectNotFound when there is none)."""
-        store = self._ctx.object_store
-        meta = await asyncio.to_thread(store.head, bucket, name)
-        if not await remote_objects.evict(self._ctx, bucket, name, meta):
-            raise ObjectNotFound(bucket, name)
-        return meta.size
-
-    async def evict_all(self, bucket: BucketId) -> None:
-        """Drop every local copy of the bucket's objects; the bucket's directories stay."""
-        store = self._ctx.object_store
-
-        def drop() -> None:
-            store.destroy_bucket(bucket)
-            store.ensure_bucket(bucket)
-
-        await asyncio.to_thread(drop)
 
 
 def _blocks(store: ObjectStore, bucket: BucketId, name: str) -> int:

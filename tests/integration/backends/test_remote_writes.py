@@ -93,3 +93,37 @@ def test_read_only_origin(stand_ins: object, client: Client) -> None:
     with pytest.raises(AISError) as caught:
         sdk_bucket.object("x").get_writer().put_content(b"no")
     assert caught.value.status_code == 501 and "read-only" in caught.value.message
+
+
+def test_delete_job_goes_through(cloud: Cloud, bucket: tuple[str, Bucket], client: Client) -> None:
+    _writable(cloud)
+    name, sdk_bucket = bucket
+    for index in range(3):
+        sdk_bucket.object(f"d{index}").get_writer().put_content(b"v")
+    cloud.put(name, "d3", b"never cached")
+    job_id = sdk_bucket.objects(obj_names=["d0", "d1", "d3"]).delete()
+    assert client.job(job_id).wait(timeout=60).success
+    assert [cloud.get(name, f"d{index}") for index in range(4)] == [None, None, b"v", None]
+
+
+def test_copy_job_latest_and_sync(cloud: Cloud, bucket: tuple[str, Bucket], client: Client) -> None:
+    _writable(cloud)
+    name, sdk_bucket = bucket
+    target = client.bucket(f"sync-of-{name}")
+    cloud.put(name, "s0", b"old")
+    cloud.put(name, "s1", b"kept")
+    sdk_bucket.object("s0").get_reader().read_all()
+
+    def copy(**options: bool) -> None:
+        for job_id in sdk_bucket.objects(obj_template="s{0..1}").copy(target, **options):
+            assert client.job(job_id).wait(timeout=60).success
+
+    copy()
+    cloud.put(name, "s0", b"new version")
+    copy(latest=True)
+    # The destination has the backend's version; the cached source stays as it was (as AIS does).
+    assert target.object("s0").get_reader().read_all() == b"new version"
+    assert sdk_bucket.object("s0").get_reader().read_all() == b"old"
+    cloud.delete(name, "s1")
+    copy(sync=True)
+    assert {e.name for e in target.list_all_objects()} == {"s0"}
