@@ -28,7 +28,7 @@ from pyaistore.target import (
     remote_refs,
     write_through,
 )
-from pyaistore.target.put_object import PEER_WHOLE, PutArgs, mirror_copies, write_props
+from pyaistore.target.put_object import PEER_WHOLE, PutArgs, mirror_copies, write_props, write_stream
 from pyaistore.wire import query
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.messages import Snode
@@ -120,14 +120,21 @@ async def copy(
 ) -> None:
     """Copy to another bucket/name: locally when this target owns the destination, else by PUT.
 
-    A remote source is validated first with `latest`/`synchronize` (404 when the backend lost
-    it) and fetched when not stored here; a remote destination gets the object at its backend
-    before the copy is published.
+    A remote source is fetched when not stored here. With `latest`/`synchronize` it is checked
+    at the backend first: gone is 404 (`synchronize` drops the stored copy too), changed means
+    the backend's version is copied and the stored copy stays as it is (as AIS does). A remote
+    destination gets the object at its backend before the copy is published.
     """
     ctx.bucket_props(bucket)
     # Checked before choosing the path: a peer would see a mangled URL and fail with a 5xx.
     validate_object_name(dst_bucket, dst_name)
-    await ensure_stored(ctx, bucket, name, latest, synchronize)
+    if remote_refs.is_remote(ctx, bucket):
+        if (latest or synchronize) and not await remote_objects.stored_is_current(
+            ctx, bucket, name, synchronize
+        ):
+            await _copy_from_backend(ctx, bucket, name, dst_bucket, dst_name)
+            return
+        await ensure_stored(ctx, bucket, name)
     dst_props = write_props(ctx, PutArgs(dst_bucket, dst_name))
     custom = await _write_through_copy(ctx, bucket, name, dst_bucket, dst_name)
     if custom is not None:
@@ -153,6 +160,33 @@ async def ensure_stored(
         await asyncio.to_thread(ctx.object_store.head, bucket, name)
     except ObjectNotFound:
         await cold_get.fetch_object(ctx, bucket, name)
+
+
+async def _copy_from_backend(
+    ctx: NodeContext, bucket: BucketId, name: str, dst_bucket: BucketId, dst_name: str
+) -> None:
+    """Copy the backend's current object to the destination's owner without storing it here."""
+    ref = remote_refs.remote_ref(ctx, bucket)
+    assert ref is not None and ctx.backends is not None
+    run = ctx.backends.run
+    reader = await run(ref.backend.open_object, ref.cloud, name)
+
+    async def chunks() -> AsyncIterator[bytes]:
+        try:
+            while chunk := await run(reader.read, STREAM_CHUNK):
+                yield chunk
+        finally:
+            await run(reader.close)
+
+    custom = remote_meta.cloud_custom(ref.backend.provider, reader.attrs)
+    owner = placement.owner(ctx.smap, dst_bucket, dst_name)
+    if owner.daemon_id != ctx.node.daemon_id:
+        await ctx.peer_api.send_stream(owner, dst_bucket, dst_name, chunks(), custom)
+        return
+    props = dataclasses.replace(write_props(ctx, PutArgs(dst_bucket, dst_name)), custom=custom)
+    dst_ref = remote_refs.remote_ref(ctx, dst_bucket)
+    meta = await write_stream(ctx, dst_bucket, dst_name, props, chunks(), dst_ref)
+    await ec_put.protect(ctx, dst_bucket, dst_name, meta)
 
 
 async def _write_through_copy(

@@ -5,11 +5,10 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Final
 
-from pyaistore.backends.base import RemoteObjectNotFound
 from pyaistore.jobs.node_ops import CopyResult, ObjectSource, Transform
 from pyaistore.node_context import NodeContext
 from pyaistore.storage.errors import ObjectNotFound
-from pyaistore.target import cold_get, remote_meta, remote_objects, remote_refs
+from pyaistore.target import cold_get, remote_objects, remote_refs
 from pyaistore.wire.bucket_id import BucketId
 
 __all__ = ["REMOTE_PAGE", "RemoteJobOps"]
@@ -80,21 +79,7 @@ class RemoteJobOps:
     async def stored_is_current(self, bucket: BucketId, name: str, synchronize: bool) -> bool:
         """Whether the stored copy (fetched first if missing) is the backend's current object;
         RemoteObjectNotFound when the backend lost it (with `synchronize`, the copy is dropped)."""
-        ctx = self._ctx
-        try:
-            meta = await asyncio.to_thread(ctx.object_store.head, bucket, name)
-        except ObjectNotFound:
-            await cold_get.fetch_object(ctx, bucket, name)
-            return True
-        ref = remote_refs.remote_ref(ctx, bucket)
-        assert ref is not None and ctx.backends is not None
-        try:
-            attrs = await ctx.backends.run(ref.backend.head_object, ref.cloud, name)
-        except RemoteObjectNotFound:
-            if synchronize:
-                await remote_objects.evict(ctx, bucket, name, meta)
-            raise
-        return not remote_meta.changed(meta, attrs)
+        return await remote_objects.stored_is_current(self._ctx, bucket, name, synchronize)
 
     async def copy_from_backend(
         self,

@@ -16,10 +16,18 @@ from pyaistore.backends.base import BackendError, RemoteAttrs, RemoteObjectNotFo
 from pyaistore.node_context import NodeContext
 from pyaistore.storage.errors import ObjectNotFound
 from pyaistore.storage.object_meta import ObjectMeta
-from pyaistore.target import remote_meta, remote_refs
+from pyaistore.target import cold_get, remote_meta, remote_refs
 from pyaistore.wire.bucket_id import BucketId
 
-__all__ = ["GONE", "evict", "head_remote", "validate", "validate_head", "wants_validation"]
+__all__ = [
+    "GONE",
+    "evict",
+    "head_remote",
+    "stored_is_current",
+    "validate",
+    "validate_head",
+    "wants_validation",
+]
 
 # HEAD with latest-ver of an object its backend no longer has (AIS answers 410 Gone).
 GONE: Final = 410
@@ -68,6 +76,25 @@ async def validate(ctx: NodeContext, bucket: BucketId, name: str, synchronize: b
         raise
     if remote_meta.changed(meta, attrs):
         await evict(ctx, bucket, name, meta)
+
+
+async def stored_is_current(ctx: NodeContext, bucket: BucketId, name: str, synchronize: bool) -> bool:
+    """Whether the stored copy (fetched first when missing) is the backend's current object;
+    RemoteObjectNotFound when the backend lost it (with `synchronize`, the copy is dropped)."""
+    try:
+        meta = await asyncio.to_thread(ctx.object_store.head, bucket, name)
+    except ObjectNotFound:
+        await cold_get.fetch_object(ctx, bucket, name)
+        return True
+    ref = remote_refs.remote_ref(ctx, bucket)
+    assert ref is not None and ctx.backends is not None
+    try:
+        attrs = await ctx.backends.run(ref.backend.head_object, ref.cloud, name)
+    except RemoteObjectNotFound:
+        if synchronize:
+            await evict(ctx, bucket, name, meta)
+        raise
+    return not remote_meta.changed(meta, attrs)
 
 
 async def validate_head(ctx: NodeContext, bucket: BucketId, name: str) -> None:

@@ -114,8 +114,8 @@ def test_copy_job_latest_and_sync(cloud: Cloud, bucket: tuple[str, Bucket], clie
     cloud.put(name, "s1", b"kept")
     sdk_bucket.object("s0").get_reader().read_all()
 
-    def copy(**options: bool) -> None:
-        for job_id in sdk_bucket.objects(obj_template="s{0..1}").copy(target, **options):
+    def copy(latest: bool = False, sync: bool = False) -> None:
+        for job_id in sdk_bucket.objects(obj_template="s{0..1}").copy(target, latest=latest, sync=sync):
             assert client.job(job_id).wait(timeout=60).success
 
     copy()
@@ -127,3 +127,21 @@ def test_copy_job_latest_and_sync(cloud: Cloud, bucket: tuple[str, Bucket], clie
     cloud.delete(name, "s1")
     copy(sync=True)
     assert {e.name for e in target.list_all_objects()} == {"s0"}
+
+
+def test_object_copy_latest_reads_the_backend_and_keeps_the_cache(
+    cloud: Cloud, bucket: tuple[str, Bucket], client: Client
+) -> None:
+    name, sdk_bucket = bucket
+    local = client.bucket(f"latest-{name}").create(exist_ok=True)
+    cloud.put(name, "v", b"first")
+    source = sdk_bucket.object("v")
+    assert source.get_reader().read_all() == b"first"
+    cloud.put(name, "v", b"second")
+    source.copy(local.object("latest"), latest=True)
+    assert local.object("latest").get_reader().read_all() == b"second"
+    source.copy(local.object("cached"))
+    assert local.object("cached").get_reader().read_all() == b"first"
+    cloud.delete(name, "v")
+    with pytest.raises(ErrObjNotFound):
+        source.copy(local.object("gone"), latest=True)
