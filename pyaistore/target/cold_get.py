@@ -107,39 +107,32 @@ class ColdStream:
     partial: bool
     meta: ObjectMeta
 
-    async def chunks(self) -> AsyncIterator[bytes]:
-        """The range's bytes as the fetch writes them (raises the fetch's error if it fails).
+    async def segments(self) -> AsyncIterator[tuple[int, int]]:
+        """(offset, length) pieces of the range in the work file (`fd`) as the fetch writes them,
+        each ready to send; raises the fetch's error if it fails.
 
-        The last chunk waits for the object to be published: a client that has its whole reply
+        The last piece waits for the object to be published: a client that has its whole reply
         finds the object stored, and one whose fetch failed (short, or a checksum mismatch) never
         gets a complete body.
         """
         position, end = self.start, self.start + self.length
         fetch = self.fetch
-        try:
-            while position < end:
-                available = fetch.written
-                if available <= position:
-                    if fetch.error is not None:
-                        raise fetch.error
-                    if fetch.done:
-                        raise RemoteUnavailable(
-                            f"{self.meta.name}: the backend sent fewer bytes than announced"
-                        )
-                    await fetch.wait()
-                    continue
-                size = min(CHUNK, available - position, end - position)
-                if position + size == end:
-                    await fetch.wait_done()
-                    if fetch.error is not None:
-                        raise fetch.error
-                data = await asyncio.to_thread(os.pread, self.fd, size, position)
-                if not data:
-                    raise RemoteUnavailable(f"{self.meta.name}: the work file ended early")
-                position += len(data)
-                yield data
-        finally:
-            self.close()
+        while position < end:
+            available = fetch.written
+            if available <= position:
+                if fetch.error is not None:
+                    raise fetch.error
+                if fetch.done:
+                    raise RemoteUnavailable(f"{self.meta.name}: the backend sent fewer bytes than announced")
+                await fetch.wait()
+                continue
+            size = min(available, end) - position
+            if position + size == end:
+                await fetch.wait_done()
+                if fetch.error is not None:
+                    raise fetch.error
+            yield position, size
+            position += size
 
     def close(self) -> None:
         """Release the work file."""
