@@ -226,6 +226,11 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=2000, help="objects of 64 KiB")
     parser.add_argument("--threads", type=int, default=8, help="client threads for GETs")
     parser.add_argument("--quick", action="store_true", help="8 large and 200 small objects")
+    parser.add_argument(
+        "--no-validate",
+        action="store_true",
+        help="set the bucket's checksum.validate_cold_get false (cold GETs skip the cloud's MD5)",
+    )
     args = parser.parse_args()
     if args.quick:
         args.large, args.small = 8, 200
@@ -248,7 +253,10 @@ def main() -> None:
         cluster = LocalCluster(work / "cluster", port=0, targets=1, env=env)
         cluster.start()
         client = Client(cluster.endpoint, retry_config=RetryConfig.no_retries())
-        client.bucket(BUCKET, provider="aws").head()  # first use adds it
+        bucket = client.bucket(BUCKET, provider="aws")
+        bucket.head()  # first use adds it
+        if args.no_validate:
+            bucket.make_request("PATCH", "set-bprops", value={"checksum": {"validate_cold_get": False}})
         reader = ClusterReader(cluster.endpoint)
         print(f"moto at {endpoint}, cluster at {cluster.endpoint} (1 target), {args.threads} client threads")
         rows = [

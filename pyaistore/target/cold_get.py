@@ -283,7 +283,12 @@ async def _copy_in(ctx: NodeContext, fetch: ColdFetch, ref: RemoteRef) -> None:
 
 
 async def _lock_across_processes(ctx: NodeContext, uname: str) -> tuple[int, bool]:
-    """Hold this object's cold-GET stripe (a flock); returns (fd, whether another process had it)."""
+    """Hold this object's cold-GET stripe (a flock); returns (fd, whether another process had it).
+
+    A target serving from one process needs none (fd -1): its in-flight table is enough.
+    """
+    if ctx.config.http_workers <= 1 and not ctx.http_worker:
+        return -1, False
     directory = ctx.config.data_dir / COLD_LOCKS
     stripe = xxhash.xxh64_intdigest(uname.encode()) % COLD_STRIPES
 
