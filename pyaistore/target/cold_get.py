@@ -45,7 +45,7 @@ from pyaistore.wire.bucket_id import BucketId
 __all__ = ["CHUNK", "ColdFetch", "ColdStream", "fetch_object", "open_cold"]
 
 # Bytes per backend read (and per reader send).
-CHUNK: Final = 1 << 20
+CHUNK: Final = 4 << 20
 # Lock stripes shared by a target's processes (one fetch of an object at a time across them).
 COLD_STRIPES: Final = 1024
 COLD_LOCKS: Final = Path(".locks") / "cold"

@@ -3,10 +3,12 @@ and not-cached views, cold GET byte for byte (whole and ranged), warm GET with t
 off, one fetch for concurrent cold GETs, `latest` after an out-of-band change, and errors."""
 
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from clouds_it_support import Cloud
+from conftest import StandIns
 
 from pyaistore.sdk import Bucket, Client, ListObjectFlag, RetryConfig
 from pyaistore.sdk.errors import AISError, ErrObjNotFound, ErrRemoteBckNotFound
@@ -122,3 +124,40 @@ def test_errors_carry_the_backend_status(cloud: Cloud, bucket: tuple[str, Bucket
         missing.list_objects()
     with pytest.raises(ErrRemoteBckNotFound):
         missing.object("x").get_reader().read_all()
+
+
+def _rss(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def test_cold_get_memory_stays_flat(stand_ins: StandIns, client: Client) -> None:
+    cloud = stand_ins.cloud("aws")
+    name = cloud.new_bucket()
+    size = 192 * 1024 * 1024
+    cloud.put(name, "huge", os.urandom(size))
+    pids = [proc.pid for proc in stand_ins.cluster.targets if proc is not None]
+    before = {pid: _rss(pid) for pid in pids}
+    peak = dict(before)
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.02):
+            for pid in pids:
+                peak[pid] = max(peak[pid], _rss(pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    received = 0
+    try:
+        for chunk in cloud.sdk_bucket(client, name).object("huge").get_reader().iter_content(1 << 20):
+            received += len(chunk)
+    finally:
+        done.set()
+        sampler.join()
+    assert received == size
+    growth = max(peak[pid] - before[pid] for pid in pids)
+    assert growth < 64 * 1024 * 1024, f"a target grew by {growth >> 20} MiB for a {size >> 20} MiB cold GET"
