@@ -42,7 +42,7 @@ from pyaistore.target.put_object import PutArgs, write_props
 from pyaistore.target.remote_refs import RemoteRef
 from pyaistore.wire.bucket_id import BucketId
 
-__all__ = ["CHUNK", "ColdFetch", "ColdStream", "fetch_object", "open_cold"]
+__all__ = ["CHUNK", "COLD_LOCKS", "ColdFetch", "ColdStream", "fetch_object", "open_cold", "stripe_of"]
 
 # Bytes per backend read (and per reader send).
 CHUNK: Final = 4 << 20
@@ -282,6 +282,11 @@ async def _copy_in(ctx: NodeContext, fetch: ColdFetch, ref: RemoteRef) -> None:
     fetch.meta = meta
 
 
+def stripe_of(uname: str) -> int:
+    """The cold-GET lock stripe of an object (the same in every process of a target)."""
+    return xxhash.xxh64_intdigest(uname.encode()) % COLD_STRIPES
+
+
 async def _lock_across_processes(ctx: NodeContext, uname: str) -> tuple[int, bool]:
     """Hold this object's cold-GET stripe (a flock); returns (fd, whether another process had it).
 
@@ -290,7 +295,7 @@ async def _lock_across_processes(ctx: NodeContext, uname: str) -> tuple[int, boo
     if ctx.config.http_workers <= 1 and not ctx.http_worker:
         return -1, False
     directory = ctx.config.data_dir / COLD_LOCKS
-    stripe = xxhash.xxh64_intdigest(uname.encode()) % COLD_STRIPES
+    stripe = stripe_of(uname)
 
     def open_stripe() -> int:
         directory.mkdir(parents=True, exist_ok=True)

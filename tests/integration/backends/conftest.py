@@ -65,13 +65,14 @@ class StandIns:
         self.proxies["ais"] = CountingProxy(self.loops, self.remote.endpoint)
         for proxy in self.proxies.values():
             stack.callback(proxy.close)
-        self.cluster = LocalCluster(work / "cluster", port=0, targets=2, env=self._environment())
+        self.cluster = LocalCluster(work / "cluster", port=0, targets=2, env=self.environment())
         stack.callback(self.cluster.stop)
         self.cluster.start()
         self.client = Client(self.cluster.endpoint)
         self.client.cluster().attach_remote(REMOTE_ALIAS, self.proxies["ais"].url)
 
-    def _environment(self) -> dict[str, str]:
+    def environment(self) -> dict[str, str]:
+        """The variables that point a cluster's targets at the stand-ins."""
         env = {
             "AWS_ENDPOINT_URL": self.proxies["aws"].url,
             "AWS_ACCESS_KEY_ID": "testing",

@@ -145,3 +145,13 @@ def _refused_azure_key_is_not_told(stand_ins: StandIns, tmp_path: Path) -> None:
         other.stop()
     for log_name, text in node_logs(other.log_dir):
         assert wrong not in text, log_name
+
+
+def test_a_buckets_own_endpoint_wins(stand_ins: StandIns, client: Client) -> None:
+    cloud = stand_ins.cloud("aws")
+    name = cloud.new_bucket()
+    cloud.put(name, "direct", b"not through the proxy")
+    _create(client, name, "aws", {"extra": {"aws": {"endpoint": stand_ins.moto.url}}})
+    bucket = client.bucket(name, provider="aws")
+    assert bucket.object("direct").get_reader().read_all() == b"not through the proxy"
+    assert cloud.fetches(name, "direct") == 0  # read from moto itself, not through AWS_ENDPOINT_URL
