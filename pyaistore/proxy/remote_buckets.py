@@ -35,6 +35,8 @@ from pyaistore.wire.remote import RemoteBucketInfo
 
 __all__ = ["create", "ensure", "evict", "is_remote", "list_buckets"]
 
+# A backend's answer when no credentials are configured for it (a refusal of given ones is 403).
+NOT_CONFIGURED: Final = 401
 # How often a bucket eviction's reply checks whether its job has ended.
 EVICT_POLL_S: Final = 0.02
 
@@ -158,7 +160,8 @@ async def list_buckets(
     ctx: NodeContext, provider: str, namespace: Namespace | None, present_only: bool
 ) -> list[BucketId]:
     """The buckets of a remote provider: those in the table and (unless `present_only`) those its
-    backend sees; a remote cluster's when `namespace` names one."""
+    backend sees (none when the provider has no credentials configured); a remote cluster's
+    when `namespace` names one."""
     known = [
         bucket_meta.bucket_from_uname(uname)
         for uname in ctx.meta.buckets.buckets
@@ -176,7 +179,12 @@ async def list_buckets(
         if found is None:
             raise RemoteBucketNotFound(f'no remote cluster "{namespace.uuid}" is attached')
         remote_ns = found[1].get("uuid", "")
-    listed = await ctx.peer_api.list_remote_buckets(_target(ctx), provider, remote_ns)
+    try:
+        listed = await ctx.peer_api.list_remote_buckets(_target(ctx), provider, remote_ns)
+    except PeerRejected as exc:
+        if exc.status != NOT_CONFIGURED:
+            raise
+        listed = []  # no credentials for this provider at all: the table's buckets are all there is
     space = Namespace(remote_ns) if remote_ns else (namespace or Namespace())
     merged = {b.uname: b for b in known}
     for name in listed:

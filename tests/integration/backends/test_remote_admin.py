@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from clouds_it_support import node_logs, props_of
-from conftest import AWS_SECRET, REMOTE_ALIAS, StandIns
+from stand_ins_cluster_it_support import AWS_SECRET, REMOTE_ALIAS, StandIns
 from stand_ins_it_support import AZURITE_KEY, azure_connection_string
 
 from pyaistore.sdk import Client, Namespace, RetryConfig

@@ -4,7 +4,7 @@
 import json
 
 from click.testing import CliRunner, Result
-from conftest import REMOTE_ALIAS, StandIns
+from stand_ins_cluster_it_support import REMOTE_ALIAS, StandIns
 
 from pyaistore.cli.main import cli
 from pyaistore.sdk import Client, ListObjectFlag

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from clouds_it_support import Cloud
-from conftest import StandIns
+from stand_ins_cluster_it_support import StandIns
 
 from pyaistore.sdk import Bucket, Client, ListObjectFlag, RetryConfig
 from pyaistore.sdk.errors import AISError, ErrObjNotFound, ErrRemoteBckNotFound

@@ -84,7 +84,7 @@ def test_bucket_copy_from_remote_to_ais(cloud: Cloud, bucket: tuple[str, Bucket]
 
 
 def test_read_only_origin(stand_ins: object, client: Client) -> None:
-    from conftest import StandIns
+    from stand_ins_cluster_it_support import StandIns
 
     assert isinstance(stand_ins, StandIns)
     cloud = stand_ins.cloud("ht")
