@@ -57,8 +57,8 @@ async def list_buckets(ctx: NodeContext, provider: str, namespace_uuid: str = ""
 
 
 async def list_page(ctx: NodeContext, bucket: BucketId, msg: LsoMsg) -> RemotePage:
-    """One page of the bucket's objects at its backend, after the backend's own token."""
-    ctx.bucket_props(bucket)
+    """One page of the bucket's objects at its backend, after the backend's own token (the
+    bucket need not be in the table: `dont_add_remote_bck_md` listings)."""
     ref = remote_refs.remote_ref(ctx, bucket)
     if ref is None:
         raise BackendNotImplemented(f"{bucket.cname} is not a remote bucket")
@@ -88,7 +88,6 @@ def _entry(item: RemoteEntry, props: frozenset[str]) -> ListEntry:
 
 def cached_entries(ctx: NodeContext, bucket: BucketId, names: Iterable[str], msg: LsoMsg) -> list[ListEntry]:
     """Blocking: entries (cached flag and local properties) of those of `names` stored here."""
-    ctx.bucket_props(bucket)
     store = ctx.object_store
     props = list_objects.wanted_props(msg) | {"name"}
     found: list[ListEntry] = []

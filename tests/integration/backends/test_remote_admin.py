@@ -9,7 +9,7 @@ from clouds_it_support import node_logs, props_of
 from stand_ins_cluster_it_support import AWS_SECRET, REMOTE_ALIAS, StandIns
 from stand_ins_it_support import AZURITE_KEY, azure_connection_string
 
-from pyaistore.sdk import Client, Namespace, RetryConfig
+from pyaistore.sdk import Client, ListObjectFlag, Namespace, RetryConfig
 from pyaistore.sdk.errors import AISError, ErrBckAlreadyExists, ErrRemoteBckNotFound
 from pyaistore.sdk.types import ActionMsg
 from pyaistore.server.local_cluster import LocalCluster
@@ -155,3 +155,16 @@ def test_a_buckets_own_endpoint_wins(stand_ins: StandIns, client: Client) -> Non
     bucket = client.bucket(name, provider="aws")
     assert bucket.object("direct").get_reader().read_all() == b"not through the proxy"
     assert cloud.fetches(name, "direct") == 0  # read from moto itself, not through AWS_ENDPOINT_URL
+
+
+def test_dont_add_answers_without_adding(stand_ins: StandIns, client: Client) -> None:
+    cloud = stand_ins.cloud("aws")
+    name = cloud.new_bucket()
+    cloud.put(name, "k", b"v")
+    reply = client.request_client.request(
+        "HEAD", f"buckets/{name}", params={"provider": "aws", "dont_add_remote_bck_md": "true"}
+    )
+    assert json.loads(reply.headers["Ais-Bucket-Props"])["provider"] == "aws"
+    flags = [ListObjectFlag.DONT_ADD_REMOTE]
+    assert [e.name for e in client.bucket(name, provider="aws").list_objects(flags=flags).entries] == ["k"]
+    assert name not in {b.name for b in client.cluster().list_buckets(provider="")}
