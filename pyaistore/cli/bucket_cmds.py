@@ -49,6 +49,11 @@ def create(app: CliContext, buckets: tuple[BucketRef, ...], exist_ok: bool) -> N
       pyaistore bucket create ais://train ais://val --exist-ok
     """
     for ref in buckets:
+        if ref.provider != Provider.AIS.value or ref.namespace:
+            raise click.UsageError(
+                f"{ref} is a remote bucket: it exists at its provider and the cluster adds it on first "
+                f"use, e.g. `pyaistore bucket ls {ref}`; there is nothing to create"
+            )
         app.get_bucket(ref).create(exist_ok=exist_ok)
         app.out.print(f"created bucket {ref}")
 

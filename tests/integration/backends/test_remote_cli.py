@@ -60,3 +60,9 @@ def test_cluster_remote_commands(stand_ins: StandIns, client: Client) -> None:
     assert missing.exit_code != 0 and "not attached" in missing.output
     bad = _run(client, "cluster", "remote", "attach", "no-url")
     assert bad.exit_code == 2
+
+
+def test_creating_a_remote_bucket_explains(client: Client) -> None:
+    result = _run(client, "bucket", "create", "s3://foo")
+    assert result.exit_code == 2
+    assert "remote bucket" in result.output and "first use" in result.output
