@@ -145,7 +145,12 @@ def bucket_evict(app: CliContext, ref: BucketRef, keep_md: bool) -> None:
 
 @click.group("remote", cls=SdkGroup)
 def remote() -> None:
-    """Attach, detach and list other AIS clusters; their buckets are ais://@ALIAS/BUCKET."""
+    """Attach, detach and list other AIS clusters; their buckets are ais://@ALIAS/BUCKET.
+
+    \b
+    Example:
+      pyaistore cluster remote attach teamz=http://10.0.0.5:51080
+    """
 
 
 @remote.command("attach")
@@ -170,7 +175,12 @@ def attach(app: CliContext, spec: str) -> None:
 @click.argument("alias", metavar="ALIAS")
 @click.pass_obj
 def detach(app: CliContext, alias: str) -> None:
-    """Detach the AIS cluster attached as ALIAS."""
+    """Detach the AIS cluster attached as ALIAS (its buckets stay known, unreachable until re-attached).
+
+    \b
+    Example:
+      pyaistore cluster remote detach teamz
+    """
     app.client.cluster().detach_remote(alias)
     app.out.print(f"detached {alias}")
 
@@ -187,7 +197,12 @@ _REMOTE_COLUMNS: Final = (
 @remote.command("ls")
 @click.pass_obj
 def list_remote(app: CliContext) -> None:
-    """List the attached AIS clusters and whether they answer."""
+    """List the attached AIS clusters and whether they answer.
+
+    \b
+    Example:
+      pyaistore cluster remote ls
+    """
     records: list[dict[str, Any]] = []
     for item in app.client.cluster().list_remote_clusters():
         smap = item.smap or {}
