@@ -5,9 +5,13 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 
-.PHONY: install serve test lint unit integration bench soak clean
+.PHONY: install azurite serve test lint unit integration bench soak clean
 
-install: $(STAMP)
+install: $(STAMP) azurite
+
+# Azure Blob Storage's stand-in for the backend tests (npm; a no-op once installed).
+azurite:
+	scripts/install-azurite.sh
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,4 +47,4 @@ bench: install
 	$(BIN)/python benchmarks/bench_http.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .azurite build *.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -12,6 +12,7 @@ __all__ = [
     "main",
     "object_cmds",
     "refs",
+    "remote_cmds",
     "render",
     "serve_cmd",
     "storage_cmds",

@@ -5,7 +5,7 @@ import logging
 import click
 
 from pyaistore import __version__
-from pyaistore.cli import serve_cmd
+from pyaistore.cli import remote_cmds, serve_cmd
 from pyaistore.cli.archive_cmds import archive
 from pyaistore.cli.bucket_cmds import bucket
 from pyaistore.cli.cluster_cmds import cluster
@@ -63,6 +63,10 @@ cli.add_command(etl)
 cli.add_command(storage)
 cli.add_command(serve_cmd.serve)
 cli.add_command(serve_cmd.daemon)
+object_group.add_command(remote_cmds.prefetch)
+object_group.add_command(remote_cmds.evict)
+bucket.add_command(remote_cmds.bucket_evict)
+cluster.add_command(remote_cmds.remote)
 
 
 def main() -> None:

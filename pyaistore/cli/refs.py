@@ -3,9 +3,10 @@
 A bucket argument names a bucket only (`photos`, `ais://photos`, `s3://photos/`). An object
 argument names a bucket and an object name, a prefix or nothing (`photos/cat.jpg`,
 `ais://photos/2024/`, `photos`). The provider defaults to ais; its aliases (s3, gs, az) are the
-SDK's. A job argument is a job ID, an ETL argument an ETL's name, a node argument a node ID, and
-a mountpath argument `NODE_ID=PATH` (AIS's CLI spelling). Bad arguments are usage errors (exit
-code 2). The refs also tell `errors.py` what a failed command was about.
+SDK's; a bucket of an attached AIS cluster is `ais://@ALIAS/BUCKET`. A job argument is a job ID,
+an ETL argument an ETL's name, a node argument a node ID, and a mountpath argument
+`NODE_ID=PATH` (AIS's CLI spelling). Bad arguments are usage errors (exit code 2). The refs also
+tell `errors.py` what a failed command was about.
 """
 
 from dataclasses import dataclass
@@ -53,9 +54,12 @@ class BucketRef:
 
     name: str
     provider: str = Provider.AIS.value
+    # An attached AIS cluster's alias or UUID (`ais://@alias/bucket`); empty for this cluster's.
+    namespace: str = ""
 
     def __str__(self) -> str:
-        return f"{_DISPLAY_SCHEMES.get(self.provider, self.provider)}{_SCHEME_SEPARATOR}{self.name}"
+        where = f"@{self.namespace}/" if self.namespace else ""
+        return f"{_DISPLAY_SCHEMES.get(self.provider, self.provider)}{_SCHEME_SEPARATOR}{where}{self.name}"
 
     @property
     def is_remote(self) -> bool:
@@ -146,11 +150,18 @@ def parse_object_ref(text: str) -> ObjectRef:
         try:
             provider = Provider.parse(scheme).value
         except InvalidBckProvider as exc:
-            raise ValueError(f"unknown provider {scheme!r} (use ais, aws/s3, gcp/gs, azure/az, oci)") from exc
+            raise ValueError(
+                f"unknown provider {scheme!r} (use ais, aws/s3, gcp/gs, azure/az, ht, oci)"
+            ) from exc
+    namespace = ""
+    if rest.startswith("@"):
+        namespace, _, rest = rest[1:].partition("/")
+        if not namespace:
+            raise ValueError(f"{text!r} names no remote cluster; expected ais://@ALIAS/BUCKET")
     bucket, _, name = rest.partition("/")
     if not bucket:
         raise ValueError(f"{text!r} names no bucket; expected BUCKET or ais://BUCKET")
-    return ObjectRef(BucketRef(bucket, provider), name)
+    return ObjectRef(BucketRef(bucket, provider, namespace), name)
 
 
 class BucketParam(click.ParamType[BucketRef]):

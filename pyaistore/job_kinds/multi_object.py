@@ -1,8 +1,8 @@
 """Multi-object jobs over a list, template or prefix (jobs reference §2.2): delete, copy, transform.
 
 Gateway: the selection and options come from the action value; copy and transform need a
-destination (`tobck`, created like a bucket copy's when missing) and transform an ETL name;
-evict and prefetch are for remote buckets only (400 for ais buckets, as AIS answers).
+destination (`tobck`, created like a bucket copy's when missing) and transform an ETL name
+(evict and prefetch are in remote_cache.py).
 Targets: each handles its share of the selection (jobs/object_walk.py). After a primary restart
 the job is watched again if every target still holds its part, else ended aborted.
 """
@@ -24,7 +24,7 @@ from pyaistore.wire import jobs as kinds
 from pyaistore.wire.jobs import JobStartMsg
 from pyaistore.wire.multi_object import MultiObjectMsg
 
-__all__ = ["COPY_LISTRANGE", "DELETE_LISTRANGE", "ETL_LISTRANGE", "EVICT_LISTRANGE", "PREFETCH_LISTRANGE"]
+__all__ = ["COPY_LISTRANGE", "DELETE_LISTRANGE", "ETL_LISTRANGE"]
 
 
 async def start(ctx: NodeContext, request: JobRequest) -> str:
@@ -47,17 +47,6 @@ async def start(ctx: NodeContext, request: JobRequest) -> str:
     prepare, rollback = job_buckets.destination_steps(ctx, bucket, msg.to_bucket, msg.copy.dry_run)
     job_plan = ClusterJob(action, bucket, msg.to_bucket, request.value, msg.copy.force, prepare, rollback)
     return await cluster_jobs.start(ctx, job_plan)
-
-
-async def refuse_for_ais(ctx: NodeContext, request: JobRequest) -> str:
-    """evict and prefetch act on cached copies of remote objects: an ais bucket has none."""
-    bucket = request.bucket
-    if bucket is None:
-        raise BadRequest(f"{request.action}: missing bucket")
-    job_buckets.require_local(bucket, request.action)
-    ctx.bucket_props(bucket)
-    what = actions.EVICT_REMOTE_BCK if request.action == actions.EVICT_LISTRANGE else request.action
-    raise BadRequest(f"{what}: expecting remote bucket (have {bucket.cname})")
 
 
 def plan_delete(ctx: NodeContext, msg: JobStartMsg) -> tuple[Job, JobBody]:
@@ -83,10 +72,6 @@ def plan_copy(ctx: NodeContext, msg: JobStartMsg) -> tuple[Job, JobBody]:
     return job, lambda j: multi_object.copy(j, ops, src, dst, multi, transform)
 
 
-def _never_planned(ctx: NodeContext, msg: JobStartMsg) -> tuple[Job, JobBody]:
-    raise InvalidJobRequest(f"{msg.kind}: expecting a remote bucket")
-
-
 DELETE_LISTRANGE = JobKind(
     kinds.DELETE_LISTRANGE,
     start,
@@ -107,10 +92,4 @@ ETL_LISTRANGE = JobKind(
     plan_copy,
     (("POST", actions.ETL_LISTRANGE),),
     job_recovery.reattach_or_abort,
-)
-EVICT_LISTRANGE = JobKind(
-    kinds.EVICT_LISTRANGE, refuse_for_ais, _never_planned, (("DELETE", actions.EVICT_LISTRANGE),)
-)
-PREFETCH_LISTRANGE = JobKind(
-    kinds.PREFETCH_LISTRANGE, refuse_for_ais, _never_planned, (("POST", actions.PREFETCH_LISTRANGE),)
 )

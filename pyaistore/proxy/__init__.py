@@ -17,5 +17,8 @@ __all__ = [
     "object_relay",
     "rebalance",
     "redirect",
+    "remote_buckets",
+    "remote_clusters",
+    "remote_listing",
     "upload_relay",
 ]

@@ -18,6 +18,7 @@ from pyaistore.sdk.namespace import Namespace
 from pyaistore.wire import hrw, messages
 from pyaistore.wire.messages import ActionMsg
 from pyaistore.wire.mountpaths import MountpathList
+from pyaistore.wire.remote import RemoteCluster
 
 __all__ = [
     "ActionMsg",
@@ -32,6 +33,7 @@ __all__ = [
     "JobStatus",
     "MountpathList",
     "NetInfo",
+    "RemoteCluster",
     "Smap",
     "Snode",
 ]

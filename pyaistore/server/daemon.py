@@ -16,6 +16,7 @@ from typing import Final
 
 from aiohttp import web
 
+from pyaistore.backends.registry import BackendRegistry
 from pyaistore.cluster import cluster_secret
 from pyaistore.cluster import node as node_identity
 from pyaistore.cluster.cluster_meta import ClusterMeta
@@ -85,6 +86,7 @@ def build_context(config: NodeConfig, port: int, control_port: int = 0) -> NodeC
             log.info("removed %d leftover work files", removed)
         ctx.store = store
         ctx.slices = SliceStore(store.mountpaths, fsync=config.fsync)
+        ctx.backends = BackendRegistry()
         meta.buckets = BucketTable.load(config.data_dir / bucket_sync.BMD_FILE)
         registry = EtlRegistry(config.data_dir, snode.display_name, snode.public_net.url)
         ctx.etls = registry
@@ -173,6 +175,8 @@ async def on_stop(ctx: NodeContext) -> None:
     # A task that failed has reported its error already (see _must_not_end).
     await asyncio.gather(*ctx.background, return_exceptions=True)
     await ctx.peers.close()
+    if ctx.backends is not None:
+        ctx.backends.close()
 
 
 async def serve(config: NodeConfig, lifeline_fd: int = -1) -> None:

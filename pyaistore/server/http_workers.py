@@ -21,6 +21,7 @@ from typing import Any, Final
 
 from aiohttp import web
 
+from pyaistore.backends.registry import BackendRegistry
 from pyaistore.cluster import metasync
 from pyaistore.cluster.cluster_meta import ClusterMeta
 from pyaistore.cluster.peer_client import PeerClient
@@ -128,6 +129,7 @@ async def _serve_worker(config: NodeConfig, node: Snode, sock: socket.socket, co
     ctx = NodeContext(config=config, node=node, meta=ClusterMeta(), peers=PeerClient(), http_worker=True)
     ctx.store = target_store.open_store(config, worker=True)
     ctx.slices = SliceStore(ctx.store.mountpaths, fsync=config.fsync)
+    ctx.backends = BackendRegistry()
     mountpath_ops.install(ctx)
     # ETL transform servers belong to the main process; workers reach them by their routes.
     directory = EtlDirectory(node.display_name)

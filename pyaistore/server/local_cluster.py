@@ -22,6 +22,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
@@ -113,7 +114,7 @@ class LocalCluster:
         extra_args: tuple[str, ...] = (),
         log_dir: Path | None = None,
         http_workers: int = 0,
-        env: dict[str, str] | None = None,
+        env: Mapping[str, str] | None = None,
         provision_secret: bool = True,
     ) -> None:
         """`env`: environment variables set for every node (e.g. PYAISTORE_S3_SECRET_KEY, kept out
@@ -126,6 +127,7 @@ class LocalCluster:
         # Spread the cores over the targets: one HTTP process per core in all.
         self.http_workers = http_workers or max(1, (os.cpu_count() or 1) // max(1, targets))
         self.extra_args = extra_args
+        # Variables added to the nodes' environment (e.g. a cloud's endpoint and credentials).
         self.env = dict(env or {})
         # Give each target the primary's cluster secret before it starts (the launcher owns every
         # data dir): its first join is then a member's, and it answers members from its first moment.

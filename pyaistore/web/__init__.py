@@ -15,6 +15,7 @@ __all__ = [
     "node_handlers",
     "object_headers",
     "proxy_handlers",
+    "remote_handlers",
     "request_parsing",
     "routes",
     "streaming",

@@ -12,6 +12,7 @@ from typing import Final
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
+from pyaistore.backends import base as backend_errors
 from pyaistore.cluster import errors as node_errors
 from pyaistore.etl import errors as etl_errors
 from pyaistore.jobs import errors as job_errors
@@ -87,6 +88,11 @@ TABLE: Final = MappingProxyType(
         job_errors.InvalidJobRequest: (400, error_body.INVALID_REQUEST),
         job_errors.NotStartable: (501, error_body.NOT_IMPLEMENTED),
         job_errors.JobFailed: (500, error_body.INTERNAL),
+        # Remote buckets: the backend's own status (BackendError.status) with these codes.
+        backend_errors.BackendError: (500, ""),
+        backend_errors.RemoteBucketNotFound: (404, error_body.REMOTE_BUCKET_NOT_FOUND),
+        backend_errors.RemoteObjectNotFound: (404, error_body.OBJECT_NOT_FOUND),
+        backend_errors.BackendNotImplemented: (501, error_body.NOT_IMPLEMENTED),
     }
 )
 
@@ -145,7 +151,7 @@ def make_middleware(node_name: str) -> Middleware:
                 return render(request, 500, f"internal error: {exc!r}", error_body.INTERNAL, node_name)
             if isinstance(exc, node_errors.PeerRejected):
                 row = (exc.status, exc.tcode or row[1])
-            if isinstance(exc, etl_errors.EtlTransformFailed):
+            if isinstance(exc, (etl_errors.EtlTransformFailed, backend_errors.BackendError)):
                 row = (exc.status, row[1])
             reply = render(request, row[0], message_for(exc, node_name), row[1], node_name)
             if isinstance(exc, node_errors.RangeNotSatisfiable) and exc.size >= 0:

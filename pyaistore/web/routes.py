@@ -16,6 +16,7 @@ from pyaistore.web import mountpath_handlers as mountpaths
 from pyaistore.web import multipart_handlers as multipart
 from pyaistore.web import node_handlers as node
 from pyaistore.web import proxy_handlers as proxy
+from pyaistore.web import remote_handlers as remote
 from pyaistore.web import target_handlers as target
 from pyaistore.web import unimplemented
 from pyaistore.web.cluster_auth import members_only, secret_only
@@ -45,6 +46,8 @@ PROXY_ROUTES: Final = (
     ("PUT", _V + "/" + paths.CLUSTER, jobs.cluster_put),
     ("POST", _V + "/" + paths.CLUSTER + "/" + paths.JOIN, proxy.join),
     ("POST", _V + "/" + paths.CLUSTER + "/" + paths.KEEPALIVE, secret_only(proxy.keepalive)),
+    ("PUT", _V + "/" + paths.CLUSTER + "/" + paths.ATTACH, remote.attach),
+    ("PUT", _V + "/" + paths.CLUSTER + "/" + paths.DETACH, remote.detach),
     *(
         (method, _V + "/" + paths.REVERSE + "/{tail:.+}", proxy.reverse)
         for method in ("GET", "PUT", "POST", "DELETE")
@@ -119,6 +122,26 @@ TARGET_ROUTES: Final = (
         "GET",
         _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_UPLOADS + "/{bucket}/{name:.+}",
         members_only(multipart.list_parts),
+    ),
+    (
+        "POST",
+        _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_REMOTE_BUCKET + "/{bucket}",
+        members_only(remote.head_bucket),
+    ),
+    (
+        "GET",
+        _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_REMOTE_BUCKETS,
+        members_only(remote.list_buckets),
+    ),
+    (
+        "GET",
+        _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_REMOTE_LIST + "/{bucket}",
+        members_only(remote.list_page),
+    ),
+    (
+        "POST",
+        _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_CACHED + "/{bucket}",
+        members_only(remote.cached),
     ),
     *(
         (

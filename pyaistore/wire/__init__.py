@@ -22,5 +22,6 @@ __all__ = [
     "paths",
     "query",
     "rebalance",
+    "remote",
     "s3",
 ]

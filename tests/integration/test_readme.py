@@ -62,7 +62,10 @@ def _fresh_clone(where: Path) -> Path:
     """The files a newcomer's commands touch, as a clone has them; `.venv` is this checkout's."""
     for name in ("README.md", "Makefile", "pyproject.toml"):
         shutil.copy2(ROOT / name, where / name)  # copy2 keeps mtimes: `make install` stays a no-op
+    shutil.copytree(ROOT / "scripts", where / "scripts")
     (where / ".venv").symlink_to(ROOT / ".venv")
+    if (ROOT / ".azurite").exists():  # installed by this checkout's `make install`: a no-op here too
+        (where / ".azurite").symlink_to(ROOT / ".azurite")
     return where
 
 

@@ -15,6 +15,7 @@ MODULE_PACKAGES = [
     "wire",
     "storage",
     "cluster",
+    "backends",
     "etl",
     "jobs",
     "job_kinds",

@@ -28,6 +28,9 @@ from pyaistore.cli.refs import (
         ("ais://photos/a/b/", ObjectRef(BucketRef("photos"), "a/b/")),
         ("s3://data/x", ObjectRef(BucketRef("data", "aws"), "x")),
         ("gs://data", ObjectRef(BucketRef("data", "gcp"), "")),
+        ("az://data/k", ObjectRef(BucketRef("data", "azure"), "k")),
+        ("ht://site/doc.pdf", ObjectRef(BucketRef("site", "ht"), "doc.pdf")),
+        ("ais://@team/b/x", ObjectRef(BucketRef("b", "ais", "team"), "x")),
         ("photos/a//b", ObjectRef(BucketRef("photos"), "a//b")),
     ],
 )
