@@ -18,6 +18,7 @@ from pyaistore.config import NodeConfig
 from pyaistore.etl.registry import EtlDirectory
 from pyaistore.jobs.registry import JobRegistry
 from pyaistore.jobs.transform_protocol import TransformerLookup
+from pyaistore.monitoring.node_monitor import NodeMonitor
 from pyaistore.storage.archive_index import ArchiveIndexCache
 from pyaistore.storage.erasure_code import ErasureCodec
 from pyaistore.storage.object_store import ObjectStore
@@ -93,6 +94,8 @@ class NodeContext:
     # Called with a mountpath's root when an operation found its disk gone or failing (targets: the
     # disk health check, FSHC, which disables it and resilvers).
     on_disk_failure: Callable[[str], None] | None = None
+    # Request counters (shared by a target's processes) and the node's process IDs, for /metrics.
+    monitor: NodeMonitor = field(default_factory=NodeMonitor)
 
     def __post_init__(self) -> None:
         self.peer_api = PeerApi(self.peers, self.node.daemon_id)

@@ -15,6 +15,7 @@ from aiohttp.typedefs import Middleware
 from pyaistore.cluster import errors as node_errors
 from pyaistore.etl import errors as etl_errors
 from pyaistore.jobs import errors as job_errors
+from pyaistore.monitoring import log_files
 from pyaistore.storage import errors as storage_errors
 from pyaistore.wire import error_body, headers
 from pyaistore.wire.bucket_id import InvalidProvider
@@ -85,6 +86,9 @@ TABLE: Final = MappingProxyType(
         job_errors.InvalidJobRequest: (400, error_body.INVALID_REQUEST),
         job_errors.NotStartable: (501, error_body.NOT_IMPLEMENTED),
         job_errors.JobFailed: (500, error_body.INTERNAL),
+        # Node logs (what=log): AIS answers a missing file 404, the rest 400.
+        log_files.LogNotFound: (404, error_body.NOT_FOUND),
+        log_files.LogError: (400, error_body.INVALID_REQUEST),
     }
 )
 

@@ -7,10 +7,11 @@ from aiohttp import web
 
 from pyaistore.cluster import cluster_map, membership, metasync, redirect_url
 from pyaistore.cluster.errors import BadRequest, NodeNotFound, NotSupported, PeerFailed, UnknownAction
+from pyaistore.monitoring import request_counters
 from pyaistore.proxy import buckets, cluster_config, cluster_mountpaths, fanout, redirect
-from pyaistore.web import cluster_auth, job_handlers, mountpath_handlers, request_parsing
+from pyaistore.web import cluster_auth, job_handlers, metrics_handlers, mountpath_handlers, request_parsing
 from pyaistore.web.app_keys import CONTEXT
-from pyaistore.wire import actions, headers, paths, query
+from pyaistore.wire import actions, headers, monitoring, paths, query
 from pyaistore.wire.bucket_id import InvalidProvider, Namespace, normalize_provider
 from pyaistore.wire.messages import ActionMsg, LsoMsg
 from pyaistore.wire.mountpaths import TARGETS_KEY
@@ -52,6 +53,7 @@ async def bucket_get(request: web.Request) -> web.Response:
         return _bucket_list_reply(request, bucket.name)
     if not isinstance(msg.value, dict):
         raise BadRequest("list objects: value must be an LsoMsg object")
+    request_counters.count_as(request, request_counters.LIST)
     lso = request_parsing.parse_value(msg.value, LsoMsg.from_json, "list objects")
     page = await fanout.list_objects(ctx, bucket, lso)
     if headers.MSGPACK_TYPE in request.headers.get(headers.ACCEPT, ""):
@@ -182,6 +184,8 @@ async def cluster_get(request: web.Request) -> web.Response:
         return web.json_response({TARGETS_KEY: {node_id: item.to_json() for node_id, item in found.items()}})
     if what in job_handlers.JOB_QUERIES:
         return await job_handlers.query_jobs(request)
+    if what == monitoring.WHAT_PROMETHEUS:
+        return await metrics_handlers.cluster_scrape(request)
     raise BadRequest(f'invalid query what="{what}"')
 
 
