@@ -52,7 +52,7 @@ class CounterBlock:
     def totals(self) -> list[int]:
         """Each column summed over every row."""
         words, columns = self._words, self.columns
-        return [sum(words[column :: columns]) for column in range(columns)]
+        return [sum(words[column::columns]) for column in range(columns)]
 
     def close(self) -> None:
         """Unmap (rows handed out must have been released)."""

@@ -68,6 +68,7 @@ APPEND: Final = Operation("append", _C["append_count"], _C["err_append_count"])
 LIST: Final = Operation("lst", _C["lst_count"], _C["err_lst_count"])
 RENAME: Final = Operation("ren", _C["ren_count"], _C["err_ren_count"])
 
+
 class TotalsSource(Protocol):
     """Anything that sums the rows of every process (monitoring/counter_block.CounterBlock)."""
 

@@ -95,6 +95,7 @@ APPEND_TYPE_APPEND: Final = query.APPEND
 APPEND_TYPE_FLUSH: Final = query.FLUSH
 WHAT_SMAP: Final = query.WHAT_SMAP
 WHAT_MOUNTPATHS: Final = query.WHAT_MOUNTPATHS
+WHAT_LOG: Final = query.WHAT_LOG
 
 # Actions.
 ACT_CREATE_BCK: Final = actions.CREATE_BCK

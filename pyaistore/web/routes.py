@@ -36,7 +36,6 @@ _INTERNAL_OBJECT: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_OBJEC
 _INTERNAL_EC: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_EC + "/{bucket}/{name:.+}"
 
 
-
 def operator_view(handler: H) -> H:
     """Flag a route that shows operators what goes on (metrics, the dashboard's data).
 
