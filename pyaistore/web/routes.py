@@ -9,6 +9,7 @@ from typing import Final, TypeVar
 
 from aiohttp import web
 
+from pyaistore.web import dashboard_handlers as dashboard
 from pyaistore.web import ec_handlers as ec
 from pyaistore.web import etl_handlers as etl
 from pyaistore.web import internal_handlers as internal
@@ -55,6 +56,10 @@ _COMMON: Final = (
 
 PROXY_ROUTES: Final = (
     *_COMMON,
+    # The dashboard: its page, script and style hold no data; what it shows comes from the state.
+    ("GET", monitoring.DASHBOARD_PATH, dashboard.page),
+    ("GET", monitoring.DASHBOARD_PATH + "/{asset}", dashboard.asset),
+    ("GET", monitoring.DASHBOARD_STATE_PATH, operator_view(dashboard.state)),
     ("GET", _V + "/" + paths.CLUSTER, proxy.cluster_get),
     ("PUT", _V + "/" + paths.CLUSTER, jobs.cluster_put),
     ("POST", _V + "/" + paths.CLUSTER + "/" + paths.JOIN, proxy.join),

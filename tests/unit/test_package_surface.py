@@ -18,6 +18,7 @@ MODULE_PACKAGES = [
     "etl",
     "jobs",
     "job_kinds",
+    "monitoring",
     "proxy",
     "target",
     "web",
