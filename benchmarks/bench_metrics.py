@@ -41,7 +41,9 @@ def middleware_cost_us(calls: int = 200_000) -> float:
     """CPU µs the counting middleware adds to one GET (through it minus direct)."""
     counters = NodeCounters([0] * len(metric_names.REQUEST_COUNTERS))
     middleware = request_metrics.make_middleware(counters, proxy=False)
-    request = make_mocked_request("GET", "/v1/objects/bench/obj", match_info={"bucket": "bench", "name": "obj"})
+    request = make_mocked_request(
+        "GET", "/v1/objects/bench/obj", match_info={"bucket": "bench", "name": "obj"}
+    )
     request.match_info.route.handler = target_handlers.get  # type: ignore[misc]  # the route a GET matches
     reply = web.Response(body=b"x" * 1024)
 
@@ -117,7 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             ).raise_for_status()
             started = time.perf_counter()
             traffic(cluster.endpoint, args.objects)
-            print(f"traffic: {args.objects:,} PUTs + {args.objects:,} GETs in {time.perf_counter() - started:.1f} s")
+            spent = time.perf_counter() - started
+            print(f"traffic: {args.objects:,} PUTs + {args.objects:,} GETs in {spent:.1f} s")
             smap = requests.get(f"{cluster.endpoint}/v1/daemon", params={"what": "smap"}, timeout=30).json()
             [target] = smap["tmap"].values()
             target_url = target["public_net"]["direct_url"]
@@ -133,7 +136,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ),
             ):
                 scrape = timed(lambda url=url: session.get(url, timeout=30).raise_for_status(), args.scrapes)
-                base = timed(lambda health=health: session.get(health, timeout=30).raise_for_status(), args.scrapes)
+                base = timed(
+                    lambda health=health: session.get(health, timeout=30).raise_for_status(), args.scrapes
+                )
                 results[name] = summary(name, scrape, base)
             text = session.get(f"{target_url}/metrics", timeout=30).text
         finally:

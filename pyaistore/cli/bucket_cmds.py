@@ -128,7 +128,7 @@ class _PropsGroup(SdkGroup):
 
 @bucket.group("props", cls=_PropsGroup)
 def props() -> None:
-    """Show or change a bucket's properties: `bucket props [show] BUCKET`, `bucket props set BUCKET K=V...`."""
+    """Show or change a bucket's properties: `bucket props [show] BUCKET`, `bucket props set BUCKET K=V`."""
 
 
 @props.command("set")

@@ -12,8 +12,7 @@ from typing import Final
 import click
 from click.shell_completion import CompletionItem, get_completion_class
 
-from pyaistore.sdk import Client, NetworkRetry, RetryConfig
-from pyaistore.sdk import const
+from pyaistore.sdk import Client, NetworkRetry, RetryConfig, const
 
 __all__ = ["MAX_ITEMS", "complete_buckets", "complete_objects", "completion"]
 
@@ -36,12 +35,13 @@ def _client(ctx: click.Context) -> Client:
 def _bucket_names(ctx: click.Context) -> list[str]:
     try:
         return sorted(model.name for model in _client(ctx).cluster().list_buckets())
-    except Exception:  # noqa: BLE001 (a completion that fails offers nothing)
+    except Exception:
         return []
 
 
-def complete_buckets(ctx: click.Context, _: click.Parameter, incomplete: str) -> list[CompletionItem]:
+def complete_buckets(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
     """Bucket names starting with what was typed (`ais://` kept if typed)."""
+    del param  # every bucket argument completes the same way
     scheme, _, typed = incomplete.rpartition(_SEPARATOR)
     lead = f"{scheme}{_SEPARATOR}" if scheme else ""
     return [CompletionItem(lead + name) for name in _bucket_names(ctx) if name.startswith(typed)][:MAX_ITEMS]
@@ -62,7 +62,7 @@ def complete_objects(ctx: click.Context, param: click.Parameter, incomplete: str
         provider = scheme or "ais"
         page = _client(ctx).bucket(bucket, provider=provider).list_objects(prefix=prefix, page_size=MAX_ITEMS)
         names = [entry.name for entry in page.entries]
-    except Exception:  # noqa: BLE001 (a completion that fails offers nothing)
+    except Exception:
         return []
     return [CompletionItem(f"{lead}{bucket}/{name}") for name in names]
 

@@ -1,4 +1,4 @@
-"""`pyaistore object cp|mv|set-custom`: copy an object, rename it within its bucket, set its custom metadata."""
+"""`pyaistore object cp|mv|set-custom`: copy an object, rename it in its bucket, set its custom metadata."""
 
 import click
 

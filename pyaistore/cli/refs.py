@@ -163,7 +163,9 @@ class BucketParam(click.ParamType[BucketRef]):
             )
         return ref.bucket
 
-    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
         """Bucket names from the cluster (see completion.py)."""
         from pyaistore.cli import completion  # only when completing: it talks to the cluster
 
@@ -184,7 +186,9 @@ class ObjectParam(click.ParamType[ObjectRef]):
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
 
-    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
         """Bucket names, then object names under the typed prefix (see completion.py)."""
         from pyaistore.cli import completion  # only when completing: it talks to the cluster
 

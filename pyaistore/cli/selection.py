@@ -48,7 +48,9 @@ def _relative(name: str) -> Path:
     return path
 
 
-def download_selected(app: CliContext, source: ObjectRef, names: list[str], directory: Path, jobs: int) -> None:
+def download_selected(
+    app: CliContext, source: ObjectRef, names: list[str], directory: Path, jobs: int
+) -> None:
     """GET each selected object (under the source's prefix) into `directory`, keeping its relative path."""
     bucket = app.get_bucket(source.bucket)
     planned = [(source.name + name, directory / _relative(name)) for name in names]
@@ -64,7 +66,12 @@ def download_selected(app: CliContext, source: ObjectRef, names: list[str], dire
 
 
 def upload_selected(
-    app: CliContext, source: Path, destination: ObjectRef, names: list[str], jobs: int, on_missing: Callable[[str], None]
+    app: CliContext,
+    source: Path,
+    destination: ObjectRef,
+    names: list[str],
+    jobs: int,
+    on_missing: Callable[[str], None],
 ) -> None:
     """PUT each selected file of directory `source` as <destination prefix><name>."""
     if not source.is_dir():

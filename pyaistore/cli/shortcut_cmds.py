@@ -18,7 +18,9 @@ __all__ = ["list_anything"]
 @click.argument("ref", metavar="[BUCKET[/PREFIX]]", type=OBJECT, required=False)
 @click.option("--summary", is_flag=True, help="The bucket's object count and sizes instead of its objects.")
 @click.option("--props", default="name,size", show_default=True, help="Columns of an object listing.")
-@click.option("--limit", type=click.IntRange(min=0), default=0, help="Show at most this many objects (0: all).")
+@click.option(
+    "--limit", type=click.IntRange(min=0), default=0, help="Show at most this many objects (0: all)."
+)
 @click.pass_context
 def list_anything(ctx: click.Context, ref: ObjectRef | None, summary: bool, props: str, limit: int) -> None:
     """List the buckets, or a bucket's objects (under a prefix), or with --summary a bucket's summary.

@@ -16,7 +16,7 @@ _NS_PER_TICK: Final = 1_000_000_000 // _TICKS
 
 
 def process_usage(pids: Iterable[int]) -> tuple[int, int]:
-    """CPU time (ns, user + system) and resident memory (bytes) of the processes, summed; gone ones skipped."""
+    """CPU time (ns, user + system) and resident memory (bytes) of the processes, summed (gone: skipped)."""
     cpu_ns = rss = 0
     for pid in pids:
         try:

@@ -97,7 +97,7 @@ def open_log(data_dir: Path, role: str, severity: str, offset: int = 0) -> tuple
     """The current file of that severity, positioned at `offset`, and how many bytes to send from there."""
     path = log_path(data_dir, role, severity)
     try:
-        stream = open(path, "rb")  # noqa: SIM115 (the caller closes it)
+        stream = open(path, "rb")
     except FileNotFoundError as exc:
         raise LogNotFound(f"{path.name}: no such log file") from exc
     size = os.fstat(stream.fileno()).st_size

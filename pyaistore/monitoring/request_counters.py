@@ -1,11 +1,10 @@
-"""What one request adds to its process's counter row: a count, bytes and time on success, error kinds on failure.
+"""What one request adds to its process's counter row: count, bytes and time; or error kinds.
 
 `Operation` holds the columns of one kind of request (GET, PUT, ...) in the row
 (wire/metric_names.py `REQUEST_COUNTERS`); -1 where that kind has no such counter.
 """
 
 from dataclasses import dataclass
-from collections.abc import MutableMapping
 from typing import Any, Final, Protocol
 
 from pyaistore.wire import metric_names as names
@@ -80,7 +79,13 @@ class TotalsSource(Protocol):
 KIND_KEY: Final = "pyaistore.request_kind"
 
 
-def count_as(request: MutableMapping[str, Any], op: Operation) -> None:
+class _Request(Protocol):
+    """What `count_as` needs of a request: item assignment (aiohttp's request is a mutable mapping)."""
+
+    def __setitem__(self, key: str, value: Any) -> None: ...
+
+
+def count_as(request: _Request, op: Operation) -> None:
     """Count this request (an aiohttp request: a mutable mapping) as `op`; for handlers whose kind
     of request depends on the body (a bucket GET that lists objects, an object POST that renames)."""
     request[KIND_KEY] = op

@@ -554,7 +554,9 @@ class Bucket:
         response = self.make_request(const.HTTP_METHOD_PATCH, const.ACT_SET_BPROPS, value=dict(props))
         return response.text.strip().strip('"')
 
-    def summary(self, uuid: str = "", prefix: str = "", cached: bool = True, present: bool = True) -> dict[str, Any]:
+    def summary(
+        self, uuid: str = "", prefix: str = "", cached: bool = True, present: bool = True
+    ) -> dict[str, Any]:
         """The bucket's summary: object count, sizes, space on disk (starts a summary job and polls it).
 
         Args:

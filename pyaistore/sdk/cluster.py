@@ -12,11 +12,11 @@ import requests
 from pyaistore.sdk import const
 from pyaistore.sdk.enums import LogSeverity, NodeFilter
 from pyaistore.sdk.errors import AISError
+from pyaistore.sdk.node_metrics import ClusterMetrics, NodeMetrics, parse_metrics
 from pyaistore.sdk.provider import Provider
 from pyaistore.sdk.request_client import RequestClient
 from pyaistore.sdk.retry_config import RetryConfig
 from pyaistore.sdk.types import ActionMsg, BucketModel, ETLInfo, JobStatus, MountpathList, Smap
-from pyaistore.sdk.node_metrics import ClusterMetrics, NodeMetrics, parse_metrics
 from pyaistore.wire import monitoring
 from pyaistore.wire import mountpaths as wire_mountpaths
 

@@ -1,13 +1,13 @@
 """Enumerations of the official SDK's `aistore.sdk.enums` that this SDK uses."""
 
-from enum import Enum
+from enum import StrEnum
 
 from pyaistore.wire import monitoring
 
 __all__ = ["LogSeverity", "NodeFilter"]
 
 
-class LogSeverity(str, Enum):
+class LogSeverity(StrEnum):
     """Severity of a node log: info holds every record; warning and error read the same file."""
 
     INFO = monitoring.SEVERITY_INFO
@@ -15,7 +15,7 @@ class LogSeverity(str, Enum):
     ERROR = monitoring.SEVERITY_ERROR
 
 
-class NodeFilter(str, Enum):
+class NodeFilter(StrEnum):
     """Which nodes of the cluster: targets, proxies, or all."""
 
     TARGET = "target"

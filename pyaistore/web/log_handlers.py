@@ -1,4 +1,4 @@
-"""GET /v1/daemon?what=log: this node's log as text (from `offset`), or every file of a severity as .tar.gz."""
+"""GET /v1/daemon?what=log: this node's log as text (from `offset`), or all files of a severity (.tar.gz)."""
 
 import asyncio
 import shutil
@@ -25,9 +25,9 @@ async def send_log(request: web.Request) -> web.StreamResponse:
         log_files.log_path(data_dir, role, severity)  # UnknownSeverity before any work
         path = await asyncio.to_thread(log_files.archive, data_dir, role, severity)
         try:
-            stream = await asyncio.to_thread(open, path, "rb")
+            archive: BinaryIO = await asyncio.to_thread(open, path, "rb")
             size = path.stat().st_size
-            return await _send(request, stream, size, monitoring.LOG_ARCHIVE_TYPE)
+            return await _send(request, archive, size, monitoring.LOG_ARCHIVE_TYPE)
         finally:
             await asyncio.to_thread(shutil.rmtree, path.parent, True)
     offset = _offset(request.query.get(monitoring.LOG_OFFSET, ""))

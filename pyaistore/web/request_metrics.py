@@ -3,8 +3,8 @@
 It sits inside the error funnel, so it sees the typed exception of a failed request. A route's
 handler picks the kind of request (GET, PUT, append, ...) from the method and query; routes not
 in the table cost one dict lookup. A handler whose kind depends on its body (a bucket GET that
-lists objects, an object POST that renames) says so itself with `monitoring.request_counters.count_as`. Per request: a
-monotonic clock read and two or three adds to this process's counter row (see
+lists objects, an object POST that renames) says so itself (`request_counters.count_as`). Per
+request: a monotonic clock read and two or three adds to this process's counter row (see
 benchmarks/bench_metrics.py for the cost).
 
 What counts (as AIS counts it): on a target, a request it served (2xx), not one it redirected to

@@ -13,8 +13,8 @@ from pyaistore.web import dashboard_handlers as dashboard
 from pyaistore.web import ec_handlers as ec
 from pyaistore.web import etl_handlers as etl
 from pyaistore.web import internal_handlers as internal
-from pyaistore.web import metrics_handlers as metrics
 from pyaistore.web import job_handlers as jobs
+from pyaistore.web import metrics_handlers as metrics
 from pyaistore.web import mountpath_handlers as mountpaths
 from pyaistore.web import multipart_handlers as multipart
 from pyaistore.web import node_handlers as node

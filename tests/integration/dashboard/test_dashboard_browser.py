@@ -19,7 +19,8 @@ RUNNING = (0x15, 0x65, 0xC0)
 SIZE = (1280, 1000)
 
 pytestmark = pytest.mark.skipif(
-    find_chromium() is None, reason="Debian's chromium is not installed (scripts/ensure_chromium.sh needs root)"
+    find_chromium() is None,
+    reason="Debian's chromium is not installed (scripts/ensure_chromium.sh needs root)",
 )
 
 
@@ -32,7 +33,7 @@ def _slow(data: bytes) -> bytes:
 
 @pytest.fixture()
 def running_job(cluster: LocalCluster) -> Iterator[tuple[str, str]]:
-    """(ETL name, job ID) of an offline transform that runs for about ten seconds or more (stopped afterwards)."""
+    """(ETL name, job ID) of an offline transform running for ten seconds or more (stopped afterwards)."""
     client = Client(cluster.endpoint)
     tag = secrets.token_hex(3)
     source: Bucket = client.bucket(f"dash-src-{tag}").create()
@@ -70,14 +71,17 @@ _RECTS = """(() => {
 })()"""
 
 
-async def _look(url: str, job_id: str, node_count: int, shot: Path) -> tuple[dict[str, Any], bytes, list[str]]:
+async def _look(
+    url: str, job_id: str, node_count: int, shot: Path
+) -> tuple[dict[str, Any], bytes, list[str]]:
     executable = find_chromium()
     assert executable is not None
     async with Browser(executable, SIZE) as page:
         await page.call("Page.navigate", url=url)
         ready = (
-            f"!!(document.body && Number(document.body.dataset.polls || 0) >= 2 && document.querySelectorAll('.node').length"
-            f" === {node_count} && document.querySelector('tr[data-job-id=\"{job_id}\"][data-running=\"true\"]'))"
+            "!!(document.body && Number(document.body.dataset.polls || 0) >= 2"
+            f" && document.querySelectorAll('.node').length === {node_count}"
+            f' && document.querySelector(\'tr[data-job-id="{job_id}"][data-running="true"]\'))'
         )
         await page.wait_for(ready, timeout=45)
         rects = await page.evaluate(_RECTS)
@@ -93,7 +97,9 @@ def test_nodes_and_running_job_on_screen(
     smap = Client(cluster.endpoint).cluster().get_info()
     node_ids = {*smap.pmap, *smap.tmap}
     shot = tmp_path / "dashboard.png"
-    rects, png, errors = asyncio.run(_look(f"{cluster.endpoint}/dashboard?interval=500", job_id, len(node_ids), shot))
+    rects, png, errors = asyncio.run(
+        _look(f"{cluster.endpoint}/dashboard?interval=500", job_id, len(node_ids), shot)
+    )
 
     assert errors == []
     assert set(rects["nodes"]) == node_ids

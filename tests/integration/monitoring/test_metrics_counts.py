@@ -1,4 +1,4 @@
-"""/metrics after a known load: every count equals what was sent, whichever process of the target served it."""
+"""/metrics after a known load: every count equals what was sent, whichever target process served it."""
 
 import hashlib
 import threading
@@ -36,7 +36,10 @@ def _target(cluster: LocalCluster) -> tuple[str, str]:
     return target_id, node.public_net.direct_url
 
 
-def _in_threads(work: list[tuple[str, str, bytes | None, dict[str, str]]], threads: int = 16) -> list[int]:
+Request = tuple[str, str, bytes | None, dict[str, str]]
+
+
+def _in_threads(work: list[Request], threads: int = 16) -> list[int]:
     """Send each (method, url, body, headers) on a fresh connection, `threads` at a time; the statuses.
 
     Fresh connections from many threads reach every process of the target: a process accepts
@@ -73,22 +76,25 @@ def test_counts_equal_the_load_sent(workers_cluster: LocalCluster) -> None:
     Client(endpoint).bucket("load").create()
     objects = f"{endpoint}/v1/objects/load"
     body = b"x" * SIZE
-    puts = [("PUT", f"{objects}/o{index}", body, {}) for index in range(PUTS)]
+    puts: list[Request] = [("PUT", f"{objects}/o{index}", body, {}) for index in range(PUTS)]
     assert set(_in_threads(puts)) == {200}
     # GETs in rounds until at least two processes of the target served some (bounded).
     gets = 0
     for _ in range(MAX_GET_ROUNDS):
-        round_ = [("GET", f"{objects}/o{index % PUTS}", None, {}) for index in range(GETS)]
+        round_: list[Request] = [("GET", f"{objects}/o{index % PUTS}", None, {}) for index in range(GETS)]
         assert set(_in_threads(round_)) == {200}
         gets += GETS
         if sum(1 for served in _served_per_process(workers_cluster, "get_count") if served) >= 2:
             break
     served = _served_per_process(workers_cluster, "get_count")
     assert sum(1 for count in served if count) >= 2, served
-    deletes = [("DELETE", f"{objects}/o{index}", None, {}) for index in range(DELETES)]
+    deletes: list[Request] = [("DELETE", f"{objects}/o{index}", None, {}) for index in range(DELETES)]
     assert set(_in_threads(deletes)) == {200}
     bad_sum = {"Ais-Checksum-Type": "md5", "Ais-Checksum-Value": hashlib.md5(b"other").hexdigest()}
-    missing_and_bad = [("GET", f"{objects}/missing", None, {}), ("PUT", f"{objects}/bad", body, bad_sum)]
+    missing_and_bad: list[Request] = [
+        ("GET", f"{objects}/missing", None, {}),
+        ("PUT", f"{objects}/bad", body, bad_sum),
+    ]
     assert _in_threads(missing_and_bad, threads=1) == [404, 400]
 
     target_id, _ = _target(workers_cluster)

@@ -53,7 +53,7 @@ def test_info_log_through_the_proxy(logs_cluster: LocalCluster) -> None:
     cluster = client.cluster()
     target_id = _target_id(client)
     text = cluster.get_node_log(target_id)
-    assert f"listening on" in text and target_id in text
+    assert "listening on" in text and target_id in text
     proxy_id = cluster.get_info().proxy_si.daemon_id
     assert "listening on" in cluster.get_node_log(proxy_id)
     both = cluster.get_cluster_logs(role=NodeFilter.ALL)
