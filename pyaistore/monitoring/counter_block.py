@@ -42,12 +42,15 @@ class CounterBlock:
         finally:
             os.close(fd)
         self._words = memoryview(self._map).cast("q")
+        self._rows: list[memoryview] = []
 
     def row(self, index: int) -> memoryview:
         """The counters of process `index` (write with `row[column] += n`)."""
         if not 0 <= index < self.rows:
             raise IndexError(f"counter row {index} out of range (0..{self.rows - 1})")
-        return self._words[index * self.columns : (index + 1) * self.columns]
+        row = self._words[index * self.columns : (index + 1) * self.columns]
+        self._rows.append(row)
+        return row
 
     def totals(self) -> list[int]:
         """Each column summed over every row."""
@@ -55,6 +58,8 @@ class CounterBlock:
         return [sum(words[column::columns]) for column in range(columns)]
 
     def close(self) -> None:
-        """Unmap (rows handed out must have been released)."""
+        """Unmap (the rows handed out are released: using one afterwards raises ValueError)."""
+        for row in self._rows:
+            row.release()
         self._words.release()
         self._map.close()
