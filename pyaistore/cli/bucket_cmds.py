@@ -163,6 +163,7 @@ def props_show(app: CliContext, ref: BucketRef) -> None:
 
     \b
     Example:
+      pyaistore bucket props show ais://photos
       pyaistore bucket props ais://photos
     """
     headers = app.get_bucket(ref).head()
