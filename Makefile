@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 
-.PHONY: install azurite serve test lint unit integration bench soak clean
+.PHONY: install azurite browser serve test lint unit integration bench soak clean
 
 install: $(STAMP) azurite
 
@@ -19,6 +19,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[server,cli,dev]'
 	touch $(STAMP)
 
+# Debian's chromium for the dashboard's browser test (skipped by that test where it cannot be installed).
+browser:
+	bash scripts/ensure_chromium.sh
+
 serve: install
 	$(BIN)/pyaistore serve $(ARGS)
 
@@ -28,13 +32,13 @@ lint: install
 	$(BIN)/mypy pyaistore tests
 	$(BIN)/lint-imports
 
-test: lint
+test: lint browser
 	$(BIN)/pytest -q tests
 
 unit: install
 	$(BIN)/pytest -q tests/unit
 
-integration: install
+integration: install browser
 	$(BIN)/pytest -q tests/integration
 
 # Long variants of the hostile-input tests, not run by `make test`: a five-minute soak under

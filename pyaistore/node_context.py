@@ -19,6 +19,7 @@ from pyaistore.config import NodeConfig
 from pyaistore.etl.registry import EtlDirectory
 from pyaistore.jobs.registry import JobRegistry
 from pyaistore.jobs.transform_protocol import TransformerLookup
+from pyaistore.monitoring.node_monitor import NodeMonitor
 from pyaistore.storage.archive_index import ArchiveIndexCache
 from pyaistore.storage.erasure_code import ErasureCodec
 from pyaistore.storage.object_store import ObjectStore
@@ -99,6 +100,8 @@ class NodeContext:
     # Targets: object uname -> the cold GET under way (target.cold_get.ColdFetch), so concurrent
     # cold GETs of one object fetch it once.
     cold_fetches: dict[str, Any] = field(default_factory=dict)
+    # Request counters (shared by a target's processes) and the node's process IDs, for /metrics.
+    monitor: NodeMonitor = field(default_factory=NodeMonitor)
 
     def __post_init__(self) -> None:
         self.peer_api = PeerApi(self.peers, self.node.daemon_id)

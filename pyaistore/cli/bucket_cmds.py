@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 
 import click
 
-from pyaistore.cli import remote_cmds
+from pyaistore.cli import bucket_props, remote_cmds
 from pyaistore.cli.context import CliContext
 from pyaistore.cli.errors import SdkGroup, about
 from pyaistore.cli.etl_cmds import require_running
@@ -141,14 +141,56 @@ def remove(app: CliContext, buckets: tuple[BucketRef, ...], yes: bool) -> None:
         app.out.print(f"destroyed bucket {ref}")
 
 
-@bucket.command("props")
+class _PropsGroup(SdkGroup):
+    """`bucket props BUCKET` shows (as before); `bucket props show|set ...` name the subcommand."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """A first argument that is no subcommand is the bucket of `show`."""
+        if args and args[0] not in self.commands:
+            return "show", self.commands["show"], args
+        return super().resolve_command(ctx, args)
+
+
+@bucket.group("props", cls=_PropsGroup)
+def props() -> None:
+    """Show or change a bucket's properties: `bucket props [show] BUCKET`, `bucket props set BUCKET K=V`."""
+
+
+@props.command("set")
+@click.argument("ref", metavar="BUCKET", type=BUCKET)
+@click.argument("pairs", metavar="KEY=VALUE...", nargs=-1, required=True)
+@click.pass_obj
+def props_set(app: CliContext, ref: BucketRef, pairs: tuple[str, ...]) -> None:
+    """Change properties, named by their JSON paths as `bucket props` shows them.
+
+    Values are JSON where they parse as JSON (true, 2, "text"), else strings; one JSON object
+    may be given instead of pairs.
+
+    \b
+    Example:
+      pyaistore bucket props set ais://photos mirror.enabled=true mirror.copies=2
+      pyaistore bucket props set ais://photos versioning.enabled=false
+      pyaistore bucket props set ais://photos '{"checksum": {"type": "md5"}}'
+    """
+    changes = bucket_props.parse_changes(pairs)
+    job_id = app.get_bucket(ref).set_props(changes)
+    if job_id:
+        app.out.print(f"changed properties of {ref}; job {job_id} applies them")
+    else:
+        app.out.print(f"changed properties of {ref}")
+
+
+@props.command("show")
 @click.argument("ref", metavar="BUCKET", type=BUCKET)
 @click.pass_obj
-def props(app: CliContext, ref: BucketRef) -> None:
+def props_show(app: CliContext, ref: BucketRef) -> None:
     """Show a bucket's properties (checksum, versioning, mirroring ...) as JSON.
 
     \b
     Example:
+      pyaistore bucket props show ais://photos
       pyaistore bucket props ais://photos
     """
     headers = app.get_bucket(ref).head()

@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Final
 
 import click
+from click.shell_completion import CompletionItem
 
 from pyaistore.sdk import Provider
 from pyaistore.sdk.errors import InvalidBckProvider
@@ -183,6 +184,14 @@ class BucketParam(click.ParamType[BucketRef]):
             )
         return ref.bucket
 
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
+        """Bucket names from the cluster (see completion.py)."""
+        from pyaistore.cli import completion  # only when completing: it talks to the cluster
+
+        return completion.complete_buckets(ctx, param, incomplete)
+
 
 class ObjectParam(click.ParamType[ObjectRef]):
     """A click type for `BUCKET/NAME` arguments (the name may be empty or a prefix)."""
@@ -197,6 +206,14 @@ class ObjectParam(click.ParamType[ObjectRef]):
             return parse_object_ref(str(value))
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
+        """Bucket names, then object names under the typed prefix (see completion.py)."""
+        from pyaistore.cli import completion  # only when completing: it talks to the cluster
+
+        return completion.complete_objects(ctx, param, incomplete)
 
 
 def _word(

@@ -38,7 +38,7 @@ from pyaistore.cluster.errors import PeerFailed, PeerRejected
 from pyaistore.cluster.peer_client import PeerClient, PeerReply, PeerStream, PeerUnreachable
 from pyaistore.cluster.peer_replies import raise_for_reply
 from pyaistore.storage.object_meta import ObjectMeta
-from pyaistore.wire import fields, headers, paths, query
+from pyaistore.wire import fields, headers, monitoring, paths, query
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.erasure_code import SliceMeta
 from pyaistore.wire.error_body import ErrorBody
@@ -584,6 +584,12 @@ class PeerApi:
             return MountpathList.from_json(json.loads(reply.body))
         except ValueError as exc:
             raise PeerFailed(f"{node.display_name} sent an invalid mountpath list: {exc}") from exc
+
+    async def metrics_text(self, node: Snode, timeout: float | None = None) -> str:
+        """The node's Prometheus exposition (`GET /metrics` on its control port)."""
+        reply = await self.call_node(node, "GET", monitoring.METRICS_PATH, timeout=timeout)
+        raise_for_reply(reply, node, "metrics scrape")
+        return reply.body.decode("utf-8", errors="replace")
 
     # ---- the gateway's S3 data path: a target's public object API ----
 

@@ -16,6 +16,7 @@ import secrets
 import string
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Final
 
 from pyaistore.jobs import kinds
@@ -24,7 +25,7 @@ from pyaistore.jobs.job import Job
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.jobs import USER_ABORT
 
-__all__ = ["JobBody", "JobRegistry", "new_job_id"]
+__all__ = ["JobBody", "JobRegistry", "KindTotals", "new_job_id"]
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,16 @@ _FIRST: Final = string.ascii_letters
 _REST: Final = string.ascii_letters + string.digits + "-_"
 
 JobBody = Callable[[Job], Awaitable[None]]
+
+
+@dataclass(slots=True)
+class KindTotals:
+    """Jobs of one kind on this node since it started: how many started and run, and what they processed."""
+
+    started: int = 0
+    running: int = 0
+    objects: int = 0
+    size: int = 0
 
 
 def new_job_id() -> str:
@@ -63,6 +74,8 @@ class JobRegistry:
         self._max_finished = max_finished
         self._clock = clock
         self._jobs: dict[str, Job] = {}
+        # What forgotten (purged) jobs had done, by kind, so that totals never go down (metrics).
+        self._forgotten: dict[str, KindTotals] = {}
 
     def add(self, job: Job) -> Job:
         """Register a job; JobConflict when its ID is taken or it may not run beside a running job."""
@@ -150,3 +163,18 @@ class JobRegistry:
         for index, job in enumerate(finished):
             if job.end_ns < cutoff or index < excess:
                 del self._jobs[job.job_id]
+                kept = self._forgotten.setdefault(job.kind, KindTotals())
+                kept.started += 1
+                kept.objects += job.counters.loc_objs
+                kept.size += job.counters.loc_bytes
+
+    def totals_by_kind(self) -> dict[str, KindTotals]:
+        """Per kind: jobs started (known or forgotten), running now, objects and bytes processed here."""
+        totals = {kind: KindTotals(t.started, 0, t.objects, t.size) for kind, t in self._forgotten.items()}
+        for job in self._jobs.values():
+            kind = totals.setdefault(job.kind, KindTotals())
+            kind.started += 1
+            kind.running += job.running
+            kind.objects += job.counters.loc_objs
+            kind.size += job.counters.loc_bytes
+        return totals

@@ -29,6 +29,8 @@ from pyaistore.config import PROXY, TARGET, NodeConfig, with_environment
 from pyaistore.etl.registry import EtlRegistry
 from pyaistore.job_kinds import registry as job_kinds
 from pyaistore.jobs.registry import JobRegistry
+from pyaistore.monitoring import log_files
+from pyaistore.monitoring.node_monitor import NodeMonitor
 from pyaistore.node_context import NodeContext
 from pyaistore.proxy import node_lifecycle
 from pyaistore.proxy import rebalance as rebalancing
@@ -202,7 +204,10 @@ async def serve(config: NodeConfig, lifeline_fd: int = -1) -> None:
     ctx.stop_requested = stop
     pool = None
     if control is not None:
+        # Every process of the target counts its requests in its row of one shared block.
+        ctx.monitor = NodeMonitor.shared(config.data_dir, config.http_workers, 0)
         pool = WorkerPool(config, ctx.node, sock, config.http_workers - 1)
+        ctx.monitor.worker_pids = pool.pids
         pool.start()
         ctx.meta_listeners.append(pool.broadcast)
         ctx.mountpath_listeners.append(pool.broadcast_mountpaths)
@@ -297,6 +302,7 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point; exit status as in server/exit_status.py."""
     config, lifeline_fd = parse_args(argv)
     logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log_files.install(config.data_dir, config.role, rotate=True, level=config.log_level)
     try:
         event_loop.run(serve(config, lifeline_fd), config.event_loop)
     except (CannotListen, ClusterMismatch) as exc:

@@ -16,6 +16,7 @@ from pyaistore.backends import base as backend_errors
 from pyaistore.cluster import errors as node_errors
 from pyaistore.etl import errors as etl_errors
 from pyaistore.jobs import errors as job_errors
+from pyaistore.monitoring import log_files
 from pyaistore.storage import errors as storage_errors
 from pyaistore.wire import error_body, headers
 from pyaistore.wire.bucket_id import InvalidProvider
@@ -93,6 +94,9 @@ TABLE: Final = MappingProxyType(
         backend_errors.RemoteBucketNotFound: (404, error_body.REMOTE_BUCKET_NOT_FOUND),
         backend_errors.RemoteObjectNotFound: (404, error_body.OBJECT_NOT_FOUND),
         backend_errors.BackendNotImplemented: (501, error_body.NOT_IMPLEMENTED),
+        # Node logs (what=log): AIS answers a missing file 404, the rest 400.
+        log_files.LogNotFound: (404, error_body.NOT_FOUND),
+        log_files.LogError: (400, error_body.INVALID_REQUEST),
     }
 )
 

@@ -7,6 +7,7 @@ from aiohttp import web
 
 from pyaistore.cluster import cluster_map, membership, metasync, redirect_url
 from pyaistore.cluster.errors import BadRequest, NodeNotFound, NotSupported, PeerFailed, UnknownAction
+from pyaistore.monitoring import request_counters
 from pyaistore.node_context import NodeContext
 from pyaistore.proxy import (
     buckets,
@@ -20,9 +21,9 @@ from pyaistore.proxy import (
     remote_listing,
 )
 from pyaistore.storage.bucket_meta import backend_bucket
-from pyaistore.web import cluster_auth, job_handlers, mountpath_handlers, request_parsing
+from pyaistore.web import cluster_auth, job_handlers, metrics_handlers, mountpath_handlers, request_parsing
 from pyaistore.web.app_keys import CONTEXT
-from pyaistore.wire import actions, headers, paths, query
+from pyaistore.wire import actions, headers, monitoring, paths, query
 from pyaistore.wire import messages as msgs
 from pyaistore.wire.bucket_id import (
     AIS,
@@ -85,6 +86,7 @@ async def bucket_get(request: web.Request) -> web.Response:
         return await _bucket_list_reply(request, bucket.name)
     if not isinstance(msg.value, dict):
         raise BadRequest("list objects: value must be an LsoMsg object")
+    request_counters.count_as(request, request_counters.LIST)
     lso = request_parsing.parse_value(msg.value, LsoMsg.from_json, "list objects")
     if lso.flags & msgs.LSO_BCK_PRESENT:
         props = ctx.bucket_props(bucket)
@@ -251,6 +253,8 @@ async def cluster_get(request: web.Request) -> web.Response:
         return web.json_response((await remote_clusters.describe(ctx)).to_json())
     if what in job_handlers.JOB_QUERIES:
         return await job_handlers.query_jobs(request)
+    if what == monitoring.WHAT_PROMETHEUS:
+        return await metrics_handlers.cluster_scrape(request)
     raise BadRequest(f'invalid query what="{what}"')
 
 

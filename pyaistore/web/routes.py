@@ -4,14 +4,17 @@ A handler wrapped in `members_only` (or `secret_only`) flags an internal route: 
 members may call it (web/cluster_auth.py applies the flag, for every route, in one middleware).
 """
 
-from typing import Final
+from collections.abc import Callable
+from typing import Final, TypeVar
 
 from aiohttp import web
 
+from pyaistore.web import dashboard_handlers as dashboard
 from pyaistore.web import ec_handlers as ec
 from pyaistore.web import etl_handlers as etl
 from pyaistore.web import internal_handlers as internal
 from pyaistore.web import job_handlers as jobs
+from pyaistore.web import metrics_handlers as metrics
 from pyaistore.web import mountpath_handlers as mountpaths
 from pyaistore.web import multipart_handlers as multipart
 from pyaistore.web import node_handlers as node
@@ -21,7 +24,9 @@ from pyaistore.web import target_handlers as target
 from pyaistore.web import unimplemented
 from pyaistore.web.cluster_auth import members_only, secret_only
 from pyaistore.wire import etl as wire_etl
-from pyaistore.wire import paths
+from pyaistore.wire import monitoring, paths
+
+H = TypeVar("H", bound=Callable[..., object])
 
 _V: Final = "/" + paths.API_VERSION
 _BUCKET: Final = _V + "/" + paths.BUCKETS + "/{bucket}"
@@ -33,7 +38,18 @@ _INTERNAL_JOBS: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_JOBS
 _INTERNAL_OBJECT: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_OBJECTS + "/{bucket}/{name:.+}"
 _INTERNAL_EC: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_EC + "/{bucket}/{name:.+}"
 
+
+def operator_view(handler: H) -> H:
+    """Flag a route that shows operators what goes on (metrics, the dashboard's data).
+
+    Such routes are served behind the same authentication as the API: the auth check applies
+    to them by wrapping the handler here (one line), and to nothing else.
+    """
+    return handler
+
+
 _COMMON: Final = (
+    ("GET", monitoring.METRICS_PATH, operator_view(metrics.scrape)),
     ("GET", _V + "/" + paths.HEALTH, node.health),
     ("GET", _V + "/" + paths.DAEMON, node.daemon),
     ("PUT", _V + "/" + paths.DAEMON, members_only(node.daemon_put)),
@@ -42,6 +58,10 @@ _COMMON: Final = (
 
 PROXY_ROUTES: Final = (
     *_COMMON,
+    # The dashboard: its page, script and style hold no data; what it shows comes from the state.
+    ("GET", monitoring.DASHBOARD_PATH, dashboard.page),
+    ("GET", monitoring.DASHBOARD_PATH + "/{asset}", dashboard.asset),
+    ("GET", monitoring.DASHBOARD_STATE_PATH, operator_view(dashboard.state)),
     ("GET", _V + "/" + paths.CLUSTER, proxy.cluster_get),
     ("PUT", _V + "/" + paths.CLUSTER, jobs.cluster_put),
     ("POST", _V + "/" + paths.CLUSTER + "/" + paths.JOIN, proxy.join),

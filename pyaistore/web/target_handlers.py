@@ -7,6 +7,7 @@ from aiohttp import web
 
 from pyaistore.cluster import placement, redirect_url
 from pyaistore.cluster.errors import BadRequest, UnknownAction
+from pyaistore.monitoring import request_counters
 from pyaistore.storage.errors import ObjectNotFound
 from pyaistore.target import (
     cold_get,
@@ -257,6 +258,7 @@ async def post(request: web.Request) -> web.Response:
     if msg.action == actions.MPT_UPLOAD:
         return await multipart_handlers.create(request, bucket, name)
     if msg.action == actions.RENAME_OBJ:
+        request_counters.count_as(request, request_counters.RENAME)
         await object_ops.rename(ctx, bucket, name, msg.name)
         return web.Response()
     if msg.action == actions.CHECK_LOCK:

@@ -16,6 +16,8 @@ __all__ = [
     "limits",
     "membership",
     "messages",
+    "metric_names",
+    "monitoring",
     "mountpaths",
     "multi_object",
     "multipart",

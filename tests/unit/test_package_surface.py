@@ -19,6 +19,7 @@ MODULE_PACKAGES = [
     "etl",
     "jobs",
     "job_kinds",
+    "monitoring",
     "proxy",
     "target",
     "web",
