@@ -5,6 +5,7 @@ import click
 from pyaistore.cli.context import CliContext
 from pyaistore.cli.errors import SdkCommand, about
 from pyaistore.cli.refs import OBJECT, ObjectRef
+from pyaistore.sdk.errors import ErrBckNotFound
 
 __all__ = ["copy", "move", "set_custom"]
 
@@ -34,7 +35,12 @@ def copy(app: CliContext, source: ObjectRef, destination: ObjectRef) -> None:
     name = destination.name + base if destination.is_prefix else destination.name
     target = ObjectRef(destination.bucket, name)
     about(source)
-    app.get_object(source).copy(app.get_object(target))
+    try:
+        app.get_object(source).copy(app.get_object(target))
+    except ErrBckNotFound as exc:
+        if f'"{target.bucket}"' in exc.message:  # the destination is missing, not the source
+            about(target)
+        raise
     app.out.print(f"copied {source} -> {target}")
 
 

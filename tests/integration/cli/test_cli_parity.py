@@ -74,6 +74,8 @@ def test_object_cp_mv_set_custom(run: CliRun, bucket: Bucket, client: Client) ->
         copied = run("object", "cp", f"{bucket.name}/a/pic.jpg", f"ais://{other.name}/")
         assert copied.exit_code == 0, copied.output
         assert other.object("pic.jpg").get_reader().read_all() == b"pixels"
+        nowhere = run("object", "cp", f"{bucket.name}/a/pic.jpg", f"ais://{other.name}-absent/")
+        assert nowhere.exit_code == 1 and f"bucket ais://{other.name}-absent does not exist" in nowhere.output
         moved = run("object", "mv", f"{bucket.name}/a/pic.jpg", "b/renamed.jpg")
         assert moved.exit_code == 0, moved.output
         assert [e.name for e in bucket.list_objects_iter()] == ["b/renamed.jpg"]
