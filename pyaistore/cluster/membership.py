@@ -84,6 +84,9 @@ class Membership:
         # Hooks for rebalancing (see ReadyCallback, JoinCallback); set them before the node starts.
         self.on_ready: ReadyCallback | None = None
         self.on_join: JoinCallback | None = None
+        # Called with the number of targets found silent in a round (keepalives missed): the
+        # primary's `err_kalive_count`.
+        self.on_keepalive_error: Callable[[int], None] | None = None
         self._hook_tasks: set[asyncio.Task[None]] = set()
 
     async def join(
@@ -240,6 +243,8 @@ class Membership:
         silent = liveness.silent_targets(self._owner.smap, self._last_seen, now, threshold, skip)
         if not silent:
             return
+        if self.on_keepalive_error is not None:
+            self.on_keepalive_error(len(silent))
         probed = [s for s in silent if s.seconds <= self._timeout]
         probes = (liveness.probe_gone(self._peers, s.node, self._interval) for s in probed)
         gone = await asyncio.gather(*probes)

@@ -59,8 +59,10 @@ class TargetAgent:
         on_meta: MetaCallback,
         interval: float,
         data_dir: Path,
+        on_keepalive_error: Callable[[], None] | None = None,
     ) -> None:
         self._peers = peers
+        self._on_keepalive_error = on_keepalive_error
         self._primary_url = primary_url
         self._node = node
         self._versions = versions
@@ -97,7 +99,12 @@ class TargetAgent:
             loop.call_soon_threadsafe(replies.put_nowait, _REJOIN if status in (403, 404) else body)
 
         self._heartbeat = Heartbeat(
-            self._peers, self._primary_url, self._keepalive_body, on_reply, self._interval
+            self._peers,
+            self._primary_url,
+            self._keepalive_body,
+            on_reply,
+            self._interval,
+            on_failure=self._on_keepalive_error,
         )
         self._heartbeat.start()
         try:

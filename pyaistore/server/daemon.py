@@ -32,6 +32,7 @@ from pyaistore.job_kinds import registry as job_kinds
 from pyaistore.jobs.registry import JobRegistry
 from pyaistore.monitoring import log_files
 from pyaistore.monitoring.node_monitor import NodeMonitor
+from pyaistore.monitoring.request_counters import KEEPALIVE_ERROR
 from pyaistore.node_context import NodeContext
 from pyaistore.proxy import node_lifecycle
 from pyaistore.proxy import rebalance as rebalancing
@@ -109,6 +110,7 @@ def build_context(config: NodeConfig, port: int, control_port: int = 0) -> NodeC
         triggers = rebalancing.Triggers(ctx)
         ctx.membership.on_ready = functools.partial(_on_ready, ctx, triggers)
         ctx.membership.on_join = triggers.on_join
+        ctx.membership.on_keepalive_error = _keepalive_errors(ctx)
         ctx.rebalance_listeners.append(functools.partial(node_lifecycle.settle, ctx))
     # Values set at run time: the cluster's (the primary's table; others get it when they join),
     # then this node's own, persisted by an earlier set-config.
@@ -116,6 +118,15 @@ def build_context(config: NodeConfig, port: int, control_port: int = 0) -> NodeC
     ctx.config_listeners.append(_apply_log_level)
     ctx.reload_config()
     return ctx
+
+
+def _keepalive_errors(ctx: NodeContext) -> Callable[..., None]:
+    """Counts keepalive failures in `err_kalive_count` (of the monitor in place when they happen)."""
+
+    def count(failures: int = 1) -> None:
+        ctx.monitor.counters.add(KEEPALIVE_ERROR, failures)
+
+    return count
 
 
 def _apply_log_level(config: NodeConfig) -> None:
@@ -164,6 +175,7 @@ async def on_start(ctx: NodeContext, on_fatal: Callable[[BaseException], None]) 
             on_meta,
             ctx.config.keepalive_interval,
             ctx.config.data_dir,
+            on_keepalive_error=_keepalive_errors(ctx),
         )
         agent = asyncio.create_task(ctx.agent.run())
         agent.add_done_callback(functools.partial(_must_not_end, on_fatal=on_fatal))
