@@ -34,7 +34,7 @@ def _wait_for(what: str, check: Callable[[], bool]) -> None:
 def _proxy_count(cluster: LocalCluster, name: str) -> float:
     reply = requests.get(f"{cluster.endpoint}/metrics", timeout=10)
     reply.raise_for_status()
-    return counter(samples_of(reply.text), f"ais_proxy_{name}")
+    return float(counter(samples_of(reply.text), f"ais_proxy_{name}"))
 
 
 def test_a_vanished_disk_and_a_dead_target_are_counted(tmp_path: Path) -> None:
