@@ -95,6 +95,21 @@ def test_a_node_setting_wins_on_that_node_only(run: CliRun, client: Client) -> N
     assert run("config", "set", second, "log.level=DEBUG").exit_code == 0
 
 
+def test_a_new_log_level_applies_at_once(run: CliRun, client: Client) -> None:
+    """A target logs each bucket it destroys at INFO: not while it runs at WARNING, again at INFO."""
+    node_id = sorted(client.cluster().get_info().tmap)[0]
+
+    def logged_destroying(bucket_name: str) -> bool:
+        client.bucket(bucket_name).create()
+        client.bucket(bucket_name).delete()
+        return f"destroying ais://{bucket_name}" in client.cluster().get_node_log(node_id)
+
+    assert run("config", "set", node_id, "log.level=WARNING").exit_code == 0
+    assert not logged_destroying("cfg-quiet")
+    assert run("config", "set", node_id, "log.level=INFO").exit_code == 0
+    assert logged_destroying("cfg-loud")
+
+
 @pytest.mark.parametrize(
     ("pair", "message"),
     [
