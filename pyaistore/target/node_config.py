@@ -3,6 +3,8 @@
 Every node runs this, proxies too (as bucket_sync). What a node runs with is its start-up
 config, then the cluster's values, then the values set for it alone (its overrides, persisted in
 its data dir unless `transient`), so a node's own setting wins over the cluster's, as in AIS.
+A target's HTTP workers hold only the values the main process sends them: a request for the
+node's config that a worker accepts is relayed to the main process (`relay`).
 """
 
 import asyncio
@@ -10,10 +12,11 @@ from typing import Any
 
 from pyaistore.cluster import config_settings
 from pyaistore.cluster.config_table import OVERRIDE_FILE
+from pyaistore.cluster.peer_client import PeerReply
 from pyaistore.config import TARGET
 from pyaistore.node_context import NodeContext
 
-__all__ = ["describe", "set_local"]
+__all__ = ["describe", "relay", "set_local"]
 
 
 def describe(ctx: NodeContext) -> dict[str, Any]:
@@ -42,3 +45,8 @@ async def set_local(ctx: NodeContext, pairs: dict[str, str], transient: bool) ->
         await asyncio.to_thread(table.save, ctx.config.data_dir / OVERRIDE_FILE)
     ctx.config_overrides = table
     ctx.reload_config()
+
+
+async def relay(ctx: NodeContext, method: str, path_qs: str) -> PeerReply:
+    """An HTTP worker's config request, answered by the main process (which owns the config)."""
+    return await ctx.peer_api.call_node(ctx.node, method, path_qs, as_member=False)

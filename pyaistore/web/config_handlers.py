@@ -14,6 +14,7 @@ from pyaistore.cluster import config_settings
 from pyaistore.cluster.errors import BadRequest
 from pyaistore.proxy import cluster_config
 from pyaistore.target import node_config
+from pyaistore.web import mountpath_handlers
 from pyaistore.web.app_keys import CONTEXT
 from pyaistore.wire import query
 from pyaistore.wire.messages import ActionMsg
@@ -53,6 +54,10 @@ async def set_cluster_message(request: web.Request, msg: ActionMsg) -> web.Respo
 
 
 async def set_node(request: web.Request) -> web.Response:
-    """PUT /v1/daemon/set-config?KEY=VALUE...: 1) parse the pairs 2) set them on this node."""
+    """PUT /v1/daemon/set-config?KEY=VALUE...: 1) parse the pairs 2) set them on this node
+    (a target's HTTP worker relays to its main process)."""
+    ctx = request.app[CONTEXT]
+    if ctx.http_worker:
+        return mountpath_handlers.relayed(await node_config.relay(ctx, request.method, request.path_qs))
     await node_config.set_local(request.app[CONTEXT], _pairs(request), _transient(request))
     return web.Response()

@@ -47,6 +47,8 @@ async def daemon(request: web.Request) -> web.StreamResponse:
     if what == query.WHAT_BMD:
         return web.json_response(ctx.meta.buckets.to_json())
     if what == query.WHAT_CONFIG:
+        if ctx.http_worker:  # the main process holds the node's config
+            return mountpath_handlers.relayed(await node_config.relay(ctx, "GET", request.path_qs))
         return web.json_response(node_config.describe(ctx))
     if what == query.WHAT_MOUNTPATHS:
         return mountpath_handlers.listing(request)
