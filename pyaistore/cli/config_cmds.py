@@ -151,8 +151,12 @@ def set_values(app: CliContext, scope_and_pairs: tuple[str, ...], transient: boo
         if transient:
             raise click.UsageError("--transient applies to a node's config only (name the node)")
         cluster.set_config(pairs)
+        now = flatten(cluster.get_config())
     else:
         cluster.set_node_config(node_id, pairs, transient=transient)
+        now = flatten(cluster.get_node_config(node_id))
     where = "the cluster" if node_id is None else f"node {node_id}"
-    for key, value in pairs.items():
-        app.out.print(f"{key} = {value} on {where}", soft_wrap=True)
+    for key in pairs:
+        # As the cluster stores it (`2m` reads back as 2m0s, `debug` as DEBUG).
+        shown = now.get(key.strip().lower(), pairs[key])
+        app.out.print(f"{key.strip().lower()} = {shown} on {where}", soft_wrap=True)

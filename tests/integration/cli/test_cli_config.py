@@ -52,7 +52,8 @@ def _rows(output: str) -> dict[str, str]:
 def test_a_cluster_setting_is_what_every_node_reports(run: CliRun, client: Client) -> None:
     result = run("config", "set", "log.level=debug", "timeout.body_idle=90s")
     assert result.exit_code == 0, result.output
-    assert "log.level = debug on the cluster" in result.stdout
+    assert "log.level = DEBUG on the cluster" in result.stdout
+    assert "timeout.body_idle = 1m30s on the cluster" in result.stdout
     for node_id in _every_node(client):
         config = client.cluster().get_node_config(node_id)
         assert config["log"]["level"] == "DEBUG", node_id
