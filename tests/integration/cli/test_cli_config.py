@@ -3,7 +3,8 @@ what is set is what every node reports afterwards, a node's own value wins on th
 refusals name the key and change nothing, and values survive a node's restart."""
 
 import json
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 
 import pytest
 import requests
@@ -158,6 +159,15 @@ def test_show_as_json(run: CliRun, client: Client) -> None:
     assert json.loads(narrowed.stdout) == {"log.level": client.cluster().get_config()["log"]["level"]}
 
 
+def _poll(what: str, check: Callable[[], bool], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.1)
+    raise TimeoutError(f"{what} within {timeout}s")
+
+
 def test_values_survive_a_restart_and_reach_a_node_that_was_away(
     own: LocalCluster, run: CliRun, client: Client
 ) -> None:
@@ -165,10 +175,12 @@ def test_values_survive_a_restart_and_reach_a_node_that_was_away(
     index = own.target_ids()[node_id]
     assert run("config", "set", node_id, "log.level=WARNING").exit_code == 0
     own.kill_target(index)
-    # Set while the node is down: it gets the new cluster version when it joins again.
+    _poll("the dead target to leave the map", lambda: node_id not in client.cluster().get_info().tmap)
+    # Set while the node is out of the map: it gets the new cluster version when it joins again.
     assert run("config", "set", "rebalance.workers=5").exit_code == 0
     own.restart_node(f"target-{index}")
     own.wait_ready(targets=2)
+    _poll("the target to be back in the map", lambda: node_id in client.cluster().get_info().tmap)
     config = client.cluster().get_node_config(node_id)
     assert config["log"]["level"] == "WARNING"  # its own value, from its data dir
     assert config["rebalance"]["workers"] == "5"  # the cluster's, from the join reply
