@@ -26,6 +26,7 @@ __all__ = [
     "object_ops",
     "object_recovery",
     "peer_objects",
+    "plain_get",
     "put_archived",
     "put_object",
     "rebalance_ops",

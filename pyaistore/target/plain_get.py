@@ -6,7 +6,7 @@ from pyaistore.target import remote_objects
 from pyaistore.target.get_object import ObjectStream, open_object
 from pyaistore.wire.bucket_id import BucketId
 
-__all__ = ["open_plain"]
+__all__ = ["open_plain", "owns"]
 
 
 def open_plain(
@@ -20,10 +20,18 @@ def open_plain(
     which decides it afresh, so this never answers differently from it.
     """
     try:
-        if not redirected and placement.owner(ctx.smap, bucket, name).daemon_id != ctx.node.daemon_id:
+        if not redirected and not owns(ctx, bucket, name):
             return None
         if bucket.is_remote and remote_objects.wants_validation(ctx, bucket, False):
             return None
         return open_object(ctx, bucket, name, range_header)
     except Exception:  # every failure is the full path's to answer (and count, and report)
         return None
+
+
+def owns(ctx: NodeContext, bucket: BucketId, name: str) -> bool:
+    """Whether this target owns the object by HRW in its current cluster map."""
+    try:
+        return placement.owner(ctx.smap, bucket, name).daemon_id == ctx.node.daemon_id
+    except Exception:  # no map or no target: not known to be ours
+        return False

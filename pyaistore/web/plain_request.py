@@ -15,7 +15,7 @@ from pyaistore.web.fast_http import RequestHead
 from pyaistore.wire import paths, query
 from pyaistore.wire.bucket_id import BucketId, InvalidProvider, Namespace, normalize_provider
 
-__all__ = ["PlainRequest", "parse"]
+__all__ = ["PlainRequest", "parse", "resolve", "split"]
 
 _PREFIX: Final = paths.url_path(paths.OBJECTS).encode() + b"/"
 _PREFIX_LEN: Final = len(_PREFIX)
@@ -26,18 +26,29 @@ _UNUSUAL: Final = (b"expect", b"authorization", b"if-match", b"if-none-match", b
 PlainRequest = tuple[BucketId, str, bool]
 
 
-def parse(head: RequestHead) -> PlainRequest | None:
-    """bucket, object name, and whether a node redirected it here; None when not plain."""
+def split(head: RequestHead) -> tuple[bytes, dict[str, str]] | None:
+    """The raw path and the plain query of a request that may be plain (cheap); None when not."""
     url = head.url
-    if not url.startswith(_PREFIX):
+    if not url.startswith(_PREFIX) or b"#" in url:
         return None
     request_headers = head.headers
     for unusual in _UNUSUAL:
         if unusual in request_headers:
             return None
     path, _, raw_query = url.partition(b"?")
+    try:
+        params = _parse_query(raw_query.decode("ascii")) if raw_query else {}
+    except UnicodeDecodeError:
+        return None
+    if params is None:
+        return None
+    return path, params
+
+
+def resolve(path: bytes, params: dict[str, str]) -> tuple[BucketId, str] | None:
+    """The bucket and object name of a split request, validated as the full path does; None if not plain."""
     slash = path.find(b"/", _PREFIX_LEN)
-    if slash < 0 or b"%" in path[_PREFIX_LEN:slash] or b"#" in url:
+    if slash < 0 or b"%" in path[_PREFIX_LEN:slash]:
         return None
     # aiohttp resolves dot segments and empty segments before routing: leave those to it.
     if b"//" in path or b"/." in path:
@@ -45,10 +56,7 @@ def parse(head: RequestHead) -> PlainRequest | None:
     try:
         bucket_name = path[_PREFIX_LEN:slash].decode("ascii")
         name = unquote(path[slash + 1 :].decode("ascii"), errors="surrogateescape")
-        params = _parse_query(raw_query.decode("ascii")) if raw_query else {}
     except (UnicodeDecodeError, ValueError):
-        return None
-    if params is None:
         return None
     try:
         provider = normalize_provider(params.get(query.PROVIDER))
@@ -59,7 +67,19 @@ def parse(head: RequestHead) -> PlainRequest | None:
         names.validate_object_name(bucket, name)
     except (InvalidProvider, InvalidName):
         return None
-    return bucket, name, query.PROXY_ID in params
+    return bucket, name
+
+
+def parse(head: RequestHead) -> PlainRequest | None:
+    """bucket, object name, and whether a node redirected it here; None when not plain."""
+    parts = split(head)
+    if parts is None:
+        return None
+    path, params = parts
+    resolved = resolve(path, params)
+    if resolved is None:
+        return None
+    return resolved[0], resolved[1], query.PROXY_ID in params
 
 
 def _parse_query(raw: str) -> dict[str, str] | None:

@@ -125,3 +125,36 @@ def test_one_connection_mixes_fast_gets_and_other_requests(
 def _target_urls(endpoint: str) -> list[str]:
     smap = requests.get(f"{endpoint}/v1/daemon", params={"what": "smap"}, timeout=10).json()
     return [node["public_net"]["direct_url"] for node in smap["tmap"].values()]
+
+
+def test_the_front_never_serves_a_stale_object(endpoint: str, make_bucket: Callable[[], Bucket]) -> None:
+    """Kept GET decisions follow overwrites (same size), metadata edits, deletes and re-creates."""
+    bucket = make_bucket()
+    obj = bucket.object("hot")
+    url = _direct(endpoint, bucket.name, "hot")
+
+    def fast_get() -> requests.Response:
+        reply = requests.get(url, timeout=10)
+        assert "Server" not in reply.headers  # served by the front
+        return reply
+
+    for round_ in range(3):
+        data = bytes([round_]) * 1000
+        obj.get_writer().put_content(data)
+        for _ in range(2):  # the second GET is answered from the kept decision
+            reply = fast_get()
+            assert reply.content == data and reply.headers["Ais-Checksum-Value"] == full_checksum(url)
+    for value in ("a", "b", "c"):  # metadata edits in place, faster than any clock tick
+        obj.get_writer().set_custom_props({"label": value}, replace_existing=True)
+        assert fast_get().headers["Ais-Custom-Md"] == f"label={value}"
+    assert fast_get().headers["Ais-Custom-Md"] == "label=c"
+    obj.delete()
+    assert requests.get(url, timeout=10).status_code == 404
+    obj.get_writer().put_content(b"again")
+    assert fast_get().content == b"again"
+    assert requests.get(url, headers={"Range": "bytes=1-2"}, timeout=10).content == b"ga"
+
+
+def full_checksum(url: str) -> str:
+    """The checksum the full handler reports for the object at `url`."""
+    return str(requests.get(url, params={"latest-ver": "false"}, timeout=10).headers["Ais-Checksum-Value"])
