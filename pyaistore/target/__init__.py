@@ -37,5 +37,6 @@ __all__ = [
     "remote_refs",
     "rename_reads",
     "resilvers",
+    "table_catchup",
     "write_through",
 ]
