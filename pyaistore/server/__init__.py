@@ -10,6 +10,7 @@ __all__ = [
     "launcher_watch",
     "lifeline",
     "local_cluster",
+    "public_port",
     "supervisor",
     "target_store",
     "transform_server",

@@ -37,7 +37,7 @@ from pyaistore.node_context import NodeContext
 from pyaistore.proxy import node_lifecycle
 from pyaistore.proxy import rebalance as rebalancing
 from pyaistore.s3 import handlers as s3_handlers
-from pyaistore.server import event_loop, exit_status, lifeline, target_store
+from pyaistore.server import event_loop, exit_status, lifeline, public_port, target_store
 from pyaistore.server.http_workers import WorkerPool
 from pyaistore.storage.bucket_meta import BucketTable
 from pyaistore.storage.slice_store import SliceStore
@@ -243,7 +243,7 @@ async def serve(config: NodeConfig, lifeline_fd: int = -1) -> None:
         s3_handlers.install(app, ctx)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
-    await web.SockSite(runner, sock).start()
+    stop_public = await public_port.serve_public(runner, sock, ctx)
     if control is not None:
         await web.SockSite(runner, control).start()
     log.info("%s %s listening on %s", config.role, ctx.node.display_name, ctx.node.public_net.url)
@@ -256,6 +256,7 @@ async def serve(config: NodeConfig, lifeline_fd: int = -1) -> None:
     finally:
         if pool is not None:
             await asyncio.to_thread(pool.stop)
+        await stop_public()
         await runner.cleanup()
     if fatal:
         raise fatal[0]

@@ -31,7 +31,7 @@ from pyaistore.etl.registry import ROUTES_KEY, EtlDirectory
 from pyaistore.monitoring import log_files
 from pyaistore.monitoring.node_monitor import NodeMonitor
 from pyaistore.node_context import NodeContext
-from pyaistore.server import event_loop, target_store
+from pyaistore.server import event_loop, public_port, target_store
 from pyaistore.storage.slice_store import SliceStore
 from pyaistore.target import mountpath_ops
 from pyaistore.web import app as web_app
@@ -188,9 +188,10 @@ async def _serve_worker(
     runner = web.AppRunner(web_app.build(ctx, start, close), access_log=None, handle_signals=False)
     await runner.setup()
     sock.setblocking(False)
-    await web.SockSite(runner, sock).start()
+    stop_public = await public_port.serve_public(runner, sock, ctx)
     try:
         await stop.wait()
     finally:
         loop.remove_reader(conn.fileno())
+        await stop_public()
         await runner.cleanup()

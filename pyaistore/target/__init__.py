@@ -27,6 +27,7 @@ __all__ = [
     "object_ops",
     "object_recovery",
     "peer_objects",
+    "plain_get",
     "put_archived",
     "put_object",
     "rebalance_ops",
@@ -37,5 +38,6 @@ __all__ = [
     "remote_refs",
     "rename_reads",
     "resilvers",
+    "table_catchup",
     "write_through",
 ]
