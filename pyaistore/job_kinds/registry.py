@@ -17,6 +17,7 @@ from pyaistore.job_kinds import (
     bucket_rename,
     bucket_summary,
     ec_encode,
+    get_batch,
     housekeeping,
     make_n_copies,
     rebalance,
@@ -58,6 +59,7 @@ KINDS: Final[Mapping[str, JobKind]] = MappingProxyType(
             resilver.RESILVER,
             make_n_copies.MAKE_N_COPIES,
             ec_encode.EC_ENCODE,
+            get_batch.GET_BATCH,
         )
     }
 )

@@ -86,6 +86,8 @@ class Job:
         self.error_count = 0
         self.abort_err = ""
         self.ext: dict[str, Any] | None = None
+        # A demand job (get-batch) between requests: running, but with nothing to do.
+        self.idle = False
         self._aborted = asyncio.Event()
 
     # ---- state ----
@@ -167,7 +169,7 @@ class Job:
             err=self.err,
             abort_err=self.abort_err,
             aborted=self.aborted,
-            is_idle=self.finished,
+            is_idle=self.finished or self.idle,
             stats=self.counters.to_stats(),
             ext=dict(self.ext) if self.ext is not None else None,
         )

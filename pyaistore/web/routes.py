@@ -12,6 +12,7 @@ from pyaistore.web import ec_handlers as ec
 from pyaistore.web import etl_handlers as etl
 from pyaistore.web import internal_handlers as internal
 from pyaistore.web import job_handlers as jobs
+from pyaistore.web import ml_handlers as ml
 from pyaistore.web import mountpath_handlers as mountpaths
 from pyaistore.web import multipart_handlers as multipart
 from pyaistore.web import node_handlers as node
@@ -30,6 +31,7 @@ _MOUNTPATHS: Final = _V + "/" + paths.DAEMON + "/" + paths.MOUNTPATHS
 _INTERNAL_JOBS: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_JOBS
 _INTERNAL_OBJECT: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_OBJECTS + "/{bucket}/{name:.+}"
 _INTERNAL_EC: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_EC + "/{bucket}/{name:.+}"
+_MOSS: Final = _V + "/" + paths.ML + "/" + paths.MOSS
 
 _COMMON: Final = (
     ("GET", _V + "/" + paths.HEALTH, node.health),
@@ -70,6 +72,8 @@ PROXY_ROUTES: Final = (
         (method, _OBJECT, proxy.object_redirect)
         for method in ("GET", "HEAD", "PUT", "DELETE", "PATCH", "POST")
     ),
+    ("GET", _MOSS, ml.gateway_get),
+    ("GET", _MOSS + "/{bucket}", ml.gateway_get),
 )
 
 TARGET_ROUTES: Final = (
@@ -127,6 +131,9 @@ TARGET_ROUTES: Final = (
         )
         for method in ("GET", "HEAD")
     ),
+    ("GET", _MOSS, ml.target_get),
+    ("GET", _MOSS + "/{bucket}", ml.target_get),
+    ("POST", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_MOSS, members_only(ml.batch_part)),
     ("PUT", _ETL, members_only(etl.target_start)),
     ("GET", _ETL, members_only(etl.target_list)),
     ("DELETE", _ETL_NAMED, members_only(etl.target_stop)),

@@ -56,3 +56,15 @@ ETL_HEALTH: Final = "health"
 ETL_METRICS: Final = "metrics"
 # The target's callback route for transform servers: /v1/etl/_object/<etl>/<secret>/<escaped uname>.
 ETL_OBJECT: Final = "_object"
+
+# ML endpoints: get-batch, `GET /v1/ml/moss[/<bck>]` on a proxy, redirected to the designated
+# target's `GET /v1/ml/moss[/<bck>]`; each other target streams its entries to the designated one
+# (`POST /v1/<INTERNAL>/moss`).
+ML: Final = "ml"
+MOSS: Final = "moss"
+INTERNAL_MOSS: Final = "moss"
+# dsort: `POST|GET|DELETE /v1/sort` (and `DELETE /v1/sort/abort`) on a proxy; between nodes,
+# `/v1/<INTERNAL>/dsort/<job>/<step>` on the targets.
+SORT: Final = "sort"
+SORT_ABORT: Final = "abort"
+INTERNAL_DSORT: Final = "dsort"
