@@ -12,7 +12,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[server,cli,dev]'
+	$(BIN)/pip install --quiet -e '.[server,cli,pytorch,fsspec,dev]'
 	touch $(STAMP)
 
 serve: install

@@ -27,11 +27,15 @@ def _default_bucket(request: web.Request) -> BucketId | None:
 
 
 async def _moss_req(request: web.Request) -> MossReq:
-    data = await request_parsing.read_json(request)
-    try:
-        return request_parsing.parse_value(data, MossReq.from_json, "invalid get-batch request")
-    except RangeError as exc:
-        raise RangeNotSatisfiable(str(exc), -1) from exc
+    def parse(value: object) -> MossReq:
+        try:
+            return MossReq.from_json(value)
+        except RangeError as exc:
+            raise RangeNotSatisfiable(str(exc), -1) from exc
+
+    return request_parsing.parse_value(
+        await request_parsing.read_json(request), parse, "invalid get-batch request"
+    )
 
 
 async def gateway_get(request: web.Request) -> web.Response:
