@@ -8,6 +8,7 @@ AISShardReader's (key, fields) pairs into WebDataset samples (`{"__key__": key, 
 input every webdataset stage (decode, to_tuple, shuffle, batched) takes.
 """
 
+import importlib
 from collections.abc import Iterable, Iterator
 from typing import IO, Any, cast
 from urllib.parse import urlsplit
@@ -29,12 +30,12 @@ def ais_gopen(url: str, mode: str = "rb", bufsize: int = 8192, client: Client | 
 
 def install_gopen(client: Client | None = None) -> None:
     """Make webdataset open `ais://` URLs through this SDK."""
-    import webdataset.gopen
+    gopen = importlib.import_module("webdataset.gopen")  # the package re-exports a function of that name
 
     def opener(url: str, mode: str = "rb", bufsize: int = 8192) -> IO[bytes]:
         return ais_gopen(url, mode, bufsize, client)
 
-    webdataset.gopen.gopen_schemes["ais"] = opener
+    gopen.gopen_schemes["ais"] = opener
 
 
 def wds_samples(pairs: Iterable[tuple[str, dict[str, bytes]]]) -> Iterator[dict[str, Any]]:
