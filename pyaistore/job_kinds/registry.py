@@ -16,6 +16,7 @@ from pyaistore.job_kinds import (
     bucket_copy,
     bucket_rename,
     bucket_summary,
+    dsort,
     ec_encode,
     get_batch,
     housekeeping,
@@ -60,6 +61,7 @@ KINDS: Final[Mapping[str, JobKind]] = MappingProxyType(
             make_n_copies.MAKE_N_COPIES,
             ec_encode.EC_ENCODE,
             get_batch.GET_BATCH,
+            dsort.DSORT,
         )
     }
 )

@@ -10,6 +10,7 @@ from pyaistore.sdk import const
 from pyaistore.sdk.batch.batch import Batch
 from pyaistore.sdk.bucket import Bucket
 from pyaistore.sdk.cluster import Cluster
+from pyaistore.sdk.dsort.core import Dsort
 from pyaistore.sdk.enums import Colocation
 from pyaistore.sdk.errors import InvalidURLException
 from pyaistore.sdk.etl.etl import Etl
@@ -170,6 +171,17 @@ class Client:
             streaming_get,
             colocation,
         )
+
+    def dsort(self, dsort_id: str = "") -> Dsort:
+        """A dsort job (no request is sent).
+
+        Args:
+            dsort_id: the ID of an existing job; empty to start one with `start()`.
+
+        Returns:
+            The Dsort.
+        """
+        return Dsort(self._request_client, dsort_id)
 
     def list_objects_iter(
         self,

@@ -8,6 +8,7 @@ from typing import Final
 
 from aiohttp import web
 
+from pyaistore.web import dsort_handlers as sort
 from pyaistore.web import ec_handlers as ec
 from pyaistore.web import etl_handlers as etl
 from pyaistore.web import internal_handlers as internal
@@ -32,6 +33,8 @@ _INTERNAL_JOBS: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_JOBS
 _INTERNAL_OBJECT: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_OBJECTS + "/{bucket}/{name:.+}"
 _INTERNAL_EC: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_EC + "/{bucket}/{name:.+}"
 _MOSS: Final = _V + "/" + paths.ML + "/" + paths.MOSS
+_SORT: Final = _V + "/" + paths.SORT
+_INTERNAL_DSORT: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_DSORT + "/{job}/{step}"
 
 _COMMON: Final = (
     ("GET", _V + "/" + paths.HEALTH, node.health),
@@ -74,6 +77,10 @@ PROXY_ROUTES: Final = (
     ),
     ("GET", _MOSS, ml.gateway_get),
     ("GET", _MOSS + "/{bucket}", ml.gateway_get),
+    ("POST", _SORT, sort.start),
+    ("GET", _SORT, sort.query_jobs),
+    ("DELETE", _SORT, sort.remove),
+    ("DELETE", _SORT + "/" + paths.SORT_ABORT, sort.abort),
 )
 
 TARGET_ROUTES: Final = (
@@ -134,6 +141,8 @@ TARGET_ROUTES: Final = (
     ("GET", _MOSS, ml.target_get),
     ("GET", _MOSS + "/{bucket}", ml.target_get),
     ("POST", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_MOSS, members_only(ml.batch_part)),
+    ("GET", _INTERNAL_DSORT, members_only(sort.internal_get)),
+    ("POST", _INTERNAL_DSORT, members_only(sort.internal_post)),
     ("PUT", _ETL, members_only(etl.target_start)),
     ("GET", _ETL, members_only(etl.target_list)),
     ("DELETE", _ETL_NAMED, members_only(etl.target_stop)),
