@@ -2,11 +2,9 @@
 
 import logging
 from collections.abc import Iterator, Sequence
-from typing import cast
 
 from pyaistore.pytorch.base_iter_dataset import AISBaseIterDataset
 from pyaistore.pytorch.sources import AISSource, PrefixMap
-from pyaistore.sdk.batch.batch import BatchResult
 from pyaistore.sdk.client import Client
 from pyaistore.sdk.enums import Colocation
 from pyaistore.sdk.obj.object import Object
@@ -80,7 +78,7 @@ class AISBatchIterDataset(AISBaseIterDataset):
             colocation=self.colocation,
             cont_on_err=self.cont_on_err,
         )
-        for out, data in cast(BatchResult, batch.get()):
+        for out, data in batch.get():
             if out.err_msg:
                 if not self.cont_on_err:
                     raise RuntimeError(f"{out.obj_name}: {out.err_msg}")

@@ -1,8 +1,10 @@
 """Storage-node behaviour, HTTP-free and async: serve, write and list the objects this target owns."""
 
 __all__ = [
+    "batch_items",
     "bucket_sync",
     "byte_range",
+    "dsort",
     "ec_delete",
     "ec_encode_ops",
     "ec_pieces",
@@ -12,6 +14,7 @@ __all__ = [
     "ec_restore",
     "etl_control",
     "get_archived",
+    "get_batch",
     "get_object",
     "job_ops",
     "jobs",

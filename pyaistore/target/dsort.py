@@ -48,6 +48,17 @@ LENGTH: Final = struct.Struct(">Q")
 POLL_S: Final = 0.05
 MAX_POLL_S: Final = 0.5
 EXTRACTION, SORTING, CREATION = "local_extraction", "meta_sorting", "shard_creation"
+_COUNTERS: Final = {
+    EXTRACTION: (
+        "total_count",
+        "extracted_count",
+        "extracted_size",
+        "extracted_record_count",
+        "extracted_to_disk_count",
+        "extracted_to_disk_size",
+    ),
+    CREATION: ("to_create", "created_count", "moved_shard_count"),
+}
 
 
 class DsortJob(Job):
@@ -62,6 +73,9 @@ class DsortJob(Job):
         self.assignment: asyncio.Future[list[dict[str, Any]]] = asyncio.get_running_loop().create_future()
         self.released = asyncio.Event()
         self.phases = {name: wire.PhaseMetrics() for name in (EXTRACTION, SORTING, CREATION)}
+        # Every counter AIS reports is there from the start (the official SDK requires them).
+        for phase, names in _COUNTERS.items():
+            self.phases[phase].counters.update(dict.fromkeys(names, 0))
         self.warnings: list[str] = []
 
     def count(self, phase: str, name: str, add: int = 1) -> None:

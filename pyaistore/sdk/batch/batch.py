@@ -3,7 +3,7 @@
 import base64
 import json
 from collections.abc import Generator
-from typing import IO, Any, cast
+from typing import IO, Any, Literal, cast, overload
 
 from urllib3.response import HTTPResponse
 
@@ -141,6 +141,26 @@ class Batch:
         """Remove every entry (the batch can be reused)."""
         self.request.moss_in = []
         return self
+
+    @overload
+    def get(
+        self,
+        raw: Literal[False] = False,
+        decode_as_stream: bool = False,
+        clear_batch: bool = True,
+        *,
+        tar_buffer_size: int | None = None,
+    ) -> BatchResult: ...
+
+    @overload
+    def get(
+        self,
+        raw: Literal[True],
+        decode_as_stream: bool = False,
+        clear_batch: bool = True,
+        *,
+        tar_buffer_size: int | None = None,
+    ) -> HTTPResponse: ...
 
     def get(
         self,

@@ -7,7 +7,7 @@ from typing import Any
 
 from pyaistore.wire import get_batch as wire
 
-__all__ = ["MossIn", "MossOut", "MossReq", "MossResp"]
+__all__ = ["MossIn", "MossOut", "MossReq", "MossResp", "decode_opaque"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from pyaistore.sdk.multiobj.object_range import ObjectRange
 from pyaistore.sdk.types import BucketModel
 from pyaistore.wire import dsort as wire
 
-__all__ = ["DsortAlgorithm", "DsortFramework", "DsortShardsGroup"]
+__all__ = ["DsortAlgorithm", "DsortFramework", "DsortShardsGroup", "load_spec"]
 
 
 class DsortShardsGroup:

@@ -3,6 +3,7 @@ and pyarrow reading through it."""
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import fsspec
 import pandas as pd
@@ -26,7 +27,9 @@ def bucket_name(cluster: LocalCluster) -> Iterator[str]:
     bucket.delete(missing_ok=True)
 
 
-def test_entry_point_and_endpoint_from_the_environment(cluster: LocalCluster, bucket_name: str, monkeypatch) -> None:
+def test_entry_point_and_endpoint_from_the_environment(
+    cluster: LocalCluster, bucket_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("AIS_ENDPOINT", cluster.endpoint)
     fs = fsspec.filesystem("ais", skip_instance_cache=True)
     assert isinstance(fs, AISFileSystem)
@@ -41,7 +44,10 @@ def test_listing_info_glob_and_ranged_reads(cluster: LocalCluster, bucket_name: 
     assert top == {f"{bucket_name}/a": "directory", f"{bucket_name}/top.bin": "file"}
     assert fs.info(f"{bucket_name}/a/1.txt") == {"name": f"{bucket_name}/a/1.txt", "size": 21, "type": "file"}
     assert fs.info(f"{bucket_name}/a")["type"] == "directory"
-    assert sorted(fs.glob(f"ais://{bucket_name}/a/*.txt")) == [f"{bucket_name}/a/1.txt", f"{bucket_name}/a/2.txt"]
+    assert sorted(fs.glob(f"ais://{bucket_name}/a/*.txt")) == [
+        f"{bucket_name}/a/1.txt",
+        f"{bucket_name}/a/2.txt",
+    ]
     assert len(fs.find(f"{bucket_name}/a")) == 3
     assert fs.cat_file(f"{bucket_name}/a/b/3.txt", start=2, end=6) == b"b/3."
     with fs.open(f"{bucket_name}/a/b/3.txt", "rb", block_size=4) as handle:
@@ -76,14 +82,21 @@ def test_pandas_and_pyarrow_read_through_it(cluster: LocalCluster, bucket_name: 
             pq.write_table(table, handle)
     dataset = pads.dataset(f"{bucket_name}/parquet", filesystem=fs, format="parquet")
     assert sorted(dataset.to_table().column("value").to_pylist()) == list(range(30))
-    assert pd.read_parquet(f"ais://{bucket_name}/parquet/p1.parquet", storage_options=options)["part"].tolist() == [1] * 10
+    assert (
+        pd.read_parquet(f"ais://{bucket_name}/parquet/p1.parquet", storage_options=options)["part"].tolist()
+        == [1] * 10
+    )
 
 
-def test_hugging_face_datasets_loads_from_ais(cluster: LocalCluster, bucket_name: str, tmp_path, monkeypatch) -> None:
+def test_hugging_face_datasets_loads_from_ais(
+    cluster: LocalCluster, bucket_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
     import datasets
 
-    Client(cluster.endpoint).bucket(bucket_name).object("hf/train.csv").get_writer().put_content(b"a,b\n1,x\n2,y\n")
+    Client(cluster.endpoint).bucket(bucket_name).object("hf/train.csv").get_writer().put_content(
+        b"a,b\n1,x\n2,y\n"
+    )
     loaded = datasets.load_dataset(
         "csv",
         data_files=f"ais://{bucket_name}/hf/train.csv",

@@ -20,8 +20,11 @@ SHARDS = 50
 MEMBERS = 20
 
 
+Shards = tuple[Bucket, dict[str, dict[str, bytes]]]
+
+
 @pytest.fixture(scope="module")
-def shards(cluster: LocalCluster) -> Iterator[tuple[Bucket, dict[str, dict[str, bytes]]]]:
+def shards(cluster: LocalCluster) -> Iterator[Shards]:
     """50 tar shards of 20 members each (1,000 in all), spread over both targets by HRW."""
     client = Client(cluster.endpoint)
     bucket = client.bucket(unique_name("gb")).create()
@@ -40,7 +43,7 @@ def _owners(cluster: LocalCluster, bucket: Bucket, names: list[str]) -> set[str]
     return {smap.get_target_for_object(bucket.object(name).uname).daemon_id for name in names}
 
 
-def test_1000_members_of_50_shards_over_two_targets_byte_exact(cluster, shards) -> None:
+def test_1000_members_of_50_shards_over_two_targets_byte_exact(cluster: LocalCluster, shards: Shards) -> None:
     bucket, content = shards
     assert len(_owners(cluster, bucket, list(content))) == 2
     batch = Client(cluster.endpoint).batch(bucket=bucket)
@@ -56,7 +59,7 @@ def test_1000_members_of_50_shards_over_two_targets_byte_exact(cluster, shards) 
         assert data == want
 
 
-def test_missing_entries_continue_or_fail(cluster, shards) -> None:
+def test_missing_entries_continue_or_fail(cluster: LocalCluster, shards: Shards) -> None:
     bucket, content = shards
     client = Client(cluster.endpoint)
     shard = sorted(content)[0]
@@ -78,7 +81,7 @@ def test_missing_entries_continue_or_fail(cluster, shards) -> None:
 
 
 @pytest.mark.parametrize("fmt", [".tar", ".tgz", ".tar.gz", ".zip"])
-def test_every_output_format_in_request_order(cluster, shards, fmt: str) -> None:
+def test_every_output_format_in_request_order(cluster: LocalCluster, shards: Shards, fmt: str) -> None:
     bucket, content = shards
     client = Client(cluster.endpoint)
     shard = sorted(content)[3]
@@ -95,7 +98,7 @@ def test_every_output_format_in_request_order(cluster, shards, fmt: str) -> None
     assert found == [(f"{shard}/{member}", data) for member, data in reversed(members)]
 
 
-def test_official_sdk_multipart_two_buckets_ranges_and_opaque(cluster, shards) -> None:
+def test_official_sdk_multipart_two_buckets_ranges_and_opaque(cluster: LocalCluster, shards: Shards) -> None:
     bucket, content = shards
     client = official.Client(cluster.endpoint)
     other = client.bucket(unique_name("gb2")).create()
@@ -118,7 +121,7 @@ def test_official_sdk_multipart_two_buckets_ranges_and_opaque(cluster, shards) -
         other.delete(missing_ok=True)
 
 
-def test_job_is_listed_idles_and_stops(cluster, shards) -> None:
+def test_job_is_listed_idles_and_stops(cluster: LocalCluster, shards: Shards) -> None:
     bucket, content = shards
     client = official.Client(cluster.endpoint)
     before = {s.id for s in client.job(job_kind="get-batch").get_details().list_snapshots()}
@@ -133,7 +136,7 @@ def test_job_is_listed_idles_and_stops(cluster, shards) -> None:
     assert not client.job(job_id, "get-batch").wait(timeout=30).success
 
 
-def test_bad_requests(cluster, shards) -> None:
+def test_bad_requests(cluster: LocalCluster, shards: Shards) -> None:
     bucket, _ = shards
     url = f"{cluster.endpoint}/v1/ml/moss/{bucket.name}"
     empty = requests.get(url, json={"in": []}, timeout=10)
