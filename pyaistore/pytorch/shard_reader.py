@@ -8,6 +8,7 @@ WebDataset convention). Every sample carries every key seen in the shards so far
 has none), as the official reader does; each shard's keys are taken from its listing first.
 """
 
+import io
 import tarfile
 from collections.abc import Iterator, Sequence
 from typing import IO, cast
@@ -46,23 +47,91 @@ class ZeroDict(dict[str, bytes]):
 def samples_of(stream: IO[bytes], buffer_size: int = 1 << 20) -> Iterator[tuple[str, dict[str, bytes]]]:
     """(key, {extension: bytes}) of a tar stream, one sample at a time."""
     current, fields = "", dict[str, bytes]()
-    try:
-        with tarfile.open(fileobj=stream, mode="r|", bufsize=buffer_size) as tar:
-            for info in tar:
-                extension = get_extension(info.name)
-                if not info.isfile() or not extension:
-                    continue
-                key = get_basename(info.name)
-                if key != current and fields:
-                    yield current, fields
-                    fields = {}
-                current = key
-                reader = tar.extractfile(info)
-                fields[extension] = reader.read() if reader is not None else b""
-    except tarfile.TarError as exc:
-        raise tarfile.TarError(f"<AISShardReader> Error opening tar file: {exc}") from exc
+    for name, data in tar_members(io.BufferedReader(_Raw(stream), buffer_size)):
+        extension = get_extension(name)
+        if not extension:
+            continue
+        key = get_basename(name)
+        if key != current and fields:
+            yield current, fields
+            fields = {}
+        current = key
+        fields[extension] = data
     if fields:
         yield current, fields
+
+
+def tar_members(reader: IO[bytes]) -> Iterator[tuple[str, bytes]]:
+    """The regular files of a tar stream: (name, bytes), read straight from a buffered reader.
+
+    tarfile's stream mode re-slices its whole read buffer on every read (a copy per member of up
+    to the buffer's size); reading headers and data directly keeps one copy per byte. USTAR, GNU
+    long names and PAX `path`/`size` records are understood.
+    """
+    long_name: str | None = None
+    pax: dict[str, str] = {}
+    while True:
+        header = reader.read(tarfile.BLOCKSIZE)
+        if len(header) < tarfile.BLOCKSIZE or header == bytes(tarfile.BLOCKSIZE):
+            return
+        try:
+            info = tarfile.TarInfo.frombuf(header, "utf-8", "surrogateescape")
+        except tarfile.HeaderError as exc:
+            raise tarfile.TarError(f"<AISShardReader> Error opening tar file: {exc}") from exc
+        size = int(pax.get("size", info.size))
+        data = _exact(reader, size)
+        _exact(reader, -size % tarfile.BLOCKSIZE)
+        if info.type == tarfile.GNUTYPE_LONGNAME:
+            long_name = data.rstrip(b"\0").decode("utf-8", "surrogateescape")
+            continue
+        if info.type in (tarfile.XHDTYPE, tarfile.SOLARIS_XHDTYPE):
+            pax = _pax_records(data)
+            continue
+        if info.type == tarfile.XGLTYPE:
+            continue
+        name = pax.get("path") or long_name or info.name
+        long_name, pax = None, {}
+        if info.type in tarfile.REGULAR_TYPES:
+            yield name, data
+
+
+def _exact(reader: IO[bytes], size: int) -> bytes:
+    data = reader.read(size) if size else b""
+    if len(data) != size:
+        raise tarfile.TarError("<AISShardReader> Error opening tar file: unexpected end of data")
+    return data
+
+
+def _pax_records(data: bytes) -> dict[str, str]:
+    records, offset = {}, 0
+    while offset < len(data):
+        length_text, _, _ = data[offset : offset + 20].partition(b" ")
+        if not length_text.isdigit():
+            break
+        length = int(length_text)
+        record = data[offset : offset + length].decode("utf-8", "surrogateescape")
+        key, _, value = record.partition(" ")[2].rstrip("\n").partition("=")
+        records[key] = value
+        offset += length
+    return records
+
+
+class _Raw(io.RawIOBase):
+    """A response stream as a raw stream (so BufferedReader can fill its buffer from it)."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+
+    def readable(self) -> bool:
+        """Always readable."""
+        return True
+
+    def readinto(self, buffer: "bytearray | memoryview") -> int:  # type: ignore[override]
+        """Fill from the stream."""
+        data = self._stream.read(len(buffer))
+        count = len(data)
+        memoryview(buffer).cast("B")[:count] = data
+        return count
 
 
 class AISShardReader(AISBaseIterDataset):

@@ -45,8 +45,8 @@ __all__ = ["LENGTH", "DsortJob", "info", "run"]
 log = logging.getLogger(__name__)
 
 LENGTH: Final = struct.Struct(">Q")
-POLL_S: Final = 0.05
-MAX_POLL_S: Final = 0.5
+POLL_S: Final = 0.02
+MAX_POLL_S: Final = 0.1
 EXTRACTION, SORTING, CREATION = "local_extraction", "meta_sorting", "shard_creation"
 _COUNTERS: Final = {
     EXTRACTION: (

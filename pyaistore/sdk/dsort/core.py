@@ -95,7 +95,7 @@ class Dsort:
             Timeout: it did not end in time.
         """
         deadline = time.monotonic() + timeout
-        pause = 0.05
+        pause = 0.02
         while True:
             infos = list(self.get_job_info().values())
             aborted = any(i.metrics.aborted for i in infos)
@@ -107,4 +107,4 @@ class Dsort:
             if time.monotonic() > deadline:
                 raise Timeout(f"dsort job '{self._dsort_id}'", f"after {timeout}s")
             time.sleep(pause)
-            pause = min(pause * 2, 1.0)
+            pause = min(pause * 2, 0.25)
