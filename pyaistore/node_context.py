@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pyaistore.backends.registry import BackendRegistry
 from pyaistore.cluster.cluster_meta import ClusterMeta
 from pyaistore.cluster.errors import BucketNotFound, NoClusterMap
 from pyaistore.cluster.etl_table import EtlTable
@@ -18,6 +19,7 @@ from pyaistore.config import NodeConfig
 from pyaistore.etl.registry import EtlDirectory
 from pyaistore.jobs.registry import JobRegistry
 from pyaistore.jobs.transform_protocol import TransformerLookup
+from pyaistore.monitoring.node_monitor import NodeMonitor
 from pyaistore.storage.archive_index import ArchiveIndexCache
 from pyaistore.storage.erasure_code import ErasureCodec
 from pyaistore.storage.object_store import ObjectStore
@@ -93,6 +95,13 @@ class NodeContext:
     # Called with a mountpath's root when an operation found its disk gone or failing (targets: the
     # disk health check, FSHC, which disables it and resilvers).
     on_disk_failure: Callable[[str], None] | None = None
+    # Targets: the backends of remote buckets (clouds, HTTP origins, other AIS clusters).
+    backends: BackendRegistry | None = None
+    # Targets: object uname -> the cold GET under way (target.cold_get.ColdFetch), so concurrent
+    # cold GETs of one object fetch it once.
+    cold_fetches: dict[str, Any] = field(default_factory=dict)
+    # Request counters (shared by a target's processes) and the node's process IDs, for /metrics.
+    monitor: NodeMonitor = field(default_factory=NodeMonitor)
 
     def __post_init__(self) -> None:
         self.peer_api = PeerApi(self.peers, self.node.daemon_id)

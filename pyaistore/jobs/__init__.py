@@ -16,6 +16,7 @@ __all__ = [
     "object_walk",
     "rebalance",
     "registry",
+    "remote_objects",
     "rename_bucket",
     "resilver",
     "templates",

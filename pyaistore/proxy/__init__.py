@@ -5,7 +5,9 @@ __all__ = [
     "buckets",
     "cluster_config",
     "cluster_jobs",
+    "cluster_metrics",
     "cluster_mountpaths",
+    "dashboard_state",
     "dsort",
     "erasure_props",
     "etl_admin",
@@ -19,5 +21,8 @@ __all__ = [
     "object_relay",
     "rebalance",
     "redirect",
+    "remote_buckets",
+    "remote_clusters",
+    "remote_listing",
     "upload_relay",
 ]

@@ -1,10 +1,10 @@
-"""Enumerations of the SDK, as `aistore.sdk.enums` spells them."""
+"""Enumerations of the official SDK's `aistore.sdk.enums` that this SDK uses."""
 
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
-from pyaistore.wire import get_batch
+from pyaistore.wire import get_batch, monitoring
 
-__all__ = ["Colocation"]
+__all__ = ["Colocation", "LogSeverity", "NodeFilter"]
 
 
 class Colocation(IntEnum):
@@ -17,3 +17,19 @@ class Colocation(IntEnum):
     NONE = get_batch.COLOC_NONE
     TARGET_AWARE = get_batch.COLOC_TARGET
     TARGET_AND_SHARD_AWARE = get_batch.COLOC_SHARD
+
+
+class LogSeverity(StrEnum):
+    """Severity of a node log: info holds every record; warning and error read the same file."""
+
+    INFO = monitoring.SEVERITY_INFO
+    WARNING = monitoring.SEVERITY_WARNING
+    ERROR = monitoring.SEVERITY_ERROR
+
+
+class NodeFilter(StrEnum):
+    """Which nodes of the cluster: targets, proxies, or all."""
+
+    TARGET = "target"
+    PROXY = "proxy"
+    ALL = "all"
