@@ -4,6 +4,7 @@ __all__ = [
     "app",
     "app_keys",
     "cluster_auth",
+    "config_handlers",
     "custom_md",
     "dashboard_handlers",
     "dsort_handlers",
