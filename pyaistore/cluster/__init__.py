@@ -1,6 +1,7 @@
 """Membership and placement: the cluster map, HRW owners, joins, keepalives and metasync."""
 
 __all__ = [
+    "batch_frames",
     "cluster_identity",
     "cluster_map",
     "cluster_meta",

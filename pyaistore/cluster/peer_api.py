@@ -34,6 +34,7 @@ import msgpack
 from multidict import CIMultiDictProxy
 
 from pyaistore.cluster import object_frames, redirect_url, spliced_get
+from pyaistore.cluster.batch_frames import PartItem, encode_items
 from pyaistore.cluster.errors import PeerFailed, PeerRejected
 from pyaistore.cluster.peer_client import PeerClient, PeerReply, PeerStream, PeerUnreachable
 from pyaistore.cluster.peer_replies import raise_for_reply
@@ -716,6 +717,60 @@ class PeerApi:
         except (PeerUnreachable, ValueError):
             return ""
         return str(found.get("daemon_id", "")) if isinstance(found, dict) else ""
+
+    # ---- ML data path, target to target ----
+
+    async def open_batch_part(self, node: Snode, items: list[PartItem]) -> PeerStream:
+        """Ask `node` for its entries of a get-batch; the reply streams one frame per item
+        (cluster/batch_frames.py). PeerFailed when it does not answer or refuses."""
+        url = node.control_url + paths.url_path(paths.INTERNAL, paths.INTERNAL_MOSS)
+        body = json.dumps(encode_items(items)).encode()
+        hdrs = self._caller({headers.CONTENT_TYPE: headers.JSON_TYPE})
+        try:
+            stream = await self.client.open_stream(
+                "POST", url, data=body, headers=hdrs, read_timeout=READ_STALL_TIMEOUT
+            )
+        except PeerUnreachable as exc:
+            raise PeerFailed(f"cannot ask {node.display_name} for its get-batch entries: {exc}") from exc
+        if stream.status != 200:
+            detail = (await stream.read(300)).decode(errors="replace")
+            stream.close()
+            raise PeerFailed(f"{node.display_name} refused its get-batch entries: {detail}")
+        return stream
+
+    async def dsort_call(
+        self, node: Snode, method: str, job_id: str, step: str, body: Any = None, timeout: float = 60.0
+    ) -> Any:
+        """One dsort control call on a target (`/v1/internal/dsort/<job>/<step>`): its JSON reply."""
+        url = node.control_url + paths.url_path(paths.INTERNAL, paths.INTERNAL_DSORT, job_id, step)
+        try:
+            reply = await self.client.call(
+                method, url, json_body=body, headers=self._caller(), timeout=timeout
+            )
+        except PeerUnreachable as exc:
+            raise PeerFailed(f"dsort {step} on {node.display_name} failed: {exc}") from exc
+        raise_for_reply(reply, node, f"dsort {step}")
+        try:
+            return json.loads(reply.body) if reply.body.strip() else None
+        except ValueError as exc:
+            raise PeerFailed(f"{node.display_name} answered dsort {step} with invalid JSON: {exc}") from exc
+
+    async def open_dsort_records(self, node: Snode, job_id: str, record_ids: list[int]) -> PeerStream:
+        """Stream the extracted records `record_ids` of dsort `job_id` from `node` (length-prefixed)."""
+        url = node.control_url + paths.url_path(paths.INTERNAL, paths.INTERNAL_DSORT, job_id, "records")
+        body = json.dumps({"ids": record_ids}).encode()
+        hdrs = self._caller({headers.CONTENT_TYPE: headers.JSON_TYPE})
+        try:
+            stream = await self.client.open_stream(
+                "POST", url, data=body, headers=hdrs, read_timeout=READ_STALL_TIMEOUT
+            )
+        except PeerUnreachable as exc:
+            raise PeerFailed(f"cannot read dsort records from {node.display_name}: {exc}") from exc
+        if stream.status != 200:
+            detail = (await stream.read(300)).decode(errors="replace")
+            stream.close()
+            raise PeerFailed(f"{node.display_name} refused dsort records: {detail}")
+        return stream
 
     # ---- a node's calls to the primary ----
 

@@ -20,8 +20,13 @@ def _base36(value: int) -> str:
     return out or "0"
 
 
-def location(node: Snode, path_qs: str, sender_id: str) -> str:
-    """`node`'s URL with the original path and query plus pid and utm (marks the request redirected)."""
+def location(node: Snode, path_qs: str, sender_id: str, control: bool = False) -> str:
+    """`node`'s URL with the original path and query plus pid and utm (marks the request redirected).
+
+    `control` sends the client to the node's control URL (its main process), as AIS redirects a
+    get-batch to its designated target over the intra-cluster control network.
+    """
     sep = "&" if "?" in path_qs else "?"
     marker = f"{query.PROXY_ID}={sender_id}&{query.UNIX_TIME}={_base36(time.time_ns())}"
-    return f"{node.public_net.url}{path_qs}{sep}{marker}"
+    base = node.control_url if control else node.public_net.url
+    return f"{base}{path_qs}{sep}{marker}"

@@ -7,8 +7,11 @@ from urllib.parse import urlsplit
 from urllib3.util.retry import Retry
 
 from pyaistore.sdk import const
+from pyaistore.sdk.batch.batch import Batch
 from pyaistore.sdk.bucket import Bucket
 from pyaistore.sdk.cluster import Cluster
+from pyaistore.sdk.dsort.core import Dsort
+from pyaistore.sdk.enums import Colocation
 from pyaistore.sdk.errors import InvalidURLException
 from pyaistore.sdk.etl.etl import Etl
 from pyaistore.sdk.job import Job
@@ -132,6 +135,53 @@ class Client:
             The Etl.
         """
         return Etl(self._request_client, etl_name)
+
+    def batch(
+        self,
+        objects: "list[Object] | Object | str | list[str] | None" = None,
+        bucket: Bucket | None = None,
+        output_format: str = ".tar",
+        cont_on_err: bool = True,
+        only_obj_name: bool = False,
+        streaming_get: bool = True,
+        colocation: Colocation = Colocation.NONE,
+    ) -> Batch:
+        """A get-batch request: many objects, archived files or byte ranges in one archive
+        (no request is sent until `get()`).
+
+        Args:
+            objects: names (with `bucket`) or Objects; more can be added with `Batch.add()`.
+            bucket: the default bucket of entries given by name.
+            output_format: ".tar" (default), ".tgz", ".tar.gz" or ".zip".
+            cont_on_err: missing entries become empty results with `err_msg` (default True).
+            only_obj_name: name entries `<object>` instead of `<bucket>/<object>`.
+            streaming_get: stream the archive as the cluster builds it (default True).
+            colocation: Colocation.TARGET_AWARE has the target owning most entries assemble it.
+
+        Returns:
+            The Batch.
+        """
+        return Batch(
+            self._request_client,
+            objects,
+            bucket,
+            output_format,
+            cont_on_err,
+            only_obj_name,
+            streaming_get,
+            colocation,
+        )
+
+    def dsort(self, dsort_id: str = "") -> Dsort:
+        """A dsort job (no request is sent).
+
+        Args:
+            dsort_id: the ID of an existing job; empty to start one with `start()`.
+
+        Returns:
+            The Dsort.
+        """
+        return Dsort(self._request_client, dsort_id)
 
     def list_objects_iter(
         self,

@@ -11,11 +11,13 @@ from aiohttp import web
 
 from pyaistore.web import config_handlers as config
 from pyaistore.web import dashboard_handlers as dashboard
+from pyaistore.web import dsort_handlers as sort
 from pyaistore.web import ec_handlers as ec
 from pyaistore.web import etl_handlers as etl
 from pyaistore.web import internal_handlers as internal
 from pyaistore.web import job_handlers as jobs
 from pyaistore.web import metrics_handlers as metrics
+from pyaistore.web import ml_handlers as ml
 from pyaistore.web import mountpath_handlers as mountpaths
 from pyaistore.web import multipart_handlers as multipart
 from pyaistore.web import node_handlers as node
@@ -38,6 +40,9 @@ _MOUNTPATHS: Final = _V + "/" + paths.DAEMON + "/" + paths.MOUNTPATHS
 _INTERNAL_JOBS: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_JOBS
 _INTERNAL_OBJECT: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_OBJECTS + "/{bucket}/{name:.+}"
 _INTERNAL_EC: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_EC + "/{bucket}/{name:.+}"
+_MOSS: Final = _V + "/" + paths.ML + "/" + paths.MOSS
+_SORT: Final = _V + "/" + paths.SORT
+_INTERNAL_DSORT: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_DSORT + "/{job}/{step}"
 
 
 def operator_view(handler: H) -> H:
@@ -97,6 +102,12 @@ PROXY_ROUTES: Final = (
         (method, _OBJECT, proxy.object_redirect)
         for method in ("GET", "HEAD", "PUT", "DELETE", "PATCH", "POST")
     ),
+    ("GET", _MOSS, ml.gateway_get),
+    ("GET", _MOSS + "/{bucket}", ml.gateway_get),
+    ("POST", _SORT, sort.start),
+    ("GET", _SORT, sort.query_jobs),
+    ("DELETE", _SORT, sort.remove),
+    ("DELETE", _SORT + "/" + paths.SORT_ABORT, sort.abort),
 )
 
 TARGET_ROUTES: Final = (
@@ -174,6 +185,11 @@ TARGET_ROUTES: Final = (
         )
         for method in ("GET", "HEAD")
     ),
+    ("GET", _MOSS, ml.target_get),
+    ("GET", _MOSS + "/{bucket}", ml.target_get),
+    ("POST", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_MOSS, members_only(ml.batch_part)),
+    ("GET", _INTERNAL_DSORT, members_only(sort.internal_get)),
+    ("POST", _INTERNAL_DSORT, members_only(sort.internal_post)),
     ("PUT", _ETL, members_only(etl.target_start)),
     ("GET", _ETL, members_only(etl.target_list)),
     ("DELETE", _ETL_NAMED, members_only(etl.target_stop)),

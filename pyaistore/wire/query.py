@@ -135,3 +135,11 @@ def split_upload_id(upload_id: str) -> tuple[str, str]:
     """(node id, token); an ID without a node part (not one of ours) is all token."""
     node_id, sep, token = upload_id.partition(UPLOAD_ID_SEP)
     return (node_id, token) if sep else ("", upload_id)
+
+
+# Get-batch: the colocation hint; the designated target's ID in the redirect to it.
+COLOC: Final = "coloc"
+TARGET_ID: Final = "tid"
+# dsort listing: a regex over job descriptions, and running jobs only.
+REGEX: Final = "regex"
+ONLY_ACTIVE: Final = "only_active"
