@@ -6,6 +6,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pyaistore.auth.redirect_signature import RedirectVerifier
+from pyaistore.auth.tokens import TokenVerifier
 from pyaistore.cluster.cluster_meta import ClusterMeta
 from pyaistore.cluster.errors import BucketNotFound, NoClusterMap
 from pyaistore.cluster.etl_table import EtlTable
@@ -93,6 +95,10 @@ class NodeContext:
     # Called with a mountpath's root when an operation found its disk gone or failing (targets: the
     # disk health check, FSHC, which disables it and resilvers).
     on_disk_failure: Callable[[str], None] | None = None
+    # Client auth, when on (config.auth): a proxy's token verifier (with the revoked tokens), a
+    # target's verifier of the redirects its proxy signed (web/client_auth.py, web/signed_requests.py).
+    tokens: TokenVerifier | None = None
+    redirects: RedirectVerifier | None = None
 
     def __post_init__(self) -> None:
         self.peer_api = PeerApi(self.peers, self.node.daemon_id)

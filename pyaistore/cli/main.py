@@ -63,6 +63,7 @@ cli.add_command(etl)
 cli.add_command(storage)
 cli.add_command(serve_cmd.serve)
 cli.add_command(serve_cmd.daemon)
+cli.add_command(serve_cmd.authn)
 
 
 def main() -> None:

@@ -537,6 +537,7 @@ class PeerApi:
                     {**self._caller(), **hdrs},
                     READ_STALL_TIMEOUT,
                     max(read_below, 64 << 10),
+                    ssl_context=self.client.ssl_context,
                 )
             except spliced_get.SpliceFailed as exc:
                 raise PeerFailed(f"{what}: {node.display_name} did not answer: {exc}") from exc
@@ -655,7 +656,13 @@ class PeerApi:
         url = primary_url + paths.url_path(paths.CLUSTER, paths.KEEPALIVE)
         parts = urlsplit(url)
         hdrs = self._caller({headers.CONTENT_TYPE: headers.JSON_TYPE})
-        connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)
+        connection = (
+            http.client.HTTPSConnection(
+                parts.hostname or "", parts.port, timeout=timeout, context=self.client.ssl_context
+            )
+            if parts.scheme == "https"
+            else http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)
+        )
         try:
             connection.request("POST", parts.path, body=json.dumps(body).encode(), headers=hdrs)
             reply = connection.getresponse()

@@ -20,8 +20,10 @@ def _base36(value: int) -> str:
     return out or "0"
 
 
-def location(node: Snode, path_qs: str, sender_id: str) -> str:
-    """`node`'s URL with the original path and query plus pid and utm (marks the request redirected)."""
+def location(node: Snode, path_qs: str, sender_id: str, signature: str = "") -> str:
+    """`node`'s URL with the original path and query plus pid and utm (marks the request redirected),
+    and the proxy's signature when client auth is on (auth/redirect_signature.py)."""
     sep = "&" if "?" in path_qs else "?"
     marker = f"{query.PROXY_ID}={sender_id}&{query.UNIX_TIME}={_base36(time.time_ns())}"
-    return f"{node.public_net.url}{path_qs}{sep}{marker}"
+    signed = f"&{query.REDIRECT_SIGNATURE}={signature}" if signature else ""
+    return f"{node.public_net.url}{path_qs}{sep}{marker}{signed}"

@@ -10,5 +10,6 @@ __all__ = [
     "local_cluster",
     "supervisor",
     "target_store",
+    "tls_files",
     "transform_server",
 ]

@@ -21,7 +21,8 @@ from typing import Any, Final
 
 from aiohttp import web
 
-from pyaistore.cluster import metasync
+from pyaistore.auth.redirect_signature import RedirectVerifier
+from pyaistore.cluster import cluster_secret, metasync, tls
 from pyaistore.cluster.cluster_meta import ClusterMeta
 from pyaistore.cluster.peer_client import PeerClient
 from pyaistore.config import NodeConfig
@@ -125,7 +126,11 @@ def worker_entry(
 
 
 async def _serve_worker(config: NodeConfig, node: Snode, sock: socket.socket, conn: Connection) -> None:
-    ctx = NodeContext(config=config, node=node, meta=ClusterMeta(), peers=PeerClient(), http_worker=True)
+    peers = PeerClient(ssl_context=tls.client_context(config.tls_ca) if config.tls or config.tls_ca else None)
+    ctx = NodeContext(config=config, node=node, meta=ClusterMeta(), peers=peers, http_worker=True)
+    if config.auth:
+        # The redirect key only: a worker never holds the cluster secret (it refuses internal routes).
+        ctx.redirects = RedirectVerifier(lambda: cluster_secret.load(config.data_dir))
     ctx.store = target_store.open_store(config, worker=True)
     ctx.slices = SliceStore(ctx.store.mountpaths, fsync=config.fsync)
     mountpath_ops.install(ctx)
@@ -162,7 +167,8 @@ async def _serve_worker(config: NodeConfig, node: Snode, sock: socket.socket, co
     runner = web.AppRunner(web_app.build(ctx, start, close), access_log=None, handle_signals=False)
     await runner.setup()
     sock.setblocking(False)
-    await web.SockSite(runner, sock).start()
+    server_tls = tls.server_context(config.tls_cert, config.tls_key) if config.tls else None
+    await web.SockSite(runner, sock, ssl_context=server_tls).start()
     try:
         await stop.wait()
     finally:

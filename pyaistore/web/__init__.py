@@ -3,6 +3,7 @@
 __all__ = [
     "app",
     "app_keys",
+    "client_auth",
     "cluster_auth",
     "custom_md",
     "ec_handlers",
@@ -17,6 +18,8 @@ __all__ = [
     "proxy_handlers",
     "request_parsing",
     "routes",
+    "signed_requests",
     "streaming",
     "target_handlers",
+    "token_handlers",
 ]

@@ -12,6 +12,7 @@ from typing import Final
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
+from pyaistore.auth import errors as auth_errors
 from pyaistore.cluster import errors as node_errors
 from pyaistore.etl import errors as etl_errors
 from pyaistore.jobs import errors as job_errors
@@ -85,6 +86,9 @@ TABLE: Final = MappingProxyType(
         job_errors.InvalidJobRequest: (400, error_body.INVALID_REQUEST),
         job_errors.NotStartable: (501, error_body.NOT_IMPLEMENTED),
         job_errors.JobFailed: (500, error_body.INTERNAL),
+        # Client auth (web/client_auth.py): AIS sends these without a tcode.
+        auth_errors.Unauthenticated: (401, ""),
+        auth_errors.InsufficientPermissions: (403, ""),
     }
 )
 

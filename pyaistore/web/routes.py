@@ -17,7 +17,9 @@ from pyaistore.web import multipart_handlers as multipart
 from pyaistore.web import node_handlers as node
 from pyaistore.web import proxy_handlers as proxy
 from pyaistore.web import target_handlers as target
+from pyaistore.web import token_handlers as tokens
 from pyaistore.web.cluster_auth import members_only, secret_only
+from pyaistore.wire import authn
 from pyaistore.wire import etl as wire_etl
 from pyaistore.wire import paths
 
@@ -70,6 +72,8 @@ PROXY_ROUTES: Final = (
         (method, _OBJECT, proxy.object_redirect)
         for method in ("GET", "HEAD", "PUT", "DELETE", "PATCH", "POST")
     ),
+    ("POST", _V + "/" + authn.TOKENS, tokens.validate),
+    ("DELETE", _V + "/" + authn.TOKENS, tokens.revoke),
 )
 
 TARGET_ROUTES: Final = (
