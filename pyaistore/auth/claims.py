@@ -43,7 +43,11 @@ class BucketGrant:
 
     def to_json(self) -> dict[str, Any]:
         """Wire shape, the bucket as AIS's cmn.Bck."""
-        bck = {"name": self.name, "provider": self.provider, "namespace": {"uuid": self.cluster_id, "name": ""}}
+        bck = {
+            "name": self.name,
+            "provider": self.provider,
+            "namespace": {"uuid": self.cluster_id, "name": ""},
+        }
         return {"bck": bck, "perm": str(self.perm)}
 
 
@@ -89,7 +93,12 @@ def bucket_grants(raw: object) -> tuple[BucketGrant, ...]:
         namespace = bck.get("namespace") or {}
         uuid = namespace.get("uuid", "") if isinstance(namespace, dict) else ""
         found.append(
-            BucketGrant(str(bck.get("name", "")), str(bck.get("provider") or "ais"), str(uuid), _perm(item.get("perm")))
+            BucketGrant(
+                str(bck.get("name", "")),
+                str(bck.get("provider") or "ais"),
+                str(uuid),
+                _perm(item.get("perm")),
+            )
         )
     return tuple(found)
 
@@ -106,6 +115,8 @@ class Claims:
     buckets: tuple[BucketGrant, ...] = ()
     audience: tuple[str, ...] = ()
     issuer: str = ""
+    # A random ID (`jti`): two logins in one second get different tokens, revoked one by one.
+    token_id: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -113,6 +124,8 @@ class Claims:
         body: dict[str, Any] = {"sub": self.subject, "exp": int(self.expires_at), "iat": int(self.issued_at)}
         if self.issuer:
             body["iss"] = self.issuer
+        if self.token_id:
+            body["jti"] = self.token_id
         if self.audience:
             body["aud"] = list(self.audience)
         body["admin"] = self.admin
@@ -138,6 +151,7 @@ class Claims:
                 buckets=bucket_grants(body.get("buckets")),
                 audience=(audience,) if isinstance(audience, str) else tuple(str(a) for a in audience),
                 issuer=str(body.get("iss") or ""),
+                token_id=str(body.get("jti") or ""),
             )
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
             raise InvalidToken(f"invalid token: {exc}") from exc
@@ -183,7 +197,8 @@ class Claims:
             self._deny(bucket_bits, where, granted)
 
     def _deny(self, wanted: int, where: str, granted: int) -> None:
+        requested, given = access.describe(wanted), access.describe(granted)
         raise InsufficientPermissions(
-            f"user `{self.subject}` has insufficient permissions: [{where}, requested({access.describe(wanted)}), "
-            f"granted({access.describe(granted)})]"
+            f"user `{self.subject}` has insufficient permissions: [{where}, requested({requested}), "
+            f"granted({given})]"
         )

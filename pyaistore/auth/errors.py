@@ -1,12 +1,12 @@
 """Authentication and authorization errors, AIS's messages (`api/authn/errors.go`).
 
-    AuthError
-    ├── Unauthenticated          401: who is asking is unknown
-    │   ├── TokenMissing         "token required"
-    │   └── InvalidToken         "invalid token ...": bad signature, malformed, wrong algorithm
-    │       ├── TokenExpired     "... token expired"
-    │       └── TokenRevoked     "... token revoked"
-    └── InsufficientPermissions  403: "user `u` has insufficient permissions ..."
+AuthError
+├── Unauthenticated          401: who is asking is unknown
+│   ├── TokenMissing         "token required"
+│   └── InvalidToken         "invalid token ...": bad signature, malformed, wrong algorithm
+│       ├── TokenExpired     "... token expired"
+│       └── TokenRevoked     "... token revoked"
+└── InsufficientPermissions  403: "user `u` has insufficient permissions ..."
 """
 
 __all__ = [

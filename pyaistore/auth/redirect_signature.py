@@ -46,7 +46,9 @@ def _mac(key: bytes, method: str, path: str, pairs: Iterable[tuple[str, str]], e
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def sign(key: bytes, method: str, path: str, pairs: Iterable[tuple[str, str]], now: float | None = None) -> str:
+def sign(
+    key: bytes, method: str, path: str, pairs: Iterable[tuple[str, str]], now: float | None = None
+) -> str:
     """The `rsig` value for a request (decoded `path` and query `pairs`), valid for TTL seconds."""
     expiry = int((time.time() if now is None else now) + TTL)
     return f"{expiry}.{_mac(key, method, path, pairs, expiry)}"

@@ -46,4 +46,5 @@ def with_rule(rule: Rule) -> Callable[[H], H]:
 
 def rule_of(handler: object) -> int | Rule | None:
     """The handler's flag: bits, NO_TOKEN, a rule, or None when unflagged."""
-    return getattr(handler, _ATTR, None)  # type: ignore[no-any-return]
+    flag: int | Rule | None = getattr(handler, _ATTR, None)
+    return flag

@@ -30,10 +30,13 @@ def _decode(token: str, secret: str, audience: str) -> dict[str, Any]:
     """The verified payload; InvalidToken (TokenExpired) when it does not verify."""
     if len(token) > _MAX_TOKEN_LENGTH:
         raise InvalidToken("invalid token: too long")
-    options: dict[str, Any] = {"require": ["exp", "sub"], "verify_aud": bool(audience)}
     try:
         payload: dict[str, Any] = jwt.decode(
-            token, secret, algorithms=[ALGORITHM], options=options, audience=audience or None
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            options={"require": ["exp", "sub"], "verify_aud": bool(audience)},
+            audience=audience or None,
         )
     except jwt.ExpiredSignatureError as exc:
         raise TokenExpired("invalid token [err: token expired]") from exc

@@ -13,7 +13,15 @@ The official SDK picks its exception class by status and by words in the message
 
 from typing import Final
 
-__all__ = ["STATUS", "AlreadyExists", "AuthnError", "Forbidden", "InvalidRequest", "NotAuthorized", "NotFound"]
+__all__ = [
+    "STATUS",
+    "AlreadyExists",
+    "AuthnError",
+    "Forbidden",
+    "InvalidRequest",
+    "NotAuthorized",
+    "NotFound",
+]
 
 
 class AuthnError(Exception):

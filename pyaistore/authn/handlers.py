@@ -17,7 +17,7 @@ from pyaistore.authn.service import Service
 from pyaistore.authn.state import Cluster, Role
 from pyaistore.wire import authn, headers, limits, paths
 
-__all__ = ["CALLS", "SERVICE", "ROUTES"]
+__all__ = ["CALLS", "ROUTES", "SERVICE"]
 
 SERVICE: Final = web.AppKey("service", Service)
 CALLS: Final = web.AppKey("calls", ClusterCalls)
@@ -57,7 +57,9 @@ async def login(request: web.Request) -> web.Response:
     if expires is not None and (not isinstance(expires, int) or isinstance(expires, bool)):
         raise InvalidRequest("expires_in must be an integer number of nanoseconds")
     service = request.app[SERVICE]
-    token = await asyncio.to_thread(service.login, request.match_info["user"], _text(body, "password"), expires)
+    token = await asyncio.to_thread(
+        service.login, request.match_info["user"], _text(body, "password"), expires
+    )
     return web.json_response({"token": token})
 
 

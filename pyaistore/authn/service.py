@@ -7,6 +7,7 @@ state's lock makes each change atomic.
 
 import logging
 import re
+import secrets
 import time
 from typing import Any, Final
 
@@ -55,7 +56,11 @@ def _cluster_union(roles: list[Role], registered: dict[str, Cluster]) -> list[Cl
     by_alias = {cluster.alias: cluster_id for cluster_id, cluster in registered.items() if cluster.alias}
     perms: dict[str, int] = {}
     for grant in (g for role in roles for g in role.clusters):
-        cluster_id = grant.cluster_id if grant.cluster_id in registered else by_alias.get(grant.cluster_id, grant.cluster_id)
+        cluster_id = (
+            grant.cluster_id
+            if grant.cluster_id in registered
+            else by_alias.get(grant.cluster_id, grant.cluster_id)
+        )
         perms[cluster_id] = perms.get(cluster_id, 0) | grant.perm
     return [ClusterGrant(cluster_id, perm) for cluster_id, perm in perms.items()]
 
@@ -66,7 +71,9 @@ def _bucket_union(roles: list[Role]) -> list[BucketGrant]:
     for grant in (g for role in roles for g in role.buckets):
         key = (grant.cluster_id, grant.provider, grant.name)
         perms[key] = perms.get(key, 0) | grant.perm
-    return [BucketGrant(name, provider, cluster_id, perm) for (cluster_id, provider, name), perm in perms.items()]
+    return [
+        BucketGrant(name, provider, cluster_id, perm) for (cluster_id, provider, name), perm in perms.items()
+    ]
 
 
 class Service:
@@ -111,12 +118,15 @@ class Service:
         return claims
 
     def login(self, user_id: str, password: str, expires_in_ns: int | None) -> str:
-        """A signed token for the user, its claims the union of its roles'; NotAuthorized on bad credentials."""
+        """A signed token for the user, its claims the union of its roles'; NotAuthorized when the
+        credentials are wrong."""
         if not password:
             raise NotAuthorized("empty password")
         with self.state.lock:
             user = self.state.users.get(user_id)
-            roles = [self.state.roles[name] for name in user.roles if name in self.state.roles] if user else []
+            roles = (
+                [self.state.roles[name] for name in user.roles if name in self.state.roles] if user else []
+            )
             cluster_ids = tuple(sorted(self.state.clusters))
         if user is None or not self._passwords.verify(user.password_hash, password):
             raise NotAuthorized("invalid credentials")
@@ -125,16 +135,21 @@ class Service:
         if expires_in_ns is not None:
             ttl = expires_in_ns / 1e9 or MAX_TOKEN_AGE
             if ttl < 0 or ttl > MAX_TOKEN_AGE:
-                raise InvalidRequest(
-                    f"invalid requested expiry date: must be 0 or within the max token age ({MAX_TOKEN_AGE:.0f}s)"
-                )
+                limit = f"must be 0 or within the max token age ({MAX_TOKEN_AGE:.0f}s)"
+                raise InvalidRequest(f"invalid requested expiry date: {limit}")
+        token_id = secrets.token_hex(8)
         if any(role.admin for role in roles):
-            claims = Claims(user_id, now + ttl, now, admin=True, audience=cluster_ids, issuer=self._issuer)
+            claims = Claims(
+                user_id, now + ttl, now, admin=True, audience=cluster_ids, issuer=self._issuer, token_id=token_id
+            )
         else:
             clusters = _cluster_union(roles, self.state.clusters)
             buckets = _bucket_union(roles)
-            audience = sorted({g.cluster_id for g in clusters if g.cluster_id} | {b.cluster_id for b in buckets})
-            claims = Claims(user_id, now + ttl, now, False, tuple(clusters), tuple(buckets), tuple(audience), self._issuer)
+            audience = sorted(
+                {g.cluster_id for g in clusters if g.cluster_id} | {b.cluster_id for b in buckets}
+            )
+            grants = (tuple(clusters), tuple(buckets))
+            claims = Claims(user_id, now + ttl, now, False, *grants, tuple(audience), self._issuer, token_id)
         return tokens.sign(claims, self._secret)
 
     async def revoke(self, token: str, calls: Any) -> None:
@@ -221,7 +236,10 @@ class Service:
         """Remove a user (never the administrator)."""
         with self.state.lock:
             user = self._user(user_id)
-            if authn.ADMIN_ROLE in user.roles and sum(authn.ADMIN_ROLE in u.roles for u in self.state.users.values()) < 2:
+            if (
+                authn.ADMIN_ROLE in user.roles
+                and sum(authn.ADMIN_ROLE in u.roles for u in self.state.users.values()) < 2
+            ):
                 raise Forbidden(f"cannot remove built-in {user_id!r} account")
             del self.state.users[user_id]
             self.state.save()
@@ -324,7 +342,9 @@ class Service:
         if cluster.alias:
             _check_name("cluster alias", cluster.alias)
         with self.state.lock:
-            taken = self._lookup(cluster.cluster_id) or (self._lookup(cluster.alias) if cluster.alias else None)
+            taken = self._lookup(cluster.cluster_id) or (
+                self._lookup(cluster.alias) if cluster.alias else None
+            )
         if taken is not None:
             raise AlreadyExists(f"cluster {cluster.cluster_id}[{taken.cluster_id}] already registered")
         await calls.validate(cluster)
@@ -337,7 +357,9 @@ class Service:
             label = cluster.cluster_id + (f"[{cluster.alias}]" if cluster.alias else "")
             for prefix, desc, perm in _CLUSTER_ROLES:
                 name = f"{prefix}-{suffix}"
-                self.state.roles.setdefault(name, Role(name, desc % label, [ClusterGrant(cluster.cluster_id, perm)]))
+                self.state.roles.setdefault(
+                    name, Role(name, desc % label, [ClusterGrant(cluster.cluster_id, perm)])
+                )
             self.state.save()
 
     async def update_cluster(self, cluster_id: str, alias: str, urls: list[str], calls: Any) -> None:

@@ -120,7 +120,9 @@ class State:
         with self.lock:
             data = {
                 "secret": self.secret,
-                "users": [{"id": u.user_id, "hash": u.password_hash, "roles": u.roles} for u in self.users.values()],
+                "users": [
+                    {"id": u.user_id, "hash": u.password_hash, "roles": u.roles} for u in self.users.values()
+                ],
                 "roles": [role.to_json() for role in self.roles.values()],
                 "clusters": [cluster.to_json() for cluster in self.clusters.values()],
                 "revoked": self.revoked,

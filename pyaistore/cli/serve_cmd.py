@@ -40,8 +40,12 @@ def _require_server() -> None:
 @click.option(
     "--s3-secret-key", envvar="PYAISTORE_S3_SECRET_KEY", default="", help="[env PYAISTORE_S3_SECRET_KEY]"
 )
-@click.option("--auth", is_flag=True, help="Run the AuthN service beside the cluster: every request needs a token.")
-@click.option("--authn-port", type=int, default=52001, show_default=True, help="AuthN port (0 picks a free one).")
+@click.option(
+    "--auth", is_flag=True, help="Run the AuthN service beside the cluster: every request needs a token."
+)
+@click.option(
+    "--authn-port", type=int, default=52001, show_default=True, help="AuthN port (0 picks a free one)."
+)
 @click.option("--tls", is_flag=True, help="HTTPS on every listener (a self-signed pair unless --cert/--key).")
 @click.option("--cert", default="", help="PEM certificate for every listener (implies --tls).")
 @click.option("--key", default="", help="PEM key of --cert.")

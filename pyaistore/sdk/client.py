@@ -1,7 +1,9 @@
 """The entry point: a client for one AIS cluster, and factories for its buckets, jobs and ETLs."""
 
+import json
 import os
 import warnings
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from urllib3.util.retry import Retry
@@ -21,7 +23,7 @@ from pyaistore.sdk.request_client import RequestClient, TimeoutSpec
 from pyaistore.sdk.retry_config import RetryConfig
 from pyaistore.wire import query
 
-__all__ = ["Client"]
+__all__ = ["Client", "token_from_file"]
 
 
 class Client:
@@ -70,7 +72,7 @@ class Client:
             cert=client_cert or _env_client_cert(),
             max_pool_size=max_pool_size or _env_int(const.AIS_MAX_CONN_POOL, const.DEFAULT_MAX_POOL_SIZE),
             timeout=_resolve_timeout(timeout),
-            token=token or os.environ.get(const.AIS_AUTHN_TOKEN),
+            token=token or os.environ.get(const.AIS_AUTHN_TOKEN) or token_from_file(),
             retry_config=config,
         )
 
@@ -249,3 +251,29 @@ def _resolve_timeout(timeout: TimeoutSpec) -> TimeoutSpec:
     else:
         connect = read = timeout or None
     return None if connect is None and read is None else (connect, read)
+
+
+def token_from_file(path: str | None = None) -> str | None:
+    """The token kept in a token file, as AIS's clients read it: `path`, else $AIS_AUTHN_TOKEN_FILE,
+    else ~/.config/ais/cli/auth.token (`{"token": "..."}`, or the bare token); None when the
+    default file does not exist.
+
+    Raises:
+        ValueError: a file named explicitly does not exist or holds no token.
+    """
+    named = path or os.environ.get(const.AIS_AUTHN_TOKEN_FILE)
+    file = Path(named) if named else Path.home() / ".config" / "ais" / "cli" / const.TOKEN_FILE_NAME
+    try:
+        text = file.read_text().strip()
+    except FileNotFoundError:
+        if named:
+            raise ValueError(f"token file {file} does not exist") from None
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = text
+    token = value.get("token") if isinstance(value, dict) else value
+    if not isinstance(token, str) or not token:
+        raise ValueError(f"token file {file} holds no token")
+    return token

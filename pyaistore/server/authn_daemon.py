@@ -82,7 +82,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--tls-cert", default=os.environ.get("PYAISTORE_TLS_CERT", ""))
     parser.add_argument("--tls-key", default=os.environ.get("PYAISTORE_TLS_KEY", ""))
     parser.add_argument(
-        "--tls-ca", default=os.environ.get("PYAISTORE_TLS_CA", ""), help="CA bundle clusters are verified with"
+        "--tls-ca",
+        default=os.environ.get("PYAISTORE_TLS_CA", ""),
+        help="CA bundle clusters are verified with",
     )
     parser.add_argument(lifeline.FLAG, type=int, default=-1, dest="lifeline_fd", help=argparse.SUPPRESS)
     return parser.parse_args(argv)

@@ -319,7 +319,10 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point; exit status as in server/exit_status.py."""
     config, lifeline_fd = parse_args(argv)
     if config.auth and config.role == PROXY and not config.auth_secret:
-        print("error: a proxy with --auth needs PYAISTORE_AUTH_SECRET (the AuthN signing secret)", file=sys.stderr)
+        print(
+            "error: a proxy with --auth needs PYAISTORE_AUTH_SECRET (the AuthN signing secret)",
+            file=sys.stderr,
+        )
         sys.exit(exit_status.CANNOT_RUN)
     logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:

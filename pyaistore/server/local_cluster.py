@@ -65,8 +65,6 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
-
-
 def check_port(host: str, port: int) -> None:
     """PortInUse when `host:port` cannot be bound now (another program listens there)."""
     with socket.socket() as sock:
@@ -272,6 +270,13 @@ class LocalCluster:
         self.wait_ready(self.num_targets, timeout=max(1.0, deadline - time.monotonic()))
         for index in indexes:
             shutil.rmtree(self.data_dir / f"target-{index}", ignore_errors=True)
+
+    def restart_authn(self) -> None:
+        """Stop the AuthN service and start it again on its state (auth clusters only)."""
+        self.security.stop()
+        if self._lifeline is None:
+            self._lifeline = Lifeline()
+        self.security.start_authn(self._lifeline, self.log_dir)
 
     def add_target(self) -> int:
         """Start one more target (a new data dir, target-<n>) and return its index."""
@@ -507,7 +512,8 @@ def _print_security(cluster: LocalCluster) -> None:
             flush=True,
         )
         print(
-            f"  try: pyaistore auth login {authn.ADMIN_USER}   (then AIS_AUTHN_TOKEN_FILE is used)", flush=True
+            f"  try: pyaistore auth login {authn.ADMIN_USER}   (then AIS_AUTHN_TOKEN_FILE is used)",
+            flush=True,
         )
 
 
@@ -527,9 +533,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--key", default="")
     args = parser.parse_args(argv)
     keys = _s3_keys_from_env()
-    security = {"auth": args.auth, "tls": args.tls, "cert": args.cert, "key": args.key, "authn_port": args.authn_port}
+    security = {
+        "auth": args.auth,
+        "tls": args.tls,
+        "cert": args.cert,
+        "key": args.key,
+        "authn_port": args.authn_port,
+    }
     sys.exit(
-        run(args.data, args.port, args.targets, args.mountpaths, not args.no_fsync, args.s3_at_root, keys, security)
+        run(
+            args.data,
+            args.port,
+            args.targets,
+            args.mountpaths,
+            not args.no_fsync,
+            args.s3_at_root,
+            keys,
+            security,
+        )
     )
 
 

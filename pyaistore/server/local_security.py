@@ -121,6 +121,7 @@ class LocalSecurity:
             return
         state_dir = self.data_dir / AUTHN_DIR
         env = {**os.environ, SECRET_ENV: self.secret}
+        self.first_admin_password = ""
         if not (state_dir / "authn.json").exists():
             self.first_admin_password = os.environ.get(authn.ENV_ADMIN_PASS) or secrets.token_urlsafe(12)
             env[authn.ENV_ADMIN_PASS] = self.first_admin_password
@@ -144,7 +145,9 @@ class LocalSecurity:
         deadline = time.monotonic() + _READY_TIMEOUT
         while time.monotonic() < deadline:
             if self.authn.poll() is not None:
-                raise RuntimeError(f"the AuthN service exited with {self.authn.returncode}; see {log_dir}/authn.log")
+                raise RuntimeError(
+                    f"the AuthN service exited with {self.authn.returncode}; see {log_dir}/authn.log"
+                )
             try:
                 self.call("GET", f"{self.authn_url}{paths.url_path(paths.HEALTH)}")
                 return

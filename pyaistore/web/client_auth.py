@@ -32,7 +32,7 @@ from pyaistore.proxy import access_policy
 from pyaistore.web import cluster_auth, request_parsing
 from pyaistore.web.app_keys import CONTEXT
 from pyaistore.web.error_mapping import Handler
-from pyaistore.wire import access, actions, authn, headers, paths, query
+from pyaistore.wire import access, authn, headers, paths, query
 from pyaistore.wire.bucket_id import BucketId, parse_uname
 from pyaistore.wire.messages import ActionMsg
 

@@ -19,9 +19,8 @@ from pyaistore.web import proxy_handlers as proxy
 from pyaistore.web import target_handlers as target
 from pyaistore.web import token_handlers as tokens
 from pyaistore.web.cluster_auth import members_only, secret_only
-from pyaistore.wire import authn
+from pyaistore.wire import authn, paths
 from pyaistore.wire import etl as wire_etl
-from pyaistore.wire import paths
 
 _V: Final = "/" + paths.API_VERSION
 _BUCKET: Final = _V + "/" + paths.BUCKETS + "/{bucket}"

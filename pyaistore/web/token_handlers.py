@@ -25,7 +25,7 @@ def _tokens(value: object) -> list[str]:
     if isinstance(value, dict):
         value = value.get("tokens")
     if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
-        raise ValueError("expected {\"tokens\": [<token>, ...]}")
+        raise ValueError('expected {"tokens": [<token>, ...]}')
     return value
 
 
