@@ -140,7 +140,13 @@ class Service:
         token_id = secrets.token_hex(8)
         if any(role.admin for role in roles):
             claims = Claims(
-                user_id, now + ttl, now, admin=True, audience=cluster_ids, issuer=self._issuer, token_id=token_id
+                user_id,
+                now + ttl,
+                now,
+                admin=True,
+                audience=cluster_ids,
+                issuer=self._issuer,
+                token_id=token_id,
             )
         else:
             clusters = _cluster_union(roles, self.state.clusters)

@@ -2,6 +2,7 @@
 
 __all__ = [
     "archive_cmds",
+    "auth_cmds",
     "bucket_cmds",
     "cluster_cmds",
     "context",

@@ -7,6 +7,7 @@ import click
 from pyaistore import __version__
 from pyaistore.cli import serve_cmd
 from pyaistore.cli.archive_cmds import archive
+from pyaistore.cli.auth_cmds import auth
 from pyaistore.cli.bucket_cmds import bucket
 from pyaistore.cli.cluster_cmds import cluster
 from pyaistore.cli.context import DEFAULT_ENDPOINT, CliContext
@@ -64,6 +65,7 @@ cli.add_command(storage)
 cli.add_command(serve_cmd.serve)
 cli.add_command(serve_cmd.daemon)
 cli.add_command(serve_cmd.authn)
+cli.add_command(auth)
 
 
 def main() -> None:

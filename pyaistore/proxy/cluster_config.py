@@ -11,6 +11,6 @@ from pyaistore.node_context import NodeContext
 
 def describe(ctx: NodeContext) -> dict[str, Any]:
     """The parts of the cluster config this cluster implements."""
-    del ctx  # nothing below depends on the node yet
-    # No authentication exists: every node serves every client (see docs/architecture.md).
-    return {"auth": {"enabled": False, "intra_cluster": {"enabled": False}}}
+    # Client auth (docs/architecture.md, "Security"): AIS 4.x's `enabled` and 5.0's name for it.
+    auth = ctx.config.auth
+    return {"auth": {"enabled": auth, "client_auth_required": auth, "intra_cluster": {"enabled": False}}}

@@ -23,7 +23,7 @@ from pyaistore.sdk.request_client import RequestClient, TimeoutSpec
 from pyaistore.sdk.retry_config import RetryConfig
 from pyaistore.wire import query
 
-__all__ = ["Client", "token_from_file"]
+__all__ = ["Client", "resolve_verify", "token_from_file"]
 
 
 class Client:
@@ -68,7 +68,7 @@ class Client:
             config = RetryConfig(http_retry=retry, network_retry=config.network_retry)
         self._request_client = RequestClient(
             endpoint,
-            verify=_resolve_verify(skip_verify, ca_cert),
+            verify=resolve_verify(skip_verify, ca_cert),
             cert=client_cert or _env_client_cert(),
             max_pool_size=max_pool_size or _env_int(const.AIS_MAX_CONN_POOL, const.DEFAULT_MAX_POOL_SIZE),
             timeout=_resolve_timeout(timeout),
@@ -201,7 +201,7 @@ class Client:
         return self.bucket(parts.netloc, parts.scheme).object(obj_name)
 
 
-def _resolve_verify(skip_verify: bool, ca_cert: str | None) -> bool | str:
+def resolve_verify(skip_verify: bool, ca_cert: str | None) -> bool | str:
     """TLS verification: off, a CA bundle, or the system's CAs."""
     skip = skip_verify or query.parse_bool(
         os.environ.get(const.AIS_SKIP_VERIFY_CRT, os.environ.get(const.AIS_SKIP_VERIFY))

@@ -2,12 +2,14 @@
 supervision, the launcher's lifeline, ETL transform servers."""
 
 __all__ = [
+    "authn_daemon",
     "daemon",
     "event_loop",
     "exit_status",
     "http_workers",
     "lifeline",
     "local_cluster",
+    "local_security",
     "supervisor",
     "target_store",
     "tls_files",

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 import security_it_support as support
+
 from pyaistore.sdk import Client
 from pyaistore.server.local_cluster import LocalCluster
 
@@ -12,7 +13,9 @@ from pyaistore.server.local_cluster import LocalCluster
 @pytest.fixture(scope="module")
 def auth_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCluster]:
     """A proxy and two targets with client auth on, and their AuthN service."""
-    running = LocalCluster(Path(tmp_path_factory.mktemp("auth")), port=0, targets=2, auth=True, http_workers=1)
+    running = LocalCluster(
+        Path(tmp_path_factory.mktemp("auth")), port=0, targets=2, auth=True, http_workers=1
+    )
     try:
         running.start()
         admin = Client(running.endpoint, token=support.admin_token(running))

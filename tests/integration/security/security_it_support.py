@@ -49,9 +49,7 @@ def no_permission_token(cluster: LocalCluster, uuid: str) -> str:
     return bucket_token(cluster, uuid, access.GET, bucket="someone-elses")
 
 
-def send(
-    cluster: LocalCluster, method: str, url: str, bearer: str = "", **kwargs: Any
-) -> requests.Response:
+def send(cluster: LocalCluster, method: str, url: str, bearer: str = "", **kwargs: Any) -> requests.Response:
     """One request without redirects, verifying the cluster's certificate when it has one."""
     hdrs = dict(kwargs.pop("headers", {}) or {})
     if bearer:

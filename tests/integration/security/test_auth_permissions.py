@@ -1,7 +1,12 @@
 """Who may do what: the official AuthNClient drives our AuthN service (roles, users, logins,
 revocation), and the cluster grants exactly what the roles say; ETLs need an administrator."""
 
+import json
+import os
 import secrets
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import security_it_support as support
@@ -10,6 +15,7 @@ from aistore.sdk import Client as OfficialClient
 from aistore.sdk.authn.access_attr import AccessAttr
 from aistore.sdk.authn.errors import ErrUserInvalidCredentials
 from aistore.sdk.errors import AISError
+
 from pyaistore.sdk import Client
 from pyaistore.server.local_cluster import LocalCluster
 
@@ -24,18 +30,24 @@ def _user_client(cluster: LocalCluster, perms: list[AccessAttr], bucket: str | N
     """A new role with `perms` (on `bucket`, or cluster-wide), a user holding it, logged in."""
     admin = _admin(cluster)
     role = admin.role_manager().create(
-        name=f"role-{secrets.token_hex(4)}", desc="test", cluster_alias="local", perms=perms, bucket_name=bucket
+        name=f"role-{secrets.token_hex(4)}",
+        desc="test",
+        cluster_alias="local",
+        perms=perms,
+        bucket_name=bucket,
     )
     name, password = f"user-{secrets.token_hex(4)}", secrets.token_hex(8)
     admin.user_manager().create(username=name, roles=[role.name], password=password)
-    return OfficialClient(cluster.endpoint, token=AuthNClient(cluster.security.authn_url).login(name, password))
+    return OfficialClient(
+        cluster.endpoint, token=AuthNClient(cluster.security.authn_url).login(name, password)
+    )
 
 
 def _status(call: object) -> int:
     try:
         call()  # type: ignore[operator]
     except AISError as exc:
-        return exc.status_code
+        return int(exc.status_code)
     return 200
 
 
@@ -113,3 +125,29 @@ def test_the_authn_state_survives_a_restart_of_the_service(auth_cluster: LocalCl
 def test_our_sdk_carries_the_token(auth_cluster: LocalCluster, cluster_uuid: str) -> None:
     reader = Client(auth_cluster.endpoint, token=support.bucket_token(auth_cluster, cluster_uuid, 1))
     assert reader.bucket(support.BUCKET).object("o").get_reader().read_all() == b"secret bytes"
+
+
+def _cli(cluster: LocalCluster, token_file: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIS_")}
+    env.update(
+        AIS_ENDPOINT=cluster.endpoint,
+        AIS_AUTHN_URL=cluster.security.authn_url,
+        AIS_AUTHN_TOKEN_FILE=str(token_file),
+    )
+    command = [str(Path(sys.executable).parent / "pyaistore"), *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_the_cli_logs_in_uses_the_token_file_and_logs_out(auth_cluster: LocalCluster, tmp_path: Path) -> None:
+    token_file = tmp_path / "auth.token"
+    assert _cli(auth_cluster, token_file, "bucket", "ls").returncode != 0  # no token yet
+    password = auth_cluster.security.first_admin_password
+    logged_in = _cli(auth_cluster, token_file, "auth", "login", "admin", "--password", password)
+    assert logged_in.returncode == 0, logged_in.stderr
+    assert token_file.stat().st_mode & 0o777 == 0o600
+    listed = _cli(auth_cluster, token_file, "bucket", "ls")
+    assert listed.returncode == 0 and support.BUCKET in listed.stdout
+    token = json.loads(token_file.read_text())["token"]
+    assert _cli(auth_cluster, token_file, "auth", "logout").returncode == 0
+    assert not token_file.exists()
+    assert _status(OfficialClient(auth_cluster.endpoint, token=token).cluster().list_buckets) == 401

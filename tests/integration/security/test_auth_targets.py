@@ -4,6 +4,7 @@ a redirect the proxy signed (bound to its method, path, query and expiry), or a 
 import time
 
 import security_it_support as support
+
 from pyaistore.auth import redirect_signature
 from pyaistore.cluster import cluster_secret
 from pyaistore.sdk import Client
@@ -35,7 +36,9 @@ def test_direct_requests_to_a_target_are_refused_whatever_the_token(auth_cluster
 
 
 def test_a_signed_redirect_serves_its_own_request_only(auth_cluster: LocalCluster) -> None:
-    reply = support.send(auth_cluster, "GET", auth_cluster.endpoint + _OBJECT, support.admin_token(auth_cluster))
+    reply = support.send(
+        auth_cluster, "GET", auth_cluster.endpoint + _OBJECT, support.admin_token(auth_cluster)
+    )
     assert reply.status_code == 301
     location = reply.headers["Location"]
     assert f"{redirect_signature.PARAM}=" in location
@@ -64,7 +67,9 @@ def test_an_expired_signature_is_refused(auth_cluster: LocalCluster) -> None:
 def test_cluster_members_reach_targets(auth_cluster: LocalCluster) -> None:
     secret = cluster_secret.load(auth_cluster.data_dir / "proxy")
     replies = [
-        support.send(auth_cluster, "GET", url + "/v1/daemon?what=snode", headers={"Pyaistore-Cluster-Secret": secret})
+        support.send(
+            auth_cluster, "GET", url + "/v1/daemon?what=snode", headers={"Pyaistore-Cluster-Secret": secret}
+        )
         for url in _targets(auth_cluster)
     ]
     assert [reply.status_code for reply in replies] == [200, 200]

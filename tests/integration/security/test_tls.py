@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import requests
+
 from pyaistore.sdk import Client
 from pyaistore.server.local_cluster import LocalCluster
 
@@ -72,7 +73,9 @@ def test_nodes_move_objects_to_each_other_over_tls(tls_cluster: LocalCluster) ->
     for name, data in contents.items():
         bucket.object(name).get_writer().put_content(data)
     # The S3 gateway relays each GET from the owning target (a TLS connection of its own).
-    s3_reply = requests.get(f"{tls_cluster.endpoint}/s3/{bucket.name}/o7", verify=tls_cluster.security.ca, timeout=10)
+    s3_reply = requests.get(
+        f"{tls_cluster.endpoint}/s3/{bucket.name}/o7", verify=tls_cluster.security.ca, timeout=10
+    )
     assert s3_reply.content == contents["o7"]
     # A third target: it joins and keeps alive over TLS; the rebalance (or, before it is done,
     # get-from-neighbour) brings it the objects it now owns from the others.
