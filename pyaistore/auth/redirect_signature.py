@@ -42,7 +42,7 @@ def _mac(key: bytes, method: str, path: str, pairs: Iterable[tuple[str, str]], e
     # appends its query to the Location again) send the same pairs twice.
     canonical = "&".join(f"{k}={v}" for k, v in sorted({p for p in pairs if p[0] not in _SKIPPED}))
     message = f"{method}\n{path}\n{canonical}\n{expiry}".encode(errors="surrogateescape")
-    digest = hmac.new(key, message, hashlib.sha256).digest()[:16]
+    digest = hmac.digest(key, message, "sha256")[:16]
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 

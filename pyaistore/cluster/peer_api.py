@@ -30,6 +30,7 @@ from urllib.parse import quote, urlsplit
 import msgpack
 from multidict import CIMultiDictProxy
 
+from pyaistore.auth import redirect_signature
 from pyaistore.cluster import object_frames, redirect_url, spliced_get
 from pyaistore.cluster.errors import PeerFailed
 from pyaistore.cluster.peer_client import PeerClient, PeerReply, PeerStream, PeerUnreachable
@@ -515,10 +516,16 @@ class PeerApi:
 
     # ---- the gateway's S3 data path: a target's public object API ----
 
-    def public_object_url(self, node: Snode, bucket: BucketId, name: str, extra: str = "") -> str:
-        """`node`'s public URL of `bucket/name`, marked as sent by this node (so it is served there)."""
+    def public_object_url(
+        self, node: Snode, bucket: BucketId, name: str, extra: str = "", method: str = "GET"
+    ) -> str:
+        """`node`'s public URL of `bucket/name`, marked as sent by this node (so it is served there)
+        and signed for `method` (a target with client auth on serves only signed requests; an HTTP
+        worker there holds no cluster secret to recognise a member by)."""
         path_qs = paths.url_path(paths.OBJECTS, bucket.name, quote(name)) + "?" + bucket_query(bucket)
-        return redirect_url.location(node, path_qs + ("&" + extra if extra else ""), self._self_id)
+        path_qs += "&" + extra if extra else ""
+        key = redirect_signature.derive_key(self.cluster_secret)
+        return redirect_url.signed_location(node, path_qs, self._self_id, method, key)
 
     async def open_object_spliced(
         self, node: Snode, bucket: BucketId, name: str, hdrs: dict[str, str], read_below: int = 0
@@ -564,7 +571,7 @@ class PeerApi:
         extra: str = "",
     ) -> PeerReply:
         """PUT a body (streamed; Content-Length in `hdrs` when known) to `node`'s public API."""
-        url = self.public_object_url(node, bucket, name, extra)
+        url = self.public_object_url(node, bucket, name, extra, "PUT")
         try:
             if isinstance(body, bytes):
                 reply = await self.client.call("PUT", url, data=body, headers=hdrs, timeout=SMALL_PUT_TIMEOUT)
@@ -589,7 +596,7 @@ class PeerApi:
         timeout: float | None = None,
     ) -> PeerReply:
         """Any other object request (HEAD, DELETE, a POST action, a copy) on `node`'s public API."""
-        url = self.public_object_url(node, bucket, name, extra)
+        url = self.public_object_url(node, bucket, name, extra, method)
         try:
             reply = await self.client.call(method, url, json_body=json_body, headers=hdrs, timeout=timeout)
         except PeerUnreachable as exc:

@@ -3,11 +3,13 @@ and AIS's redirect marker (`pid` = the redirecting node, `utm` = the time, base 
 
 import time
 from typing import Final
+from urllib.parse import parse_qsl, unquote, urlsplit
 
+from pyaistore.auth import redirect_signature
 from pyaistore.wire import query
 from pyaistore.wire.messages import Snode
 
-__all__ = ["location"]
+__all__ = ["location", "signed_location"]
 
 _DIGITS: Final = "0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -27,3 +29,13 @@ def location(node: Snode, path_qs: str, sender_id: str, signature: str = "") -> 
     marker = f"{query.PROXY_ID}={sender_id}&{query.UNIX_TIME}={_base36(time.time_ns())}"
     signed = f"&{query.REDIRECT_SIGNATURE}={signature}" if signature else ""
     return f"{node.public_net.url}{path_qs}{sep}{marker}{signed}"
+
+
+def signed_location(node: Snode, path_qs: str, sender_id: str, method: str, key: bytes) -> str:
+    """location() signed for `method` with the redirect key (unsigned when `key` is empty: no auth)."""
+    if not key:
+        return location(node, path_qs, sender_id)
+    parts = urlsplit(path_qs)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    signature = redirect_signature.sign(key, method, unquote(parts.path), pairs)
+    return location(node, path_qs, sender_id, signature)

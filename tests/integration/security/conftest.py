@@ -14,7 +14,7 @@ from pyaistore.server.local_cluster import LocalCluster
 def auth_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCluster]:
     """A proxy and two targets with client auth on, and their AuthN service."""
     running = LocalCluster(
-        Path(tmp_path_factory.mktemp("auth")), port=0, targets=2, auth=True, http_workers=1
+        Path(tmp_path_factory.mktemp("auth")), port=0, targets=2, auth=True, http_workers=2
     )
     try:
         running.start()
