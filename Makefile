@@ -5,15 +5,23 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 
-.PHONY: install serve test lint unit integration bench soak clean
+.PHONY: install azurite browser serve test lint unit integration bench soak clean
 
-install: $(STAMP)
+install: $(STAMP) azurite
+
+# Azure Blob Storage's stand-in for the backend tests (npm; a no-op once installed).
+azurite:
+	scripts/install-azurite.sh
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[server,cli,dev]'
 	touch $(STAMP)
+
+# Debian's chromium for the dashboard's browser test (skipped by that test where it cannot be installed).
+browser:
+	bash scripts/ensure_chromium.sh
 
 serve: install
 	$(BIN)/pyaistore serve $(ARGS)
@@ -24,13 +32,13 @@ lint: install
 	$(BIN)/mypy pyaistore tests
 	$(BIN)/lint-imports
 
-test: lint
+test: lint browser
 	$(BIN)/pytest -q tests
 
 unit: install
 	$(BIN)/pytest -q tests/unit
 
-integration: install
+integration: install browser
 	$(BIN)/pytest -q tests/integration
 
 # Long variants of the hostile-input tests, not run by `make test`: a five-minute soak under
@@ -43,4 +51,4 @@ bench: install
 	$(BIN)/python benchmarks/bench_http.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .azurite build *.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -7,7 +7,7 @@ round starts `Bucket.copy()` through pyaistore.sdk into a fresh destination and 
 with `Job.wait()`. Reported per round: objects/s over the job's own span (the earliest start to
 the latest end on the targets, from `get_details()`), and over the client's wall time (start
 request to wait() returning, which includes the SDK's polling granularity). Every round checks
-that the destination holds every object. The issue's figure is the job-span objects/s.
+that the destination holds every object. The headline figure is the job-span objects/s.
 """
 
 import argparse

@@ -1,4 +1,4 @@
-"""ETL throughput on a local 2-target cluster (issue 5's measurement).
+"""ETL throughput on a local 2-target cluster.
 
     .venv/bin/python benchmarks/bench_etl.py [--objects N] [--threads T] [--quick]
 
@@ -7,7 +7,7 @@
 2. Offline: `bucket.transform` (etl-bck job) of N objects vs a client-side loop with our SDK
    (get, transform in the client, put), both into fresh buckets, in alternating rounds. The job's
    objects/s is reported over its own span (earliest start to latest end on the targets, as
-   bench_copy.py does: the issue's figure) and over the client's wall time (start request to
+   bench_copy.py does: the headline figure) and over the client's wall time (start request to
    `Job.wait()` returning, which rounds up to the SDK's next poll: 0.1, 0.3, 0.7, 1.5, 2.5 s...).
    Both sides also report CPU seconds per object (this process plus every cluster process, ETL
    children included), which other load on a shared machine disturbs less than objects/s.

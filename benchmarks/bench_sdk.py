@@ -4,7 +4,7 @@
 
 Each row runs the three clients against the same objects on a local 2-target cluster, in rounds
 whose order rotates (so drift on a shared machine hits every client alike), and reports ops/s,
-MiB/s and the ratios ours/official and ours/requests. Goals (issue 3): ours/official >= 1.0 on
+MiB/s and the ratios ours/official and ours/requests. Goals: ours/official >= 1.0 on
 every row; a large-object get_reader() stream >= 0.7 of requests with stream=True.
 """
 

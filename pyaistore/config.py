@@ -54,6 +54,9 @@ class NodeConfig:
     s3_secret_key: str = field(default="", repr=False)
     s3_at_root: bool = False
     s3_domains: str = "localhost"
+    # Seconds a finished multi-object copy, transform or archive job stays listed as running
+    # (idle) before it ends, as AIS keeps demand-based jobs until their idle timer fires (1 minute).
+    job_idle_linger: float = 60.0
     log_level: str = "INFO"
     # The primary admits a node without the cluster secret (a fresh one) once it has checked that
     # a node with that ID answers at the address it gave; False: only nodes given the secret out
@@ -125,6 +128,7 @@ def with_environment(config: NodeConfig, env: dict[str, str] | None = None) -> N
         ("s3_access_key", str),
         ("s3_secret_key", str),
         ("s3_domains", str),
+        ("job_idle_linger", float),
         ("auth_secret", str),
         ("tls_cert", str),
         ("tls_key", str),

@@ -8,6 +8,7 @@ from typing import Any
 
 from pyaistore.auth.redirect_signature import RedirectVerifier
 from pyaistore.auth.tokens import TokenVerifier
+from pyaistore.backends.registry import BackendRegistry
 from pyaistore.cluster.cluster_meta import ClusterMeta
 from pyaistore.cluster.errors import BucketNotFound, NoClusterMap
 from pyaistore.cluster.etl_table import EtlTable
@@ -20,6 +21,7 @@ from pyaistore.config import NodeConfig
 from pyaistore.etl.registry import EtlDirectory
 from pyaistore.jobs.registry import JobRegistry
 from pyaistore.jobs.transform_protocol import TransformerLookup
+from pyaistore.monitoring.node_monitor import NodeMonitor
 from pyaistore.storage.archive_index import ArchiveIndexCache
 from pyaistore.storage.erasure_code import ErasureCodec
 from pyaistore.storage.object_store import ObjectStore
@@ -95,6 +97,13 @@ class NodeContext:
     # Called with a mountpath's root when an operation found its disk gone or failing (targets: the
     # disk health check, FSHC, which disables it and resilvers).
     on_disk_failure: Callable[[str], None] | None = None
+    # Targets: the backends of remote buckets (clouds, HTTP origins, other AIS clusters).
+    backends: BackendRegistry | None = None
+    # Targets: object uname -> the cold GET under way (target.cold_get.ColdFetch), so concurrent
+    # cold GETs of one object fetch it once.
+    cold_fetches: dict[str, Any] = field(default_factory=dict)
+    # Request counters (shared by a target's processes) and the node's process IDs, for /metrics.
+    monitor: NodeMonitor = field(default_factory=NodeMonitor)
     # Client auth, when on (config.auth): a proxy's token verifier (with the revoked tokens), a
     # target's verifier of the redirects its proxy signed (web/client_auth.py, web/signed_requests.py).
     tokens: TokenVerifier | None = None

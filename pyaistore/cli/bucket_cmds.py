@@ -6,11 +6,12 @@ from typing import Any, TypeVar
 
 import click
 
+from pyaistore.cli import bucket_props, remote_cmds
 from pyaistore.cli.context import CliContext
 from pyaistore.cli.errors import SdkGroup, about
 from pyaistore.cli.etl_cmds import require_running
 from pyaistore.cli.job_watch import follow, report, split_job_ids, wait_options
-from pyaistore.cli.refs import BUCKET, ETL, BucketRef, EtlRef
+from pyaistore.cli.refs import BUCKET, ETL, BucketRef, EtlRef, parse_object_ref
 from pyaistore.cli.render import Column, print_json, print_records
 from pyaistore.sdk import Provider, const
 from pyaistore.sdk.errors import InvalidBckProvider
@@ -48,6 +49,11 @@ def create(app: CliContext, buckets: tuple[BucketRef, ...], exist_ok: bool) -> N
       pyaistore bucket create ais://train ais://val --exist-ok
     """
     for ref in buckets:
+        if ref.provider != Provider.AIS.value or ref.namespace:
+            raise click.UsageError(
+                f"{ref} is a remote bucket: it exists at its provider and the cluster adds it on first "
+                f"use, e.g. `pyaistore bucket ls {ref}`; there is nothing to create"
+            )
         app.get_bucket(ref).create(exist_ok=exist_ok)
         app.out.print(f"created bucket {ref}")
 
@@ -61,21 +67,43 @@ def _provider_option(ctx: click.Context, param: click.Parameter, value: str) -> 
 
 
 @bucket.command("ls")
+@click.argument("what", metavar="[PROVIDER:// | BUCKET[/PREFIX]]", required=False, default="")
 @click.option(
     "--provider",
     default="",
     callback=_provider_option,
-    help="Only buckets of this provider (ais, aws/s3, gcp/gs, azure/az, oci); default: all.",
+    help="Only buckets of this provider (ais, aws/s3, gcp/gs, azure/az, ht, oci); default: all.",
+)
+@click.option("--cached", is_flag=True, help="With a bucket: only objects the cluster holds.")
+@click.option("--not-cached", is_flag=True, help="With a remote bucket: only objects the cluster lacks.")
+@click.option(
+    "--limit", type=click.IntRange(min=0), default=0, help="Show at most this many objects (0: all)."
 )
 @click.pass_obj
-def list_buckets(app: CliContext, provider: str) -> None:
-    """List the buckets the cluster knows.
+def list_buckets(
+    app: CliContext, what: str, provider: str, cached: bool, not_cached: bool, limit: int
+) -> None:
+    """List buckets, a provider's buckets (PROVIDER://), or a bucket's objects and what is cached.
+
+    A cloud provider's buckets are those its backend sees as well as those the cluster knows.
+    A remote bucket's objects are the backend's, each marked cached or not.
 
     \b
     Example:
       pyaistore bucket ls
-      pyaistore bucket ls --provider ais
+      pyaistore bucket ls s3://
+      pyaistore bucket ls s3://train --not-cached
+      pyaistore bucket ls ais://@teamz/photos/2024/
     """
+    if what and not what.endswith("://"):
+        try:
+            ref = parse_object_ref(what)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="'BUCKET'") from exc
+        remote_cmds.list_objects(app, ref, cached, not_cached, limit)
+        return
+    if what:
+        provider = _provider_option(click.get_current_context(), click.Argument(["what"]), what[:-3])
     records = [_bucket_record(model) for model in app.client.cluster().list_buckets(provider)]
     print_records(app.out, _BUCKET_COLUMNS, records, as_json=app.as_json, caption=f"{len(records)} bucket(s)")
 
@@ -84,7 +112,7 @@ def _bucket_record(model: BucketModel) -> dict[str, Any]:
     """One bucket as a table row / JSON object."""
     namespace = model.namespace.get_path() if model.namespace and not model.namespace.is_global else ""
     return {
-        "bucket": str(BucketRef(model.name, model.provider)),
+        "bucket": str(BucketRef(model.name, model.provider, model.namespace.uuid if model.namespace else "")),
         "name": model.name,
         "provider": model.provider,
         "namespace": namespace,
@@ -113,14 +141,56 @@ def remove(app: CliContext, buckets: tuple[BucketRef, ...], yes: bool) -> None:
         app.out.print(f"destroyed bucket {ref}")
 
 
-@bucket.command("props")
+class _PropsGroup(SdkGroup):
+    """`bucket props BUCKET` shows (as before); `bucket props show|set ...` name the subcommand."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """A first argument that is no subcommand is the bucket of `show`."""
+        if args and args[0] not in self.commands:
+            return "show", self.commands["show"], args
+        return super().resolve_command(ctx, args)
+
+
+@bucket.group("props", cls=_PropsGroup)
+def props() -> None:
+    """Show or change a bucket's properties: `bucket props [show] BUCKET`, `bucket props set BUCKET K=V`."""
+
+
+@props.command("set")
+@click.argument("ref", metavar="BUCKET", type=BUCKET)
+@click.argument("pairs", metavar="KEY=VALUE...", nargs=-1, required=True)
+@click.pass_obj
+def props_set(app: CliContext, ref: BucketRef, pairs: tuple[str, ...]) -> None:
+    """Change properties, named by their JSON paths as `bucket props` shows them.
+
+    Values are JSON where they parse as JSON (true, 2, "text"), else strings; one JSON object
+    may be given instead of pairs.
+
+    \b
+    Example:
+      pyaistore bucket props set ais://photos mirror.enabled=true mirror.copies=2
+      pyaistore bucket props set ais://photos versioning.enabled=false
+      pyaistore bucket props set ais://photos '{"checksum": {"type": "md5"}}'
+    """
+    changes = bucket_props.parse_changes(pairs)
+    job_id = app.get_bucket(ref).set_props(changes)
+    if job_id:
+        app.out.print(f"changed properties of {ref}; job {job_id} applies them")
+    else:
+        app.out.print(f"changed properties of {ref}")
+
+
+@props.command("show")
 @click.argument("ref", metavar="BUCKET", type=BUCKET)
 @click.pass_obj
-def props(app: CliContext, ref: BucketRef) -> None:
+def props_show(app: CliContext, ref: BucketRef) -> None:
     """Show a bucket's properties (checksum, versioning, mirroring ...) as JSON.
 
     \b
     Example:
+      pyaistore bucket props show ais://photos
       pyaistore bucket props ais://photos
     """
     headers = app.get_bucket(ref).head()
@@ -217,10 +287,11 @@ def move(
     Example:
       pyaistore bucket mv ais://staging ais://release
     """
-    if destination.provider != source.provider:
-        raise click.BadParameter(
-            f"{destination} is not an ais bucket: only ais buckets can be renamed", param_hint="'DST_BUCKET'"
-        )
+    for ref, hint in ((source, "'SRC_BUCKET'"), (destination, "'DST_BUCKET'")):
+        if ref.is_remote:
+            raise click.BadParameter(
+                f"{ref} is not an ais bucket: only ais buckets can be renamed", param_hint=hint
+            )
     about(source)
     origin = app.get_bucket(source)
     origin.head()  # a missing source is named as such, not taken for the destination

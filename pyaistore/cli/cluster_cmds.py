@@ -1,10 +1,12 @@
 """`pyaistore cluster ...`: the cluster map, and nodes joining and leaving (maintenance, shutdown,
 decommission) with the rebalances that move their objects, shown with progress."""
 
+import time
 from typing import Any
 
 import click
 
+from pyaistore.cli import cluster_view
 from pyaistore.cli.context import CliContext
 from pyaistore.cli.errors import SdkGroup
 from pyaistore.cli.job_watch import follow, report, wait_options
@@ -28,25 +30,54 @@ def cluster() -> None:
 
 
 @cluster.command("show")
+@click.option(
+    "--interval",
+    type=click.FloatRange(0, 60),
+    default=1.0,
+    show_default=True,
+    help="Seconds between the two scrapes of the nodes' metrics that rates are computed from (0: no rates).",
+)
 @click.pass_obj
-def show(app: CliContext) -> None:
-    """Show every node of the cluster, the primary proxy, and the map's version and UUID.
+def show(app: CliContext, interval: float) -> None:
+    """Show every node of the cluster with its state, CPU, memory, requests/s, throughput and
+    capacity (read from the nodes' Prometheus metrics), and each target's mountpaths.
 
     \b
     Example:
       pyaistore cluster show
+      pyaistore cluster show --interval 5
       pyaistore --json cluster show
     """
-    smap = app.client.cluster().get_info()
-    nodes = [_node_record(node, smap) for node in _nodes(smap)]
+    cluster_api = app.client.cluster()
+    smap = cluster_api.get_info()
+    before = cluster_api.get_metrics() if interval > 0 else None
+    started = time.monotonic()
+    if before is not None:
+        time.sleep(interval)
+    metrics = cluster_api.get_metrics()
+    seconds = time.monotonic() - started if before is not None else 0.0
+    nodes = []
+    for node in _nodes(smap):
+        record = _node_record(node, smap)
+        previous = before.nodes.get(node.daemon_id) if before is not None else None
+        now = metrics.nodes.get(node.daemon_id)
+        record.update(cluster_view.node_figures(node.daemon_type, now, previous, seconds))
+        if node.daemon_id in metrics.unreachable:
+            record["state"] += " (unreachable)"
+        nodes.append(record)
+    mountpaths = cluster_view.mountpath_records(metrics)
     if app.as_json:
-        print_json(app.out, {"version": smap.version, "uuid": smap.uuid, "nodes": nodes})
+        print_json(
+            app.out, {"version": smap.version, "uuid": smap.uuid, "nodes": nodes, "mountpaths": mountpaths}
+        )
         return
     caption = (
         f"cluster map v{smap.version}, uuid {smap.uuid or '-'}; "
         f"{len(smap.pmap)} proxy(ies), {len(smap.tmap)} target(s)"
     )
-    print_records(app.out, _NODE_COLUMNS, nodes, caption=caption)
+    print_records(app.out, [*_NODE_COLUMNS, *cluster_view.NODE_METRIC_COLUMNS], nodes, caption=caption)
+    if mountpaths:
+        print_records(app.out, cluster_view.MOUNTPATH_COLUMNS, mountpaths)
 
 
 def _nodes(smap: Smap) -> list[Snode]:

@@ -7,7 +7,7 @@ from rich.console import Console
 
 from pyaistore.cli.refs import BucketRef, ObjectRef
 from pyaistore.cli.render import make_console
-from pyaistore.sdk import Bucket, Client, NetworkRetry, Object, RetryConfig
+from pyaistore.sdk import Bucket, Client, Namespace, NetworkRetry, Object, RetryConfig
 
 __all__ = ["DEFAULT_ENDPOINT", "CliContext", "normalize_endpoint"]
 
@@ -61,7 +61,8 @@ class CliContext:
 
     def get_bucket(self, ref: BucketRef) -> Bucket:
         """The SDK bucket a command-line reference names."""
-        return self.client.bucket(ref.name, provider=ref.provider)
+        namespace = Namespace(uuid=ref.namespace) if ref.namespace else None
+        return self.client.bucket(ref.name, provider=ref.provider, namespace=namespace)
 
     def get_object(self, ref: ObjectRef) -> Object:
         """The SDK object a command-line reference names."""

@@ -7,7 +7,8 @@ anything else is a bug and keeps its traceback. Usage errors stay click's (exit 
     requests.ConnectionError (refused)   cannot reach pyaistore at URL: is it running? ...
     requests.Timeout                     pyaistore at URL did not answer in time
     requests.RequestException            the request to URL failed: ...
-    ErrBckNotFound / ErrRemoteBck...     bucket ais://x does not exist
+    ErrBckNotFound / ErrRemoteBck...     bucket ais://x does not exist (how to create it, for `object put`;
+                                         where to list the buckets, otherwise)
     ErrObjNotFound                       object ais://x/y does not exist
     ErrObjNotFound (a file in a shard)   ais://x/y.tar has no file z
     ErrBckAlreadyExists                  bucket ais://x already exists
@@ -16,7 +17,7 @@ anything else is a bug and keeps its traceback. Usage errors stay click's (exit 
     404 about a mountpath                node x has no mountpath /p ...
     AISError 404 about a job             job x does not exist ...
     AISError                             the cluster's message (HTTP status)
-    InvalidBckProvider                   invalid bucket provider
+    InvalidBckProvider                   s3://x is a remote bucket: the command takes ais:// buckets
     OSError                              path: reason
 
 The subject of a message (which bucket, object, archived file, job or ETL) is the argument of that kind the
@@ -55,6 +56,8 @@ HandledError: Final = (AISError, requests.RequestException, InvalidBckProvider, 
 _NODE_PREFIX: Final = re.compile(r"^[pt]\[[^\]]*\]:\s*")
 # Where `about()` leaves the data argument the next requests concern (click's per-invocation meta).
 _ABOUT_KEY: Final = "pyaistore.about"
+# Commands after which creating the missing bucket is the fix (they store objects into it).
+_STORES_INTO_BUCKET: Final = frozenset({"object put"})
 
 Ref = BucketRef | ObjectRef | ArchivedFileRef | JobRef | EtlRef | NodeRef | MountpathRef
 Subject = Ref | None
@@ -65,12 +68,17 @@ def about(ref: Ref) -> None:
     click.get_current_context().meta[_ABOUT_KEY] = ref
 
 
-def describe(exc: BaseException, endpoint: str, subject: Subject | Sequence[Ref] = None) -> str:
-    """One line for a handled exception (see the module docstring)."""
+def describe(
+    exc: BaseException, endpoint: str, subject: Subject | Sequence[Ref] = None, command: str = ""
+) -> str:
+    """One line for a handled exception (see the module docstring); `command` is what was run,
+    e.g. "bucket rm", which decides the hint after a missing bucket."""
+    refs = [] if subject is None else [subject] if isinstance(subject, Ref) else list(subject)
     # AISError first: it is a requests.HTTPError, hence a RequestException too.
     if isinstance(exc, AISError):
-        refs = [] if subject is None else [subject] if isinstance(subject, Ref) else list(subject)
-        return _describe_cluster(exc, refs)
+        return _describe_cluster(exc, refs, command)
+    if isinstance(exc, InvalidBckProvider):
+        return _describe_provider(exc, refs, command)
     if isinstance(exc, requests.RequestException):
         return _describe_network(exc, endpoint)
     if isinstance(exc, OSError) and exc.strerror:
@@ -110,7 +118,35 @@ def _only(refs: Sequence[Ref], kind: type[Ref] | tuple[type[Ref], ...]) -> Any:
     return found[0] if len(found) == 1 else None
 
 
-def _describe_cluster(exc: AISError, refs: Sequence[Ref]) -> str:
+def _describe_provider(exc: InvalidBckProvider, refs: Sequence[Ref], command: str) -> str:
+    """The SDK refused a bucket's provider: a remote bucket where only ais:// ones are taken."""
+    remote = [ref for ref in _buckets(refs) if ref.is_remote]
+    if not remote:
+        return str(exc)
+    bucket = remote[0]
+    message = f"{bucket} is a remote bucket: `pyaistore {command or '...'}` takes ais:// buckets"
+    if command == "bucket create":
+        message += "; a cloud bucket is created in its cloud, then used here by its name"
+    return message
+
+
+def _buckets(refs: Sequence[Ref]) -> list[BucketRef]:
+    """The buckets the arguments name (those of object arguments too)."""
+    return [
+        ref.bucket if isinstance(ref, ObjectRef) else ref
+        for ref in refs
+        if isinstance(ref, BucketRef | ObjectRef)
+    ]
+
+
+def _missing_bucket(exc: AISError, bucket: BucketRef, command: str) -> str:
+    """A bucket the cluster does not know, with the hint that fits the command."""
+    if command in _STORES_INTO_BUCKET and not bucket.is_remote and isinstance(exc, ErrBckNotFound):
+        return f"bucket {bucket} does not exist (create it with `pyaistore bucket create {bucket}`)"
+    return f"bucket {bucket} does not exist (`pyaistore bucket ls` lists the buckets)"
+
+
+def _describe_cluster(exc: AISError, refs: Sequence[Ref], command: str = "") -> str:
     """Errors the cluster reported, named after the command's argument of the right kind."""
     etl: EtlRef | None = _only(refs, EtlRef)
     if isinstance(exc, ErrETLNotFound) and etl is not None:
@@ -130,10 +166,7 @@ def _describe_cluster(exc: AISError, refs: Sequence[Ref]) -> str:
     subject: BucketRef | ObjectRef | None = _only(refs, (BucketRef, ObjectRef))
     bucket = subject.bucket if isinstance(subject, ObjectRef) else subject
     if isinstance(exc, ErrBckNotFound | ErrRemoteBckNotFound) and bucket is not None:
-        hint = (
-            f" (create it with `pyaistore bucket create {bucket}`)" if isinstance(exc, ErrBckNotFound) else ""
-        )
-        return f"bucket {bucket} does not exist{hint}"
+        return _missing_bucket(exc, bucket, command)
     if isinstance(exc, ErrBckAlreadyExists) and bucket is not None:
         return f"bucket {bucket} already exists"
     if isinstance(exc, ErrObjNotFound) and isinstance(subject, ObjectRef) and not subject.is_prefix:
@@ -180,7 +213,8 @@ class SdkCommand(click.Command):
         except HandledError as exc:
             app = ctx.find_object(CliContext)
             endpoint = app.endpoint if app is not None else ""
-            raise click.ClickException(describe(exc, endpoint, _refs(ctx))) from exc
+            command = " ".join(ctx.command_path.split()[1:])
+            raise click.ClickException(describe(exc, endpoint, _refs(ctx), command)) from exc
 
 
 class SdkGroup(click.Group):

@@ -6,7 +6,7 @@ targets' counters up and derives one state:
     aborted    some target aborted the job
     running    some target is still working on it
     idle       unfinished, and idle wherever it is unfinished (jobs that wait for more work)
-    failed     finished, with errors
+    failed     finished, or idle where unfinished, with errors
     finished   finished everywhere without errors
 
 Waiting polls the snapshots, feeds a progress bar with the counters, and stops when every job
@@ -142,9 +142,11 @@ def _state(snaps: Sequence[JobSnap], error: str) -> str:
     if any(snap.aborted or snap.abort_err for snap in snaps):
         return ABORTED
     unfinished = [snap for snap in snaps if not snap.finished]
-    if unfinished:
-        return IDLE if all(snap.is_idle for snap in unfinished) else RUNNING
-    return FAILED if error else FINISHED
+    if not all(snap.is_idle for snap in unfinished):
+        return RUNNING
+    if error:
+        return FAILED  # its work is done everywhere (finished, or idle waiting for more), with errors
+    return IDLE if unfinished else FINISHED
 
 
 def summarize(job_id: str, snaps: Sequence[JobSnap]) -> JobSummary:

@@ -5,7 +5,15 @@ import logging
 import click
 
 from pyaistore import __version__
-from pyaistore.cli import serve_cmd
+from pyaistore.cli import (
+    completion,
+    log_cmds,
+    object_cmds,
+    object_edit_cmds,
+    remote_cmds,
+    serve_cmd,
+    shortcut_cmds,
+)
 from pyaistore.cli.archive_cmds import archive
 from pyaistore.cli.auth_cmds import auth
 from pyaistore.cli.bucket_cmds import bucket
@@ -46,8 +54,8 @@ def cli(ctx: click.Context, endpoint: str, as_json: bool) -> None:
       pyaistore cluster show
       pyaistore bucket create photos
       pyaistore object put -r ./pictures ais://photos/
-      pyaistore object ls photos
-      pyaistore object get ais://photos/ ./copy
+      pyaistore ls photos
+      pyaistore get ais://photos/ ./copy
       pyaistore bucket cp ais://photos ais://photos-backup
       pyaistore job ls
     """
@@ -62,8 +70,21 @@ cli.add_command(archive)
 cli.add_command(job)
 cli.add_command(etl)
 cli.add_command(storage)
+cli.add_command(log_cmds.logs)
+cli.add_command(completion.completion)
+# Shortcuts, as `ais` has them: `ls`, and `get`/`put` (the same commands as `object get|put`).
+cli.add_command(shortcut_cmds.list_anything)
+cli.add_command(object_cmds.get, "get")
+cli.add_command(object_cmds.put, "put")
+object_group.add_command(object_edit_cmds.copy)
+object_group.add_command(object_edit_cmds.move)
+object_group.add_command(object_edit_cmds.set_custom)
 cli.add_command(serve_cmd.serve)
 cli.add_command(serve_cmd.daemon)
+object_group.add_command(remote_cmds.prefetch)
+object_group.add_command(remote_cmds.evict)
+bucket.add_command(remote_cmds.bucket_evict)
+cluster.add_command(remote_cmds.remote)
 cli.add_command(serve_cmd.authn)
 cli.add_command(auth)
 

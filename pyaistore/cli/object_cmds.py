@@ -1,13 +1,15 @@
 """`pyaistore object ...`: put, get, list, inspect, print and delete objects."""
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from itertools import islice
 from pathlib import Path, PurePosixPath
 from typing import Any, Final
 
 import click
 
+from pyaistore.cli import selection
+from pyaistore.cli.archive_cmds import get as archive_get
 from pyaistore.cli.context import CliContext
 from pyaistore.cli.errors import SdkGroup, describe
 from pyaistore.cli.etl_cmds import require_running
@@ -55,6 +57,12 @@ _ETL_OPTION: Final = click.option(
     default=None,
     help="Transform the content on the way out with this ETL (see `pyaistore etl`).",
 )
+_TEMPLATE_OPTION: Final = click.option(
+    "--template", metavar="TEMPLATE", default=None, help="Names to transfer, e.g. 'shard-{000..099}.tar'."
+)
+_LIST_OPTION: Final = click.option(
+    "--list", "listed", metavar="NAMES", default=None, help="Comma-separated names to transfer."
+)
 _JOBS_OPTION: Final = click.option(
     "-j",
     "--jobs",
@@ -85,10 +93,20 @@ def _require_name(ref: ObjectRef) -> ObjectRef:
 @click.argument("source", metavar="SRC", type=click.Path(exists=True, path_type=Path))
 @click.argument("destination", metavar="BUCKET[/NAME]", type=OBJECT)
 @click.option("-r", "--recursive", is_flag=True, help="Upload a directory and everything under it.")
+@_TEMPLATE_OPTION
+@_LIST_OPTION
 @_JOBS_OPTION
 @click.pass_obj
-def put(app: CliContext, source: Path, destination: ObjectRef, recursive: bool, jobs: int) -> None:
-    """Upload a file, or a directory with --recursive.
+def put(
+    app: CliContext,
+    source: Path,
+    destination: ObjectRef,
+    recursive: bool,
+    template: str | None,
+    listed: str | None,
+    jobs: int,
+) -> None:
+    """Upload a file, or a directory with --recursive, or the files of SRC that --template/--list name.
 
     A file is stored as NAME; without NAME (or with NAME ending in `/`) it keeps its file name.
     A directory's files are named by their paths relative to SRC, under NAME as a prefix.
@@ -98,7 +116,13 @@ def put(app: CliContext, source: Path, destination: ObjectRef, recursive: bool, 
       pyaistore object put cat.jpg photos                 # -> ais://photos/cat.jpg
       pyaistore object put cat.jpg ais://photos/pets/tom.jpg
       pyaistore object put -r ./dataset ais://train/v1/    # -> ais://train/v1/<relative path>
+      pyaistore put ./shards ais://train/ --template 'shard-{000..099}.tar'
+      pyaistore put ./docs ais://docs/ --list 'a.txt,b.txt'
     """
+    names = selection.selected_names(template, listed)
+    if names is not None:
+        selection.upload_selected(app, source, destination, names, jobs, _no_such_file(source))
+        return
     if source.is_dir():
         if not recursive:
             raise click.UsageError(f"{source} is a directory: add --recursive to upload everything in it")
@@ -119,6 +143,13 @@ def put(app: CliContext, source: Path, destination: ObjectRef, recursive: bool, 
     app.out.print(f"uploaded {_count(len(uploads), 'file')} ({human_size(total)}) to {where}")
 
 
+def _no_such_file(source: Path) -> Callable[[str], None]:
+    def missing(name: str) -> None:
+        raise click.ClickException(f"{source / name}: no such file")
+
+    return missing
+
+
 def _upload(app: CliContext, bucket_ref: BucketRef, uploads: list[Upload], jobs: int) -> None:
     """Upload files, with a progress bar over files and bytes."""
     bucket = app.get_bucket(bucket_ref)
@@ -126,8 +157,8 @@ def _upload(app: CliContext, bucket_ref: BucketRef, uploads: list[Upload], jobs:
     with TransferProgress(app.err, "uploading", len(uploads), total) as progress:
 
         def work(upload: Upload) -> None:
-            upload_file(bucket.object(upload.name), upload.path)
-            progress.advance(upload.size, files=1)
+            upload_file(bucket.object(upload.name), upload.path, progress.advance)
+            progress.advance(files=1)
 
         run_all(uploads, work, jobs)
 
@@ -138,14 +169,20 @@ def _upload(app: CliContext, bucket_ref: BucketRef, uploads: list[Upload], jobs:
 @click.option(
     "--prefix", "as_prefix", is_flag=True, help="Download every object whose name starts with NAME."
 )
+@click.option("--archpath", metavar="PATH", default=None, help="Read the file PATH out of the shard NAME.")
+@_TEMPLATE_OPTION
+@_LIST_OPTION
 @_ETL_OPTION
 @_JOBS_OPTION
-@click.pass_obj
+@click.pass_context
 def get(
-    app: CliContext,
+    ctx: click.Context,
     source: ObjectRef,
     destination: str | None,
     as_prefix: bool,
+    archpath: str | None,
+    template: str | None,
+    listed: str | None,
     etl: EtlRef | None,
     jobs: int,
 ) -> None:
@@ -163,7 +200,17 @@ def get(
       pyaistore object get ais://photos/cat.jpg - | file -
       pyaistore object get ais://train/v1/ ./dataset        # the whole prefix
       pyaistore object get ais://docs/a.txt a.upper.txt --etl upper-case
+      pyaistore get ais://shards/train-000.tar --archpath img-007.jpg
+      pyaistore get ais://train --template 'shard-{000..009}.tar' ./shards
     """
+    app: CliContext = ctx.obj
+    if archpath is not None:
+        ctx.invoke(archive_get, ref=source, path=archpath, destination=destination)
+        return
+    names = selection.selected_names(template, listed)
+    if names is not None:
+        selection.download_selected(app, source, names, Path(destination or "."), jobs)
+        return
     etl_config = _etl_config(app, etl)
     if as_prefix or source.is_prefix:
         if destination == "-":

@@ -3,15 +3,18 @@
 A bucket argument names a bucket only (`photos`, `ais://photos`, `s3://photos/`). An object
 argument names a bucket and an object name, a prefix or nothing (`photos/cat.jpg`,
 `ais://photos/2024/`, `photos`). The provider defaults to ais; its aliases (s3, gs, az) are the
-SDK's. A job argument is a job ID, an ETL argument an ETL's name, a node argument a node ID, and
-a mountpath argument `NODE_ID=PATH` (AIS's CLI spelling). Bad arguments are usage errors (exit
-code 2). The refs also tell `errors.py` what a failed command was about.
+SDK's; a bucket of an attached AIS cluster is `ais://@ALIAS/BUCKET`. A job argument is a job ID,
+an ETL argument an ETL's name, a node argument a node ID, and a mountpath argument
+`NODE_ID=PATH` (AIS's CLI spelling). Bad arguments are usage errors (exit code 2). The refs also
+tell `errors.py` what a failed command was about.
 """
 
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Final
 
 import click
+from click.shell_completion import CompletionItem
 
 from pyaistore.sdk import Provider
 from pyaistore.sdk.errors import InvalidBckProvider
@@ -40,6 +43,10 @@ __all__ = [
 ]
 
 _SCHEME_SEPARATOR: Final = "://"
+# How buckets are written for people: cloud providers by their URL schemes, as AIS's CLI writes them.
+_DISPLAY_SCHEMES: Final = MappingProxyType(
+    {Provider.AMAZON.value: "s3", Provider.GOOGLE.value: "gs", Provider.AZURE.value: "az"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +55,17 @@ class BucketRef:
 
     name: str
     provider: str = Provider.AIS.value
+    # An attached AIS cluster's alias or UUID (`ais://@alias/bucket`); empty for this cluster's.
+    namespace: str = ""
 
     def __str__(self) -> str:
-        return f"{self.provider}{_SCHEME_SEPARATOR}{self.name}"
+        where = f"@{self.namespace}/" if self.namespace else ""
+        return f"{_DISPLAY_SCHEMES.get(self.provider, self.provider)}{_SCHEME_SEPARATOR}{where}{self.name}"
+
+    @property
+    def is_remote(self) -> bool:
+        """True for a cloud or other remote bucket (any provider but ais)."""
+        return self.provider != Provider.AIS.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,11 +151,18 @@ def parse_object_ref(text: str) -> ObjectRef:
         try:
             provider = Provider.parse(scheme).value
         except InvalidBckProvider as exc:
-            raise ValueError(f"unknown provider {scheme!r} (use ais, aws/s3, gcp/gs, azure/az, oci)") from exc
+            raise ValueError(
+                f"unknown provider {scheme!r} (use ais, aws/s3, gcp/gs, azure/az, ht, oci)"
+            ) from exc
+    namespace = ""
+    if rest.startswith("@"):
+        namespace, _, rest = rest[1:].partition("/")
+        if not namespace:
+            raise ValueError(f"{text!r} names no remote cluster; expected ais://@ALIAS/BUCKET")
     bucket, _, name = rest.partition("/")
     if not bucket:
         raise ValueError(f"{text!r} names no bucket; expected BUCKET or ais://BUCKET")
-    return ObjectRef(BucketRef(bucket, provider), name)
+    return ObjectRef(BucketRef(bucket, provider, namespace), name)
 
 
 class BucketParam(click.ParamType[BucketRef]):
@@ -162,6 +184,14 @@ class BucketParam(click.ParamType[BucketRef]):
             )
         return ref.bucket
 
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
+        """Bucket names from the cluster (see completion.py)."""
+        from pyaistore.cli import completion  # only when completing: it talks to the cluster
+
+        return completion.complete_buckets(ctx, param, incomplete)
+
 
 class ObjectParam(click.ParamType[ObjectRef]):
     """A click type for `BUCKET/NAME` arguments (the name may be empty or a prefix)."""
@@ -176,6 +206,14 @@ class ObjectParam(click.ParamType[ObjectRef]):
             return parse_object_ref(str(value))
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
+        """Bucket names, then object names under the typed prefix (see completion.py)."""
+        from pyaistore.cli import completion  # only when completing: it talks to the cluster
+
+        return completion.complete_objects(ctx, param, incomplete)
 
 
 def _word(

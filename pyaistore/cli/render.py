@@ -14,15 +14,18 @@ from rich.progress import (
     DownloadColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
+    Task,
     TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
-    TransferSpeedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 __all__ = [
+    "BinarySpeedColumn",
     "Column",
     "JobProgress",
     "TransferProgress",
@@ -122,18 +125,22 @@ def print_records(
     as_json: bool = False,
     caption: str | None = None,
 ) -> None:
-    """Records as a table (formatted values), or as a JSON list of the raw values of the columns."""
+    """Records as a table (formatted values) with `caption` on a line below it, or as a JSON list
+    of the raw values of the columns (no caption)."""
     if as_json:
         print_json(
             console, [{column.key: record.get(column.key) for column in columns} for record in records]
         )
         return
-    table = Table(caption=caption, caption_justify="left", header_style="bold")
+    table = Table(header_style="bold")
     for column in columns:
         table.add_column(column.header, justify=column.justify, overflow="fold")
     for record in records:
         table.add_row(*(_cell(column, record.get(column.key)) for column in columns))
     console.print(table)
+    if caption:
+        # A line of its own under the table: a table caption would wrap at the table's width.
+        console.print(caption, soft_wrap=True)
 
 
 def _cell(column: Column, value: Any) -> str:
@@ -154,6 +161,17 @@ def print_properties(
     for name, value in rows:
         table.add_row(name, value)
     console.print(table)
+
+
+class BinarySpeedColumn(ProgressColumn):
+    """Transfer speed in the units sizes are shown in (`12.3 MiB/s`), not rich's decimal kB/s."""
+
+    def render(self, task: Task) -> Text:
+        """The task's current speed, or `?` before there is one."""
+        speed = task.finished_speed or task.speed
+        if speed is None:
+            return Text("?", style="progress.data.speed")
+        return Text(f"{human_size(int(speed))}/s", style="progress.data.speed")
 
 
 class TransferProgress:
@@ -177,7 +195,7 @@ class TransferProgress:
             BarColumn(),
             TextColumn("{task.fields[files]}"),
             DownloadColumn(binary_units=True),
-            TransferSpeedColumn(),
+            BinarySpeedColumn(),
             TimeRemainingColumn(),
             console=console,
             disable=not console.is_terminal,

@@ -101,9 +101,37 @@ def plan_download(entries: Iterable[BucketEntry], prefix: str, destination: Path
     return downloads
 
 
-def upload_file(obj: Object, path: Path) -> None:
-    """Store a local file as the object, streaming it from disk."""
-    obj.get_writer().put_file(path)
+class _ReportingFile(io.FileIO):
+    """A file that reports the bytes read from it as the upload sends them (and takes them back
+    when a retry rewinds it), so a progress bar moves during a large file, not only after it."""
+
+    def __init__(self, path: Path, on_bytes: Callable[[int], None]) -> None:
+        super().__init__(path, "rb")
+        self._on_bytes = on_bytes
+
+    def read(self, size: int | None = -1) -> bytes:
+        """Read and report."""
+        data = super().read(size)
+        if data:
+            self._on_bytes(len(data))
+        return data
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        """Move, reporting a move back as bytes to send again."""
+        before = self.tell()
+        after = super().seek(offset, whence)
+        if after < before:
+            self._on_bytes(after - before)
+        return after
+
+
+def upload_file(obj: Object, path: Path, on_bytes: Callable[[int], None] | None = None) -> None:
+    """Store a local file as the object, streaming it from disk; `on_bytes` hears of each piece sent."""
+    if on_bytes is None:
+        obj.get_writer().put_file(path)
+        return
+    with _ReportingFile(path, on_bytes) as file:
+        obj.get_writer().put_file(file)
 
 
 def download_to_file(

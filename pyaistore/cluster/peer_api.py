@@ -10,6 +10,9 @@ the same way, over the node's pooled PeerClient:
   replica or slice a peer keeps, ask which pieces of a page of objects it keeps, and tell an
   owner that pieces of objects it may lack exist;
 - listing pages, job start/query/stop, metadata pushes, ETL control and the reverse proxy;
+- remote buckets, which only targets reach: the backend's answer about a bucket, the provider's
+  buckets, a page of a bucket's objects at its backend, which of a page of names a target stores
+  (a refusal or a backend's failure is relayed with the target's status, 4xx or 5xx);
 - a node's calls to the primary: join and keepalive;
 - the gateway's S3 data path: an object request carried out on its owner's public object API
   (`/v1/objects/...`, marked as redirected so the owner serves it), bodies streamed both ways, and
@@ -32,18 +35,20 @@ from multidict import CIMultiDictProxy
 
 from pyaistore.auth import redirect_signature
 from pyaistore.cluster import object_frames, redirect_url, spliced_get
-from pyaistore.cluster.errors import PeerFailed
+from pyaistore.cluster.errors import PeerFailed, PeerRejected
 from pyaistore.cluster.peer_client import PeerClient, PeerReply, PeerStream, PeerUnreachable
 from pyaistore.cluster.peer_replies import raise_for_reply
 from pyaistore.storage.object_meta import ObjectMeta
-from pyaistore.wire import fields, headers, paths, query
+from pyaistore.wire import fields, headers, monitoring, paths, query
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.erasure_code import SliceMeta
+from pyaistore.wire.error_body import ErrorBody
 from pyaistore.wire.job_snapshot import JobSnapshot
 from pyaistore.wire.jobs import JobQuery, JobStartMsg
 from pyaistore.wire.messages import ListEntry, Snode
 from pyaistore.wire.mountpaths import MountpathList
 from pyaistore.wire.multipart import PartInfo, UploadInfo
+from pyaistore.wire.remote import RemoteBucketInfo, RemotePage
 
 __all__ = [
     "PeerApi",
@@ -428,6 +433,73 @@ class PeerApi:
         raise_for_reply(reply, node, f"listing {bucket.cname}")
         return [ListEntry.from_wire(e) for e in msgpack.unpackb(reply.body)]
 
+    # ---- remote buckets ----
+
+    def _remote_url(self, node: Snode, section: str, bucket: BucketId | None = None) -> str:
+        url = node.control_url + paths.url_path(paths.INTERNAL, section)
+        return url + "/" + quote(bucket.name, safe="") + "?" + bucket_query(bucket) if bucket else url
+
+    async def _remote_call(
+        self, node: Snode, method: str, url: str, what: str, body: Any = None, accept: str = headers.JSON_TYPE
+    ) -> PeerReply:
+        try:
+            reply = await self.client.call(
+                method,
+                url,
+                json_body=body,
+                headers=self._caller({headers.ACCEPT: accept}),
+                timeout=READ_STALL_TIMEOUT,
+            )
+        except PeerUnreachable as exc:
+            raise PeerFailed(f"{what}: {node.display_name} did not answer") from exc
+        if reply.status >= 400 and reply.body.startswith(b"{"):
+            refusal = ErrorBody.parse(reply.body.decode(errors="replace"), reply.status)
+            raise PeerRejected(reply.status, refusal.message, refusal.tcode)
+        raise_for_reply(reply, node, what)
+        return reply
+
+    async def head_remote_bucket(
+        self, node: Snode, bucket: BucketId, props: dict[str, Any] | None = None
+    ) -> RemoteBucketInfo:
+        """What `bucket`'s backend says about it, asked through `node` (with these props, if given)."""
+        url = self._remote_url(node, paths.INTERNAL_REMOTE_BUCKET, bucket)
+        reply = await self._remote_call(node, "POST", url, f"HEAD {bucket.cname}", {"props": props})
+        try:
+            return RemoteBucketInfo.from_json(json.loads(reply.body))
+        except ValueError as exc:
+            raise PeerFailed(f"{node.display_name} sent an invalid bucket description: {exc}") from exc
+
+    async def list_remote_buckets(self, node: Snode, provider: str, namespace: str = "") -> list[str]:
+        """The names of the buckets `provider`'s backend sees (a remote cluster's, by namespace)."""
+        url = self._remote_url(node, paths.INTERNAL_REMOTE_BUCKETS) + f"?{query.PROVIDER}={provider}"
+        if namespace:
+            url += f"&{query.NAMESPACE}={quote(namespace)}"
+        reply = await self._remote_call(node, "GET", url, f"list {provider} buckets")
+        found = json.loads(reply.body or b"[]")
+        return [str(name) for name in found] if isinstance(found, list) else []
+
+    async def list_remote_page(self, node: Snode, bucket: BucketId, lso: dict[str, Any]) -> RemotePage:
+        """One page of `bucket`'s objects at its backend, listed by `node`."""
+        url = self._remote_url(node, paths.INTERNAL_REMOTE_LIST, bucket)
+        reply = await self._remote_call(
+            node, "GET", url, f"listing {bucket.cname}", lso, headers.MSGPACK_TYPE
+        )
+        try:
+            return RemotePage.from_msgpack(msgpack.unpackb(reply.body))
+        except (ValueError, msgpack.UnpackException) as exc:
+            raise PeerFailed(f"{node.display_name} sent an invalid listing page: {exc}") from exc
+
+    async def cached_entries(
+        self, node: Snode, bucket: BucketId, names: list[str], lso: dict[str, Any]
+    ) -> list[ListEntry]:
+        """The entries of those of `names` that `node` stores (their local properties)."""
+        url = self._remote_url(node, paths.INTERNAL_CACHED, bucket)
+        body = {"names": names, "lso": lso}
+        reply = await self._remote_call(
+            node, "POST", url, f"listing {bucket.cname}", body, headers.MSGPACK_TYPE
+        )
+        return [ListEntry.from_wire(e) for e in msgpack.unpackb(reply.body)]
+
     # ---- jobs ----
 
     def _jobs_url(self, node: Snode) -> str:
@@ -513,6 +585,12 @@ class PeerApi:
             return MountpathList.from_json(json.loads(reply.body))
         except ValueError as exc:
             raise PeerFailed(f"{node.display_name} sent an invalid mountpath list: {exc}") from exc
+
+    async def metrics_text(self, node: Snode, timeout: float | None = None) -> str:
+        """The node's Prometheus exposition (`GET /metrics` on its control port)."""
+        reply = await self.call_node(node, "GET", monitoring.METRICS_PATH, timeout=timeout)
+        raise_for_reply(reply, node, "metrics scrape")
+        return reply.body.decode("utf-8", errors="replace")
 
     # ---- the gateway's S3 data path: a target's public object API ----
 

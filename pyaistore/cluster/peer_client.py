@@ -9,7 +9,15 @@ from typing import Any
 import aiohttp
 from multidict import CIMultiDictProxy
 
-__all__ = ["PeerClient", "PeerRefused", "PeerReply", "PeerStream", "PeerTimeout", "PeerUnreachable"]
+__all__ = [
+    "PeerClient",
+    "PeerRefused",
+    "PeerReply",
+    "PeerSocket",
+    "PeerStream",
+    "PeerTimeout",
+    "PeerUnreachable",
+]
 
 # Streams may be long: no total limit, but a stalled peer is given up on.
 _STREAM_TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=120)
@@ -79,6 +87,45 @@ class PeerStream:
             self._response.release()
         else:
             self._response.close()
+
+
+class PeerSocket:
+    """A websocket to a peer (an ETL transform server): binary or text messages, in order."""
+
+    def __init__(self, url: str, socket: aiohttp.ClientWebSocketResponse) -> None:
+        self.url = url
+        self._socket = socket
+
+    @property
+    def closed(self) -> bool:
+        """True once either side closed the socket."""
+        return self._socket.closed
+
+    async def send(self, data: bytes) -> None:
+        """Send one binary message; PeerUnreachable if the socket broke."""
+        try:
+            await self._socket.send_bytes(data)
+        except (aiohttp.ClientError, ConnectionError, OSError) as exc:
+            raise _translate(self.url, exc) from exc
+
+    async def receive(self, timeout: float) -> bytes | str:
+        """The next message: bytes (binary) or str (text); PeerTimeout after `timeout` seconds,
+        PeerUnreachable when the peer closed the socket or it broke."""
+        try:
+            message = await self._socket.receive(timeout=timeout)
+        except TimeoutError as exc:
+            raise PeerTimeout(self.url, exc) from exc
+        except (aiohttp.ClientError, ConnectionError, OSError) as exc:
+            raise _translate(self.url, exc) from exc
+        if message.type == aiohttp.WSMsgType.BINARY:
+            return bytes(message.data)
+        if message.type == aiohttp.WSMsgType.TEXT:
+            return str(message.data)
+        raise PeerUnreachable(self.url, ConnectionError(f"websocket closed ({message.type.name})"))
+
+    async def close(self) -> None:
+        """Close the socket (idempotent)."""
+        await self._socket.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +219,18 @@ class PeerClient:
                 return PeerReply(resp.status, await resp.read(), resp.headers)
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise PeerUnreachable(url, exc) from exc
+
+    async def open_socket(self, url: str, connect_timeout: float = 5.0) -> PeerSocket:
+        """Open a websocket (`ws://host:port/path`); PeerRefused when nothing listens there."""
+        await self.ensure_started()
+        assert self._session is not None
+        timeout = aiohttp.ClientWSTimeout(ws_close=connect_timeout)
+        try:
+            async with asyncio.timeout(connect_timeout):
+                socket = await self._session.ws_connect(url, timeout=timeout, max_msg_size=0)
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise _translate(url, exc) from exc
+        return PeerSocket(url, socket)
 
     async def open_stream(
         self,

@@ -4,4 +4,13 @@ No HTTP server code here: transform servers live in pyaistore.server.transform_s
 /v1/etl endpoints in pyaistore.web.
 """
 
-__all__ = ["dependencies", "errors", "registry", "spec", "transform", "worker_main", "worker_pool"]
+__all__ = [
+    "dependencies",
+    "errors",
+    "registry",
+    "spec",
+    "transform",
+    "worker_main",
+    "worker_pool",
+    "ws_sockets",
+]

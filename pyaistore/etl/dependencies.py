@@ -5,7 +5,8 @@ server's own (through a .pth file), so the ETL sees its pinned packages plus clo
 aistore SDK and pyaistore. The key hashes the requirement lines and the Python version, so
 ETLs with the same dependencies share one environment. The pip log stays beside it
 (`<root>/<key>.pip.log`) and its tail is the error when an install fails. Requirements the
-server's environment already satisfies need no venv at all.
+server's environment already satisfies need no venv at all. OS packages are only checked:
+nothing installs them here.
 """
 
 import shutil
@@ -19,7 +20,7 @@ from typing import Final
 
 from pyaistore.etl.errors import EtlInitFailed
 
-__all__ = ["LOG_TAIL", "interpreter_for", "log_path", "satisfied"]
+__all__ = ["LOG_TAIL", "check_os_packages", "interpreter_for", "log_path", "satisfied"]
 
 READY_MARKER: Final = ".pyaistore-ready"
 PARENT_PTH: Final = "_pyaistore_parent.pth"
@@ -48,6 +49,34 @@ def satisfied(requirements: Sequence[str]) -> bool:
         if not requirement.specifier.contains(installed, prereleases=True):
             return False
     return True
+
+
+def check_os_packages(packages: Sequence[str], who: str) -> None:
+    """Blocking: every Debian package an ETL names (OS_PACKAGES) is installed on this host.
+
+    AIS installs them into the ETL's container; without containers they must be on the target's
+    host already, so a missing one fails the ETL's start with its name, never later mid-object.
+
+    Raises:
+        EtlInitFailed: a package is not installed, or the host cannot tell (no dpkg).
+    """
+    if not packages:
+        return
+    dpkg_query = shutil.which("dpkg-query")
+    if dpkg_query is None:
+        raise EtlInitFailed(f"{who}: cannot check OS packages {list(packages)}: this host has no dpkg-query")
+    missing = []
+    for package in packages:
+        found = subprocess.run(
+            [dpkg_query, "-W", "-f=${Status}", package], capture_output=True, text=True, check=False
+        )
+        if found.returncode != 0 or not found.stdout.endswith("installed"):
+            missing.append(package)
+    if missing:
+        raise EtlInitFailed(
+            f"{who}: OS packages {missing} are not installed on this host; this cluster runs ETLs "
+            "without containers, so install them on every target host (e.g. apt-get install)"
+        )
 
 
 def log_path(root: Path, key: str) -> Path:

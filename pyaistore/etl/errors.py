@@ -9,7 +9,7 @@
         ├── EtlStageConflict          start a running ETL, delete a running one   -> 400
         ├── EtlInitFailed             dependencies, code or server did not start  -> 400
         ├── EtlTransformFailed        the transform raised, crashed, bad output   -> its status (500)
-        └── EtlTransformTimeout       no answer within the ETL's obj_timeout       -> 504
+        └── EtlTransformTimeout       no answer within the ETL's obj_timeout       -> 400 (as AIS)
 
 Web code maps these to HTTP in web/error_mapping.py, nowhere else.
 """

@@ -23,6 +23,7 @@ from pyaistore.etl import spec as etl_spec
 from pyaistore.etl.errors import EtlInitFailed, EtlNotFound
 from pyaistore.etl.transform import EtlRoute, EtlStats, Transformer
 from pyaistore.etl.worker_pool import WorkerPool
+from pyaistore.etl.ws_sockets import SocketPool
 from pyaistore.wire import etl as wire_etl
 from pyaistore.wire import paths
 from pyaistore.wire.etl import EtlInfo, ObjError
@@ -41,6 +42,8 @@ class EtlDirectory:
     def __init__(self, node_name: str) -> None:
         # A client of its own: it never resends a request (a resent transform may crash twice).
         self._peers = PeerClient(retry_idempotent=False)
+        # Websockets to ws:// ETLs' transform servers, reused between objects.
+        self._sockets = SocketPool(self._peers)
         self._node_name = node_name
         self._routes: dict[str, EtlRoute] = {}
         self._secrets: dict[str, str] = {}
@@ -50,14 +53,17 @@ class EtlDirectory:
         self._routes = {item["name"]: EtlRoute.from_json(item) for item in routes}
         self._secrets = {item["name"]: str(item.get(SECRET_KEY, "")) for item in routes}
 
-    def find(self, name: str) -> Transformer | None:
-        """A transformer for a running ETL, or None."""
+    def find(self, name: str, job_id: str = "") -> Transformer | None:
+        """A transformer for a running ETL (for offline job `job_id`, if given), or None."""
         route = self._routes.get(name)
-        return Transformer(route, self._peers, self._node_name) if route is not None else None
+        if route is None:
+            return None
+        return Transformer(route, self._peers, self._node_name, sockets=self._sockets, job_id=job_id)
 
-    def lookup(self, name: str) -> Transformer:
-        """A transformer for a running ETL; EtlNotFound (AIS's "ETL <name> doesn't exist") otherwise."""
-        found = self.find(name)
+    def lookup(self, name: str, job_id: str = "") -> Transformer:
+        """A transformer for a running ETL (for offline job `job_id`, if given); EtlNotFound (AIS's
+        "ETL <name> doesn't exist") otherwise."""
+        found = self.find(name, job_id)
         if found is None:
             raise EtlNotFound(f"ETL {name} doesn't exist")
         return found
@@ -100,6 +106,7 @@ class EtlRegistry(EtlDirectory):
             if spec.name in self._running:
                 await self._stop_locked(spec.name)
             who = f"ETL {spec.name} on {self._node_name}"
+            await asyncio.to_thread(dependencies.check_os_packages, spec.os_packages, who)
             async with self._venv_locks.setdefault(spec.dependencies_key, asyncio.Lock()):
                 python = await asyncio.to_thread(
                     dependencies.interpreter_for,
@@ -110,7 +117,12 @@ class EtlRegistry(EtlDirectory):
                     who,
                 )
             pool = WorkerPool(
-                spec, python, self._root / "run" / spec.name, self._child_env(spec, secret), self._peers
+                spec,
+                python,
+                self._root / "run" / spec.name,
+                self._child_env(spec, secret),
+                self._peers,
+                self._sockets,
             )
             try:
                 await pool.start()
@@ -135,6 +147,7 @@ class EtlRegistry(EtlDirectory):
         """Stop every ETL (the target is shutting down)."""
         for name in list(self._starting) + list(self._running):
             await self.stop(name)
+        await self._sockets.close()
         await self._peers.close()
 
     async def _stop_locked(self, name: str) -> bool:
@@ -167,13 +180,16 @@ class EtlRegistry(EtlDirectory):
         finally:
             self._starting.pop(name, None)
 
-    def find(self, name: str) -> Transformer | None:
-        """A transformer that records stats and recycles hung transform servers."""
+    def find(self, name: str, job_id: str = "") -> Transformer | None:
+        """A transformer that records stats (errors under `job_id`, if given) and recycles hung
+        transform servers."""
         running = self._running.get(name)
         if running is None:
             return None
         route = self._route(running)
-        return Transformer(route, self._peers, self._node_name, running.stats, running.pool.recycle)
+        return Transformer(
+            route, self._peers, self._node_name, running.stats, running.pool.recycle, self._sockets, job_id
+        )
 
     def secret_ok(self, name: str, secret: str) -> bool:
         """True when `secret` is the running ETL's callback secret."""
@@ -194,10 +210,15 @@ class EtlRegistry(EtlDirectory):
             for name, r in self._running.items()
         ]
 
-    def errors(self, name: str) -> list[ObjError]:
-        """The recorded per-object errors of a running ETL (empty when it is not running)."""
+    def errors(self, name: str, job_id: str = "") -> list[ObjError]:
+        """The recorded per-object errors of a running ETL: inline ones, or those of offline job
+        `job_id` (empty when it is not running, or the job had none)."""
         running = self._running.get(name)
-        return list(running.stats.errors) if running else []
+        if running is None:
+            return []
+        if job_id:
+            return list(running.stats.job_errors.get(job_id, ()))
+        return list(running.stats.errors)
 
     def logs(self, name: str) -> bytes:
         """The transform servers' output (EtlNotFound when the ETL is not running here)."""

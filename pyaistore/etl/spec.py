@@ -5,7 +5,8 @@ Two forms run here without containers:
 - code (the 1.x `init_code`): base64 Python source defining `transform`, pip requirements,
   a runtime such as "python3.11v2", and an optional chunk size for streaming;
 - class (SDK 2.0 `init_class`): image "aistorage/runtime_python:<3.x>" with the cloudpickled
-  ETLServer subclass in env ETL_CLASS_PAYLOAD and extra packages in PACKAGES.
+  ETLServer subclass in env ETL_CLASS_PAYLOAD, extra packages in PACKAGES and Debian packages
+  in OS_PACKAGES (which the target's host must have: nothing installs them without a container).
 
 Pod specs and other container images need Kubernetes: KubernetesRequired, never a fake success.
 """
@@ -29,7 +30,7 @@ KIND_CLASS: Final = "class"
 DEFAULT_WORKERS: Final = 2
 MAX_WORKERS: Final = 16
 _CODE_COMMS: Final = (wire_etl.HPUSH, wire_etl.HPULL, wire_etl.IO)
-_CLASS_COMMS: Final = (wire_etl.HPUSH, wire_etl.HPULL)
+_CLASS_COMMS: Final = (wire_etl.HPUSH, wire_etl.HPULL, wire_etl.WS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,9 @@ class EtlSpec:
     code: str = ""
     func_name: str = wire_etl.FUNC_TRANSFORM
     dependencies: tuple[str, ...] = ()
+    # Debian packages the transform needs (OS_PACKAGES); checked on each target's host, since no
+    # container installs them here (etl/dependencies.py).
+    os_packages: tuple[str, ...] = ()
     chunk_size: int = 0
     class_payload: str = ""
     env: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
@@ -143,9 +147,7 @@ def _class_spec(
             "only Python ETL classes (init_class) and functions (init_code) run here"
         )
     if comm not in _CLASS_COMMS:
-        raise InvalidEtlSpec(f"ETL {name}: communication {comm!r} is not supported here (hpush or hpull)")
-    if env.get(wire_etl.ENV_OS_PACKAGES, "").strip():
-        raise InvalidEtlSpec(f"ETL {name}: OS packages need a container image; this cluster runs none")
+        raise InvalidEtlSpec(f"ETL {name}: communication {comm!r} is not supported here (hpush, hpull or ws)")
     packages = env.get(wire_etl.ENV_PACKAGES, "")
     try:
         workers = int(env.get(wire_etl.ENV_NUM_WORKERS) or DEFAULT_WORKERS)
@@ -156,6 +158,7 @@ def _class_spec(
         comm=comm,
         class_payload=env[wire_etl.ENV_CLASS_PAYLOAD],
         dependencies=_requirement_lines(packages.split(",")),
+        os_packages=_requirement_lines(env.get(wire_etl.ENV_OS_PACKAGES, "").split(",")),
         env=MappingProxyType({k: v for k, v in env.items() if k != wire_etl.ENV_CLASS_PAYLOAD}),
         direct_put=bool(msg.get(wire_etl.SUPPORT_DIRECT_PUT)),
         workers=max(1, min(MAX_WORKERS, workers)),

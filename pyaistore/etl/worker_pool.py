@@ -25,6 +25,7 @@ import pyaistore
 from pyaistore.cluster.peer_client import PeerClient, PeerUnreachable
 from pyaistore.etl.errors import EtlInitFailed
 from pyaistore.etl.spec import EtlSpec
+from pyaistore.etl.ws_sockets import SocketPool
 from pyaistore.wire import etl as wire_etl
 
 __all__ = ["WorkerPool"]
@@ -56,13 +57,20 @@ class WorkerPool:
     """`spec.workers` transform servers for one ETL, run by `python`, supervised from the event loop."""
 
     def __init__(
-        self, spec: EtlSpec, python: str, work_dir: Path, env: Mapping[str, str], peers: PeerClient
+        self,
+        spec: EtlSpec,
+        python: str,
+        work_dir: Path,
+        env: Mapping[str, str],
+        peers: PeerClient,
+        sockets: SocketPool | None = None,
     ) -> None:
         self.spec = spec
         self._python = python
         self._dir = work_dir
         self._env = dict(env)
         self._peers = peers
+        self._sockets = sockets if sockets is not None else SocketPool(peers)
         self._children: list[_Child] = []
         self._turn = itertools.count()
         self._supervisor: asyncio.Task[None] | None = None
@@ -162,11 +170,26 @@ class WorkerPool:
             with contextlib.suppress(PeerUnreachable):
                 reply = await self._peers.call("GET", child.url + wire_etl.HEALTH_PATH, timeout=2)
                 if reply.ok:
+                    await self._check_websocket(child)
                     child.ready = True
                     return
             await asyncio.sleep(POLL)
         child.proc.kill()
         raise EtlInitFailed(self._failure(child, f"did not become ready within {timeout:g}s"))
+
+    async def _check_websocket(self, child: _Child) -> None:
+        """A ws:// ETL's server must serve its websocket (as AIS dials it at init)."""
+        if self.spec.comm != wire_etl.WS:
+            return
+        try:
+            await self._sockets.check(child.url, timeout=5.0)
+        except PeerUnreachable as exc:
+            child.proc.kill()
+            what = (
+                f"serves no websocket at {wire_etl.WS_PATH} ({exc}); ws:// needs a server that does, "
+                "such as the SDK's FastAPIServer"
+            )
+            raise EtlInitFailed(self._failure(child, what)) from exc
 
     def _failure(self, child: _Child, what: str) -> str:
         tail = _tail(self._dir / "logs" / f"child-{child.index}.log", LOG_TAIL).decode(errors="replace")

@@ -12,5 +12,6 @@ __all__ = [
     "multi_object",
     "rebalance",
     "registry",
+    "remote_cache",
     "resilver",
 ]

@@ -54,24 +54,25 @@ def plan(ctx: NodeContext, msg: JobStartMsg) -> tuple[Job, JobBody]:
         dst = msg.dst_bucket
     else:
         dst = require_bucket(ctx, msg.dst_bucket, "destination")
-    transform = transform_for(ctx, options) if msg.kind == kinds.ETL_BCK else None
+    transform = transform_for(ctx, options, msg.job_id) if msg.kind == kinds.ETL_BCK else None
     ops = TargetObjects(ctx)
     job = Job(msg.job_id, msg.kind, src_bucket=src, dst_bucket=dst, force=options.force)
     return job, lambda j: copy_bucket.run(j, ops, src, dst, options, transform)
 
 
-def transform_for(ctx: NodeContext, options: CopyOptions) -> Transform:
-    """The ETL pipeline a transform job names, looked up on this target (EtlNotFound if absent)."""
+def transform_for(ctx: NodeContext, options: CopyOptions, job_id: str) -> Transform:
+    """The ETL pipeline transform job `job_id` names, looked up on this target (EtlNotFound if
+    absent); its failures are recorded under the job."""
     if not options.etl_names:
         raise InvalidJobRequest("missing ETL name (id)")
-    return copy_bucket.pipeline([_lookup(ctx, name) for name in options.etl_names])
+    return copy_bucket.pipeline([_lookup(ctx, name, job_id) for name in options.etl_names])
 
 
-def _lookup(ctx: NodeContext, name: str) -> ObjectTransformer:
+def _lookup(ctx: NodeContext, name: str, job_id: str) -> ObjectTransformer:
     if ctx.etl_lookup is None:
         raise EtlNotFound(f"ETL {name} doesn't exist")
     try:
-        return ctx.etl_lookup(name)
+        return ctx.etl_lookup(name, job_id)
     except EtlNotFound:
         raise
     except Exception as exc:

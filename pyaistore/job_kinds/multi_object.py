@@ -1,8 +1,8 @@
 """Multi-object jobs over a list, template or prefix (jobs reference §2.2): delete, copy, transform.
 
 Gateway: the selection and options come from the action value; copy and transform need a
-destination (`tobck`, created like a bucket copy's when missing) and transform an ETL name;
-evict and prefetch are for remote buckets only (400 for ais buckets, as AIS answers).
+destination (`tobck`, created like a bucket copy's when missing) and transform an ETL name
+(evict and prefetch are in remote_cache.py).
 Targets: each handles its share of the selection (jobs/object_walk.py). After a primary restart
 the job is watched again if every target still holds its part, else ended aborted.
 """
@@ -24,7 +24,7 @@ from pyaistore.wire import jobs as kinds
 from pyaistore.wire.jobs import JobStartMsg
 from pyaistore.wire.multi_object import MultiObjectMsg
 
-__all__ = ["COPY_LISTRANGE", "DELETE_LISTRANGE", "ETL_LISTRANGE", "EVICT_LISTRANGE", "PREFETCH_LISTRANGE"]
+__all__ = ["COPY_LISTRANGE", "DELETE_LISTRANGE", "ETL_LISTRANGE"]
 
 
 async def start(ctx: NodeContext, request: JobRequest) -> str:
@@ -49,17 +49,6 @@ async def start(ctx: NodeContext, request: JobRequest) -> str:
     return await cluster_jobs.start(ctx, job_plan)
 
 
-async def refuse_for_ais(ctx: NodeContext, request: JobRequest) -> str:
-    """evict and prefetch act on cached copies of remote objects: an ais bucket has none."""
-    bucket = request.bucket
-    if bucket is None:
-        raise BadRequest(f"{request.action}: missing bucket")
-    job_buckets.require_local(bucket, request.action)
-    ctx.bucket_props(bucket)
-    what = actions.EVICT_REMOTE_BCK if request.action == actions.EVICT_LISTRANGE else request.action
-    raise BadRequest(f"{what}: expecting remote bucket (have {bucket.cname})")
-
-
 def plan_delete(ctx: NodeContext, msg: JobStartMsg) -> tuple[Job, JobBody]:
     """This target's part of a delete: its share of the selection."""
     bucket = require_bucket(ctx, msg.bucket, "source")
@@ -77,14 +66,10 @@ def plan_copy(ctx: NodeContext, msg: JobStartMsg) -> tuple[Job, JobBody]:
     if multi.to_bucket is None:
         raise InvalidJobRequest("missing destination bucket (tobck)")
     dst = multi.to_bucket if multi.copy.dry_run else require_bucket(ctx, multi.to_bucket, "destination")
-    transform = transform_for(ctx, multi.copy) if msg.kind == kinds.ETL_LISTRANGE else None
+    transform = transform_for(ctx, multi.copy, msg.job_id) if msg.kind == kinds.ETL_LISTRANGE else None
     ops = TargetObjects(ctx)
     job = Job(msg.job_id, msg.kind, src_bucket=src, dst_bucket=dst, force=multi.copy.force)
     return job, lambda j: multi_object.copy(j, ops, src, dst, multi, transform)
-
-
-def _never_planned(ctx: NodeContext, msg: JobStartMsg) -> tuple[Job, JobBody]:
-    raise InvalidJobRequest(f"{msg.kind}: expecting a remote bucket")
 
 
 DELETE_LISTRANGE = JobKind(
@@ -107,10 +92,4 @@ ETL_LISTRANGE = JobKind(
     plan_copy,
     (("POST", actions.ETL_LISTRANGE),),
     job_recovery.reattach_or_abort,
-)
-EVICT_LISTRANGE = JobKind(
-    kinds.EVICT_LISTRANGE, refuse_for_ais, _never_planned, (("DELETE", actions.EVICT_LISTRANGE),)
-)
-PREFETCH_LISTRANGE = JobKind(
-    kinds.PREFETCH_LISTRANGE, refuse_for_ais, _never_planned, (("POST", actions.PREFETCH_LISTRANGE),)
 )

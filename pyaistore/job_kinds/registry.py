@@ -20,6 +20,7 @@ from pyaistore.job_kinds import (
     housekeeping,
     make_n_copies,
     rebalance,
+    remote_cache,
     resilver,
 )
 from pyaistore.job_kinds import multi_object as multi
@@ -47,8 +48,9 @@ KINDS: Final[Mapping[str, JobKind]] = MappingProxyType(
             multi.DELETE_LISTRANGE,
             multi.COPY_LISTRANGE,
             multi.ETL_LISTRANGE,
-            multi.EVICT_LISTRANGE,
-            multi.PREFETCH_LISTRANGE,
+            remote_cache.EVICT_LISTRANGE,
+            remote_cache.PREFETCH_LISTRANGE,
+            remote_cache.EVICT_REMOTE_BCK,
             archive.ARCHIVE,
             bucket_summary.SUMMARY_BCK,
             housekeeping.LRU,

@@ -14,6 +14,7 @@ __all__ = [
     "object_walk",
     "rebalance",
     "registry",
+    "remote_objects",
     "rename_bucket",
     "resilver",
     "templates",

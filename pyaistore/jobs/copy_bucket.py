@@ -8,6 +8,7 @@ nothing, and `synchronize` then deletes destination objects whose source is gone
 
 from collections.abc import AsyncIterable, AsyncIterator, Sequence
 
+from pyaistore.backends.base import RemoteObjectNotFound
 from pyaistore.jobs import object_walk
 from pyaistore.jobs.errors import JobAborted
 from pyaistore.jobs.job import Job
@@ -25,8 +26,8 @@ def pipeline(transformers: Sequence[ObjectTransformer], args: str = "") -> Trans
     """One Transform applying each ETL's transformer in turn (an ETL and its pipeline)."""
 
     def apply(bucket: BucketId, name: str, data: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
-        for transformer in transformers:
-            data = transformer.transform(bucket, name, data, args)
+        for stage, transformer in enumerate(transformers):
+            data = transformer.transform(bucket, name, data, args, staged=stage > 0)
         return data
 
     return apply
@@ -40,9 +41,13 @@ async def run(
     options: CopyOptions,
     transform: Transform | None = None,
 ) -> None:
-    """Copy every object this node holds under `options.prefix` from `src` to `dst`."""
+    """Copy every object this node holds under `options.prefix` from `src` to `dst` (a remote
+    source: every object under the prefix at its backend that this node owns)."""
     recursive = not options.non_recursive
-    names = object_walk.local_names(ops, src, options.prefix, recursive)
+    if ops.is_remote(src):
+        names = ops.remote_names(src, options.prefix, recursive)
+    else:
+        names = object_walk.local_names(ops, src, options.prefix, recursive)
     await copy_names(job, ops, src, dst, options, transform, names, listed=False)
     if options.sync and not options.dry_run:
         await _prune(job, ops, src, dst, options)
@@ -60,15 +65,28 @@ async def copy_names(
 ) -> None:
     """Copy the given names; a missing one is an error only when it was `listed` by name.
 
-    Any other failure stops the job, unless `continue_on_error` records it and goes on.
+    A remote source's objects are fetched first when not stored. With `latest` (or `synchronize`)
+    an object whose backend version changed is copied from the backend, the stored copy left as
+    it is (as AIS does); with `synchronize` a source gone from the backend takes its destination
+    object with it. Any other failure stops the job, unless `continue_on_error` records it and
+    goes on.
     """
+    remote = ops.is_remote(src)
+    validate = options.latest or options.sync
 
     async def copy_one(name: str) -> None:
         job.check()
+        dst_name = options.destination_name(name)
         try:
-            dst_name = options.destination_name(name)
-            result = await ops.copy(src, name, dst, dst_name, transform, options.dry_run)
-        except ObjectNotFound as exc:
+            if remote and validate and not await ops.stored_is_current(src, name, options.sync):
+                result = await ops.copy_from_backend(src, name, dst, dst_name, transform, options.dry_run)
+            else:
+                if remote:
+                    await ops.fetch(src, name, latest=False)
+                result = await ops.copy(src, name, dst, dst_name, transform, options.dry_run)
+        except (ObjectNotFound, RemoteObjectNotFound) as exc:
+            if options.sync and not options.dry_run:
+                await ops.delete_at_owner(dst, dst_name)
             if listed:
                 job.add_error(error_text(exc))
             return

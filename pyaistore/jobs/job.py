@@ -2,7 +2,9 @@
 
 A job body calls `check()` between objects; `abort()` makes the next check raise JobAborted, and
 the registry then finishes the job. A finished job is idle, whatever its kind (jobs reference §1.3:
-the SDK's idle waits need `is_idle`, its terminal waits need the end time; both are set).
+the SDK's idle waits need `is_idle`, its terminal waits need the end time; both are set). A job of
+a demand-based kind (multi-object copy, transform, archive) goes idle when its work is done and
+stays running a while before it finishes, as AIS keeps such jobs (see JobRegistry).
 """
 
 import asyncio
@@ -86,6 +88,10 @@ class Job:
         self.error_count = 0
         self.abort_err = ""
         self.ext: dict[str, Any] | None = None
+        # Set when the work is done but the job stays running (demand-based kinds).
+        self.idle = False
+        # Objects worked on at once (reported in snapshots; set by the object walk).
+        self.workers = 0
         self._aborted = asyncio.Event()
 
     # ---- state ----
@@ -141,6 +147,13 @@ class Job:
         self._aborted.set()
         return True
 
+    async def wait_aborted(self, timeout: float) -> None:
+        """Return when the job is aborted, or after `timeout` seconds."""
+        try:
+            await asyncio.wait_for(self._aborted.wait(), timeout)
+        except TimeoutError:
+            pass
+
     def check(self) -> None:
         """Raise JobAborted when the job was aborted (call between units of work)."""
         if self._aborted.is_set():
@@ -167,9 +180,10 @@ class Job:
             err=self.err,
             abort_err=self.abort_err,
             aborted=self.aborted,
-            is_idle=self.finished,
+            is_idle=self.finished or self.idle,
             stats=self.counters.to_stats(),
             ext=dict(self.ext) if self.ext is not None else None,
+            workers=self.workers,
         )
 
     def status(self) -> JobStatus:

@@ -13,7 +13,7 @@ from typing import Final
 
 from pyaistore.wire import jobs as kinds
 
-__all__ = ["KINDS", "KindInfo", "conflict_reason", "display_name", "resolve"]
+__all__ = ["KINDS", "KindInfo", "conflict_reason", "display_name", "lingers", "resolve"]
 
 CLUSTER: Final = "G"
 BUCKET: Final = "B"
@@ -114,3 +114,13 @@ def conflict_reason(
     if new_kind == old_kind and new_info and new_info.one_per_pair and new_pair == old_pair and not force:
         return f"{old_kind} from {new_pair[0]} to {new_pair[1]} is already running"
     return None
+
+
+# Demand-based kinds AIS keeps running while idle (its multi-object copy/transform and archive
+# jobs), finishing them only when their idle timer fires.
+_LINGERING: Final = frozenset({kinds.COPY_LISTRANGE, kinds.ETL_LISTRANGE, kinds.ARCHIVE})
+
+
+def lingers(kind: str) -> bool:
+    """True for kinds whose jobs go idle, not finished, when their work is done."""
+    return kind in _LINGERING

@@ -99,6 +99,11 @@ class NodeObjects(Protocol):
         """Delete a local object."""
         ...
 
+    async def delete_at_owner(self, bucket: BucketId, name: str) -> None:
+        """Delete the object wherever it is (its owner; its backend, for a remote bucket); no
+        error when it does not exist."""
+        ...
+
     async def exists(self, bucket: BucketId, name: str) -> bool:
         """Whether the object exists anywhere in the cluster (asks its owner)."""
         ...
@@ -113,4 +118,45 @@ class NodeObjects(Protocol):
 
     async def open_local(self, bucket: BucketId, name: str) -> IO[bytes]:
         """A seekable binary file of a local object (blocking reads: use it in a thread)."""
+        ...
+
+    # ---- remote buckets (their objects live behind a backend; the node keeps copies) ----
+
+    def is_remote(self, bucket: BucketId) -> bool:
+        """True when the bucket's objects live behind a backend (cloud, origin, other cluster)."""
+        ...
+
+    def remote_names(self, bucket: BucketId, prefix: str, recursive: bool) -> AsyncIterator[str]:
+        """The names under the prefix at the bucket's backend that this node owns, page by page."""
+        ...
+
+    async def fetch(self, bucket: BucketId, name: str, latest: bool, synchronize: bool = False) -> int | None:
+        """Bring a remote object here unless it is stored already (and, with `latest`, current);
+        the bytes fetched, or None when nothing was needed. RemoteObjectNotFound if the backend
+        has no such object (with `synchronize`, a stored copy is dropped then)."""
+        ...
+
+    async def stored_is_current(self, bucket: BucketId, name: str, synchronize: bool) -> bool:
+        """Whether the stored copy (fetched first if missing) is the backend's current object;
+        RemoteObjectNotFound when the backend lost it (with `synchronize`, the copy is dropped)."""
+        ...
+
+    async def copy_from_backend(
+        self,
+        bucket: BucketId,
+        name: str,
+        dst_bucket: BucketId,
+        dst_name: str,
+        transform: Transform | None,
+        dry_run: bool,
+    ) -> CopyResult:
+        """Copy the backend's current object to the destination; the stored copy stays as it is."""
+        ...
+
+    async def evict(self, bucket: BucketId, name: str) -> int:
+        """Drop the local copy of a remote object; its size (ObjectNotFound when not stored here)."""
+        ...
+
+    async def evict_all(self, bucket: BucketId) -> None:
+        """Drop every local copy of the bucket's objects (the bucket stays)."""
         ...

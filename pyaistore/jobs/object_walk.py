@@ -117,6 +117,7 @@ async def for_each(
     The first exception from `work` stops the walk (names not yet started are skipped) and is
     raised once the running ones are done; an abort stops it too (JobAborted from job.check()).
     """
+    job.workers = workers
     queue: asyncio.Queue[str | None] = asyncio.Queue(maxsize=workers * 4)
     failures: list[Exception] = []
 

@@ -2,6 +2,12 @@
 
 Finished jobs stay queryable for `retention_s` (10 minutes by default, jobs reference §1.3: the
 SDK's waits poll finished jobs), and at most `max_finished` of them are kept.
+
+Jobs of demand-based kinds (the `idles` flag: multi-object copy and transform, archive) do not
+finish when their work is done: they go idle and stay running for `idle_linger_s`, then finish,
+as AIS's demand-based jobs stay listed while idle until their idle timer fires (one minute,
+`xact.IdleDefault`). An idle job conflicts with nothing; an abort ends it at once. A job that
+recorded errors finishes when its work is done, so that it reads as failed at once.
 """
 
 import asyncio
@@ -10,6 +16,7 @@ import secrets
 import string
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Final
 
 from pyaistore.jobs import kinds
@@ -18,17 +25,28 @@ from pyaistore.jobs.job import Job
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.jobs import USER_ABORT
 
-__all__ = ["JobBody", "JobRegistry", "new_job_id"]
+__all__ = ["JobBody", "JobRegistry", "KindTotals", "new_job_id"]
 
 log = logging.getLogger(__name__)
 
 RETENTION_S: Final = 600.0
+IDLE_LINGER_S: Final = 60.0
 MAX_FINISHED: Final = 10_000
 ID_LENGTH: Final = 10
 _FIRST: Final = string.ascii_letters
 _REST: Final = string.ascii_letters + string.digits + "-_"
 
 JobBody = Callable[[Job], Awaitable[None]]
+
+
+@dataclass(slots=True)
+class KindTotals:
+    """Jobs of one kind on this node since it started: how many started and run, and what they processed."""
+
+    started: int = 0
+    running: int = 0
+    objects: int = 0
+    size: int = 0
 
 
 def new_job_id() -> str:
@@ -49,11 +67,15 @@ class JobRegistry:
         retention_s: float = RETENTION_S,
         max_finished: int = MAX_FINISHED,
         clock: Callable[[], int] = time.time_ns,
+        idle_linger_s: float = IDLE_LINGER_S,
     ) -> None:
         self._retention_ns = int(retention_s * 1e9)
+        self._idle_linger_s = idle_linger_s
         self._max_finished = max_finished
         self._clock = clock
         self._jobs: dict[str, Job] = {}
+        # What forgotten (purged) jobs had done, by kind, so that totals never go down (metrics).
+        self._forgotten: dict[str, KindTotals] = {}
 
     def add(self, job: Job) -> Job:
         """Register a job; JobConflict when its ID is taken or it may not run beside a running job."""
@@ -61,7 +83,7 @@ class JobRegistry:
         if job.job_id in self._jobs:
             raise JobConflict(f"job {job.job_id} exists already")
         for other in self._jobs.values():
-            if not other.running:
+            if not other.running or other.idle:
                 continue
             reason = kinds.conflict_reason(
                 job.kind, job.bucket_unames, job.pair, other.kind, other.bucket_unames, other.pair, job.force
@@ -88,6 +110,9 @@ class JobRegistry:
     async def _execute(self, job: Job, body: JobBody) -> None:
         try:
             await body(job)
+            if kinds.lingers(job.kind) and not job.aborted and not job.error_count:
+                job.idle = True
+                await job.wait_aborted(self._idle_linger_s)
         except JobAborted:
             pass
         except asyncio.CancelledError:
@@ -138,3 +163,18 @@ class JobRegistry:
         for index, job in enumerate(finished):
             if job.end_ns < cutoff or index < excess:
                 del self._jobs[job.job_id]
+                kept = self._forgotten.setdefault(job.kind, KindTotals())
+                kept.started += 1
+                kept.objects += job.counters.loc_objs
+                kept.size += job.counters.loc_bytes
+
+    def totals_by_kind(self) -> dict[str, KindTotals]:
+        """Per kind: jobs started (known or forgotten), running now, objects and bytes processed here."""
+        totals = {kind: KindTotals(t.started, 0, t.objects, t.size) for kind, t in self._forgotten.items()}
+        for job in self._jobs.values():
+            kind = totals.setdefault(job.kind, KindTotals())
+            kind.started += 1
+            kind.running += job.running
+            kind.objects += job.counters.loc_objs
+            kind.size += job.counters.loc_bytes
+        return totals

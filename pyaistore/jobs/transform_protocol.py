@@ -14,11 +14,16 @@ class ObjectTransformer(Protocol):
     """Transforms one object's content as a stream."""
 
     def transform(
-        self, bucket: BucketId, name: str, data: AsyncIterator[bytes], args: str = ""
+        self, bucket: BucketId, name: str, data: AsyncIterator[bytes], args: str = "", staged: bool = False
     ) -> AsyncIterator[bytes]:
-        """Yield the transformed bytes of object `bucket/name` read from `data`."""
+        """Yield the transformed bytes of object `bucket/name` read from `data`.
+
+        `staged`: `data` is the output of a previous ETL of a pipeline, not the stored object, so
+        it must be what is transformed (a transformer that would read the object itself may not).
+        """
         ...
 
 
-# Looks up a running ETL by name on this node; raises a typed "ETL not found" error when absent.
-TransformerLookup = Callable[[str], ObjectTransformer]
+# Looks up a running ETL by name on this node, for the job whose ID is given (its failures are
+# recorded under that job); raises a typed "ETL not found" error when absent.
+TransformerLookup = Callable[[str, str], ObjectTransformer]

@@ -6,7 +6,9 @@ __all__ = [
     "buckets",
     "cluster_config",
     "cluster_jobs",
+    "cluster_metrics",
     "cluster_mountpaths",
+    "dashboard_state",
     "erasure_props",
     "etl_admin",
     "fanout",
@@ -18,5 +20,8 @@ __all__ = [
     "object_relay",
     "rebalance",
     "redirect",
+    "remote_buckets",
+    "remote_clusters",
+    "remote_listing",
     "upload_relay",
 ]

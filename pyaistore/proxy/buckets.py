@@ -85,6 +85,8 @@ async def set_props(ctx: NodeContext, bucket: BucketId, patch: Any) -> tuple[dic
         if props is None:
             raise BucketNotFound(bucket)
         new = bucket_meta.apply_patch(props, checked)
+        if bucket.is_remote and new["versioning"]["enabled"] != props["versioning"]["enabled"]:
+            raise BadRequest(f"{bucket.cname}: cannot modify existing Cloud bucket versioning")
         erasure_props.check_change(ctx, bucket, props, new, force)
         changed[:] = [props, new]
         return table.with_bucket(bucket, new)

@@ -179,7 +179,8 @@ async def _save_end(ctx: NodeContext, job: Job, record: JobRecord) -> None:
 
 
 async def _wait_for_parts(ctx: NodeContext, job: Job, targets: list[Snode]) -> list[JobSnapshot]:
-    """Poll the targets until each has finished its part; a target that lost it counts as failed."""
+    """Poll the targets until each has finished its part (or gone idle, done with its work); a target
+    that lost it counts as failed."""
     pause = FIRST_POLL_S
     pending = {t.daemon_id: t for t in targets}
     done: list[JobSnapshot] = []
@@ -202,7 +203,7 @@ async def _wait_for_parts(ctx: NodeContext, job: Job, targets: list[Snode]) -> l
                 job.add_error(f"{node.display_name} lost its part of the job (restarted?)")
                 del pending[node_id]
                 continue
-            if snaps[0].finished:
+            if snaps[0].finished or snaps[0].is_idle:  # idle: its work is done (demand-based kinds)
                 done.append(snaps[0])
                 del pending[node_id]
     return done

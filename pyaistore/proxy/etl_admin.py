@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from pyaistore.cluster import cluster_map
-from pyaistore.cluster.errors import NotSupported, PeerFailed, PeerRejected
+from pyaistore.cluster.errors import BadRequest, NotSupported, PeerFailed, PeerRejected
 from pyaistore.cluster.etl_table import EtlEntry, EtlTable
 from pyaistore.cluster.meta_owner import MetaOwner
 from pyaistore.cluster.peer_client import PeerReply
@@ -29,7 +29,7 @@ from pyaistore.wire.error_body import ErrorBody
 from pyaistore.wire.etl import EtlDetails, EtlInfo, ObjError
 from pyaistore.wire.messages import Snode
 
-__all__ = ["delete", "details", "health", "init", "list_etls", "logs", "start", "stop"]
+__all__ = ["delete", "details", "health", "init", "list_etls", "logs", "require_running", "start", "stop"]
 
 CALL_TIMEOUT: Final = 30.0
 
@@ -115,6 +115,14 @@ async def delete(ctx: NodeContext, name: str) -> None:
         return table.without(name)
 
     await _owner(ctx).update_etls(remove)
+
+
+def require_running(ctx: NodeContext, etl_name: str, pipeline: str = "") -> None:
+    """BadRequest ("ETL <name> doesn't exist", as AIS) unless the ETL and its pipeline all run."""
+    for name in (etl_name, *wire_etl.pipeline_names(pipeline)):
+        entry = ctx.meta.etls.get(name)
+        if entry is None or entry.stage != wire_etl.STAGE_RUNNING:
+            raise BadRequest(f"ETL {name} doesn't exist")
 
 
 async def list_etls(ctx: NodeContext) -> list[EtlInfo]:

@@ -122,9 +122,18 @@ async def status(ctx: NodeContext, query: JobQuery) -> JobStatus:
 
 
 async def details(ctx: NodeContext, query: JobQuery) -> dict[str, list[dict[str, Any]]]:
-    """`what=qryxstats`: snapshots keyed by target ID; JobNotFound when no target has a match."""
+    """`what=qryxstats`: snapshots keyed by target ID.
+
+    By ID, JobNotFound when no target knows the job. Otherwise (by kind or bucket, or everything)
+    every target answers, with an empty list when it has no match: AIS's targets answer 200 with
+    their (possibly empty) list, and only "not found" by ID makes the gateway answer 404.
+    """
     ids = [i for i in query.job_id.split(",") if i] or [""]
     merged: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    if not query.job_id:
+        for node in cluster_map.working_targets(ctx.smap):
+            if not query.node or node.daemon_id == query.node:
+                merged[node.daemon_id] = []
     for job_id in ids:
         per_node = await node_snapshots(ctx, replace(query, job_id=job_id))
         for node_id, snaps in per_node.items():
@@ -132,7 +141,7 @@ async def details(ctx: NodeContext, query: JobQuery) -> dict[str, list[dict[str,
         reported = {snap.job_id for snaps in per_node.values() for snap in snaps}
         for snap in _gateway_only(ctx, replace(query, job_id=job_id), reported):
             merged[ctx.node.daemon_id].append(snap.to_json())
-    if not merged:
+    if not merged and query.job_id:
         raise JobNotFound(f'no job matches id="{query.job_id}" kind="{query.kind}"')
     return dict(merged)
 

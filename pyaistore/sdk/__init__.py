@@ -8,7 +8,12 @@ Code written for `aistore.sdk` runs after changing one import:
     bucket = client.bucket("photos").create(exist_ok=True)
     bucket.object("cat.jpg").get_writer().put_file("cat.jpg")
     data = bucket.object("cat.jpg").get_reader().read_all()
+
+The SDK logs (retries, progress of waits) to the `pyaistore.sdk` logger and prints nothing: an
+application that wants those lines configures logging.
 """
+
+import logging
 
 from pyaistore.sdk.archive_config import ArchiveConfig, ArchiveMode
 from pyaistore.sdk.bucket import Bucket
@@ -43,3 +48,7 @@ __all__ = [
     "RetryConfig",
     "WaitResult",
 ]
+
+# A library's loggers must not fall back to printing on stderr when the application configured
+# none (logging.lastResort): this handler keeps the retry lines in the log, where they belong.
+logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -1,5 +1,6 @@
 """A bucket bound to a client: create, delete, rename, copy, list and address its objects."""
 
+import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote
@@ -536,6 +537,53 @@ class Bucket:
             ValueError: not exactly one selection was given, or it is empty.
         """
         return ObjectGroup(self, obj_names=obj_names, obj_range=obj_range, obj_template=obj_template)
+
+    def set_props(self, props: Mapping[str, Any]) -> str:
+        """Change bucket properties (AIS's `set-bprops`, the Go API's `SetBucketProps`).
+
+        Args:
+            props: the properties to change, nested as in the bucket's props, e.g.
+                `{"mirror": {"enabled": True, "copies": 2}}`.
+
+        Returns:
+            The ID of the job the change started (make-n-copies), or "".
+
+        Raises:
+            AISError: the cluster refused (400 for an invalid property or value).
+        """
+        response = self.make_request(const.HTTP_METHOD_PATCH, const.ACT_SET_BPROPS, value=dict(props))
+        return response.text.strip().strip('"')
+
+    def summary(
+        self, uuid: str = "", prefix: str = "", cached: bool = True, present: bool = True
+    ) -> dict[str, Any]:
+        """The bucket's summary: object count, sizes, space on disk (starts a summary job and polls it).
+
+        Args:
+            uuid: the ID of a summary job already started ("" starts one).
+            prefix: only objects with this prefix.
+            cached: include objects present in the cluster.
+            present: include present objects only.
+
+        Returns:
+            The summary as the cluster sends it (AIS's BsummResult).
+
+        Raises:
+            AISError: the cluster answered with an error (e.g. no such bucket).
+        """
+        value: dict[str, Any] = {"uuid": uuid, "prefix": prefix, "cached": cached, "present": present}
+        reply = self.make_request(const.HTTP_METHOD_GET, const.ACT_SUMMARY_BCK, value=value)
+        if reply.status_code == const.STATUS_ACCEPTED and not uuid:
+            value["uuid"] = reply.text.strip().strip('"')
+            reply = self.make_request(const.HTTP_METHOD_GET, const.ACT_SUMMARY_BCK, value=value)
+        wait = 0.05
+        while reply.status_code == const.STATUS_ACCEPTED:
+            time.sleep(wait)
+            wait = min(1.0, wait * 1.5)
+            reply = self.make_request(const.HTTP_METHOD_GET, const.ACT_SUMMARY_BCK, value=value)
+        results = reply.json()
+        summary: dict[str, Any] = results[0] if isinstance(results, list) and results else {}
+        return summary
 
     def make_request(
         self,

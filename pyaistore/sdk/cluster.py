@@ -10,12 +10,16 @@ import logging
 import requests
 
 from pyaistore.sdk import const
+from pyaistore.sdk.enums import LogSeverity, NodeFilter
 from pyaistore.sdk.errors import AISError
+from pyaistore.sdk.node_metrics import ClusterMetrics, NodeMetrics, parse_metrics
 from pyaistore.sdk.provider import Provider
 from pyaistore.sdk.request_client import RequestClient
 from pyaistore.sdk.retry_config import RetryConfig
-from pyaistore.sdk.types import ActionMsg, BucketModel, ETLInfo, JobStatus, MountpathList, Smap
+from pyaistore.sdk.types import ActionMsg, BucketModel, ETLInfo, JobStatus, MountpathList, RemoteCluster, Smap
+from pyaistore.wire import monitoring
 from pyaistore.wire import mountpaths as wire_mountpaths
+from pyaistore.wire.remote import RemoteClusterList
 
 __all__ = ["Cluster"]
 
@@ -258,6 +262,136 @@ class Cluster:
             bool: True if cluster is ready, or False if cluster is still setting up.
         """
         return self.is_ready()
+
+    # ---- remote AIS clusters (AIS's api.AttachRemoteAIS & co; the official Python SDK has none) ----
+
+    def attach_remote(self, alias: str, url: str) -> None:
+        """Attach another AIS cluster: its buckets become `ais://@alias/BUCKET` here.
+
+        Args:
+            alias: the name its buckets are addressed by.
+            url: its proxy's URL, e.g. http://host:51080.
+
+        Raises:
+            AISError: the URL is invalid or the cluster did not answer (400/503), or the alias is taken.
+        """
+        self._client.request(
+            const.HTTP_METHOD_PUT,
+            f"{const.URL_PATH_CLUSTER}/{const.URL_PATH_ATTACH}",
+            params={const.QPARAM_WHAT: const.WHAT_REMOTE_AIS},
+            headers={const.HEADER_REMOTE_AIS_ALIAS: alias, const.HEADER_REMOTE_AIS_URL: url},
+        )
+
+    def detach_remote(self, alias: str) -> None:
+        """Detach the AIS cluster attached as `alias`.
+
+        Raises:
+            AISError: no cluster is attached as `alias` (404).
+        """
+        self._client.request(
+            const.HTTP_METHOD_PUT,
+            f"{const.URL_PATH_CLUSTER}/{const.URL_PATH_DETACH}",
+            params={const.QPARAM_WHAT: const.WHAT_REMOTE_AIS},
+            headers={const.HEADER_REMOTE_AIS_ALIAS: alias},
+        )
+
+    def list_remote_clusters(self) -> list[RemoteCluster]:
+        """The attached AIS clusters: alias, URL, UUID, and their map when they answer (else None).
+
+        Returns:
+            The clusters, sorted by alias.
+        """
+        data = self._client.request_json(
+            const.HTTP_METHOD_GET, const.URL_PATH_CLUSTER, params={const.QPARAM_WHAT: const.WHAT_REMOTE_AIS}
+        )
+        return list(RemoteClusterList.from_json(data).clusters)
+
+    # ---- node logs (as the official SDK), metrics ----
+
+    def get_node_log(self, node_id: str, severity: LogSeverity = LogSeverity.INFO) -> str:
+        """The current log of a node (target or proxy).
+
+        Args:
+            node_id: the node's ID.
+            severity: INFO (every record), or WARNING/ERROR (warnings and errors).
+
+        Returns:
+            The log's text.
+
+        Raises:
+            AISError: 404 for an unknown node or a missing log, 400 for an unknown severity.
+            requests.RequestException: the request failed.
+        """
+        return self._request_log(node_id, LogSeverity(severity).value).text
+
+    def get_node_log_archive(self, node_id: str, severity: LogSeverity = LogSeverity.INFO) -> bytes:
+        """Every log file of a node of that severity (the current one and rotated ones) as a .tar.gz.
+
+        Raises:
+            AISError: 404 for an unknown node, 400 for an unknown severity.
+            requests.RequestException: the request failed.
+        """
+        return self._request_log(node_id, LogSeverity(severity).value, all_logs=True).content
+
+    def get_cluster_logs(
+        self, severity: LogSeverity = LogSeverity.INFO, role: NodeFilter = NodeFilter.TARGET
+    ) -> dict[str, str]:
+        """The current log of every node of a role, by node ID.
+
+        Raises:
+            AISError: a node's log could not be read.
+            requests.RequestException: a request failed.
+        """
+        smap = self.get_info()
+        nodes: list[str] = []
+        if role in (NodeFilter.TARGET, NodeFilter.ALL):
+            nodes += list(smap.tmap)
+        if role in (NodeFilter.PROXY, NodeFilter.ALL):
+            nodes += list(smap.pmap)
+        return {node_id: self.get_node_log(node_id, severity) for node_id in nodes}
+
+    def _request_log(
+        self, node_id: str, severity: str, all_logs: bool = False, offset: int = 0
+    ) -> requests.Response:
+        params = {const.QPARAM_WHAT: const.WHAT_LOG, monitoring.LOG_SEVERITY: severity}
+        if all_logs:
+            params[monitoring.LOG_ALL] = "true"
+        if offset:
+            params[monitoring.LOG_OFFSET] = str(offset)
+        return self._client.request(
+            const.HTTP_METHOD_GET,
+            f"{const.URL_PATH_REVERSE}/{const.URL_PATH_DAEMON}",
+            params=params,
+            headers={const.HEADER_NODE_ID: node_id},
+        )
+
+    def get_node_log_from(self, node_id: str, offset: int, severity: LogSeverity = LogSeverity.INFO) -> str:
+        """A node's current log from byte `offset` on (to follow a log: pass the bytes read so far).
+
+        Raises:
+            AISError: 400 when the offset is past the end (the log was rotated meanwhile).
+            requests.RequestException: the request failed.
+        """
+        return self._request_log(node_id, LogSeverity(severity).value, offset=offset).text
+
+    def get_metrics(self) -> ClusterMetrics:
+        """Every node's Prometheus metrics, scraped by the proxy (`GET /v1/cluster?what=prometheus`).
+
+        Returns:
+            ClusterMetrics: the samples of each node that answered, and why the others did not.
+
+        Raises:
+            AISError: the proxy answered with an error.
+            requests.RequestException: the request failed.
+        """
+        data = self._client.request_json(
+            const.HTTP_METHOD_GET,
+            const.URL_PATH_CLUSTER,
+            params={const.QPARAM_WHAT: monitoring.WHAT_PROMETHEUS},
+        )
+        texts = data.get(monitoring.METRICS_KEY) or {}
+        nodes = {node_id: NodeMetrics(node_id, parse_metrics(text)) for node_id, text in texts.items()}
+        return ClusterMetrics(nodes, dict(data.get(monitoring.UNREACHABLE_KEY) or {}))
 
     # ---- membership (AIS's api.StartMaintenance & co; the official Python SDK has none) ----
 

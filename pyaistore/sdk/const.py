@@ -95,6 +95,12 @@ APPEND_TYPE_APPEND: Final = query.APPEND
 APPEND_TYPE_FLUSH: Final = query.FLUSH
 WHAT_SMAP: Final = query.WHAT_SMAP
 WHAT_MOUNTPATHS: Final = query.WHAT_MOUNTPATHS
+WHAT_REMOTE_AIS: Final = query.WHAT_REMOTE_AIS
+URL_PATH_ATTACH: Final = paths.ATTACH
+URL_PATH_DETACH: Final = paths.DETACH
+HEADER_REMOTE_AIS_ALIAS: Final = headers.REMOTE_AIS_ALIAS
+HEADER_REMOTE_AIS_URL: Final = headers.REMOTE_AIS_URL
+WHAT_LOG: Final = query.WHAT_LOG
 
 # Actions.
 ACT_CREATE_BCK: Final = actions.CREATE_BCK
@@ -105,6 +111,8 @@ ACT_ETL_BCK: Final = actions.ETL_BCK
 ACT_EVICT_REMOTE_BCK: Final = actions.EVICT_REMOTE_BCK
 ACT_LIST: Final = actions.LIST
 ACT_SUMMARY_BCK: Final = actions.SUMMARY_BCK
+ACT_SET_BPROPS: Final = actions.SET_BPROPS
+ACT_RENAME_OBJ: Final = actions.RENAME_OBJ
 ACT_DELETE_OBJECTS: Final = actions.DELETE_LISTRANGE
 ACT_EVICT_OBJECTS: Final = actions.EVICT_LISTRANGE
 ACT_PREFETCH_OBJECTS: Final = actions.PREFETCH_LISTRANGE
@@ -205,6 +213,9 @@ ARCH_MODE_WDSKEY: Final = query.ARCH_MODE_WDSKEY
 IDLE_JOB_KINDS: Final = jobs.IDLE_JOB_KINDS
 SINGLE_NODE_JOB_KINDS: Final = jobs.SINGLE_NODE_JOB_KINDS
 GO_ZERO_TIME: Final = jobs.GO_ZERO_TIME
+# A job snapshot's packed joggers/workers (AIS's core.Snap.Pack layout: 10 bits each).
+JOB_GLOB_ID: Final = "glob.id"
+JOB_GOROUTINE_BITS: Final = 10
 # Property lists for selective HEAD (reference §4.3).
 PROPS_NAME_SIZE: Final = "name,size"
 PROPS_READER_ATTRIBUTES: Final = "checksum,atime,version,custom"

@@ -17,6 +17,7 @@ class Provider(StrEnum):
     GOOGLE = bucket_id.GCP
     OCI = bucket_id.OCI
     HTTP = bucket_id.HT
+    HDFS = bucket_id.HDFS
 
     def is_remote(self) -> bool:
         """True for every provider except ais."""

@@ -2,10 +2,14 @@
 
 Two layers, as in the official SDK:
 
-1. `http_retry` (a `urllib3.Retry`) repeats a request that got 429 or a 5xx. It runs inside the
-   connection pool, so it repeats the request to the node that answered (proxy or target).
-   It is built with `raise_on_status=False`: when it gives up, the last answer is returned and
-   becomes an `AISError` like any other error status.
+1. `http_retry` (a `urllib3.Retry`) repeats a request that got 429, 502, 503 or 504: rate limits,
+   a node that is busy or not ready, a gateway that could not reach its target. Retrying can fix
+   those. It does not repeat a 500: a cluster answers 500 for a failure that the same request
+   meets again (a bug, or an ETL transform that raised), and repeating it would run a failing
+   transform six times and keep the caller waiting half a minute for the same error. It runs
+   inside the connection pool, so it repeats the request to the node that answered (proxy or
+   target). It is built with `raise_on_status=False`: when it gives up, the last answer is
+   returned and becomes an `AISError` like any other error status.
 2. `network_retry` repeats the whole request, starting again at the proxy, when the network
    failed (connection refused or reset, timeouts, a broken chunked body). Any callable that
    takes a zero-argument function and returns its result works here, so a
@@ -33,8 +37,9 @@ NETWORK_RETRY_EXCEPTIONS: Final[tuple[type[BaseException], ...]] = (
     requests.ReadTimeout,
     requests.exceptions.ChunkedEncodingError,
 )
-# Statuses a cluster uses for transient conditions (reference §1.2): rate limits and unavailability.
-RETRY_STATUSES: Final = (429, 500, 502, 503, 504)
+# Statuses a cluster uses for transient conditions: rate limits, unavailability, gateway failures.
+# Not 500, which is deterministic (see the module docstring), unlike the official SDK's list.
+RETRY_STATUSES: Final = (429, 502, 503, 504)
 
 
 class NetworkRetryPolicy(Protocol):
@@ -84,8 +89,8 @@ class NetworkRetry:
 
 
 def _default_http_retry() -> Retry:
-    """429/5xx retries: 5 more tries, pauses 0, 2, 4, 8, 16 s; connection errors are left to NetworkRetry,
-    and other errors (a certificate that does not verify) are not retried."""
+    """429/502/503/504 retries: 5 more tries, pauses 0, 2, 4, 8, 16 s; connection errors are left to
+    NetworkRetry, and other errors (a certificate that does not verify) are not retried."""
     return Retry(
         total=5,
         connect=0,

@@ -18,6 +18,7 @@ from pyaistore.sdk.namespace import Namespace
 from pyaistore.wire import hrw, messages
 from pyaistore.wire.messages import ActionMsg
 from pyaistore.wire.mountpaths import MountpathList
+from pyaistore.wire.remote import RemoteCluster
 
 __all__ = [
     "ActionMsg",
@@ -32,6 +33,7 @@ __all__ = [
     "JobStatus",
     "MountpathList",
     "NetInfo",
+    "RemoteCluster",
     "Smap",
     "Snode",
 ]
@@ -288,6 +290,8 @@ class JobSnap:
     abort_err: str = ""
     err: str = ""
     stats: Mapping[str, int] = field(default_factory=dict)
+    # `glob.id`: joggers, workers and the channel-full count, packed as AIS packs them.
+    packed: int = 0
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> "JobSnap":
@@ -306,7 +310,14 @@ class JobSnap:
             abort_err=str(data.get("abort-err") or ""),
             err=str(data.get("err") or ""),
             stats={key: int(value or 0) for key, value in stats.items()},
+            packed=int(data.get(const.JOB_GLOB_ID) or 0),
         )
+
+    def unpack_glob_id(self) -> tuple[int, int, int]:
+        """(mountpath joggers, workers, channel-full count) of the job on this target."""
+        mask = (1 << const.JOB_GOROUTINE_BITS) - 1
+        bits = const.JOB_GOROUTINE_BITS
+        return self.packed & mask, self.packed >> bits & mask, self.packed >> 2 * bits
 
     @property
     def finished(self) -> bool:

@@ -1,5 +1,6 @@
 """Processes: one daemon (proxy or target), the zero-configuration local cluster and its
-supervision, the launcher's lifeline, ETL transform servers."""
+supervision, the launcher's lifeline (and the watch on a `make` that runs it), ETL transform
+servers."""
 
 __all__ = [
     "authn_daemon",
@@ -7,6 +8,7 @@ __all__ = [
     "event_loop",
     "exit_status",
     "http_workers",
+    "launcher_watch",
     "lifeline",
     "local_cluster",
     "local_security",

@@ -20,6 +20,7 @@ from aiohttp import web
 from pyaistore.auth.redirect_signature import RedirectVerifier
 from pyaistore.auth.revoked_tokens import RevokedTokens
 from pyaistore.auth.tokens import TokenVerifier
+from pyaistore.backends.registry import BackendRegistry
 from pyaistore.cluster import cluster_secret, tls
 from pyaistore.cluster import node as node_identity
 from pyaistore.cluster.cluster_meta import ClusterMeta
@@ -31,6 +32,9 @@ from pyaistore.cluster.target_agent import TargetAgent
 from pyaistore.config import PROXY, TARGET, NodeConfig, with_environment
 from pyaistore.etl.registry import EtlRegistry
 from pyaistore.job_kinds import registry as job_kinds
+from pyaistore.jobs.registry import JobRegistry
+from pyaistore.monitoring import log_files
+from pyaistore.monitoring.node_monitor import NodeMonitor
 from pyaistore.node_context import NodeContext
 from pyaistore.proxy import node_lifecycle
 from pyaistore.proxy import rebalance as rebalancing
@@ -71,7 +75,13 @@ def build_context(config: NodeConfig, port: int, control_port: int = 0) -> NodeC
     node_id = node_identity.load_or_create_id(config.data_dir, config.role)
     snode = node_identity.make_snode(node_id, config.role, config.host, port, control_port, config.scheme)
     meta = ClusterMeta()
-    ctx = NodeContext(config=config, node=snode, meta=meta, peers=PeerClient(ssl_context=peer_tls(config)))
+    ctx = NodeContext(
+        config=config,
+        node=snode,
+        meta=meta,
+        peers=PeerClient(ssl_context=peer_tls(config)),
+        jobs=JobRegistry(idle_linger_s=config.job_idle_linger),
+    )
     # The primary creates the cluster secret on its first start; other nodes get it when they join.
     secret_of = cluster_secret.load_or_create if config.is_primary else cluster_secret.load
     ctx.peer_api.cluster_secret = secret_of(config.data_dir)
@@ -86,6 +96,7 @@ def build_context(config: NodeConfig, port: int, control_port: int = 0) -> NodeC
             log.info("removed %d leftover work files", removed)
         ctx.store = store
         ctx.slices = SliceStore(store.mountpaths, fsync=config.fsync)
+        ctx.backends = BackendRegistry()
         meta.buckets = BucketTable.load(config.data_dir / bucket_sync.BMD_FILE)
         registry = EtlRegistry(config.data_dir, snode.display_name, snode.public_net.url)
         ctx.etls = registry
@@ -184,6 +195,8 @@ async def on_stop(ctx: NodeContext) -> None:
     # A task that failed has reported its error already (see _must_not_end).
     await asyncio.gather(*ctx.background, return_exceptions=True)
     await ctx.peers.close()
+    if ctx.backends is not None:
+        ctx.backends.close()
 
 
 async def serve(config: NodeConfig, lifeline_fd: int = -1) -> None:
@@ -209,7 +222,10 @@ async def serve(config: NodeConfig, lifeline_fd: int = -1) -> None:
     ctx.stop_requested = stop
     pool = None
     if control is not None:
+        # Every process of the target counts its requests in its row of one shared block.
+        ctx.monitor = NodeMonitor.shared(config.data_dir, config.http_workers, 0)
         pool = WorkerPool(config, ctx.node, sock, config.http_workers - 1)
+        ctx.monitor.worker_pids = pool.pids
         pool.start()
         ctx.meta_listeners.append(pool.broadcast)
         ctx.mountpath_listeners.append(pool.broadcast_mountpaths)
@@ -325,6 +341,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         sys.exit(exit_status.CANNOT_RUN)
     logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log_files.install(config.data_dir, config.role, rotate=True, level=config.log_level)
     try:
         event_loop.run(serve(config, lifeline_fd), config.event_loop)
     except (CannotListen, ClusterMismatch) as exc:

@@ -22,11 +22,14 @@ from typing import Any, Final
 from aiohttp import web
 
 from pyaistore.auth.redirect_signature import RedirectVerifier
+from pyaistore.backends.registry import BackendRegistry
 from pyaistore.cluster import cluster_secret, metasync, tls
 from pyaistore.cluster.cluster_meta import ClusterMeta
 from pyaistore.cluster.peer_client import PeerClient
 from pyaistore.config import NodeConfig
 from pyaistore.etl.registry import ROUTES_KEY, EtlDirectory
+from pyaistore.monitoring import log_files
+from pyaistore.monitoring.node_monitor import NodeMonitor
 from pyaistore.node_context import NodeContext
 from pyaistore.server import event_loop, target_store
 from pyaistore.storage.slice_store import SliceStore
@@ -57,14 +60,14 @@ class WorkerPool:
 
     def start(self) -> None:
         """Spawn every worker."""
-        for _ in range(self._count):
-            self._workers.append(self._spawn())
+        for index in range(self._count):
+            self._workers.append(self._spawn(index))
 
-    def _spawn(self) -> tuple[multiprocessing.process.BaseProcess, Connection]:
+    def _spawn(self, index: int) -> tuple[multiprocessing.process.BaseProcess, Connection]:
+        """Start worker `index`; it counts requests in row index + 1 of the node's counter block."""
         receiver, sender = _SPAWN.Pipe(duplex=False)
-        proc = _SPAWN.Process(
-            target=worker_entry, args=(self._config, self._node.to_json(), self._sock, receiver), daemon=True
-        )
+        args = (self._config, self._node.to_json(), self._sock, receiver, index + 1)
+        proc = _SPAWN.Process(target=worker_entry, args=args, daemon=True)
         proc.start()
         receiver.close()
         for message in (self._latest, self._latest_etls, self._latest_mountpaths):
@@ -101,7 +104,11 @@ class WorkerPool:
                 if not proc.is_alive():
                     log.warning("HTTP worker %s exited (%s); restarting it", proc.pid, proc.exitcode)
                     conn.close()
-                    self._workers[index] = self._spawn()
+                    self._workers[index] = self._spawn(index)
+
+    def pids(self) -> list[int]:
+        """The workers' process IDs (for the node's CPU and memory metrics)."""
+        return [proc.pid for proc, _ in self._workers if proc.pid is not None]
 
     def stop(self) -> None:
         """Terminate and reap every worker."""
@@ -118,21 +125,26 @@ class WorkerPool:
 
 
 def worker_entry(
-    config: NodeConfig, node_json: dict[str, Any], sock: socket.socket, conn: Connection
+    config: NodeConfig, node_json: dict[str, Any], sock: socket.socket, conn: Connection, row: int
 ) -> None:
-    """Child process: serve the object API on the shared socket until terminated."""
+    """Child process: serve the object API on the shared socket until terminated; count requests in `row`."""
     logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    event_loop.run(_serve_worker(config, Snode.from_json(node_json), sock, conn), config.event_loop)
+    log_files.install(config.data_dir, config.role, rotate=False, level=config.log_level)
+    event_loop.run(_serve_worker(config, Snode.from_json(node_json), sock, conn, row), config.event_loop)
 
 
-async def _serve_worker(config: NodeConfig, node: Snode, sock: socket.socket, conn: Connection) -> None:
+async def _serve_worker(
+    config: NodeConfig, node: Snode, sock: socket.socket, conn: Connection, row: int
+) -> None:
     peers = PeerClient(ssl_context=tls.client_context(config.tls_ca) if config.tls or config.tls_ca else None)
     ctx = NodeContext(config=config, node=node, meta=ClusterMeta(), peers=peers, http_worker=True)
+    ctx.monitor = NodeMonitor.shared(config.data_dir, config.http_workers, row)
     if config.auth:
         # The redirect key only: a worker never holds the cluster secret (it refuses internal routes).
         ctx.redirects = RedirectVerifier(lambda: cluster_secret.load(config.data_dir))
     ctx.store = target_store.open_store(config, worker=True)
     ctx.slices = SliceStore(ctx.store.mountpaths, fsync=config.fsync)
+    ctx.backends = BackendRegistry()
     mountpath_ops.install(ctx)
     # ETL transform servers belong to the main process; workers reach them by their routes.
     directory = EtlDirectory(node.display_name)

@@ -22,11 +22,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
 from pyaistore.cluster import cluster_secret
-from pyaistore.server import supervisor
+from pyaistore.server import launcher_watch, supervisor
 from pyaistore.server.lifeline import Lifeline
 from pyaistore.server.local_security import LocalSecurity
 from pyaistore.wire import actions, authn, paths, query
@@ -56,6 +57,22 @@ def default_data_dir() -> Path:
         return Path(os.environ["PYAISTORE_DATA"])
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "pyaistore"
+
+
+def cli_command() -> str:
+    """How to run this installation's CLI from here, as printed in the banner.
+
+    `pyaistore` when the shell finds this very one; otherwise its path, relative to the current
+    directory when it is under it (`.venv/bin/pyaistore` after `make install`), else absolute.
+    """
+    installed = Path(sys.executable).parent / "pyaistore"
+    found = shutil.which("pyaistore")
+    if found is not None and Path(found).resolve() == installed.resolve():
+        return "pyaistore"
+    try:
+        return str(installed.relative_to(Path.cwd()))
+    except ValueError:
+        return str(installed)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -93,7 +110,7 @@ class LocalCluster:
         extra_args: tuple[str, ...] = (),
         log_dir: Path | None = None,
         http_workers: int = 0,
-        env: dict[str, str] | None = None,
+        env: Mapping[str, str] | None = None,
         provision_secret: bool = True,
         auth: bool = False,
         tls: bool = False,
@@ -113,6 +130,7 @@ class LocalCluster:
         self.http_workers = http_workers or max(1, (os.cpu_count() or 1) // max(1, targets))
         self.extra_args = extra_args
         self.security = LocalSecurity(self.data_dir, host, auth, tls, cert, key, authn_port)
+        # Variables added to the nodes' environment (e.g. a cloud's endpoint and credentials).
         self.env = {**self.security.node_env(), **(env or {})}
         # Give each target the primary's cluster secret before it starts (the launcher owns every
         # data dir): its first join is then a member's, and it answers members from its first moment.
@@ -474,6 +492,7 @@ def run(
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    make_interrupted = launcher_watch.make_interrupted()
     try:
         check_port(cluster.host, cluster.port)
     except PortInUse as exc:
@@ -483,12 +502,15 @@ def run(
         cluster.start()
         print(f"pyaistore cluster is up: endpoint {cluster.endpoint}", flush=True)
         print(f"  1 proxy, {targets} target(s), data in {data_dir}, logs in {cluster.log_dir}", flush=True)
-        print(f"  try: AIS_ENDPOINT={cluster.endpoint} pyaistore cluster show   (Ctrl-C stops)", flush=True)
+        try_line = f"AIS_ENDPOINT={cluster.endpoint} {cli_command()} cluster show"
+        print(f"  try: {try_line}   (Ctrl-C stops)", flush=True)
         root = f", and at {cluster.endpoint}/" if s3_at_root else ""
         signed = "signed with the configured key pair" if s3_keys else "anonymous (no key pair configured)"
         print(f"  S3: {cluster.endpoint}/s3{root}, {signed}", flush=True)
         _print_security(cluster)
-        return supervisor.supervise(cluster, lambda: stopping, lambda line: print(line, flush=True))
+        return supervisor.supervise(
+            cluster, lambda: stopping or make_interrupted(), lambda line: print(line, flush=True)
+        )
     except (RuntimeError, TimeoutError) as exc:
         print(f"error: {exc}", file=sys.stderr, flush=True)
         return 1

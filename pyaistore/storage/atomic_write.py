@@ -17,7 +17,7 @@ import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Final, Protocol
@@ -217,6 +217,19 @@ class AtomicWriter:
         with io_errors(destination.location):
             # Read-write: mirror copies are made from this descriptor once it is the object.
             self._fd = os.open(work, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+
+    @property
+    def work_path(self) -> Path:
+        """The work file being written (readers may follow it as it grows, e.g. a cold GET's clients)."""
+        return self._work
+
+    def amend(self, custom: dict[str, str], version: str = "") -> None:
+        """Replace the custom metadata (and set an explicit version) the commit will publish.
+
+        A write-through PUT learns the cloud's ETag and version only after the body is written.
+        """
+        self._check_open()
+        self._props = replace(self._props, custom=dict(custom), version=version or self._props.version)
 
     def write(self, chunk: bytes) -> None:
         """Append a chunk to the work file and to the running checksums."""

@@ -18,7 +18,14 @@ from pyaistore.storage import layout
 from pyaistore.storage.checksums import SUPPORTED
 from pyaistore.storage.errors import CorruptMeta, InvalidName, InvalidProps
 from pyaistore.storage.meta_store import save_file
-from pyaistore.wire.bucket_id import AIS, BucketId, InvalidProvider, normalize_provider, parse_uname
+from pyaistore.wire.bucket_id import (
+    AIS,
+    BucketId,
+    InvalidProvider,
+    Namespace,
+    normalize_provider,
+    parse_uname,
+)
 
 __all__ = [
     "EC_DEFAULT_SLICES",
@@ -27,9 +34,11 @@ __all__ = [
     "READ_ONLY",
     "BucketTable",
     "apply_patch",
+    "backend_bucket",
     "bucket_from_uname",
     "default_props",
     "mirror_copies",
+    "remote_props",
 ]
 
 READ_ONLY: Final = frozenset({"provider", "bid", "created"})
@@ -99,6 +108,8 @@ def default_props(bucket: BucketId, created_ns: int, bid: int) -> dict[str, Any]
             },
             "gcp": {"application_creds": ""},
             "oci": {"region": ""},
+            # The origin of an ht:// bucket (AIS's legacy key): <origin>/<object name> is read.
+            "http": {"original_url": ""},
             "custom": "",
         },
         "access": "0",
@@ -106,6 +117,18 @@ def default_props(bucket: BucketId, created_ns: int, bid: int) -> dict[str, Any]
         "bid": str(bid),
         "created": str(created_ns),
     }
+
+
+def remote_props(
+    bucket: BucketId, created_ns: int, bid: int, versioning: bool, region: str = ""
+) -> dict[str, Any]:
+    """The Bprops of a remote bucket entering the table: the defaults with what its backend says
+    (versioning, and the region of an aws bucket)."""
+    props = default_props(bucket, created_ns, bid)
+    props["versioning"]["enabled"] = versioning
+    if region and not props["extra"]["aws"]["cloud_region"]:
+        props["extra"]["aws"]["cloud_region"] = region
+    return props
 
 
 # The shape every patch is checked against: keys and value types (never mutated).
@@ -120,6 +143,22 @@ def apply_patch(props: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
     _merge(result, patch, _SCHEMA, "")
     _validate(result)
     return result
+
+
+def backend_bucket(bucket: BucketId, props: Mapping[str, Any] | None) -> BucketId | None:
+    """The remote bucket holding `bucket`'s objects: itself (a remote bucket), its `backend_bck`
+    (an ais bucket in front of a remote one), or None (a plain ais bucket)."""
+    if bucket.is_remote:
+        return bucket
+    backend = props.get("backend_bck") if props is not None else None
+    if isinstance(backend, Mapping) and backend.get("name"):
+        namespace = backend.get("namespace") or {}
+        return BucketId(
+            str(backend["name"]),
+            str(backend.get("provider") or AIS),
+            Namespace(str(namespace.get("uuid") or ""), str(namespace.get("name") or "")),
+        )
+    return None
 
 
 def mirror_copies(props: Mapping[str, Any]) -> int:
@@ -146,6 +185,9 @@ class BucketTable:
 
     version: int = 0
     buckets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Attached AIS clusters, by alias: {"url": ..., "uuid": ...}. They travel with the bucket table
+    # because the buckets of namespace @uuid live there (every target needs the URL to reach them).
+    remote_clusters: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def get(self, bucket: BucketId) -> dict[str, Any] | None:
         """A copy of the bucket's props, or None when the bucket is not in the table."""
@@ -167,18 +209,42 @@ class BucketTable:
         """A new table (next version) where the bucket has `props`."""
         buckets = dict(self.buckets)
         buckets[bucket.uname] = copy.deepcopy(props)
-        return BucketTable(self.version + 1, buckets)
+        return BucketTable(self.version + 1, buckets, self.remote_clusters)
 
     def without(self, bucket: BucketId) -> "BucketTable":
         """A new table (next version) without the bucket; this table itself if it is absent."""
         if bucket.uname not in self.buckets:
             return self
         buckets = {uname: props for uname, props in self.buckets.items() if uname != bucket.uname}
-        return BucketTable(self.version + 1, buckets)
+        return BucketTable(self.version + 1, buckets, self.remote_clusters)
+
+    def with_remote_clusters(self, clusters: dict[str, dict[str, str]]) -> "BucketTable":
+        """A new table (next version) with these attached AIS clusters (alias -> url, uuid)."""
+        return BucketTable(self.version + 1, self.buckets, copy.deepcopy(clusters))
+
+    def remote_cluster(self, alias_or_uuid: str) -> tuple[str, dict[str, str]] | None:
+        """(alias, {"url", "uuid"}) of an attached cluster named by alias or UUID, or None."""
+        found = self.remote_clusters.get(alias_or_uuid)
+        if found is not None:
+            return alias_or_uuid, found
+        for alias, item in self.remote_clusters.items():
+            if item.get("uuid") == alias_or_uuid:
+                return alias, item
+        return None
+
+    def canonical(self, bucket: BucketId) -> BucketId:
+        """`bucket` with a remote cluster's alias in its namespace replaced by that cluster's UUID."""
+        found = self.remote_clusters.get(bucket.namespace.uuid) if bucket.namespace.uuid else None
+        if found is None or not found.get("uuid"):
+            return bucket
+        return BucketId(bucket.name, bucket.provider, Namespace(found["uuid"], bucket.namespace.name))
 
     def to_json(self) -> dict[str, Any]:
-        """{"version": N, "buckets": {uname: props}}."""
-        return {"version": self.version, "buckets": copy.deepcopy(self.buckets)}
+        """{"version": N, "buckets": {uname: props}} (and "remote_ais" when clusters are attached)."""
+        data: dict[str, Any] = {"version": self.version, "buckets": copy.deepcopy(self.buckets)}
+        if self.remote_clusters:
+            data["remote_ais"] = copy.deepcopy(self.remote_clusters)
+        return data
 
     @classmethod
     def from_json(cls, data: Any) -> "BucketTable":
@@ -192,7 +258,13 @@ class BucketTable:
             isinstance(uname, str) and isinstance(props, dict) for uname, props in buckets.items()
         ):
             raise CorruptMeta("bucket table has no valid bucket map")
-        return cls(version, copy.deepcopy(buckets))
+        clusters = data.get("remote_ais") or {}
+        if not isinstance(clusters, dict) or not all(
+            isinstance(alias, str) and isinstance(item, dict) for alias, item in clusters.items()
+        ):
+            raise CorruptMeta("bucket table has no valid remote cluster map")
+        remote = {alias: {str(k): str(v) for k, v in item.items()} for alias, item in clusters.items()}
+        return cls(version, copy.deepcopy(buckets), remote)
 
     def save(self, path: Path) -> None:
         """Write atomically: temp file, fsync, rename over `path`, fsync the directory."""

@@ -210,6 +210,11 @@ class ObjectStore:
             raise
         return handle
 
+    def append_path(self, bucket: BucketId, name: str, handle: str) -> Path:
+        """The staging file of an append session (InvalidAppendHandle if there is none), e.g. to
+        write its content through to a cloud before the flush publishes it."""
+        return append_session.session_path(self._destination(bucket, name), handle)
+
     def flush_append(self, bucket: BucketId, name: str, handle: str, props: WriteProps) -> ObjectMeta:
         """Publish the session's work file as the object (checksum, version rule, atomic rename, copies).
 

@@ -3,6 +3,7 @@
 __all__ = [
     "bucket_sync",
     "byte_range",
+    "cold_get",
     "ec_delete",
     "ec_encode_ops",
     "ec_pieces",
@@ -28,6 +29,12 @@ __all__ = [
     "put_archived",
     "put_object",
     "rebalance_ops",
+    "remote_job_ops",
+    "remote_listing",
+    "remote_meta",
+    "remote_objects",
+    "remote_refs",
     "rename_reads",
     "resilvers",
+    "write_through",
 ]

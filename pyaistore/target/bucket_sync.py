@@ -16,18 +16,28 @@ from pyaistore.wire.rebalance import RebalanceMeta
 log = logging.getLogger(__name__)
 
 BMD_FILE: Final = "bmd.json"
+# The property that tells two buckets of the same name apart (a new one gets a new ID).
+BUCKET_ID: Final = "bid"
 
 
 def apply(store: ObjectStore, old: BucketTable, new: BucketTable, slices: SliceStore | None = None) -> None:
-    """Blocking: ensure every bucket in `new` exists on disk; destroy those only in `old` (EC pieces too)."""
-    for uname in new.buckets:
-        store.ensure_bucket(bucket_meta.bucket_from_uname(uname))
-    for uname in old.buckets.keys() - new.buckets.keys():
+    """Blocking: destroy the buckets `new` dropped (EC pieces too), then ensure every bucket in `new`.
+
+    A bucket in both whose ID changed was destroyed and created again (or renamed away and its
+    name taken again) in versions this node never saw: its old files go too, so the new bucket
+    starts empty.
+    """
+    for uname, props in old.buckets.items():
+        kept = new.buckets.get(uname)
+        if kept is not None and kept.get(BUCKET_ID) == props.get(BUCKET_ID):
+            continue
         bucket = bucket_meta.bucket_from_uname(uname)
         log.info("destroying %s", bucket.cname)
         store.destroy_bucket(bucket)
         if slices is not None:
             slices.destroy_bucket(bucket)
+    for uname in new.buckets:
+        store.ensure_bucket(bucket_meta.bucket_from_uname(uname))
 
 
 async def accept(

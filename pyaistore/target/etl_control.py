@@ -1,5 +1,11 @@
-"""A target's ETL side: start/stop on the primary's request, counters, errors, logs, inline GETs,
-and the callback route through which transform servers read objects (hpull)."""
+"""A target's ETL side: start/stop on the primary's request, counters, errors, logs, inline GETs
+(through one ETL or a pipeline of them), single-object copies with a transform, and the callback
+route through which transform servers read objects (hpull).
+
+A pipeline runs stage by stage on this target: the first ETL reads the object (by its local
+path), each next one gets the previous one's output. AIS has the transform servers send their
+output on to the next stage themselves (direct put); the bytes are the same.
+"""
 
 from collections.abc import Mapping
 from typing import Any
@@ -8,14 +14,17 @@ from urllib.parse import unquote
 from pyaistore.cluster.errors import BadRequest, NotSupported
 from pyaistore.etl.errors import EtlNotFound
 from pyaistore.etl.registry import EtlDirectory, EtlRegistry
-from pyaistore.etl.transform import Transformed
+from pyaistore.etl.transform import Transformed, Transformer, primed
+from pyaistore.jobs import copy_bucket
 from pyaistore.node_context import NodeContext
 from pyaistore.target import get_object
+from pyaistore.target.job_ops import TargetObjects
 from pyaistore.wire import etl as wire_etl
-from pyaistore.wire import paths
+from pyaistore.wire import headers, paths
 from pyaistore.wire.bucket_id import BucketId, parse_uname
 
 __all__ = [
+    "copy_transformed",
     "errors",
     "infos",
     "logs",
@@ -62,8 +71,8 @@ def infos(ctx: NodeContext) -> list[dict[str, Any]]:
 
 
 def errors(ctx: NodeContext, name: str, job_id: str) -> list[dict[str, Any]]:
-    """Per-object errors of inline transforms (offline jobs record their own)."""
-    return [] if job_id else [e.to_json() for e in _registry(ctx).errors(name)]
+    """Per-object errors: of inline transforms, or of the offline job `job_id`."""
+    return [e.to_json() for e in _registry(ctx).errors(name, job_id)]
 
 
 def logs(ctx: NodeContext, name: str) -> bytes:
@@ -71,23 +80,57 @@ def logs(ctx: NodeContext, name: str) -> bytes:
     return _registry(ctx).logs(name)
 
 
+def _transformers(ctx: NodeContext, etl_name: str, pipeline: str) -> list[Transformer]:
+    """The ETL and the ETLs of its pipeline, in order (AIS's 404 text for one not running here)."""
+    found = []
+    for name in (etl_name, *wire_etl.pipeline_names(pipeline)):
+        transformer = _directory(ctx).find(name)
+        if transformer is None:
+            init_url = ctx.smap.primary.public_net.url + paths.url_path(paths.ETL, paths.ETL_INIT)
+            message = f'{name} does not exist - try starting new ETL with "{init_url}" endpoint'
+            raise EtlNotFound(f"{ctx.node.display_name}: {message}")
+        found.append(transformer)
+    return found
+
+
 async def open_transformed(
     ctx: NodeContext, bucket: BucketId, name: str, etl_name: str, args: str, pipeline: str = ""
 ) -> Transformed:
-    """GET with etl_name: the object through the ETL, as a stream (AIS's 404 text for unknown ETLs)."""
-    if pipeline:
-        raise NotSupported(f"GET {bucket.object_cname(name)}: ETL pipelines ({pipeline}) are not supported")
-    transformer = _directory(ctx).find(etl_name)
-    if transformer is None:
-        init_url = ctx.smap.primary.public_net.url + paths.url_path(paths.ETL, paths.ETL_INIT)
-        message = f'{etl_name} does not exist - try starting new ETL with "{init_url}" endpoint'
-        raise EtlNotFound(f"{ctx.node.display_name}: {message}")
+    """GET with etl_name (and etl_pipeline): the object through the ETLs, as a stream.
+
+    With a pipeline, the first chunk is read before returning, so that any stage's failure is
+    still an error status, not a reply cut short.
+    """
+    first, *rest = _transformers(ctx, etl_name, pipeline)
     stream = get_object.open_object(ctx, bucket, name, None)
     try:
         local_path, size = str(stream.file.path), stream.length
     finally:
         stream.close()
-    return await transformer.open_inline(bucket, name, local_path, size, args)
+    transformed = await first.open_inline(bucket, name, local_path, size, args)
+    if not rest:
+        return transformed
+    chunks = transformed.chunks
+    for stage in rest:
+        chunks = stage.transform(bucket, name, chunks, args, staged=True)
+    return await primed(Transformed(chunks, headers.OCTET_TYPE, None, transformed.close))
+
+
+async def copy_transformed(
+    ctx: NodeContext,
+    bucket: BucketId,
+    name: str,
+    dst_bucket: BucketId,
+    dst_name: str,
+    etl_name: str,
+    args: str,
+    pipeline: str = "",
+) -> None:
+    """PUT with object_to and etl_name: store the object's transformed bytes under the destination."""
+    ctx.bucket_props(bucket)
+    ctx.bucket_props(dst_bucket)
+    transform = copy_bucket.pipeline(_transformers(ctx, etl_name, pipeline), args)
+    await TargetObjects(ctx).copy(bucket, name, dst_bucket, dst_name, transform, dry_run=False)
 
 
 def open_callback_object(

@@ -10,6 +10,7 @@ import os
 from collections.abc import AsyncIterator
 from typing import IO, Final
 
+from pyaistore.backends.base import RemoteObjectNotFound
 from pyaistore.byte_streams import whole_if_small
 from pyaistore.cluster import cluster_map, placement
 from pyaistore.jobs.node_ops import CopyResult, ObjectSink, ObjectSource, Transform
@@ -19,8 +20,14 @@ from pyaistore.storage.errors import ObjectNotFound
 from pyaistore.storage.object_file import ObjectFile
 from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.storage.object_store import ObjectStore
-from pyaistore.target import ec_put, object_ops
+from pyaistore.target import (
+    ec_put,
+    object_ops,
+    remote_refs,
+    write_through,
+)
 from pyaistore.target.put_object import BATCH, SMALL_BODY, PutArgs, batches, put_small, write_props
+from pyaistore.target.remote_job_ops import RemoteJobOps
 from pyaistore.wire import messages
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.messages import LsoMsg, Snode
@@ -56,8 +63,8 @@ class _LocalSink:
         await asyncio.to_thread(self._writer.abort)
 
 
-class TargetObjects:
-    """NodeObjects for job bodies running on this target."""
+class TargetObjects(RemoteJobOps):
+    """NodeObjects for job bodies running on this target (remote buckets: RemoteJobOps)."""
 
     def __init__(self, ctx: NodeContext) -> None:
         self._ctx = ctx
@@ -150,6 +157,11 @@ class TargetObjects:
             meta = await asyncio.to_thread(store.head, bucket, name)
             return CopyResult(meta.size, sent=False)
         owner = self._owner(dst_bucket, dst_name)
+        if remote_refs.is_remote(ctx, dst_bucket):
+            # Into a remote bucket: written through to its backend before it is stored.
+            await object_ops.copy(ctx, bucket, name, dst_bucket, dst_name)
+            meta = await asyncio.to_thread(store.head, bucket, name)
+            return CopyResult(meta.size, sent=owner.daemon_id != ctx.node.daemon_id)
         if owner.daemon_id == ctx.node.daemon_id:
             props = write_props(ctx, PutArgs(dst_bucket, dst_name))
             meta = await asyncio.to_thread(store.copy, bucket, name, dst_bucket, dst_name, props)
@@ -168,7 +180,20 @@ class TargetObjects:
         dry_run: bool,
     ) -> CopyResult:
         source = await self._read_local(bucket, name)
-        output = transform(bucket, name, source.chunks)
+        return await self._copy_source(source, bucket, name, dst_bucket, dst_name, transform, dry_run)
+
+    async def _copy_source(
+        self,
+        source: ObjectSource,
+        bucket: BucketId,
+        name: str,
+        dst_bucket: BucketId,
+        dst_name: str,
+        transform: Transform | None,
+        dry_run: bool,
+    ) -> CopyResult:
+        """Write an open source (transformed if asked) as the destination, here or at its owner."""
+        output = transform(bucket, name, source.chunks) if transform is not None else source.chunks
         try:
             if dry_run:
                 size = 0
@@ -217,11 +242,38 @@ class TargetObjects:
         return sent
 
     async def delete(self, bucket: BucketId, name: str) -> None:
-        """Delete a local object (ObjectNotFound when it is not here)."""
+        """Delete a local object (ObjectNotFound when it is not here); a remote bucket's object is
+        deleted at its backend first (ObjectNotFound only when neither had it)."""
+        if remote_refs.is_remote(self._ctx, bucket):
+            await object_ops.delete(self._ctx, bucket, name)
+            return
         await asyncio.to_thread(self._ctx.object_store.delete, bucket, name)
 
+    async def delete_at_owner(self, bucket: BucketId, name: str) -> None:
+        """Delete the object wherever it is: at its owner, and first at its backend (remote bucket)."""
+        ctx = self._ctx
+        ref = remote_refs.remote_ref(ctx, bucket)
+        if ref is not None:
+            await write_through.delete(ctx, ref, name)
+        owner = self._owner(bucket, name)
+        if owner.daemon_id != ctx.node.daemon_id:
+            await ctx.peer_api.delete_object(owner, bucket, name)
+            return
+        try:
+            await asyncio.to_thread(ctx.object_store.delete, bucket, name)
+        except ObjectNotFound:
+            pass
+
     async def exists(self, bucket: BucketId, name: str) -> bool:
-        """Whether the object exists at its owner."""
+        """Whether the object exists at its owner (a remote bucket's: at its backend)."""
+        ref = remote_refs.remote_ref(self._ctx, bucket)
+        if ref is not None:
+            assert self._ctx.backends is not None
+            try:
+                await self._ctx.backends.run(ref.backend.head_object, ref.cloud, name)
+            except RemoteObjectNotFound:
+                return False
+            return True
         owner = self._owner(bucket, name)
         if owner.daemon_id == self._ctx.node.daemon_id:
             try:

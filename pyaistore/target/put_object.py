@@ -1,4 +1,8 @@
-"""PUT, append and flush on a target: stream the body into the store's atomic writer."""
+"""PUT, append and flush on a target: stream the body into the store's atomic writer.
+
+In a remote bucket the body goes through to the backend before the local copy is published
+(target/write_through.py): the client's acknowledgement means the cloud has it.
+"""
 
 import asyncio
 from collections.abc import AsyncIterator, Mapping
@@ -9,7 +13,7 @@ from pyaistore.node_context import NodeContext
 from pyaistore.storage import bucket_meta
 from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.storage.object_store import WriteProps
-from pyaistore.target import ec_put
+from pyaistore.target import ec_put, remote_refs, write_through
 from pyaistore.wire.bucket_id import BucketId
 
 # Bodies up to this size are read whole and written in one executor call.
@@ -76,15 +80,27 @@ async def batches(body: AsyncIterator[bytes], size: int = BATCH) -> AsyncIterato
 
 
 async def put_small(ctx: NodeContext, args: PutArgs, data: bytes) -> ObjectMeta:
-    """Write a body already in memory in one executor call (then its EC pieces, in an EC bucket)."""
-    meta = await write_small(ctx, args.bucket, args.name, write_props(ctx, args), data)
+    """Write a body already in memory in one executor call (then its EC pieces, in an EC bucket).
+
+    A remote bucket's body goes to the backend first.
+    """
+    props = write_props(ctx, args)
+    ref = remote_refs.remote_ref(ctx, args.bucket)
+    if ref is not None:
+        attrs = await write_through.put_bytes(ctx, ref, args.name, data, props.custom)
+        props = write_through.stored_props(props, ref.backend.provider, attrs)
+    meta = await write_small(ctx, args.bucket, args.name, props, data)
     await ec_put.protect(ctx, args.bucket, args.name, meta)
     return meta
 
 
 async def put_stream(ctx: NodeContext, args: PutArgs, body: AsyncIterator[bytes]) -> ObjectMeta:
-    """Stream a body into a work file, then publish it atomically (then its EC pieces)."""
-    meta = await write_stream(ctx, args.bucket, args.name, write_props(ctx, args), body)
+    """Stream a body into a work file, then publish it atomically (then its EC pieces).
+
+    A remote bucket's work file goes to the backend before it is published.
+    """
+    ref = remote_refs.remote_ref(ctx, args.bucket)
+    meta = await write_stream(ctx, args.bucket, args.name, write_props(ctx, args), body, ref)
     await ec_put.protect(ctx, args.bucket, args.name, meta)
     return meta
 
@@ -107,13 +123,23 @@ async def write_small(
 
 
 async def write_stream(
-    ctx: NodeContext, bucket: BucketId, name: str, props: WriteProps, body: AsyncIterator[bytes]
+    ctx: NodeContext,
+    bucket: BucketId,
+    name: str,
+    props: WriteProps,
+    body: AsyncIterator[bytes],
+    remote: "remote_refs.RemoteRef | None" = None,
 ) -> ObjectMeta:
-    """Stream `body` into a work file in bounded batches, then publish it atomically."""
+    """Stream `body` into a work file in bounded batches, then publish it atomically (after
+    sending the work file to `remote`'s backend, when given)."""
     writer = await asyncio.to_thread(ctx.object_store.writer, bucket, name, props)
     try:
         async for piece in batches(body):
             await asyncio.to_thread(writer.write, piece)
+        if remote is not None:
+            attrs = await write_through.put_file(ctx, remote, name, writer.work_path, props.custom)
+            stored = write_through.stored_props(props, remote.backend.provider, attrs)
+            writer.amend(stored.custom, stored.version)
         return await asyncio.to_thread(writer.commit)
     except BaseException:
         await asyncio.to_thread(writer.abort)
@@ -136,8 +162,13 @@ async def append(ctx: NodeContext, args: PutArgs, handle: str, body: AsyncIterat
 
 
 async def flush(ctx: NodeContext, args: PutArgs, handle: str) -> ObjectMeta:
-    """Publish the appended data as the object."""
+    """Publish the appended data as the object (a remote bucket's goes to the backend first)."""
     props = write_props(ctx, args)
+    ref = remote_refs.remote_ref(ctx, args.bucket)
+    if ref is not None:
+        path = ctx.object_store.append_path(args.bucket, args.name, handle)
+        attrs = await write_through.put_file(ctx, ref, args.name, path, props.custom)
+        props = write_through.stored_props(props, ref.backend.provider, attrs)
     meta = await asyncio.to_thread(ctx.object_store.flush_append, args.bucket, args.name, handle, props)
     await ec_put.protect(ctx, args.bucket, args.name, meta)
     return meta

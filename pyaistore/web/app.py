@@ -9,7 +9,7 @@ from aiohttp.typedefs import Middleware
 from pyaistore.config import PROXY
 from pyaistore.node_context import NodeContext
 from pyaistore.storage.errors import MountpathUnavailable
-from pyaistore.web import client_auth, cluster_auth, error_mapping, routes, signed_requests
+from pyaistore.web import client_auth, cluster_auth, error_mapping, request_metrics, routes, signed_requests
 from pyaistore.web.app_keys import CONTEXT
 
 # Object bodies are streamed and never limited by this; it bounds request.read() of control bodies.
@@ -20,7 +20,11 @@ Lifecycle = Callable[[NodeContext], Awaitable[None]]
 
 def build(ctx: NodeContext, on_start: Lifecycle, on_stop: Lifecycle) -> web.Application:
     """The application for this node's role."""
-    middlewares = [error_mapping.make_middleware(ctx.node.display_name), cluster_auth.make_middleware(ctx)]
+    middlewares = [
+        error_mapping.make_middleware(ctx.node.display_name),
+        request_metrics.make_middleware(ctx.monitor.counters, proxy=ctx.config.role == PROXY),
+        cluster_auth.make_middleware(ctx),
+    ]
     if ctx.tokens is not None:
         middlewares.append(client_auth.make_middleware(ctx))
     elif ctx.redirects is not None and ctx.config.role != PROXY:

@@ -13,9 +13,11 @@ from aiohttp import web
 from aiohttp.typedefs import Middleware
 
 from pyaistore.auth import errors as auth_errors
+from pyaistore.backends import base as backend_errors
 from pyaistore.cluster import errors as node_errors
 from pyaistore.etl import errors as etl_errors
 from pyaistore.jobs import errors as job_errors
+from pyaistore.monitoring import log_files
 from pyaistore.storage import errors as storage_errors
 from pyaistore.wire import error_body, headers
 from pyaistore.wire.bucket_id import InvalidProvider
@@ -39,7 +41,9 @@ TABLE: Final = MappingProxyType(
         etl_errors.EtlInitFailed: (400, error_body.INVALID_REQUEST),
         # The transform server's own status (500 when it raised or sent the wrong type).
         etl_errors.EtlTransformFailed: (500, error_body.INTERNAL),
-        etl_errors.EtlTransformTimeout: (504, error_body.INTERNAL),
+        # AIS answers 400 (its default for an error without a status): a transform that outlasts
+        # its object timeout would again, so clients must not repeat it as they do 5xx.
+        etl_errors.EtlTransformTimeout: (400, error_body.INVALID_REQUEST),
         node_errors.BodyTimeout: (408, error_body.INVALID_REQUEST),
         node_errors.RangeNotSatisfiable: (416, error_body.RANGE_NOT_SATISFIABLE),
         node_errors.NotSupported: (501, error_body.NOT_IMPLEMENTED),
@@ -86,6 +90,14 @@ TABLE: Final = MappingProxyType(
         job_errors.InvalidJobRequest: (400, error_body.INVALID_REQUEST),
         job_errors.NotStartable: (501, error_body.NOT_IMPLEMENTED),
         job_errors.JobFailed: (500, error_body.INTERNAL),
+        # Remote buckets: the backend's own status (BackendError.status) with these codes.
+        backend_errors.BackendError: (500, ""),
+        backend_errors.RemoteBucketNotFound: (404, error_body.REMOTE_BUCKET_NOT_FOUND),
+        backend_errors.RemoteObjectNotFound: (404, error_body.OBJECT_NOT_FOUND),
+        backend_errors.BackendNotImplemented: (501, error_body.NOT_IMPLEMENTED),
+        # Node logs (what=log): AIS answers a missing file 404, the rest 400.
+        log_files.LogNotFound: (404, error_body.NOT_FOUND),
+        log_files.LogError: (400, error_body.INVALID_REQUEST),
         # Client auth (web/client_auth.py): AIS sends these without a tcode.
         auth_errors.Unauthenticated: (401, ""),
         auth_errors.InsufficientPermissions: (403, ""),
@@ -147,7 +159,7 @@ def make_middleware(node_name: str) -> Middleware:
                 return render(request, 500, f"internal error: {exc!r}", error_body.INTERNAL, node_name)
             if isinstance(exc, node_errors.PeerRejected):
                 row = (exc.status, exc.tcode or row[1])
-            if isinstance(exc, etl_errors.EtlTransformFailed):
+            if isinstance(exc, (etl_errors.EtlTransformFailed, backend_errors.BackendError)):
                 row = (exc.status, row[1])
             reply = render(request, row[0], message_for(exc, node_name), row[1], node_name)
             if isinstance(exc, node_errors.RangeNotSatisfiable) and exc.size >= 0:

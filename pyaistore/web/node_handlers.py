@@ -10,7 +10,7 @@ from pyaistore.cluster.errors import BadRequest
 from pyaistore.config import PROXY, TARGET
 from pyaistore.proxy import node_lifecycle
 from pyaistore.target import bucket_sync, node_control
-from pyaistore.web import mountpath_handlers, request_parsing
+from pyaistore.web import log_handlers, mountpath_handlers, request_parsing
 from pyaistore.web.app_keys import CONTEXT
 from pyaistore.wire import headers, query
 from pyaistore.wire.membership import RemoveNodeValue
@@ -36,10 +36,12 @@ async def health(request: web.Request) -> web.Response:
     return web.Response(headers={headers.NODE_UPTIME: uptime, headers.CLUSTER_UPTIME: uptime})
 
 
-async def daemon(request: web.Request) -> web.Response:
-    """GET /v1/daemon?what=smap|snode|bmd|config|node_status."""
+async def daemon(request: web.Request) -> web.StreamResponse:
+    """GET /v1/daemon?what=smap|snode|bmd|config|node_status|mountpaths|log."""
     ctx = request.app[CONTEXT]
     what = request.query.get(query.WHAT, "")
+    if what == query.WHAT_LOG:
+        return await log_handlers.send_log(request)
     if what == query.WHAT_SMAP:
         return web.json_response(ctx.smap.to_json())
     if what == query.WHAT_SNODE:

@@ -93,10 +93,17 @@ def for_head(
     props: frozenset[str] | None,
     node_id: str,
     copies: tuple[str, ...] = (),
+    present: bool = True,
 ) -> CIMultiDict[str]:
-    """Selective HEAD: only what was asked; full HEAD: every attribute plus identity."""
-    out = attributes(meta, FULL_HEAD if props is None else props, node_id, copies)
-    out[headers.PRESENT] = "true"
+    """Selective HEAD: only what was asked; full HEAD: every attribute plus identity.
+
+    A remote object not stored in the cluster (`present` false) has no location or copies.
+    """
+    wanted = FULL_HEAD if props is None else props
+    if not present:
+        wanted = wanted - {"location", "copies", "atime"}
+    out = attributes(meta, wanted, node_id, copies)
+    out[headers.PRESENT] = "true" if present else "false"
     if props is None:
         out[headers.OBJ_NAME] = meta.name
         out[headers.BUCKET_NAME] = bucket.name

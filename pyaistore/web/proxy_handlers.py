@@ -8,27 +8,57 @@ from aiohttp import web
 from pyaistore.auth import redirect_signature, route_access
 from pyaistore.cluster import cluster_map, membership, metasync, redirect_url
 from pyaistore.cluster.errors import BadRequest, NodeNotFound, NotSupported, PeerFailed, UnknownAction
-from pyaistore.proxy import buckets, cluster_config, cluster_mountpaths, fanout, redirect
-from pyaistore.web import cluster_auth, job_handlers, mountpath_handlers, request_parsing
+from pyaistore.monitoring import request_counters
+from pyaistore.node_context import NodeContext
+from pyaistore.proxy import (
+    buckets,
+    cluster_config,
+    cluster_mountpaths,
+    etl_admin,
+    fanout,
+    redirect,
+    remote_buckets,
+    remote_clusters,
+    remote_listing,
+)
+from pyaistore.storage.bucket_meta import backend_bucket
+from pyaistore.web import cluster_auth, job_handlers, metrics_handlers, mountpath_handlers, request_parsing
 from pyaistore.web.app_keys import CONTEXT
-from pyaistore.wire import actions, headers, paths, query
-from pyaistore.wire.bucket_id import InvalidProvider, Namespace, normalize_provider
+from pyaistore.wire import actions, headers, monitoring, paths, query
+from pyaistore.wire import messages as msgs
+from pyaistore.wire.bucket_id import (
+    AIS,
+    BucketId,
+    InvalidProvider,
+    Namespace,
+    normalize_provider,
+    parse_uname,
+)
 from pyaistore.wire.messages import ActionMsg, LsoMsg
 from pyaistore.wire.mountpaths import TARGETS_KEY
 
 
-def _bucket_list_reply(request: web.Request, name: str = "") -> web.Response:
+async def _bucket_list_reply(request: web.Request, name: str = "") -> web.Response:
+    """Known buckets; for a remote provider (or a remote cluster's namespace) also those its
+    backend sees, unless `presence` asks for the cluster's own only."""
     ctx = request.app[CONTEXT]
     raw = request.query.get(query.PROVIDER, "")
     try:
         provider = normalize_provider(raw) if raw else ""
     except InvalidProvider as exc:
         raise BadRequest(str(exc)) from exc
-    found = buckets.list_buckets(ctx, provider, name)
     namespace = request.query.get(query.NAMESPACE)
-    if namespace is not None:
-        wanted = Namespace.parse(namespace)
-        found = [b for b in found if b.namespace == wanted]
+    wanted = Namespace.parse(namespace) if namespace is not None else None
+    if wanted is not None and wanted.uuid:
+        wanted = ctx.meta.buckets.canonical(BucketId("-", AIS, wanted)).namespace
+    if provider and (provider != AIS or (wanted is not None and wanted.uuid)):
+        present_only = bool(request.query.get(query.PRESENCE))
+        found = await remote_buckets.list_buckets(ctx, provider, wanted, present_only)
+        found = [b for b in found if not name or b.name == name]
+    else:
+        found = buckets.list_buckets(ctx, provider, name)
+        if wanted is not None:
+            found = [b for b in found if b.namespace == wanted]
     return web.json_response([b.to_json() for b in found])
 
 
@@ -37,7 +67,11 @@ async def list_all_buckets(request: web.Request) -> web.Response:
     msg = await request_parsing.action_msg(request, required=False)
     if msg is not None and msg.action != actions.LIST:
         raise UnknownAction(msg.action)
-    return _bucket_list_reply(request, msg.name if msg else "")
+    return await _bucket_list_reply(request, msg.name if msg else "")
+
+
+def _dont_add(request: web.Request) -> bool:
+    return query.parse_bool(request.query.get(query.DONT_ADD_REMOTE))
 
 
 async def bucket_get(request: web.Request) -> web.Response:
@@ -50,11 +84,22 @@ async def bucket_get(request: web.Request) -> web.Response:
     if msg.action != actions.LIST:
         raise UnknownAction(msg.action)
     if msg.value is None:
-        return _bucket_list_reply(request, bucket.name)
+        return await _bucket_list_reply(request, bucket.name)
     if not isinstance(msg.value, dict):
         raise BadRequest("list objects: value must be an LsoMsg object")
+    request_counters.count_as(request, request_counters.LIST)
     lso = request_parsing.parse_value(msg.value, LsoMsg.from_json, "list objects")
-    page = await fanout.list_objects(ctx, bucket, lso)
+    if lso.flags & msgs.LSO_BCK_PRESENT:
+        props = ctx.bucket_props(bucket)
+    else:
+        props = await remote_buckets.ensure(
+            ctx, bucket, not (_dont_add(request) or lso.flags & msgs.LSO_DONT_ADD_REMOTE)
+        )
+    remote = backend_bucket(bucket, props)
+    if remote is None:
+        page = await fanout.list_objects(ctx, bucket, lso)
+    else:
+        page = await remote_listing.list_objects(ctx, bucket, remote, lso)
     if headers.MSGPACK_TYPE in request.headers.get(headers.ACCEPT, ""):
         return web.Response(body=msgpack.packb(page.to_msgpack()), content_type=headers.MSGPACK_TYPE)
     return web.json_response(page.to_json())
@@ -66,8 +111,13 @@ async def bucket_post(request: web.Request) -> web.Response:
     bucket = request_parsing.bucket_id(request)
     msg = await request_parsing.required_action(request)
     if msg.action == actions.CREATE_BCK:
-        await buckets.create(ctx, bucket, msg.value)
+        if bucket.is_remote:
+            dont_head = query.parse_bool(request.query.get(query.DONT_HEAD_REMOTE))
+            await remote_buckets.create(ctx, bucket, msg.value, dont_head)
+        else:
+            await buckets.create(ctx, bucket, msg.value)
         return web.Response()
+    await remote_buckets.ensure(ctx, bucket)
     reply = await job_handlers.bucket_job(request, bucket, msg)
     if reply is not None:
         return reply
@@ -82,11 +132,14 @@ async def bucket_delete(request: web.Request) -> web.Response:
     if msg.action == actions.DESTROY_BCK:
         await buckets.destroy(ctx, bucket)
         return web.Response()
+    if msg.action == actions.EVICT_REMOTE_BCK:
+        keep_md = query.parse_bool(request.query.get(query.KEEP_BCK_MD))
+        await remote_buckets.evict(ctx, bucket, keep_md)
+        return web.Response()
+    await remote_buckets.ensure(ctx, bucket)
     reply = await job_handlers.bucket_job(request, bucket, msg)
     if reply is not None:
         return reply
-    if msg.action == actions.EVICT_REMOTE_BCK and not bucket.is_remote:
-        raise BadRequest(f"cannot evict {bucket.cname}: evict is for remote buckets only")
     raise UnknownAction(msg.action)
 
 
@@ -94,7 +147,8 @@ async def bucket_head(request: web.Request) -> web.Response:
     """HEAD /v1/buckets/<b>: properties in Ais-Bucket-Props (and a summary job with bsumm_remote)."""
     ctx = request.app[CONTEXT]
     bucket = request_parsing.bucket_id(request)
-    props = json.dumps(buckets.head(ctx, bucket), separators=(",", ":"))
+    found = await remote_buckets.ensure(ctx, bucket, not _dont_add(request))
+    props = json.dumps(found, separators=(",", ":"))
     if request.query.get(query.BSUMM_REMOTE):
         return await job_handlers.bucket_info(request, bucket, props)
     return web.Response(headers={headers.BUCKET_PROPS: props})
@@ -105,6 +159,7 @@ async def bucket_patch(request: web.Request) -> web.Response:
     ctx = request.app[CONTEXT]
     bucket = request_parsing.bucket_id(request)
     msg = await request_parsing.required_action(request)
+    await remote_buckets.ensure(ctx, bucket)
     if msg.action == actions.SET_BPROPS:
         return await job_handlers.set_bucket_props(request, bucket, msg)
     if msg.action == actions.RESET_BPROPS:
@@ -118,12 +173,15 @@ async def object_redirect(request: web.Request) -> web.Response:
     """Any object request: 301 (GET) or 307 to the owning target; the proxy never touches bytes."""
     ctx = request.app[CONTEXT]
     bucket = request_parsing.bucket_id(request)
-    ctx.bucket_props(bucket)
+    if ctx.meta.buckets.view(bucket) is None:
+        await remote_buckets.ensure(ctx, bucket)  # a remote bucket's first use adds it (else 404)
+    if query.OBJECT_TO in request.query:
+        await _ensure_copy_destination(ctx, request.query[query.OBJECT_TO])
     name = request_parsing.object_name(request)
     etl_name = request.query.get(query.ETL_NAME)
     if request.method == "PUT" and etl_name:
-        # AIS checks the ETL before redirecting a PUT (copy with transform); none run here yet.
-        raise BadRequest(f"ETL {etl_name} doesn't exist")
+        # AIS checks the ETLs before redirecting a PUT (a copy with a transform).
+        etl_admin.require_running(ctx, etl_name, request.query.get(query.ETL_PIPELINE, ""))
     handle = request.query.get(query.APPEND_HANDLE, "")
     # An append session's or multipart upload's requests go to the target that holds it.
     holder = (
@@ -144,6 +202,17 @@ def _signature(request: web.Request, path: str = "") -> str:
         return ""
     pairs = list(request.query.items())
     return redirect_signature.sign(ctx.redirects.key(), request.method, path or request.path, pairs)
+
+
+async def _ensure_copy_destination(ctx: NodeContext, uname: str) -> None:
+    """A remote destination of an object copy is added on first use, like a source."""
+    try:
+        destination, _ = parse_uname(uname)
+    except ValueError:
+        return  # the target answers 400 with the reason
+    destination = ctx.meta.buckets.canonical(destination)
+    if destination.is_remote and ctx.meta.buckets.view(destination) is None:
+        await remote_buckets.ensure(ctx, destination)
 
 
 @route_access.no_token  # whether a node may join is the primary's rule (Membership.join)
@@ -191,8 +260,12 @@ async def cluster_get(request: web.Request) -> web.Response:
     if what == query.WHAT_MOUNTPATHS:
         found = await cluster_mountpaths.all_targets(ctx)
         return web.json_response({TARGETS_KEY: {node_id: item.to_json() for node_id, item in found.items()}})
+    if what == query.WHAT_REMOTE_AIS:
+        return web.json_response((await remote_clusters.describe(ctx)).to_json())
     if what in job_handlers.JOB_QUERIES:
         return await job_handlers.query_jobs(request)
+    if what == monitoring.WHAT_PROMETHEUS:
+        return await metrics_handlers.cluster_scrape(request)
     raise BadRequest(f'invalid query what="{what}"')
 
 

@@ -18,6 +18,7 @@ from pyaistore.storage import names
 from pyaistore.target.get_archived import ArchiveQuery
 from pyaistore.target.put_object import PutArgs
 from pyaistore.web import custom_md
+from pyaistore.web.app_keys import CONTEXT
 from pyaistore.wire import fields, headers, limits, paths, query
 from pyaistore.wire.bucket_id import BucketId, InvalidProvider, Namespace, normalize_provider
 from pyaistore.wire.messages import ActionMsg
@@ -45,7 +46,9 @@ def bucket_id(request: web.Request) -> BucketId:
     except InvalidProvider as exc:
         raise BadRequest(str(exc)) from exc
     names.validate_bucket_name(name)
-    return BucketId(name, provider, Namespace.parse(request.query.get(query.NAMESPACE)))
+    bucket = BucketId(name, provider, Namespace.parse(request.query.get(query.NAMESPACE)))
+    # A remote AIS cluster's alias stands for its UUID (the bucket table and HRW use the UUID).
+    return request.app[CONTEXT].meta.buckets.canonical(bucket) if bucket.is_remote_ais else bucket
 
 
 def object_name(request: web.Request, route_prefix: str = _OBJECTS_PREFIX) -> str:

@@ -12,6 +12,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from multidict import CIMultiDict
 
 from pyaistore.cluster.errors import BadRequest, BodyTimeout
+from pyaistore.target.cold_get import ColdStream
 from pyaistore.target.get_archived import ArchivedFile, ArchivedSelection
 from pyaistore.target.get_object import ObjectStream
 from pyaistore.web.app_keys import CONTEXT
@@ -49,6 +50,19 @@ async def body_chunks(request: web.Request) -> AsyncIterator[bytes]:
         raise BadRequest(f"request body has {received} bytes but Content-Length says {expected}")
 
 
+async def has_body(request: web.Request) -> bool:
+    """True when the request carries at least one body byte (a Content-Length above 0, or a
+    chunked body that is not empty)."""
+    if request.content_length is not None:
+        return request.content_length > 0
+    if not request.body_exists:
+        return False
+    async for chunk in body_chunks(request):
+        if chunk:
+            return True
+    return False
+
+
 async def read_small_body(request: web.Request, limit: int) -> bytes:
     """Read a body known to be at most `limit` bytes; 400 when it is short."""
     data = bytearray()
@@ -75,6 +89,51 @@ async def send_object(
         return response
     finally:
         stream.close()
+
+
+async def send_cold(
+    request: web.Request, stream: ColdStream, status: int, reply_headers: CIMultiDict[str]
+) -> web.StreamResponse:
+    """Send a cold GET's range as its fetch writes it, each ready piece of the work file with
+    sendfile (chunks where unsupported); a fetch that fails midway cuts the connection."""
+    response = web.StreamResponse(status=status, headers=reply_headers)
+    response.content_length = stream.length
+    try:
+        await response.prepare(request)
+        await _send_segments(request, response, stream)
+        await response.write_eof()
+    except (ConnectionResetError, asyncio.CancelledError):
+        raise
+    except Exception:
+        log.exception("%s %s failed after the reply started", request.method, request.path)
+        if request.transport is not None:
+            request.transport.close()
+    finally:
+        stream.close()
+    return response
+
+
+async def _send_segments(request: web.Request, response: web.StreamResponse, stream: ColdStream) -> None:
+    loop = asyncio.get_running_loop()
+    transport = request.transport
+    if transport is None:
+        raise ConnectionResetError("connection lost")
+    zero_copy = True
+    with os.fdopen(os.dup(stream.fd), "rb") as fileobj:
+        async for offset, length in stream.segments():
+            if zero_copy:
+                try:
+                    await loop.sendfile(transport, fileobj, offset, length, fallback=False)
+                    continue
+                except (NotImplementedError, asyncio.SendfileNotAvailableError):
+                    zero_copy = False
+            end = offset + length
+            while offset < end:
+                chunk = await asyncio.to_thread(os.pread, fileobj.fileno(), min(CHUNK, end - offset), offset)
+                if not chunk:
+                    raise ConnectionResetError("work file shrank while being sent")
+                await response.write(chunk)
+                offset += len(chunk)
 
 
 async def _sendfile(request: web.Request, response: web.StreamResponse, stream: ObjectStream) -> None:

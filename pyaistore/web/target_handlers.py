@@ -7,8 +7,11 @@ from aiohttp import web
 
 from pyaistore.cluster import placement, redirect_url
 from pyaistore.cluster.errors import BadRequest, UnknownAction
+from pyaistore.monitoring import request_counters
 from pyaistore.storage.errors import ObjectNotFound
 from pyaistore.target import (
+    cold_get,
+    etl_control,
     get_archived,
     get_object,
     list_objects,
@@ -17,6 +20,7 @@ from pyaistore.target import (
     object_recovery,
     put_archived,
     put_object,
+    remote_objects,
     rename_reads,
 )
 from pyaistore.web import etl_handlers, multipart_handlers, object_headers, request_parsing, streaming
@@ -61,10 +65,14 @@ def _renamed_from(request: web.Request, bucket: BucketId, name: str) -> BucketId
 
 
 async def get(request: web.Request) -> web.StreamResponse:
-    """GET object: 1) parse 2) owner check 3) open (inline: microseconds) 4) stream."""
+    """GET object: 1) parse 2) owner check 3) validate a remote copy if asked 4) open (inline:
+    microseconds), or on a miss recover it (cluster, then a remote bucket's backend) 5) stream."""
     ctx = request.app[CONTEXT]
     bucket, name = request_parsing.bucket_id(request), request_parsing.object_name(request)
     _redirect_if_not_owner(request, bucket, name, 301)
+    latest = query.parse_bool(request.query.get(query.LATEST_VER))
+    if (latest or bucket.is_remote) and remote_objects.wants_validation(ctx, bucket, latest):
+        await remote_objects.validate(ctx, bucket, name)
     etl_name = request.query.get(query.ETL_NAME)
     if etl_name:
         return await etl_handlers.send_transformed(request, bucket, name, etl_name)
@@ -72,11 +80,13 @@ async def get(request: web.Request) -> web.StreamResponse:
     if archive_query is not None:
         return await _get_archived(request, bucket, name, archive_query)
     byte_range = request.headers.get(headers.RANGE)
+    stream: get_object.ObjectStream | cold_get.ColdStream
     try:
         stream = get_object.open_object(ctx, bucket, name, byte_range)
     except ObjectNotFound:
-        if await object_recovery.recover(ctx, bucket, name):
-            stream = get_object.open_object(ctx, bucket, name, byte_range)
+        found = await object_recovery.open_missing(ctx, bucket, name, byte_range)
+        if found is not None:
+            stream = found
         else:
             source = _renamed_from(request, bucket, name)
             if source is None:
@@ -86,7 +96,10 @@ async def get(request: web.Request) -> web.StreamResponse:
     if stream.partial:
         end = stream.start + stream.length - 1
         reply_headers[headers.CONTENT_RANGE] = f"bytes {stream.start}-{end}/{stream.meta.size}"
-    return await streaming.send_object(request, stream, 206 if stream.partial else 200, reply_headers)
+    status = 206 if stream.partial else 200
+    if isinstance(stream, cold_get.ColdStream):
+        return await streaming.send_cold(request, stream, status, reply_headers)
+    return await streaming.send_object(request, stream, status, reply_headers)
 
 
 async def _get_archived(
@@ -109,11 +122,18 @@ async def head(request: web.Request) -> web.Response:
     bucket, name = request_parsing.bucket_id(request), request_parsing.object_name(request)
     _redirect_if_not_owner(request, bucket, name, 307)
     props = object_headers.head_props(request_parsing.props_list(request))
+    latest = query.parse_bool(request.query.get(query.LATEST_VER))
+    if latest and remote_objects.wants_validation(ctx, bucket, latest):
+        await remote_objects.validate_head(ctx, bucket, name)
     held_in = bucket
+    present = True
     try:
         meta = await object_ops.head(ctx, bucket, name)
     except ObjectNotFound:
         found = await object_recovery.recover_meta(ctx, bucket, name)
+        if found is None:
+            found = await object_recovery.remote_meta(ctx, bucket, name)
+            present = found is None
         if found is not None:
             meta = found
         else:
@@ -122,8 +142,11 @@ async def head(request: web.Request) -> web.Response:
                 raise
             meta = await object_ops.head(ctx, source, name)
             held_in = source
-    copies = await object_ops.copy_roots(ctx, held_in, meta) if object_headers.wants_copies(props) else ()
-    reply = web.Response(headers=object_headers.for_head(meta, bucket, props, ctx.node.daemon_id, copies))
+    wants_copies = present and object_headers.wants_copies(props)
+    copies = await object_ops.copy_roots(ctx, held_in, meta) if wants_copies else ()
+    reply = web.Response(
+        headers=object_headers.for_head(meta, bucket, props, ctx.node.daemon_id, copies, present)
+    )
     if props is not None or meta.size:
         reply.headers[headers.CONTENT_LENGTH] = str(meta.size)
     return reply
@@ -150,11 +173,22 @@ async def put(request: web.Request) -> web.Response:
     if append_type is not None:
         return await _append(request, args, append_type)
     if query.OBJECT_TO in request.query:
-        if request.query.get(query.ETL_NAME):
-            raise BadRequest(f"ETL {request.query[query.ETL_NAME]} doesn't exist")
         dst_bucket, dst_name = _parse_object_to(request.query[query.OBJECT_TO])
+        dst_bucket = ctx.meta.buckets.canonical(dst_bucket)
         ctx.bucket_props(dst_bucket)
-        await object_ops.copy(ctx, bucket, name, dst_bucket, dst_name)
+        etl_name = request.query.get(query.ETL_NAME, "")
+        if etl_name:
+            etl_args, pipeline = (
+                request.query.get(query.ETL_ARGS, ""),
+                request.query.get(query.ETL_PIPELINE, ""),
+            )
+            await etl_control.copy_transformed(
+                ctx, bucket, name, dst_bucket, dst_name, etl_name, etl_args, pipeline
+            )
+            return web.Response()
+        latest = query.parse_bool(request.query.get(query.LATEST_VER))
+        synchronize = query.parse_bool(request.query.get(query.SYNCHRONIZE))
+        await object_ops.copy(ctx, bucket, name, dst_bucket, dst_name, latest, synchronize)
         return web.Response()
     if args.size is not None and args.size <= put_object.SMALL_BODY:
         data = await streaming.read_small_body(request, args.size)
@@ -187,6 +221,12 @@ async def _append(request: web.Request, args: put_object.PutArgs, append_type: s
     if append_type == query.FLUSH:
         if not token:
             raise BadRequest(f"flush {args.bucket.object_cname(args.name)}: missing append handle")
+        if await streaming.has_body(request):
+            # AIS ignores a flush's body; refusing it keeps those bytes from being lost unseen.
+            raise BadRequest(
+                f"flush {args.bucket.object_cname(args.name)}: a flush takes no body; "
+                "append the bytes first, then flush"
+            )
         meta = await put_object.flush(ctx, args, token)
         await misplaced_writes.hand_over(ctx, args.bucket, args.name)
         return web.Response(headers=object_headers.for_put(meta, ctx.node.daemon_id))
@@ -227,6 +267,7 @@ async def post(request: web.Request) -> web.Response:
     if msg.action == actions.MPT_UPLOAD:
         return await multipart_handlers.create(request, bucket, name)
     if msg.action == actions.RENAME_OBJ:
+        request_counters.count_as(request, request_counters.RENAME)
         await object_ops.rename(ctx, bucket, name, msg.name)
         return web.Response()
     if msg.action == actions.CHECK_LOCK:

@@ -9,12 +9,15 @@ GCP: Final = "gcp"
 AZURE: Final = "azure"
 OCI: Final = "oci"
 HT: Final = "ht"
+HDFS: Final = "hdfs"
 
-PROVIDERS: Final = frozenset({AIS, AWS, GCP, AZURE, OCI, HT})
+PROVIDERS: Final = frozenset({AIS, AWS, GCP, AZURE, OCI, HT, HDFS})
+# Providers whose buckets live in a cloud (or an HTTP origin): not ais, which may be a remote cluster.
+CLOUD_PROVIDERS: Final = PROVIDERS - {AIS}
 _ALIASES: Final = {"s3": AWS, "gs": GCP, "az": AZURE, "oc": OCI, "": AIS}
 # The scheme AIS writes in messages. azure/oci keep their long form so that the official SDK's
 # error regex (which knows no az:// or oc://) still types the error.
-_SCHEMES: Final = {AIS: "ais", AWS: "s3", GCP: "gs", AZURE: "azure", OCI: "oci", HT: "ht"}
+_SCHEMES: Final = {AIS: "ais", AWS: "s3", GCP: "gs", AZURE: "azure", OCI: "oci", HT: "ht", HDFS: "hdfs"}
 
 
 class InvalidProvider(ValueError):
@@ -74,6 +77,11 @@ class BucketId:
     def is_remote(self) -> bool:
         """True when the bucket lives behind a backend or another AIS cluster."""
         return self.provider != AIS or bool(self.namespace.uuid)
+
+    @property
+    def is_remote_ais(self) -> bool:
+        """True for a bucket of another AIS cluster (ais://@uuid-or-alias/bucket)."""
+        return self.provider == AIS and bool(self.namespace.uuid)
 
     @property
     def cname(self) -> str:

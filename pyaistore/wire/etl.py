@@ -63,6 +63,15 @@ ENV_LEGACY_DEPS: Final = "AISTORE_DEPS"
 # Transform-server paths: readiness probe, and the target's callback route for object reads.
 HEALTH_PATH: Final = "/health"
 HEALTH_BODY: Final = b"Running"
+# ws:// communication: the transform server's websocket, and the keys of the control message sent
+# (as a binary JSON message) before each object; the object's bytes follow unless `fqn` names
+# its local file. The reply is a binary message (the transformed bytes) or a text one (an error).
+WS_PATH: Final = "/ws"
+WS_FQN: Final = "fqn"
+WS_OBJECT_PATH: Final = "path"
+WS_ARGS: Final = "etl_args"
+# The value of Ais-Etl-Retry-Reason with which a transform server asks for the object again.
+RETRY_DIRECT_PUT_TRANSIENT: Final = "direct-put-transient"
 
 # Primary -> target: PUT /v1/etl body (start an ETL there), and the target's extra sub-path.
 START_INIT_MSG: Final = "init_msg"
@@ -73,6 +82,15 @@ DETAILS_PATH: Final = "details"
 TARGET_ID: Final = "target_id"
 LOGS: Final = "logs"
 HEALTH_STATUS: Final = "health_status"
+
+# `etl_pipeline` (query): the ETLs that follow `etl_name`, comma-separated.
+PIPELINE_SEPARATOR: Final = ","
+
+
+def pipeline_names(text: str) -> tuple[str, ...]:
+    """The ETL names of an `etl_pipeline` value, in order."""
+    return tuple(name.strip() for name in text.split(PIPELINE_SEPARATOR) if name.strip())
+
 
 DEFAULT_INIT_TIMEOUT: Final = "45s"
 DEFAULT_OBJ_TIMEOUT: Final = "10s"

@@ -69,6 +69,10 @@ NODE_UPTIME: Final = "Ais-Node-Uptime"
 CLUSTER_UPTIME: Final = "Ais-Cluster-Uptime"
 ERROR_ON_HEAD: Final = "Hdr-Error"
 
+# Remote AIS clusters (PUT /v1/cluster/attach|detach?what=remote).
+REMOTE_AIS_ALIAS: Final = "Ais-Remote-Ais-Alias"
+REMOTE_AIS_URL: Final = "Ais-Remote-Ais-Url"
+
 # Request plumbing and erasure-coding attributes.
 USER_AGENT: Final = "User-Agent"
 CONNECTION: Final = "Connection"

@@ -18,6 +18,21 @@ OUT_OBJS: Final = "out-objs"
 OUT_BYTES: Final = "out-bytes"
 IN_OBJS: Final = "in-objs"
 IN_BYTES: Final = "in-bytes"
+GLOB_ID: Final = "glob.id"
+# `glob.id` packs, in AIS's layout (core.Snap.Pack): mountpath joggers in bits 0-9, workers in
+# bits 10-19, the channel-full count above.
+_GOROUTINE_BITS: Final = 10
+_GOROUTINE_MASK: Final = (1 << _GOROUTINE_BITS) - 1
+
+
+def pack_glob_id(joggers: int, workers: int) -> int:
+    """The `glob.id` of a job with these joggers and workers (no channel-full count)."""
+    return (joggers & _GOROUTINE_MASK) | (workers & _GOROUTINE_MASK) << _GOROUTINE_BITS
+
+
+def unpack_workers(glob_id: int) -> int:
+    """The workers packed in a `glob.id`."""
+    return glob_id >> _GOROUTINE_BITS & _GOROUTINE_MASK
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +102,8 @@ class JobSnapshot:
     stats: JobStats = field(default_factory=JobStats)
     # Kind-specific figures (e.g. a bucket summary's sizes); null for most kinds.
     ext: Mapping[str, Any] | None = None
+    # Objects this node's part works on at once (the SDK's JobSnap.unpack_glob_id()[1]).
+    workers: int = 0
 
     @property
     def finished(self) -> bool:
@@ -106,7 +123,7 @@ class JobSnapshot:
             "ctlmsg": self.ctlmsg,
             "abort-err": self.abort_err,
             "err": self.err,
-            "glob.id": "0",
+            GLOB_ID: str(pack_glob_id(0, self.workers)),
             "stats": self.stats.to_json(),
             "aborted": self.aborted,
             "is_idle": self.is_idle,
@@ -133,6 +150,7 @@ class JobSnapshot:
             is_idle=bool(data.get("is_idle") or False),
             stats=JobStats.from_json(data.get("stats")),
             ext=data.get("ext") if isinstance(data.get("ext"), dict) else None,
+            workers=unpack_workers(int(data.get(GLOB_ID) or 0)),
         )
 
     def unfinished(self) -> "JobSnapshot":

@@ -189,6 +189,8 @@ ENTRY_PRESENT: Final = 64
 ENTRY_IN_ARCHIVE: Final = 128
 ENTRY_IS_DIR: Final = 256
 ENTRY_IS_ARCHIVE: Final = 512
+ENTRY_VER_CHANGED: Final = 1024
+ENTRY_VER_REMOVED: Final = 2048
 
 DEFAULT_PAGE_SIZE: Final = 10_000
 # A larger pagesize is refused (400): a page is held in memory on every target and the proxy.

@@ -18,6 +18,9 @@ MOUNTPATHS: Final = "mountpaths"
 
 # Cluster sub-paths used between nodes (POST /v1/cluster/<x>).
 JOIN: Final = "join"
+# PUT /v1/cluster/attach|detach?what=remote: remote AIS clusters.
+ATTACH: Final = "attach"
+DETACH: Final = "detach"
 KEEPALIVE: Final = "keepalive"
 # Target-only internal listing endpoint (GET /v1/<INTERNAL>/list/<bck>), used by the proxy fan-out.
 INTERNAL: Final = "internal"
@@ -41,6 +44,15 @@ INTERNAL_EC_OWNED: Final = "ec-owned"
 # Target-only (GET /v1/<INTERNAL>/uploads/<bck>[/<obj>?uploadId=]): the multipart uploads it holds
 # (the gateway's S3 ListMultipartUploads and ListParts).
 INTERNAL_UPLOADS: Final = "uploads"
+# Target-only remote-bucket endpoints, asked by the proxy (the proxy never talks to a backend):
+# HEAD /v1/<INTERNAL>/remote-bucket/<bck> asks the backend about the bucket (its answer in a JSON
+# body on GET); GET /v1/<INTERNAL>/remote-buckets?provider=P lists the cloud's buckets; GET
+# /v1/<INTERNAL>/remote-list/<bck> lists one page of the backend's objects; POST
+# /v1/<INTERNAL>/cached/<bck> says which of a page of names this target holds, with their props.
+INTERNAL_REMOTE_BUCKET: Final = "remote-bucket"
+INTERNAL_REMOTE_BUCKETS: Final = "remote-buckets"
+INTERNAL_REMOTE_LIST: Final = "remote-list"
+INTERNAL_CACHED: Final = "cached"
 
 
 def url_path(*segments: str) -> str:
@@ -56,3 +68,13 @@ ETL_HEALTH: Final = "health"
 ETL_METRICS: Final = "metrics"
 # The target's callback route for transform servers: /v1/etl/_object/<etl>/<secret>/<escaped uname>.
 ETL_OBJECT: Final = "_object"
+
+# Route families of AIS that this cluster does not serve yet (web/unimplemented.py answers 501).
+S3: Final = "s3"  # /s3/<bucket>/<object>: the S3 dialect (no /v1 prefix)
+SORT: Final = "sort"  # /v1/sort: dsort
+ML: Final = "ml"  # /v1/ml/moss: get-batch
+DOWNLOAD: Final = "download"  # /v1/download: the downloader
+TOKENS: Final = "tokens"  # /v1/tokens: AuthN token revocation
+USERS: Final = "users"  # /v1/users, /v1/clusters, /v1/roles: the AuthN server's API
+CLUSTERS: Final = "clusters"
+ROLES: Final = "roles"

@@ -12,6 +12,9 @@ PRESENCE: Final = "presence"
 UUID: Final = "uuid"
 BSUMM_REMOTE: Final = "bsumm_remote"
 KEEP_BCK_MD: Final = "keep_bck_md"
+# Remote buckets: answer without adding the bucket to the table; add it without asking the backend.
+DONT_ADD_REMOTE: Final = "dont_add_remote_bck_md"
+DONT_HEAD_REMOTE: Final = "dont_head_remote_bck"
 APPEND_TYPE: Final = "append_type"
 APPEND_HANDLE: Final = "append_handle"
 ARCHPATH: Final = "archpath"
@@ -47,6 +50,8 @@ WHAT_CLUSTER_CONFIG: Final = "cluster_config"
 WHAT_NODE_STATUS: Final = "node_status"
 WHAT_LOG: Final = "log"
 WHAT_MOUNTPATHS: Final = "mountpaths"
+# Attached remote AIS clusters (GET /v1/cluster?what=remote, PUT /v1/cluster/attach?what=remote).
+WHAT_REMOTE_AIS: Final = "remote"
 
 # Values of `append_type`.
 APPEND: Final = "append"

@@ -15,7 +15,7 @@ from pyaistore.sdk.obj.object_reader import ObjectReader
 from pyaistore.sdk.obj.object_writer import ObjectWriter
 from pyaistore.sdk.provider import Provider
 from pyaistore.sdk.request_client import RequestClient
-from pyaistore.sdk.types import BucketModel
+from pyaistore.sdk.types import ActionMsg, BucketModel
 
 __all__ = ["Object"]
 
@@ -280,6 +280,21 @@ class Object:
         if etl is not None:
             etl.update_qparams(params)
         return self._client.request(const.HTTP_METHOD_PUT, self._object_path, params=params)
+
+    def rename(self, new_name: str) -> requests.Response:
+        """Rename the object within its bucket (AIS's `rename-obj`; the official Python SDK has none).
+
+        Args:
+            new_name: the object's new name.
+
+        Raises:
+            ErrObjNotFound: the object does not exist.
+            AISError: any other error from the cluster.
+        """
+        body = ActionMsg(const.ACT_RENAME_OBJ, name=new_name).to_json()
+        return self._client.request(
+            const.HTTP_METHOD_POST, self._object_path, params=self._query_params, json=body
+        )
 
     def get_url(self, archpath: str = "", etl: ETLConfig | None = None) -> str:
         """The full URL to GET the object (or an archived file, or its ETL output)."""

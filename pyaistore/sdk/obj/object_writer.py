@@ -3,6 +3,7 @@
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 import requests
 
@@ -46,11 +47,12 @@ class ObjectWriter:
         """
         return self._put_data(content)
 
-    def put_file(self, path: str | os.PathLike[str]) -> requests.Response:
+    def put_file(self, path: str | os.PathLike[str] | BinaryIO) -> requests.Response:
         """Store a local file as the object's content, streaming it from disk.
 
         Args:
-            path: the local file.
+            path: the local file, or a binary file open for reading (sent from its current
+                position to its end; it must be seekable so that a retry can send it again).
 
         Returns:
             The response; its headers describe the stored object.
@@ -61,6 +63,8 @@ class ObjectWriter:
             AISError: any other error from the cluster.
             requests.RequestException: the request failed.
         """
+        if not isinstance(path, str | os.PathLike):
+            return self._put_data(path)
         if not Path(path).is_file():
             raise ValueError(f"Path: {path} is not a valid file.")
         with open(path, "rb") as file:
@@ -76,9 +80,10 @@ class ObjectWriter:
         """Append bytes to the object; the result becomes visible only when flushed.
 
         Args:
-            content: the bytes to append (ignored by a flush).
+            content: the bytes to append; with `flush`, they are appended first, then everything
+                is flushed (a flush request itself carries no body).
             handle: the handle returned by the previous append; empty for the first one.
-            flush: publish everything appended under `handle` as the object's content.
+            flush: publish everything appended under `handle` (and `content`) as the object's content.
 
         Returns:
             The handle for the next append or flush (empty after a flush).
@@ -87,15 +92,20 @@ class ObjectWriter:
             AISError: the cluster refused the append (e.g. a malformed handle).
             requests.RequestException: the request failed.
         """
-        append_type = const.APPEND_TYPE_FLUSH if flush else const.APPEND_TYPE_APPEND
+        if flush and content:
+            handle = self._append_request(const.APPEND_TYPE_APPEND, handle, content)
+        if flush:
+            return self._append_request(const.APPEND_TYPE_FLUSH, handle, b"")
+        return self._append_request(const.APPEND_TYPE_APPEND, handle, content)
+
+    def _append_request(self, append_type: str, handle: str, content: bytes) -> str:
+        """One append or flush request; the handle the cluster returns."""
         params = {
             **self.query_params,
             const.QPARAM_OBJ_APPEND: append_type,
             const.QPARAM_OBJ_APPEND_HANDLE: handle,
         }
-        response = self._client.request(
-            const.HTTP_METHOD_PUT, self._object_path, params=params, data=b"" if flush else content
-        )
+        response = self._client.request(const.HTTP_METHOD_PUT, self._object_path, params=params, data=content)
         return response.headers.get(const.HEADER_OBJECT_APPEND_HANDLE, "")
 
     def set_custom_props(

@@ -60,8 +60,8 @@ def test_failing_transforms_give_clear_errors_and_the_cluster_keeps_serving(clus
 
         started = time.monotonic()
         hung = _failure(bucket, "hang", name)
-        assert hung.status_code == 504
-        assert "within its object timeout (3s)" in hung.message
+        assert hung.status_code == 400  # as AIS answers: not repeated by clients as a 5xx would be
+        assert "within its object timeout (3s)" in hung.message and "timeout" in str(hung)
         assert time.monotonic() - started < 20
 
         # The same ETL still transforms, plain GETs work, and the errors were recorded.

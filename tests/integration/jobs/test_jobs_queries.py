@@ -1,6 +1,7 @@
 """Job queries, start and stop on the wire (jobs reference §1.2), and aborting a running copy."""
 
 import re
+import time
 from collections.abc import Callable
 
 import requests
@@ -38,7 +39,8 @@ def test_status_and_snapshot_shapes(client: Client, endpoint: str, make_bucket: 
     assert _RFC3339_NS.fullmatch(snap["start-time"]) and _RFC3339_NS.fullmatch(snap["end-time"])
     assert snap["bck"]["name"] == src and snap["bck"]["provider"] == "ais"
     assert all(isinstance(value, str) for value in snap["stats"].values())
-    assert snap["glob.id"] == "0" and snap["abort-err"] == "" and snap["is_idle"] is True
+    # glob.id packs joggers (bits 0-9) and workers (bits 10-19) as AIS does: the default 16 workers.
+    assert snap["glob.id"] == str(16 << 10) and snap["abort-err"] == "" and snap["is_idle"] is True
 
 
 def test_kinds_by_display_name_and_errors(
@@ -101,3 +103,37 @@ def test_start_and_stop(client: Client, endpoint: str, make_bucket: Callable[[st
     assert malformed.status_code == 400 and "invalid xaction (job) UUID" in malformed.text
     assert _cluster_action(endpoint, "stop", {"ID": started.text, "Kind": "lru"}).status_code == 200
     assert not client.job(started.text).status().aborted  # already finished: nothing to stop
+
+
+def test_a_kind_query_without_a_match_answers_each_target_with_an_empty_list(endpoint: str) -> None:
+    smap = requests.get(f"{endpoint}/v1/daemon", params={"what": "smap"}, timeout=10).json()
+    for body in ({"kind": "dsort"}, {"kind": "dsort", "onl": True}):
+        reply = job_query(endpoint, "qryxstats", body)
+        assert reply.status_code == 200, reply.text
+        assert reply.json() == {target: [] for target in smap["tmap"]}
+    # By ID, "not found" stays a 404 (every target answers 404, as AIS's do).
+    assert job_query(endpoint, "qryxstats", {"id": "nosuchjob1"}).status_code == 404
+
+
+def test_a_multi_object_copy_stays_listed_as_running_while_idle(
+    client: Client, endpoint: str, make_bucket: Callable[[str], str]
+) -> None:
+    src, dst = make_bucket("idle-src"), make_bucket("idle-dst")
+    fill(endpoint, src, ["a", "b"])
+    [job_id] = client.bucket(src).objects(obj_names=["a", "b"]).copy(client.bucket(dst))
+    assert client.job(job_id).wait(timeout=60).success  # idle kinds are done once idle
+    assert sorted(read_all(endpoint, dst, ["a", "b"])) == ["a", "b"]
+    # As AIS keeps demand-based jobs: listed as running, idle, no end time yet.
+    running = job_query(endpoint, "running_all", {}).json()
+    assert f"copy-listrange[{job_id}]" in running
+    snaps = [s for per in job_query(endpoint, "qryxstats", {"id": job_id}).json().values() for s in per]
+    assert snaps and all(s["is_idle"] and s["end-time"].startswith("0001-") for s in snaps)
+    # Idle, it is in nobody's way: the same copy runs again beside it.
+    [again] = client.bucket(src).objects(obj_names=["a"]).copy(client.bucket(dst))
+    assert client.job(again).wait(timeout=60).success
+    # Stopped by hand, it ends.
+    assert _cluster_action(endpoint, "stop", {"ID": job_id}).status_code == 200
+    deadline = time.monotonic() + 10
+    while f"copy-listrange[{job_id}]" in job_query(endpoint, "running_all", {}).json():
+        assert time.monotonic() < deadline, "a stopped idle job stays listed as running"
+        time.sleep(0.1)

@@ -3,10 +3,11 @@
 from collections.abc import Callable
 
 import pytest
+import requests
 from jobs_it_support import bucket_action, fill, read_all
 
 from pyaistore.sdk import Client
-from pyaistore.sdk.errors import AISError, ErrBckAlreadyExists, ErrBckNotFound
+from pyaistore.sdk.errors import AISError, ErrBckAlreadyExists, ErrBckNotFound, ErrObjNotFound
 
 
 def _names(client: Client, bucket: str) -> list[str]:
@@ -99,3 +100,27 @@ def test_rename_to_a_name_being_renamed_into_is_refused(
         assert info.value.status_code == 409
     finally:
         assert client.job(job_id).wait(timeout=120)
+
+
+def test_once_renamed_the_old_name_is_gone_and_a_new_bucket_under_it_starts_empty(
+    client: Client, endpoint: str, make_bucket: Callable[[str], str], bucket_names: Callable[[str], str]
+) -> None:
+    old, new = make_bucket("gone"), bucket_names("moved")
+    objects = fill(endpoint, old, (f"o-{i:03}" for i in range(40)), size=100)
+    assert client.job(client.bucket(old).rename(new)).wait(timeout=60).success
+    # Straight after the job: through the proxy, and on every target directly.
+    for name in ("o-000", "o-017", "o-039"):
+        with pytest.raises(ErrBckNotFound):
+            client.bucket(old).object(name).get_reader().read_all()
+        with pytest.raises(ErrBckNotFound):
+            client.bucket(old).object(name).head()
+        for target in client.cluster().get_info().tmap.values():
+            direct = requests.get(f"{target.public_net.direct_url}/v1/objects/{old}/{name}", timeout=10)
+            assert direct.status_code != 200, (target.daemon_id, name)
+    with pytest.raises(ErrBckNotFound):
+        client.bucket(old).list_all_objects()
+    assert read_all(endpoint, new, objects) == objects
+    reborn = client.bucket(old).create()
+    assert reborn.list_all_objects() == []
+    with pytest.raises(ErrObjNotFound):
+        reborn.object("o-017").get_reader().read_all()

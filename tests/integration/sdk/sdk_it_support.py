@@ -1,9 +1,9 @@
 """Helpers for the SDK integration tests (a module with a unique name, so tests can import it).
 
-`pending_server` marks tests whose server side lands in a later issue (jobs, ETL, archives,
-eviction). The SDK already sends the documented request; until the cluster implements it, it
-answers with an error (400 "invalid action", 404 or 501) and the test is an expected failure.
-Once the feature lands the test passes, shows as XPASS, and the marker should be removed.
+`needs_remote_buckets` marks tests of remote (cloud) buckets, which the cluster does not serve
+yet: the SDK already sends the documented request, the cluster refuses it, and the test is an
+expected failure. It is strict: once remote buckets land, the test passes, XPASS fails the run,
+and the marker must go.
 """
 
 import secrets
@@ -13,10 +13,10 @@ import pytest
 
 from pyaistore.sdk.errors import AISError
 
-pending_server: pytest.MarkDecorator = pytest.mark.xfail(
+needs_remote_buckets: pytest.MarkDecorator = pytest.mark.xfail(
     raises=(AISError, AssertionError, pytest.fail.Exception),
-    strict=False,
-    reason="server side lands in a later issue (jobs, ETL, archives, eviction)",
+    strict=True,
+    reason="remote (cloud) buckets are not served yet: evict and prefetch are refused",
 )
 
 

@@ -4,7 +4,7 @@ import json
 from collections.abc import Callable
 
 import pytest
-from sdk_it_support import pending_server, unique_name
+from sdk_it_support import unique_name
 
 from pyaistore.sdk import Bucket, Client, ListObjectFlag, Provider
 from pyaistore.sdk.errors import AISError, ErrBckAlreadyExists, ErrBckNotFound, InvalidBckProvider
@@ -144,6 +144,5 @@ def test_transform_with_unknown_etl(bucket: Bucket) -> None:
     assert info.value.status_code == 404
 
 
-@pending_server
 def test_evict_unknown_remote_bucket_is_quiet(client: Client) -> None:
     client.bucket(unique_name("remote"), "aws").evict(keep_md=True)

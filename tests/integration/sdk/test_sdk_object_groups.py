@@ -3,7 +3,6 @@
 from collections.abc import Callable
 
 import pytest
-from sdk_it_support import pending_server, unique_name
 
 from pyaistore.sdk import Bucket, Client, ObjectRange
 from pyaistore.sdk.errors import AISError, InvalidBckProvider
@@ -63,10 +62,3 @@ def test_archive_selection(client: Client, bucket: Bucket) -> None:
     for job_id in bucket.objects(obj_template="obj-{000..002}").archive("all.tar"):
         assert client.job(job_id).wait(timeout=60)
     assert bucket.object("all.tar").get(archpath="obj-001").read_all() == b"obj-001"
-
-
-@pending_server
-def test_evict_and_prefetch_remote_selection(client: Client) -> None:
-    remote = client.bucket(unique_name("remote"), "aws")
-    assert remote.objects(obj_names=["a"]).evict()
-    assert remote.objects(obj_names=["a"]).prefetch()

@@ -61,6 +61,9 @@ def test_summary_adds_up_targets() -> None:
         ([{}, {"end-time": ZERO}], RUNNING),
         ([{"end-time": ZERO, "is_idle": True}, {}], IDLE),
         ([{"err": "x does not exist"}, {}], FAILED),
+        # One target failed, the other is idle (a demand-based job with nothing left to do).
+        ([{"err": "x does not exist"}, {"end-time": ZERO, "is_idle": True}], FAILED),
+        ([{"err": "x does not exist"}, {"end-time": ZERO}], RUNNING),
         ([{"end-time": ZERO, "aborted": True}, {"end-time": ZERO}], ABORTED),
         ([{"abort-err": "user abort"}], ABORTED),
     ],

@@ -28,6 +28,9 @@ from pyaistore.cli.refs import (
         ("ais://photos/a/b/", ObjectRef(BucketRef("photos"), "a/b/")),
         ("s3://data/x", ObjectRef(BucketRef("data", "aws"), "x")),
         ("gs://data", ObjectRef(BucketRef("data", "gcp"), "")),
+        ("az://data/k", ObjectRef(BucketRef("data", "azure"), "k")),
+        ("ht://site/doc.pdf", ObjectRef(BucketRef("site", "ht"), "doc.pdf")),
+        ("ais://@team/b/x", ObjectRef(BucketRef("b", "ais", "team"), "x")),
         ("photos/a//b", ObjectRef(BucketRef("photos"), "a//b")),
     ],
 )
@@ -43,7 +46,9 @@ def test_parse_refuses(text: str) -> None:
 
 def test_display_and_prefix() -> None:
     assert str(ObjectRef(BucketRef("b"), "x/y")) == "ais://b/x/y"
-    assert str(BucketRef("b", "aws")) == "aws://b"
+    assert str(BucketRef("b", "aws")) == "s3://b"
+    assert str(BucketRef("b", "gcp")) == "gs://b"
+    assert str(BucketRef("b", "azure")) == "az://b"
     assert ObjectRef(BucketRef("b")).is_prefix and ObjectRef(BucketRef("b"), "d/").is_prefix
     assert not ObjectRef(BucketRef("b"), "d").is_prefix
 

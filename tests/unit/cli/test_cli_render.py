@@ -6,8 +6,10 @@ from datetime import datetime
 
 import pytest
 from rich.console import Console
+from rich.progress import Progress
 
 from pyaistore.cli.render import (
+    BinarySpeedColumn,
     Column,
     TransferProgress,
     human_duration,
@@ -111,3 +113,21 @@ def test_progress_draws_nothing_off_a_terminal() -> None:
 )
 def test_human_duration(seconds: float, text: str) -> None:
     assert human_duration(seconds) == text
+
+
+def test_a_long_caption_stays_on_one_line_under_a_narrow_table() -> None:
+    console, buffer = _console()
+    console.width = 60
+    caption = "2 objects, 2.0 KiB (the first 2: --limit)"
+    print_records(console, COLUMNS, RECORDS, caption=caption)
+    assert buffer.getvalue().rstrip().splitlines()[-1] == caption
+
+
+def test_speed_is_shown_in_the_units_of_sizes() -> None:
+    progress = Progress(BinarySpeedColumn())
+    progress.add_task("x", total=10)
+    task = progress.tasks[0]
+    task.finished_speed = 3 * 1024 * 1024
+    assert str(BinarySpeedColumn().render(task)) == "3.0 MiB/s"
+    task.finished_speed = None
+    assert str(BinarySpeedColumn().render(task)) == "?"

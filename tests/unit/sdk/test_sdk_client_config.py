@@ -122,7 +122,8 @@ def test_network_retry_rewinds_a_file_body(transport: FakeTransport, tmp_path: "
 
 def test_default_retry_policy() -> None:
     config = RetryConfig.default()
-    assert set(config.http_retry.status_forcelist or ()) == {429, 500, 502, 503, 504}
+    # 500 is deterministic (a bug, a transform that raised): repeating it only repeats the failure.
+    assert set(config.http_retry.status_forcelist or ()) == {429, 502, 503, 504}
     assert config.http_retry.raise_on_status is False
     assert (config.http_retry.connect, config.http_retry.read) == (0, 0)
     assert isinstance(config.network_retry, NetworkRetry)

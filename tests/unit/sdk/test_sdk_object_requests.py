@@ -114,18 +114,24 @@ def test_append_and_flush(client: Client, transport: FakeTransport) -> None:
     transport.queue = [
         Reply(headers={"Ais-Append-Handle": "h1"}),
         Reply(headers={"Ais-Append-Handle": "h2"}),
+        Reply(headers={"Ais-Append-Handle": "h3"}),
+        Reply(),
         Reply(),
     ]
     writer = client.bucket("b").object("o").get_writer()
     assert writer.append_content(b"a") == "h1"
     assert writer.append_content(b"b", handle="h1") == "h2"
-    assert writer.append_content(b"ignored", handle="h2", flush=True) == ""
+    # Bytes given with flush=True are appended first (a flush carries no body), never dropped.
+    assert writer.append_content(b"c", handle="h2", flush=True) == ""
+    assert writer.append_content(b"", handle="h9", flush=True) == ""
     assert [
         (sent.query["append_type"], sent.query["append_handle"], sent.body) for sent in transport.sent
     ] == [
         ("append", "", b"a"),
         ("append", "h1", b"b"),
-        ("flush", "h2", b""),
+        ("append", "h2", b"c"),
+        ("flush", "h3", b""),
+        ("flush", "h9", b""),
     ]
 
 
