@@ -74,7 +74,3 @@ S3: Final = "s3"  # /s3/<bucket>/<object>: the S3 dialect (no /v1 prefix)
 SORT: Final = "sort"  # /v1/sort: dsort
 ML: Final = "ml"  # /v1/ml/moss: get-batch
 DOWNLOAD: Final = "download"  # /v1/download: the downloader
-TOKENS: Final = "tokens"  # /v1/tokens: AuthN token revocation
-USERS: Final = "users"  # /v1/users, /v1/clusters, /v1/roles: the AuthN server's API
-CLUSTERS: Final = "clusters"
-ROLES: Final = "roles"
