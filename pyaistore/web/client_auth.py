@@ -14,8 +14,9 @@ in numbered steps:
 5. the claims must grant it for this cluster's UUID and the bucket (403 "insufficient
    permissions"); the claims are kept on the request (`CLAIMS_KEY`) for handlers.
 
-Other modules reuse the check: flag a handler with `route_access.needs(access.SHOW_CLUSTER)` (a
-dashboard, /metrics) or call `require(request, bits)` from a handler.
+Other modules reuse the check: flag a handler with `route_access.needs(access.SHOW_CLUSTER)`, or
+`route_access.browser_view(...)` for the dashboard's data (its token may also come from the
+dashboard's cookie), or call `require(request, bits)` from a handler.
 """
 
 from collections.abc import Awaitable, Callable, Mapping
@@ -32,11 +33,11 @@ from pyaistore.proxy import access_policy
 from pyaistore.web import cluster_auth, request_parsing
 from pyaistore.web.app_keys import CONTEXT
 from pyaistore.web.error_mapping import Handler
-from pyaistore.wire import access, authn, headers, paths, query
+from pyaistore.wire import access, authn, headers, monitoring, paths, query
 from pyaistore.wire.bucket_id import BucketId, parse_uname
 from pyaistore.wire.messages import ActionMsg
 
-__all__ = ["CLAIMS_KEY", "make_middleware", "require", "token_of"]
+__all__ = ["CLAIMS_KEY", "check_token", "make_middleware", "require", "token_of"]
 
 CLAIMS_KEY: Final = "pyaistore_claims"
 Need = tuple[int, tuple[str, str] | None]
@@ -44,28 +45,48 @@ _Rule = Callable[[web.Request], Awaitable[Need]]
 _V: Final = "/" + paths.API_VERSION
 
 
-def token_of(request: web.Request) -> str:
-    """The request's token: `Authorization: Bearer`, else `X-Amz-Security-Token` ("" if neither)."""
+def token_of(request: web.Request, cookie: bool = False) -> str:
+    """The request's token: `Authorization: Bearer`, else `X-Amz-Security-Token`, else (`cookie`:
+    routes flagged `browser_view`) the dashboard's cookie ("" if none)."""
     token = authn.bearer_token(request.headers.get(headers.AUTHORIZATION, ""))
-    return token or request.headers.get(authn.S3_TOKEN_HEADER, "")
+    token = token or request.headers.get(authn.S3_TOKEN_HEADER, "")
+    return token or (request.cookies.get(monitoring.DASHBOARD_COOKIE, "") if cookie else "")
 
 
-def _claims(ctx: NodeContext, request: web.Request) -> Claims:
+def _claims(ctx: NodeContext, request: web.Request, cookie: bool = False) -> Claims:
     """Steps 2-3: the verified claims of the request's token."""
     assert ctx.tokens is not None
-    token = token_of(request)
+    token = token_of(request, cookie)
     if not token:
         raise TokenMissing()
     return ctx.tokens.verify(token)
 
 
-def require(request: web.Request, bits: int, bucket: BucketId | None = None) -> None:
-    """Raise 401/403 unless the request's token grants `bits` (no-op with auth off or for members)."""
+def require(request: web.Request, bits: int, bucket: BucketId | None = None, cookie: bool = False) -> None:
+    """Raise 401/403 unless the request's token grants `bits` (no-op with auth off or for members);
+    `cookie`: the token may come from the dashboard's cookie."""
     ctx = request.app[CONTEXT]
     if ctx.tokens is None or _is_member(ctx, request):
         return
-    claims = request.get(CLAIMS_KEY) or _claims(ctx, request)
-    claims.check(ctx.smap.uuid if ctx.meta.smap else "", _pair(bucket), bits)
+    claims = request.get(CLAIMS_KEY) or _claims(ctx, request, cookie)
+    claims.check(_cluster_id(ctx), _pair(bucket), bits)
+
+
+def check_token(request: web.Request, token: str, bits: int) -> Claims | None:
+    """The claims of `token` if it is valid here and grants `bits` (raises 401/403 otherwise);
+    None with auth off."""
+    ctx = request.app[CONTEXT]
+    if ctx.tokens is None:
+        return None
+    if not token:
+        raise TokenMissing()
+    claims = ctx.tokens.verify(token)
+    claims.check(_cluster_id(ctx), None, bits)
+    return claims
+
+
+def _cluster_id(ctx: NodeContext) -> str:
+    return ctx.smap.uuid if ctx.meta.smap else ""
 
 
 def _pair(bucket: BucketId | None) -> tuple[str, str] | None:
@@ -171,7 +192,7 @@ def make_middleware(ctx: NodeContext) -> Middleware:
         rule = _rule_for(request)
         if rule is None or _is_member(ctx, request):
             return await handler(request)
-        claims = _claims(ctx, request)
+        claims = _claims(ctx, request, route_access.takes_cookie(request.match_info.handler))
         request[CLAIMS_KEY] = claims
         if isinstance(rule, int):
             bits, bucket = rule, None
