@@ -8,6 +8,7 @@ __all__ = [
     "cluster_cmds",
     "cluster_view",
     "completion",
+    "config_cmds",
     "context",
     "errors",
     "etl_cmds",

@@ -7,6 +7,7 @@ import click
 from pyaistore import __version__
 from pyaistore.cli import (
     completion,
+    config_cmds,
     log_cmds,
     object_cmds,
     object_edit_cmds,
@@ -71,6 +72,7 @@ cli.add_command(job)
 cli.add_command(etl)
 cli.add_command(storage)
 cli.add_command(log_cmds.logs)
+cli.add_command(config_cmds.config)
 cli.add_command(completion.completion)
 # Shortcuts, as `ais` has them: `ls`, and `get`/`put` (the same commands as `object get|put`).
 cli.add_command(shortcut_cmds.list_anything)

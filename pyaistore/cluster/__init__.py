@@ -5,6 +5,8 @@ __all__ = [
     "cluster_map",
     "cluster_meta",
     "cluster_secret",
+    "config_settings",
+    "config_table",
     "errors",
     "etl_table",
     "heartbeat",

@@ -24,6 +24,7 @@ from pyaistore.backends.registry import BackendRegistry
 from pyaistore.cluster import cluster_secret, tls
 from pyaistore.cluster import node as node_identity
 from pyaistore.cluster.cluster_meta import ClusterMeta
+from pyaistore.cluster.config_table import OVERRIDE_FILE, ConfigTable
 from pyaistore.cluster.errors import ClusterMismatch
 from pyaistore.cluster.membership import Membership
 from pyaistore.cluster.meta_owner import MetaOwner
@@ -35,6 +36,7 @@ from pyaistore.job_kinds import registry as job_kinds
 from pyaistore.jobs.registry import JobRegistry
 from pyaistore.monitoring import log_files
 from pyaistore.monitoring.node_monitor import NodeMonitor
+from pyaistore.monitoring.request_counters import KEEPALIVE_ERROR
 from pyaistore.node_context import NodeContext
 from pyaistore.proxy import node_lifecycle
 from pyaistore.proxy import rebalance as rebalancing
@@ -116,7 +118,13 @@ def build_context(config: NodeConfig, port: int, control_port: int = 0) -> NodeC
         triggers = rebalancing.Triggers(ctx)
         ctx.membership.on_ready = functools.partial(_on_ready, ctx, triggers)
         ctx.membership.on_join = triggers.on_join
+        ctx.membership.on_keepalive_error = _keepalive_errors(ctx)
         ctx.rebalance_listeners.append(functools.partial(node_lifecycle.settle, ctx))
+    # Values set at run time: the cluster's (the primary's table; others get it when they join),
+    # then this node's own, persisted by an earlier set-config.
+    ctx.config_overrides = ConfigTable.load(config.data_dir / OVERRIDE_FILE)
+    ctx.config_listeners.append(_apply_log_level)
+    ctx.reload_config()
     return ctx
 
 
@@ -128,6 +136,19 @@ def peer_tls(config: NodeConfig) -> ssl.SSLContext | None:
 def listener_tls(config: NodeConfig) -> ssl.SSLContext | None:
     """The context every listener of the node serves with (None without a certificate)."""
     return tls.server_context(config.tls_cert, config.tls_key) if config.tls else None
+
+
+def _keepalive_errors(ctx: NodeContext) -> Callable[..., None]:
+    """Counts keepalive failures in `err_kalive_count` (of the monitor in place when they happen)."""
+
+    def count(failures: int = 1) -> None:
+        ctx.monitor.counters.add(KEEPALIVE_ERROR, failures)
+
+    return count
+
+
+def _apply_log_level(config: NodeConfig) -> None:
+    log_files.set_level(config.log_level)
 
 
 async def _on_ready(
@@ -161,17 +182,18 @@ async def on_start(ctx: NodeContext, on_fatal: Callable[[BaseException], None]) 
         tasks.add(watcher)
     elif ctx.config.primary_url:
 
-        async def on_meta(smap: object, buckets: object, etls: object, rmd: object) -> None:
-            await bucket_sync.accept(ctx, smap, buckets, etls, rmd)  # type: ignore[arg-type]
+        async def on_meta(smap: object, buckets: object, etls: object, rmd: object, config: object) -> None:
+            await bucket_sync.accept(ctx, smap, buckets, etls, rmd, config)  # type: ignore[arg-type]
 
         ctx.agent = TargetAgent(
             ctx.peer_api,
             ctx.config.primary_url.rstrip("/"),
             ctx.node,
-            lambda: (ctx.meta.smap, ctx.meta.buckets, ctx.meta.etls, ctx.meta.rmd),
+            lambda: (ctx.meta.smap, ctx.meta.buckets, ctx.meta.etls, ctx.meta.rmd, ctx.meta.config),
             on_meta,
             ctx.config.keepalive_interval,
             ctx.config.data_dir,
+            on_keepalive_error=_keepalive_errors(ctx),
         )
         agent = asyncio.create_task(ctx.agent.run())
         agent.add_done_callback(functools.partial(_must_not_end, on_fatal=on_fatal))
@@ -229,6 +251,8 @@ async def serve(config: NodeConfig, lifeline_fd: int = -1) -> None:
         pool.start()
         ctx.meta_listeners.append(pool.broadcast)
         ctx.mountpath_listeners.append(pool.broadcast_mountpaths)
+        ctx.config_listeners.append(pool.broadcast_config)
+        pool.broadcast_config(ctx.config)
         if isinstance(ctx.etls, EtlRegistry):
             ctx.etls.on_routes.append(pool.broadcast_etls)
         ctx.background.add(asyncio.create_task(pool.supervise()))

@@ -5,9 +5,10 @@ processes that accept on its public socket (the kernel spreads connections among
 objects from the same disks. The main process keeps the control port (join, keepalive, metasync,
 listing) and forwards every newer smap and bucket table to the workers over a pipe each, and the
 routes (loopback endpoints) of the ETL transform servers it runs, so inline ETL GETs work anywhere,
-and every new mountpath state (a snapshot the workers `apply`). Workers never change disks on their
-own: creating and destroying buckets and mountpath changes stay with the main process (a worker
-relays a mountpath request, and a disk failure it meets, to the main process's control port).
+every new mountpath state (a snapshot the workers `apply`), and its config after a set-config.
+Workers never change disks on their own: creating and destroying buckets and mountpath changes
+stay with the main process (a worker relays a mountpath request, and a disk failure it meets, to
+the main process's control port).
 """
 
 import asyncio
@@ -23,7 +24,7 @@ from aiohttp import web
 
 from pyaistore.auth.redirect_signature import RedirectVerifier
 from pyaistore.backends.registry import BackendRegistry
-from pyaistore.cluster import cluster_secret, metasync, tls
+from pyaistore.cluster import cluster_secret, config_settings, metasync, tls
 from pyaistore.cluster.cluster_meta import ClusterMeta
 from pyaistore.cluster.peer_client import PeerClient
 from pyaistore.config import NodeConfig
@@ -41,6 +42,8 @@ log = logging.getLogger(__name__)
 
 # The key of a pipe message carrying a mountpath snapshot (MountpathSet.snapshot()).
 MOUNTPATHS_KEY: Final = "mountpaths"
+# The key of a pipe message carrying the main process's config values (config_settings.render).
+CONFIG_KEY: Final = "node_config"
 
 _SPAWN = multiprocessing.get_context("spawn")
 
@@ -57,6 +60,7 @@ class WorkerPool:
         self._latest: dict[str, Any] = {}
         self._latest_etls: dict[str, Any] = {}
         self._latest_mountpaths: dict[str, Any] = {}
+        self._latest_config: dict[str, Any] = {}
 
     def start(self) -> None:
         """Spawn every worker."""
@@ -70,7 +74,7 @@ class WorkerPool:
         proc = _SPAWN.Process(target=worker_entry, args=args, daemon=True)
         proc.start()
         receiver.close()
-        for message in (self._latest, self._latest_etls, self._latest_mountpaths):
+        for message in (self._latest, self._latest_etls, self._latest_mountpaths, self._latest_config):
             if message:
                 sender.send(message)
         return proc, sender
@@ -95,6 +99,13 @@ class WorkerPool:
         for _, conn in self._workers:
             with contextlib.suppress(OSError):
                 conn.send(self._latest_mountpaths)
+
+    def broadcast_config(self, config: NodeConfig) -> None:
+        """Send the main process's new config values (set-config) to every worker."""
+        self._latest_config = {CONFIG_KEY: config_settings.render(config)}
+        for _, conn in self._workers:
+            with contextlib.suppress(OSError):
+                conn.send(self._latest_config)
 
     async def supervise(self, interval: float = 1.0) -> None:
         """Restart a worker that died."""
@@ -162,6 +173,9 @@ async def _serve_worker(
             directory.update(body[ROUTES_KEY])
         elif MOUNTPATHS_KEY in body:
             ctx.object_store.mountpaths.apply(body[MOUNTPATHS_KEY])
+        elif CONFIG_KEY in body:
+            ctx.config = config_settings.apply(ctx.base_config, body[CONFIG_KEY])
+            log_files.set_level(ctx.config.log_level)
         else:
             ctx.meta.accept(*metasync.parse(body))
             ctx.meta.accept_rmd(metasync.parse_rmd(body))

@@ -22,6 +22,7 @@ __all__ = [
     "mountpath_ops",
     "multipart_upload",
     "neighbors",
+    "node_config",
     "node_control",
     "object_ops",
     "object_recovery",

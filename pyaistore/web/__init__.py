@@ -5,6 +5,7 @@ __all__ = [
     "app_keys",
     "client_auth",
     "cluster_auth",
+    "config_handlers",
     "custom_md",
     "dashboard_handlers",
     "ec_handlers",

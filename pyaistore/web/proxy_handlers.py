@@ -224,7 +224,7 @@ async def join(request: web.Request) -> web.Response:
     msg = await request_parsing.read_message(request, membership.JoinMsg.from_json)
     with_secret = cluster_auth.has_secret(ctx, request)
     smap = await ctx.membership.join(msg.node, msg.restarted, msg.cluster_uuid, with_secret)
-    reply = metasync.payload(smap, ctx.meta.buckets, ctx.meta.etls, ctx.meta.rmd)
+    reply = metasync.payload(smap, ctx.meta.buckets, ctx.meta.etls, ctx.meta.rmd, ctx.meta.config)
     reply[membership.SECRET_KEY] = ctx.peer_api.cluster_secret
     return web.json_response(reply)
 
@@ -242,8 +242,10 @@ async def keepalive(request: web.Request) -> web.Response:
     behind_bmd = msg.bmd_version < ctx.meta.buckets.version
     behind_etl = msg.etl_version < ctx.meta.etls.version
     behind_rmd = msg.rmd_revision < ctx.meta.rmd.revision
-    if behind_smap or behind_bmd or behind_etl or behind_rmd:
-        return web.json_response(metasync.payload(ctx.smap, ctx.meta.buckets, ctx.meta.etls, ctx.meta.rmd))
+    behind_config = msg.config_version < ctx.meta.config.version
+    if behind_smap or behind_bmd or behind_etl or behind_rmd or behind_config:
+        meta = ctx.meta
+        return web.json_response(metasync.payload(ctx.smap, meta.buckets, meta.etls, meta.rmd, meta.config))
     return web.Response()
 
 

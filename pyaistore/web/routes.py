@@ -10,6 +10,7 @@ from typing import Final, TypeVar
 from aiohttp import web
 
 from pyaistore.auth import route_access
+from pyaistore.web import config_handlers as config
 from pyaistore.web import dashboard_handlers as dashboard
 from pyaistore.web import ec_handlers as ec
 from pyaistore.web import etl_handlers as etl
@@ -57,6 +58,7 @@ _COMMON: Final = (
     ("GET", _V + "/" + paths.HEALTH, node.health),
     ("GET", _V + "/" + paths.DAEMON, node.daemon),
     ("PUT", _V + "/" + paths.DAEMON, members_only(node.daemon_put)),
+    ("PUT", _V + "/" + paths.DAEMON + "/" + paths.SET_CONFIG, config.set_node),
     ("PUT", _V + "/" + paths.METASYNC, members_only(node.receive_metasync)),
 )
 
@@ -74,6 +76,7 @@ PROXY_ROUTES: Final = (
     ("POST", _V + "/" + paths.CLUSTER + "/" + paths.KEEPALIVE, secret_only(proxy.keepalive)),
     ("PUT", _V + "/" + paths.CLUSTER + "/" + paths.ATTACH, remote.attach),
     ("PUT", _V + "/" + paths.CLUSTER + "/" + paths.DETACH, remote.detach),
+    ("PUT", _V + "/" + paths.CLUSTER + "/" + paths.SET_CONFIG, config.set_cluster),
     *(
         (method, _V + "/" + paths.REVERSE + "/{tail:.+}", proxy.reverse)
         for method in ("GET", "PUT", "POST", "DELETE")

@@ -20,6 +20,8 @@ MOUNTPATHS: Final = "mountpaths"
 JOIN: Final = "join"
 # PUT /v1/cluster/attach|detach?what=remote: remote AIS clusters.
 ATTACH: Final = "attach"
+# PUT /v1/cluster/set-config?KEY=VALUE... (cluster-wide), PUT /v1/daemon/set-config?... (one node).
+SET_CONFIG: Final = "set-config"
 DETACH: Final = "detach"
 KEEPALIVE: Final = "keepalive"
 # Target-only internal listing endpoint (GET /v1/<INTERNAL>/list/<bck>), used by the proxy fan-out.

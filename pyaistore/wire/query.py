@@ -40,6 +40,8 @@ UNIX_TIME: Final = "utm"
 # Mountpath changes: do not resilver afterwards; the label of an attached mountpath.
 DONT_RESILVER: Final = "dntres"
 MOUNTPATH_LABEL: Final = "mountpath_label"
+# set-config: apply without persisting (the node forgets it when it restarts).
+TRANSIENT: Final = "transient"
 
 # Values of `what`.
 WHAT_SMAP: Final = "smap"
