@@ -21,6 +21,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from pyaistore.sdk import Client
+from pyaistore.sdk import errors as sdk_errors
 from pyaistore.server.local_cluster import LocalCluster
 from pyaistore.wire import access
 
@@ -191,3 +192,21 @@ def test_s3_clients_carry_the_token_as_their_session_token(
     assert caught.value.response["Error"]["Code"] == "AccessDenied"
     with pytest.raises(ClientError):
         reader.list_buckets()
+
+
+def test_config_is_read_with_show_cluster_and_set_by_an_administrator(
+    auth_cluster: LocalCluster, cluster_uuid: str
+) -> None:
+    admin = Client(auth_cluster.endpoint, token=support.admin_token(auth_cluster)).cluster()
+    viewer = Client(
+        auth_cluster.endpoint, token=support.cluster_token(auth_cluster, cluster_uuid, access.SHOW_CLUSTER)
+    ).cluster()
+    target_id = sorted(admin.get_info().tmap)[0]
+    assert viewer.get_config()["auth"]["enabled"] is True
+    with pytest.raises(sdk_errors.AISError) as refused:
+        viewer.set_node_config(target_id, {"timeout.body_idle": "77s"})
+    assert refused.value.status_code == 403
+    # Through the proxy's reverse route to a target whose HTTP workers relay it, signed all the way.
+    admin.set_node_config(target_id, {"timeout.body_idle": "77s"})
+    assert viewer.get_node_config(target_id)["timeout"]["body_idle"] == "1m17s"
+    admin.set_node_config(target_id, {"timeout.body_idle": "2m"})
