@@ -6,6 +6,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pyaistore.auth.redirect_signature import RedirectVerifier
+from pyaistore.auth.tokens import TokenVerifier
 from pyaistore.backends.registry import BackendRegistry
 from pyaistore.cluster import config_settings
 from pyaistore.cluster.cluster_meta import ClusterMeta
@@ -112,6 +114,10 @@ class NodeContext:
     config_overrides: ConfigTable = field(default_factory=ConfigTable)
     # Called with the new config after it changed (the log level; a target's HTTP workers).
     config_listeners: list[Callable[[NodeConfig], None]] = field(default_factory=list)
+    # Client auth, when on (config.auth): a proxy's token verifier (with the revoked tokens), a
+    # target's verifier of the redirects its proxy signed (web/client_auth.py, web/signed_requests.py).
+    tokens: TokenVerifier | None = None
+    redirects: RedirectVerifier | None = None
 
     def __post_init__(self) -> None:
         self.peer_api = PeerApi(self.peers, self.node.daemon_id)

@@ -2,6 +2,7 @@
 
 __all__ = [
     "archive_cmds",
+    "auth_cmds",
     "bucket_cmds",
     "bucket_props",
     "cluster_cmds",

@@ -16,6 +16,7 @@ from pyaistore.cli import (
     shortcut_cmds,
 )
 from pyaistore.cli.archive_cmds import archive
+from pyaistore.cli.auth_cmds import auth
 from pyaistore.cli.bucket_cmds import bucket
 from pyaistore.cli.cluster_cmds import cluster
 from pyaistore.cli.context import DEFAULT_ENDPOINT, CliContext
@@ -86,6 +87,8 @@ object_group.add_command(remote_cmds.prefetch)
 object_group.add_command(remote_cmds.evict)
 bucket.add_command(remote_cmds.bucket_evict)
 cluster.add_command(remote_cmds.remote)
+cli.add_command(serve_cmd.authn)
+cli.add_command(auth)
 
 
 def main() -> None:

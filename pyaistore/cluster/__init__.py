@@ -24,4 +24,5 @@ __all__ = [
     "redirect_url",
     "spliced_get",
     "target_agent",
+    "tls",
 ]

@@ -33,6 +33,7 @@ from urllib.parse import quote, urlsplit
 import msgpack
 from multidict import CIMultiDictProxy
 
+from pyaistore.auth import redirect_signature
 from pyaistore.cluster import object_frames, redirect_url, spliced_get
 from pyaistore.cluster.batch_frames import PartItem, encode_items
 from pyaistore.cluster.errors import PeerFailed, PeerRejected
@@ -594,10 +595,16 @@ class PeerApi:
 
     # ---- the gateway's S3 data path: a target's public object API ----
 
-    def public_object_url(self, node: Snode, bucket: BucketId, name: str, extra: str = "") -> str:
-        """`node`'s public URL of `bucket/name`, marked as sent by this node (so it is served there)."""
+    def public_object_url(
+        self, node: Snode, bucket: BucketId, name: str, extra: str = "", method: str = "GET"
+    ) -> str:
+        """`node`'s public URL of `bucket/name`, marked as sent by this node (so it is served there)
+        and signed for `method` (a target with client auth on serves only signed requests; an HTTP
+        worker there holds no cluster secret to recognise a member by)."""
         path_qs = paths.url_path(paths.OBJECTS, bucket.name, quote(name)) + "?" + bucket_query(bucket)
-        return redirect_url.location(node, path_qs + ("&" + extra if extra else ""), self._self_id)
+        path_qs += "&" + extra if extra else ""
+        key = redirect_signature.derive_key(self.cluster_secret)
+        return redirect_url.signed_location(node, path_qs, self._self_id, method, key)
 
     async def open_object_spliced(
         self, node: Snode, bucket: BucketId, name: str, hdrs: dict[str, str], read_below: int = 0
@@ -616,6 +623,7 @@ class PeerApi:
                     {**self._caller(), **hdrs},
                     READ_STALL_TIMEOUT,
                     max(read_below, 64 << 10),
+                    ssl_context=self.client.ssl_context,
                 )
             except spliced_get.SpliceFailed as exc:
                 raise PeerFailed(f"{what}: {node.display_name} did not answer: {exc}") from exc
@@ -642,7 +650,7 @@ class PeerApi:
         extra: str = "",
     ) -> PeerReply:
         """PUT a body (streamed; Content-Length in `hdrs` when known) to `node`'s public API."""
-        url = self.public_object_url(node, bucket, name, extra)
+        url = self.public_object_url(node, bucket, name, extra, "PUT")
         try:
             if isinstance(body, bytes):
                 reply = await self.client.call("PUT", url, data=body, headers=hdrs, timeout=SMALL_PUT_TIMEOUT)
@@ -667,7 +675,7 @@ class PeerApi:
         timeout: float | None = None,
     ) -> PeerReply:
         """Any other object request (HEAD, DELETE, a POST action, a copy) on `node`'s public API."""
-        url = self.public_object_url(node, bucket, name, extra)
+        url = self.public_object_url(node, bucket, name, extra, method)
         try:
             reply = await self.client.call(method, url, json_body=json_body, headers=hdrs, timeout=timeout)
         except PeerUnreachable as exc:
@@ -788,7 +796,13 @@ class PeerApi:
         url = primary_url + paths.url_path(paths.CLUSTER, paths.KEEPALIVE)
         parts = urlsplit(url)
         hdrs = self._caller({headers.CONTENT_TYPE: headers.JSON_TYPE})
-        connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)
+        connection = (
+            http.client.HTTPSConnection(
+                parts.hostname or "", parts.port, timeout=timeout, context=self.client.ssl_context
+            )
+            if parts.scheme == "https"
+            else http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)
+        )
         try:
             connection.request("POST", parts.path, body=json.dumps(body).encode(), headers=hdrs)
             reply = connection.getresponse()

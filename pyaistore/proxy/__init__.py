@@ -1,6 +1,7 @@
 """Gateway behaviour, HTTP-free and async: bucket metadata, redirects, cluster-wide fan-out and jobs."""
 
 __all__ = [
+    "access_policy",
     "bucket_summary",
     "buckets",
     "cluster_config",

@@ -21,8 +21,10 @@ def describe(ctx: NodeContext) -> dict[str, Any]:
     cluster = config_settings.apply(ctx.base_config, ctx.meta.config.values)
     view = config_settings.nested(config_settings.render(cluster))
     view["config_version"] = ctx.meta.config.version
-    # No authentication exists: every node serves every client (see docs/architecture.md).
-    view["auth"] = {"enabled": False, "intra_cluster": {"enabled": False}}
+    # Client auth (docs/architecture.md, "Security"), set at start only: AIS 4.x's `enabled` and
+    # 5.0's name for it. Node-to-node calls carry the cluster secret, not AIS's intra-cluster tokens.
+    auth = ctx.config.auth
+    view["auth"] = {"enabled": auth, "client_auth_required": auth, "intra_cluster": {"enabled": False}}
     return view
 
 

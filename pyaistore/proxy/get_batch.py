@@ -59,5 +59,5 @@ def redirect_location(ctx: NodeContext, node: Snode, path_qs: str) -> str:
     """Where the client goes: the designated target's control URL, same path and query, `tid`."""
     sep = "&" if "?" in path_qs else "?"
     return redirect_url.location(
-        node, f"{path_qs}{sep}{query.TARGET_ID}={node.daemon_id}", ctx.node.daemon_id, True
+        node, f"{path_qs}{sep}{query.TARGET_ID}={node.daemon_id}", ctx.node.daemon_id, control=True
     )

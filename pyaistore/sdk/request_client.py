@@ -280,6 +280,9 @@ class RequestClient:
         """A function that sends the request once per call, rewinding a file body before a repeat."""
         body = kwargs["data"]
         start = _tell(body)
+        # Per request, not only on the session: requests lets $REQUESTS_CA_BUNDLE override a
+        # session's CA bundle, so a cluster's own CA would be ignored wherever that is set.
+        kwargs.setdefault("verify", self._verify)
         attempts = 0
 
         def send() -> requests.Response:
@@ -304,7 +307,7 @@ class RequestClient:
         size = _body_size(kwargs["data"])
         if size is not None:
             prepared.headers[const.HEADER_CONTENT_LENGTH] = str(size)
-        settings = session.merge_environment_settings(prepared.url, {}, False, None, None)
+        settings = session.merge_environment_settings(prepared.url, {}, False, self._verify, None)
         first = session.send(prepared, allow_redirects=False, timeout=kwargs["timeout"], **settings)
         location = first.headers.get(const.HEADER_LOCATION)
         if first.status_code not in _REDIRECTS or not location:

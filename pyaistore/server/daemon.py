@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 import socket
+import ssl
 import sys
 import threading
 from collections.abc import Callable
@@ -16,8 +17,11 @@ from typing import Final
 
 from aiohttp import web
 
+from pyaistore.auth.redirect_signature import RedirectVerifier
+from pyaistore.auth.revoked_tokens import RevokedTokens
+from pyaistore.auth.tokens import TokenVerifier
 from pyaistore.backends.registry import BackendRegistry
-from pyaistore.cluster import cluster_secret
+from pyaistore.cluster import cluster_secret, tls
 from pyaistore.cluster import node as node_identity
 from pyaistore.cluster.cluster_meta import ClusterMeta
 from pyaistore.cluster.config_table import OVERRIDE_FILE, ConfigTable
@@ -71,18 +75,22 @@ def bind(host: str, port: int) -> socket.socket:
 def build_context(config: NodeConfig, port: int, control_port: int = 0) -> NodeContext:
     """Identity, cluster view, store and peers for this node (blocking start-up work)."""
     node_id = node_identity.load_or_create_id(config.data_dir, config.role)
-    snode = node_identity.make_snode(node_id, config.role, config.host, port, control_port)
+    snode = node_identity.make_snode(node_id, config.role, config.host, port, control_port, config.scheme)
     meta = ClusterMeta()
     ctx = NodeContext(
         config=config,
         node=snode,
         meta=meta,
-        peers=PeerClient(),
+        peers=PeerClient(ssl_context=peer_tls(config)),
         jobs=JobRegistry(idle_linger_s=config.job_idle_linger),
     )
     # The primary creates the cluster secret on its first start; other nodes get it when they join.
     secret_of = cluster_secret.load_or_create if config.is_primary else cluster_secret.load
     ctx.peer_api.cluster_secret = secret_of(config.data_dir)
+    if config.auth:
+        ctx.redirects = RedirectVerifier(lambda: ctx.peer_api.cluster_secret)
+        if config.role == PROXY:
+            ctx.tokens = TokenVerifier(config.auth_secret, RevokedTokens(config.data_dir))
     if config.role == TARGET:
         store = target_store.open_store(config)
         removed = store.cleanup_work()
@@ -105,7 +113,7 @@ def build_context(config: NodeConfig, port: int, control_port: int = 0) -> NodeC
             config.keepalive_interval,
             config.keepalive_timeout,
             config.startup_grace_seconds,
-            open_join=config.open_join,
+            open_join=config.open_join and not config.auth,
         )
         triggers = rebalancing.Triggers(ctx)
         ctx.membership.on_ready = functools.partial(_on_ready, ctx, triggers)
@@ -118,6 +126,16 @@ def build_context(config: NodeConfig, port: int, control_port: int = 0) -> NodeC
     ctx.config_listeners.append(_apply_log_level)
     ctx.reload_config()
     return ctx
+
+
+def peer_tls(config: NodeConfig) -> ssl.SSLContext | None:
+    """The context node-to-node calls verify certificates with (None: plain HTTP, or the system's)."""
+    return tls.client_context(config.tls_ca) if config.tls or config.tls_ca else None
+
+
+def listener_tls(config: NodeConfig) -> ssl.SSLContext | None:
+    """The context every listener of the node serves with (None without a certificate)."""
+    return tls.server_context(config.tls_cert, config.tls_key) if config.tls else None
 
 
 def _keepalive_errors(ctx: NodeContext) -> Callable[..., None]:
@@ -243,9 +261,10 @@ async def serve(config: NodeConfig, lifeline_fd: int = -1) -> None:
         s3_handlers.install(app, ctx)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
-    stop_public = await public_port.serve_public(runner, sock, ctx)
+    server_tls = listener_tls(config)
+    stop_public = await public_port.serve_public(runner, sock, ctx, server_tls)
     if control is not None:
-        await web.SockSite(runner, control).start()
+        await web.SockSite(runner, control, ssl_context=server_tls).start()
     log.info("%s %s listening on %s", config.role, ctx.node.display_name, ctx.node.public_net.url)
     print(f"{config.role} {ctx.node.display_name} listening on {ctx.node.public_net.url}", flush=True)
     loop = asyncio.get_running_loop()
@@ -293,6 +312,15 @@ def parse_args(argv: list[str] | None = None) -> tuple[NodeConfig, int]:
         "--s3-secret-key", default="", help="(better: PYAISTORE_S3_SECRET_KEY, out of the process list)"
     )
     parser.add_argument(
+        "--auth",
+        action="store_true",
+        help="client auth: tokens on proxies, proxy-signed requests on targets (every node); the proxy "
+        "verifies tokens with PYAISTORE_AUTH_SECRET",
+    )
+    parser.add_argument("--tls-cert", default="", help="serve HTTPS with this PEM certificate (chain)")
+    parser.add_argument("--tls-key", default="", help="the certificate's PEM key")
+    parser.add_argument("--tls-ca", default="", help="CA bundle other nodes' certificates are verified with")
+    parser.add_argument(
         lifeline.FLAG, type=int, default=-1, help="stop when this inherited pipe closes (the launcher died)"
     )
     args = parser.parse_args(argv)
@@ -319,6 +347,11 @@ def parse_args(argv: list[str] | None = None) -> tuple[NodeConfig, int]:
         changes["s3_access_key"] = args.s3_access_key
     if args.s3_secret_key:
         changes["s3_secret_key"] = args.s3_secret_key
+    if args.auth:
+        changes["auth"] = True
+    for name in ("tls_cert", "tls_key", "tls_ca"):
+        if getattr(args, name):
+            changes[name] = getattr(args, name)
     config = replace(config, **changes) if changes else config  # type: ignore[arg-type]
     return config, args.lifeline_fd
 
@@ -326,6 +359,12 @@ def parse_args(argv: list[str] | None = None) -> tuple[NodeConfig, int]:
 def main(argv: list[str] | None = None) -> None:
     """Entry point; exit status as in server/exit_status.py."""
     config, lifeline_fd = parse_args(argv)
+    if config.auth and config.role == PROXY and not config.auth_secret:
+        print(
+            "error: a proxy with --auth needs PYAISTORE_AUTH_SECRET (the AuthN signing secret)",
+            file=sys.stderr,
+        )
+        sys.exit(exit_status.CANNOT_RUN)
     logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     log_files.install(config.data_dir, config.role, rotate=True, level=config.log_level)
     try:

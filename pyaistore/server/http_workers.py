@@ -22,8 +22,9 @@ from typing import Any, Final
 
 from aiohttp import web
 
+from pyaistore.auth.redirect_signature import RedirectVerifier
 from pyaistore.backends.registry import BackendRegistry
-from pyaistore.cluster import config_settings, metasync
+from pyaistore.cluster import cluster_secret, config_settings, metasync, tls
 from pyaistore.cluster.cluster_meta import ClusterMeta
 from pyaistore.cluster.peer_client import PeerClient
 from pyaistore.config import NodeConfig
@@ -146,8 +147,12 @@ def worker_entry(
 async def _serve_worker(
     config: NodeConfig, node: Snode, sock: socket.socket, conn: Connection, row: int
 ) -> None:
-    ctx = NodeContext(config=config, node=node, meta=ClusterMeta(), peers=PeerClient(), http_worker=True)
+    peers = PeerClient(ssl_context=tls.client_context(config.tls_ca) if config.tls or config.tls_ca else None)
+    ctx = NodeContext(config=config, node=node, meta=ClusterMeta(), peers=peers, http_worker=True)
     ctx.monitor = NodeMonitor.shared(config.data_dir, config.http_workers, row)
+    if config.auth:
+        # The redirect key only: a worker never holds the cluster secret (it refuses internal routes).
+        ctx.redirects = RedirectVerifier(lambda: cluster_secret.load(config.data_dir))
     ctx.store = target_store.open_store(config, worker=True)
     ctx.slices = SliceStore(ctx.store.mountpaths, fsync=config.fsync)
     ctx.backends = BackendRegistry()
@@ -188,7 +193,8 @@ async def _serve_worker(
     runner = web.AppRunner(web_app.build(ctx, start, close), access_log=None, handle_signals=False)
     await runner.setup()
     sock.setblocking(False)
-    stop_public = await public_port.serve_public(runner, sock, ctx)
+    server_tls = tls.server_context(config.tls_cert, config.tls_key) if config.tls else None
+    stop_public = await public_port.serve_public(runner, sock, ctx, server_tls)
     try:
         await stop.wait()
     finally:

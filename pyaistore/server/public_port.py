@@ -2,10 +2,12 @@
 
 A target's front answers plain small GETs (web/fast_get.py), a proxy's front plain GET and HEAD
 redirects (web/fast_redirect.py); `fast_get = False` in the node's config serves every request
-through aiohttp (for comparison: docs/performance.md).
+through aiohttp (for comparison: docs/performance.md). With client auth on, every request goes
+through aiohttp, where tokens and the gateway's signed redirects are checked.
 """
 
 import socket
+import ssl
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -20,14 +22,16 @@ __all__ = ["serve_public"]
 Closer = Callable[[], Awaitable[None]]
 
 
-async def serve_public(runner: web.AppRunner, sock: socket.socket, ctx: NodeContext) -> Closer:
+async def serve_public(
+    runner: web.AppRunner, sock: socket.socket, ctx: NodeContext, ssl_context: ssl.SSLContext | None = None
+) -> Closer:
     """Start serving `sock`; the returned coroutine function stops it (call before runner.cleanup())."""
-    if ctx.config.fast_get:
+    if ctx.config.fast_get and not ctx.config.auth:
         handler: FastHandler = (
             fast_get.FastGet(ctx) if ctx.config.role == TARGET else fast_redirect.FastRedirect(ctx)
         )
-        front = await fast_http.start(runner, sock, handler)
+        front = await fast_http.start(runner, sock, handler, ssl_context)
         return front.close
-    site = web.SockSite(runner, sock)
+    site = web.SockSite(runner, sock, ssl_context=ssl_context)
     await site.start()
     return site.stop

@@ -3,6 +3,7 @@
 __all__ = [
     "app",
     "app_keys",
+    "client_auth",
     "cluster_auth",
     "config_handlers",
     "custom_md",
@@ -29,7 +30,9 @@ __all__ = [
     "request_metrics",
     "request_parsing",
     "routes",
+    "signed_requests",
     "streaming",
     "target_handlers",
+    "token_handlers",
     "unimplemented",
 ]

@@ -7,6 +7,7 @@
 """
 
 from collections.abc import Mapping
+from typing import Final
 
 from aiohttp import web
 
@@ -22,11 +23,16 @@ from pyaistore.wire.messages import ActionMsg
 __all__ = ["set_cluster", "set_cluster_message", "set_node"]
 
 
+# Query parameters that are not config keys: `transient`, and the proxy's signature of a request
+# it relayed to a node with client auth on (auth/redirect_signature.py).
+_NOT_KEYS: Final = frozenset((query.TRANSIENT, query.REDIRECT_SIGNATURE))
+
+
 def _pairs(request: web.Request) -> dict[str, str]:
-    """The query's KEY=VALUE pairs, `transient` apart; a key given twice is refused."""
+    """The query's KEY=VALUE pairs, `transient` and a signature apart; a key given twice is refused."""
     pairs: dict[str, str] = {}
     for key, value in request.query.items():
-        if key == query.TRANSIENT:
+        if key in _NOT_KEYS:
             continue
         if key in pairs:
             raise BadRequest(f'config key "{key[:128]}" given more than once')

@@ -4,6 +4,7 @@ import time
 
 from aiohttp import web
 
+from pyaistore.auth import route_access
 from pyaistore.cluster import metasync
 from pyaistore.cluster.errors import BadRequest
 from pyaistore.config import PROXY, TARGET
@@ -15,6 +16,7 @@ from pyaistore.wire import headers, query
 from pyaistore.wire.membership import RemoveNodeValue
 
 
+@route_access.no_token
 async def health(request: web.Request) -> web.Response:
     """Liveness, readiness (`readiness`) and primary-ready (`prr`), as in reference §1.6.
 

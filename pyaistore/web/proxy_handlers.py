@@ -5,6 +5,7 @@ import json
 import msgpack
 from aiohttp import web
 
+from pyaistore.auth import redirect_signature, route_access
 from pyaistore.cluster import cluster_map, membership, metasync, redirect_url
 from pyaistore.cluster.errors import BadRequest, NodeNotFound, NotSupported, PeerFailed, UnknownAction
 from pyaistore.monitoring import request_counters
@@ -188,10 +189,19 @@ async def object_redirect(request: web.Request) -> web.Response:
         or query.split_upload_id(request.query.get(query.UPLOAD_ID, ""))[0]
     )
     node = redirect.target_for(ctx, bucket, name, holder)
-    url = redirect_url.location(node, request.path_qs, ctx.node.daemon_id)
+    url = redirect_url.location(node, request.path_qs, ctx.node.daemon_id, _signature(request))
     if request.method == "GET":
         raise web.HTTPMovedPermanently(url)
     raise web.HTTPTemporaryRedirect(url)
+
+
+def _signature(request: web.Request, path: str = "") -> str:
+    """With auth on, the proxy's signature of a request it lets through to a target ("" otherwise)."""
+    ctx = request.app[CONTEXT]
+    if ctx.redirects is None:
+        return ""
+    pairs = list(request.query.items())
+    return redirect_signature.sign(ctx.redirects.key(), request.method, path or request.path, pairs)
 
 
 async def _ensure_copy_destination(ctx: NodeContext, uname: str) -> None:
@@ -205,6 +215,7 @@ async def _ensure_copy_destination(ctx: NodeContext, uname: str) -> None:
         await remote_buckets.ensure(ctx, destination)
 
 
+@route_access.no_token  # whether a node may join is the primary's rule (Membership.join)
 async def join(request: web.Request) -> web.Response:
     """POST /v1/cluster/join: a node registers; the reply carries the current tables."""
     ctx = request.app[CONTEXT]
@@ -280,6 +291,9 @@ async def reverse(request: web.Request) -> web.Response:
             f"not present in smap v{ctx.smap.version}"
         )
     path_qs = request.path_qs.replace("/" + paths.REVERSE + "/", "/", 1)
+    signature = _signature(request, request.path.replace("/" + paths.REVERSE + "/", "/", 1))
+    if signature:
+        path_qs += ("&" if "?" in path_qs else "?") + f"{redirect_signature.PARAM}={signature}"
     body = await request.read() if request.method != "GET" else None
     content_type = request.headers.get(headers.CONTENT_TYPE, headers.JSON_TYPE) if body else ""
     try:

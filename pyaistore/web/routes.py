@@ -9,6 +9,7 @@ from typing import Final, TypeVar
 
 from aiohttp import web
 
+from pyaistore.auth import route_access
 from pyaistore.web import config_handlers as config
 from pyaistore.web import dashboard_handlers as dashboard
 from pyaistore.web import dsort_handlers as sort
@@ -24,10 +25,11 @@ from pyaistore.web import node_handlers as node
 from pyaistore.web import proxy_handlers as proxy
 from pyaistore.web import remote_handlers as remote
 from pyaistore.web import target_handlers as target
+from pyaistore.web import token_handlers as tokens
 from pyaistore.web import unimplemented
 from pyaistore.web.cluster_auth import members_only, secret_only
+from pyaistore.wire import access, authn, monitoring, paths
 from pyaistore.wire import etl as wire_etl
-from pyaistore.wire import monitoring, paths
 
 H = TypeVar("H", bound=Callable[..., object])
 
@@ -46,16 +48,18 @@ _INTERNAL_DSORT: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_DSORT 
 
 
 def operator_view(handler: H) -> H:
-    """Flag a route that shows operators what goes on (metrics, the dashboard's data).
+    """Flag a route that shows operators what goes on (the dashboard's data).
 
-    Such routes are served behind the same authentication as the API: the auth check applies
-    to them by wrapping the handler here (one line), and to nothing else.
+    Such routes are served behind the same authentication as the API: with client auth on, a
+    token granting SHOW_CLUSTER (what reading /v1/cluster needs), from the Authorization header or
+    the dashboard's cookie (web/client_auth.py).
     """
-    return handler
+    return route_access.browser_view(access.SHOW_CLUSTER)(handler)
 
 
 _COMMON: Final = (
-    ("GET", monitoring.METRICS_PATH, operator_view(metrics.scrape)),
+    # Open, as AIS serves it: Prometheus scrapes without a token (it holds counters, no data).
+    ("GET", monitoring.METRICS_PATH, route_access.no_token(metrics.scrape)),
     ("GET", _V + "/" + paths.HEALTH, node.health),
     ("GET", _V + "/" + paths.DAEMON, node.daemon),
     ("PUT", _V + "/" + paths.DAEMON, members_only(node.daemon_put)),
@@ -65,9 +69,11 @@ _COMMON: Final = (
 
 PROXY_ROUTES: Final = (
     *_COMMON,
-    # The dashboard: its page, script and style hold no data; what it shows comes from the state.
+    # The dashboard: what it shows comes from the state; with auth on the page checks the token
+    # itself (a refusal is the login page), the script and style are open (no data).
     ("GET", monitoring.DASHBOARD_PATH, dashboard.page),
     ("GET", monitoring.DASHBOARD_PATH + "/{asset}", dashboard.asset),
+    ("POST", monitoring.DASHBOARD_LOGIN_PATH, dashboard.login),
     ("GET", monitoring.DASHBOARD_STATE_PATH, operator_view(dashboard.state)),
     ("GET", _V + "/" + paths.CLUSTER, proxy.cluster_get),
     ("PUT", _V + "/" + paths.CLUSTER, jobs.cluster_put),
@@ -108,6 +114,8 @@ PROXY_ROUTES: Final = (
     ("GET", _SORT, sort.query_jobs),
     ("DELETE", _SORT, sort.remove),
     ("DELETE", _SORT + "/" + paths.SORT_ABORT, sort.abort),
+    ("POST", _V + "/" + authn.TOKENS, tokens.validate),
+    ("DELETE", _V + "/" + authn.TOKENS, tokens.revoke),
 )
 
 TARGET_ROUTES: Final = (

@@ -39,8 +39,16 @@ def _redirect_if_not_owner(request: web.Request, bucket: BucketId, name: str, st
         return
     owner = placement.owner(ctx.smap, bucket, name)
     if owner.daemon_id != ctx.node.daemon_id:
-        url = redirect_url.location(owner, request.path_qs, ctx.node.daemon_id)
+        url = redirect_url.signed_location(
+            owner, request.path_qs, ctx.node.daemon_id, request.method, _key(request)
+        )
         raise web.HTTPTemporaryRedirect(url) if status == 307 else web.HTTPMovedPermanently(url)
+
+
+def _key(request: web.Request) -> bytes:
+    """The redirect key when client auth is on (b"": off), to sign a redirect to another target."""
+    redirects = request.app[CONTEXT].redirects
+    return redirects.key() if redirects is not None else b""
 
 
 def _renamed_from(request: web.Request, bucket: BucketId, name: str) -> BucketId | None:
@@ -53,7 +61,8 @@ def _renamed_from(request: web.Request, bucket: BucketId, name: str) -> BucketId
     if owner.daemon_id == ctx.node.daemon_id:
         return source
     path_qs = rename_reads.fallback_path(source, name, dict(request.query))
-    raise web.HTTPTemporaryRedirect(redirect_url.location(owner, path_qs, ctx.node.daemon_id))
+    url = redirect_url.signed_location(owner, path_qs, ctx.node.daemon_id, request.method, _key(request))
+    raise web.HTTPTemporaryRedirect(url)
 
 
 async def get(request: web.Request) -> web.StreamResponse:

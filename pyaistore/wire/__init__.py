@@ -2,7 +2,9 @@
 JSON messages, error bodies and HRW placement. Standard library plus xxhash/msgpack only."""
 
 __all__ = [
+    "access",
     "actions",
+    "authn",
     "bucket_id",
     "bucket_summary",
     "dsort",

@@ -86,7 +86,3 @@ INTERNAL_DSORT: Final = "dsort"
 # Route families of AIS that this cluster does not serve yet (web/unimplemented.py answers 501).
 S3: Final = "s3"  # /s3/<bucket>/<object>: the S3 dialect (no /v1 prefix)
 DOWNLOAD: Final = "download"  # /v1/download: the downloader
-TOKENS: Final = "tokens"  # /v1/tokens: AuthN token revocation
-USERS: Final = "users"  # /v1/users, /v1/clusters, /v1/roles: the AuthN server's API
-CLUSTERS: Final = "clusters"
-ROLES: Final = "roles"

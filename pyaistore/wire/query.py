@@ -119,6 +119,8 @@ TRANSFER_COPY: Final = "copy"
 TRANSFER_MIGRATE: Final = "migrate"
 
 # Multipart uploads (AIS's native mpt-upload and S3 share these names).
+# A proxy's signature on a redirect or relay to a target, when client auth is on (auth/redirect_signature.py).
+REDIRECT_SIGNATURE: Final = "rsig"
 UPLOAD_ID: Final = "uploadId"
 PART_NUMBER: Final = "partNumber"
 # An upload ID is "<target id>.<token>": the proxy routes every later request of the upload to the

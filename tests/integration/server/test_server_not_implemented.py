@@ -11,10 +11,6 @@ from pyaistore.web.unimplemented import FEATURES
     ("method", "path", "feature"),
     [
         ("POST", "/v1/download", "downloader"),
-        ("DELETE", "/v1/tokens", "AuthN tokens"),
-        ("GET", "/v1/users", "AuthN users"),
-        ("GET", "/v1/clusters", "AuthN clusters"),
-        ("GET", "/v1/roles/admin", "AuthN roles"),
     ],
 )
 def test_unimplemented_features_answer_501_naming_them(
