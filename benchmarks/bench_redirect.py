@@ -22,26 +22,13 @@ from pathlib import Path
 import requests
 from aistore.sdk import Client as OfficialClient
 from aistore.sdk.types import Smap
-from process_tree import descendants
+from process_tree import cpu_seconds, descendants
 
 from pyaistore.sdk import Client as OurClient
 from pyaistore.server.local_cluster import LocalCluster
 
 KIB = 1024
 BUCKET = "redirect-bench"
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU seconds of the given processes so far (gone ones count 0)."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-    return total / TICKS
 
 
 def run_for(seconds: float, threads: int, op: Callable[[int, int], None]) -> int:

@@ -14,27 +14,13 @@ import argparse
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 from debian_packages import ensure_tools
 from nginx_peer import NginxPeer
-from process_tree import descendants
+from process_tree import cpu_seconds, descendants
 from pyaistore_peer import PyaistorePeer
 
-TICKS = os.sysconf("SC_CLK_TCK")
 NAME = "small/obj-0"
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU seconds of the given processes so far (gone ones count 0)."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / TICKS
 
 
 def run(url: str, pids: list[int], args: argparse.Namespace) -> tuple[float, float]:
