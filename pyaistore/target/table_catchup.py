@@ -2,9 +2,10 @@
 
 The primary switches to a new cluster map only after pushing it, but a joining target gets its
 tables in the join reply, which may land a moment after the gateways started redirecting to it;
-a bucket created a moment ago may likewise reach a target after a gateway's redirect does. The
-redirecting node knew the ais bucket, so this target's tables are the ones behind: it waits for
-them, briefly, instead of answering 404 for a bucket that exists (AIS fetches the newer table).
+a bucket created (or a cloud bucket added on first use) a moment ago may likewise reach a target
+after a gateway's redirect does. The redirecting node knew the bucket, so this target's tables are
+the ones behind: it waits for them, briefly, instead of answering 404 for a bucket that exists
+(AIS fetches the newer table).
 """
 
 import asyncio
@@ -25,8 +26,8 @@ async def await_bucket(
     ctx: NodeContext, bucket: BucketId, redirected: bool, wait_s: float = CATCHUP_S
 ) -> None:
     """Return once the bucket is in this target's table, or after `wait_s` (the caller's 404 then)."""
-    if not redirected or bucket.is_remote or ctx.meta.buckets.view(bucket) is not None:
-        return  # remote buckets: an alias may name one, which only the full path resolves
+    if not redirected or bucket.is_remote_ais or ctx.meta.buckets.view(bucket) is not None:
+        return  # a remote AIS cluster's bucket may be named by an alias, which the full path resolves
     deadline = time.monotonic() + wait_s
     while ctx.meta.buckets.view(bucket) is None and time.monotonic() < deadline:
         await asyncio.sleep(_POLL_S)

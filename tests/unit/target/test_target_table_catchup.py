@@ -10,7 +10,7 @@ from pyaistore.cluster.peer_client import PeerClient
 from pyaistore.config import TARGET, NodeConfig
 from pyaistore.node_context import NodeContext
 from pyaistore.target import table_catchup
-from pyaistore.wire.bucket_id import BucketId
+from pyaistore.wire.bucket_id import BucketId, Namespace
 
 BUCKET = BucketId("late")
 
@@ -49,5 +49,6 @@ def test_gives_up_after_the_wait_and_never_waits_unasked(tmp_path: Path) -> None
     assert 0.2 <= time.monotonic() - started < 2
     started = time.monotonic()
     asyncio.run(table_catchup.await_bucket(ctx, BUCKET, redirected=False))  # a client's own request
-    asyncio.run(table_catchup.await_bucket(ctx, BucketId("r", "aws"), redirected=True))  # remote
+    remote_ais = BucketId("r", "ais", Namespace.parse("@alias"))
+    asyncio.run(table_catchup.await_bucket(ctx, remote_ais, redirected=True))  # an alias: the full path's
     assert time.monotonic() - started < 0.1
