@@ -34,6 +34,7 @@ from pyaistore.storage.atomic_write import (
     publish,
 )
 from pyaistore.storage.checksums import MultiHasher
+from pyaistore.storage.commit_queue import CommitQueues, Flushers
 from pyaistore.storage.errors import (
     CorruptMeta,
     InvalidMountpath,
@@ -68,16 +69,19 @@ class ObjectStore:
         lock_dir: str | os.PathLike[str] | None = None,
         use_xattrs: bool = True,
         fsync: bool = True,
+        flushers: Flushers | None = None,
     ) -> None:
         """`lock_dir` holds the write-lock stripes shared by the node's processes (default: the
         first mountpath's `.locks`); `use_xattrs=False` forces the sidecar fallback; `fsync=False`
-        trades durability for speed."""
+        trades durability for speed; `flushers` replace the group commit's fsync/syncfs calls."""
         self.mountpaths = mountpaths
         self._fsync = fsync
         self._meta = MetaStore(use_xattrs=use_xattrs, fsync=fsync)
         locks = Path(lock_dir) if lock_dir is not None else mountpaths.all[0].root / LOCKS_DIR
         self._locks = StripeLocks(locks, LOCK_STRIPES)
         self._mirror = Mirror(mountpaths, self._meta, fsync)
+        # Durable writes share their fsyncs per mountpath (group commit); none without fsync.
+        self._commits = CommitQueues(flushers) if fsync else None
         for mp in mountpaths.available:
             try:
                 _prepare(mp, ())
@@ -326,7 +330,9 @@ class ObjectStore:
         validate_object_name(bucket, name)
         uname = bucket.object_uname(name)
         location = layout.locate(self.mountpaths.choose(uname), bucket, name)
-        return Destination(location, self._locks.for_name(uname), self._meta, self._fsync, self._mirror)
+        commits = self._commits.for_root(location.mountpath.root) if self._commits is not None else None
+        lock = self._locks.for_name(uname)
+        return Destination(location, lock, self._meta, self._fsync, self._mirror, commits)
 
     def _read(
         self, bucket: BucketId, name: str, read: Callable[[layout.ObjectLocation], _Read]
