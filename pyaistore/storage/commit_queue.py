@@ -7,9 +7,9 @@ contract of a lone fsync holds unchanged; only the flush itself is shared:
 
     writer threads                        the mountpath's flusher thread
     sync_file(fd) ──┐                     takes every pending request at once (a batch):
-    sync_file(fd) ──┼─► pending batch ──►   few requests: fsync(fd) each, then fsync of each
-    sync_dir(dir) ──┘                       distinct directory;
-        ▲                                   many: one syncfs(2) of the mountpath's file system,
+    sync_file(fd) ──┼─► pending batch ──►   one request: its fsync(fd), or the fsync of its
+    sync_dir(dir) ──┘                       directory;
+        ▲                                   more: one syncfs(2) of the mountpath's file system,
         └──── woken with the batch's  ◄──   which covers every file and directory of the batch
               result (or its error)
 
@@ -29,25 +29,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from pyaistore.storage.disk_sync import syncfs
+from pyaistore.storage.disk_sync import syncfs, syncfs_fd
 from pyaistore.storage.meta_store import fsync_dir
 
 __all__ = ["SYNCFS_AT", "CommitQueue", "CommitQueues", "Flushers"]
 
 # From this many requests in one batch, one syncfs replaces the fsyncs. Measured on ext4 (virtio
-# disk, 1 KiB files): fsync of 8 files 0.6 ms, of 32 2.4 ms, of 128 13 ms; syncfs 0.25, 0.4 and
-# 1.2 ms. syncfs also flushes whatever else is dirty on the file system, so a lone request keeps
-# its targeted fsync (a concurrent large write elsewhere would otherwise delay it).
-SYNCFS_AT: Final = 4
+# disk, 1 KiB objects, 32 writer threads): a syncfs per batch costs the writer ~290 CPU-µs per
+# object against ~650 for its own two fsyncs, and fsyncs issued one after another by the flusher
+# thread are the slowest form (the kernel merges concurrent fsyncs, not sequential ones). A lone
+# request keeps its targeted fsync: syncfs also flushes whatever else is dirty on the file system.
+SYNCFS_AT: Final = 2
 
 
 @dataclass(frozen=True)
 class Flushers:
-    """How a batch is made durable: per file, per directory, or the whole file system at once."""
+    """How a batch is made durable: per file, per directory, or the whole file system at once.
+
+    `filesystem` None is syncfs(2) through one descriptor the queue keeps open on its root, so
+    that a writeback error anywhere on the file system since the queue began is reported.
+    """
 
     file: Callable[[int], None] = os.fsync
     directory: Callable[[Path], None] = fsync_dir
-    filesystem: Callable[[Path], None] = syncfs
+    filesystem: Callable[[Path], None] | None = None
 
 
 @dataclass
@@ -72,6 +77,7 @@ class CommitQueue:
         """`root` is on the mountpath's file system (what syncfs flushes); the thread starts lazily."""
         self.root = root
         self._flushers = flushers or Flushers()
+        self._root_fd = -1  # for syncfs, opened on first use and kept
         self._syncfs_at = syncfs_at
         self._changed = threading.Condition()
         self._pending = _Batch()
@@ -105,6 +111,10 @@ class CommitQueue:
             thread = self._thread
         if thread is not None:
             thread.join()
+        with self._changed:
+            if self._root_fd >= 0:
+                os.close(self._root_fd)
+                self._root_fd = -1
 
     def _enqueue(self, fd: int | None, directory: Path | None) -> _Batch:
         with self._changed:
@@ -147,7 +157,7 @@ class CommitQueue:
         """Make every request of the batch durable (or record why not), then wake its waiters."""
         try:
             if batch.size >= self._syncfs_at:
-                self._flushers.filesystem(self.root)
+                self._sync_filesystem()
             else:
                 for fd in batch.files:
                     self._flushers.file(fd)
@@ -158,6 +168,17 @@ class CommitQueue:
         self.batches += 1
         self.requests += batch.size
         batch.done.set()
+
+    def _sync_filesystem(self) -> None:
+        if self._flushers.filesystem is not None:
+            self._flushers.filesystem(self.root)
+            return
+        if self._closed:
+            syncfs(self.root)  # the caller's inline flush after close: keep no descriptor
+            return
+        if self._root_fd < 0:
+            self._root_fd = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        syncfs_fd(self._root_fd, self.root)
 
 
 class CommitQueues:
