@@ -278,8 +278,8 @@ class ObjectStore:
 
         A name with copies on several mountpaths is yielded once.
         """
-        walks = [_walk(mp, bucket, prefix, after, recursive) for mp in self.mountpaths.available]
-        return listing.merge(walks)
+        for name, is_dir, _ in self._list_found(self.mountpaths.available, bucket, prefix, after, recursive):
+            yield name, is_dir
 
     def list_entries(
         self,
@@ -292,21 +292,44 @@ class ObjectStore:
     ) -> list[tuple[str, bool, ObjectMeta | None]]:
         """Up to `limit` (0: no limit) listing entries, each object once, with metadata if asked.
 
-        Objects that vanish (or whose metadata cannot be read) between listing and reading are
-        skipped.
+        The metadata is read where the walk found the object (one getxattr per object on xattr
+        mountpaths, no name validation or placement: the name came from the disk). Objects that
+        vanish (or whose metadata cannot be read) between listing and reading are skipped.
         """
+        mountpaths = self.mountpaths.available
         entries: list[tuple[str, bool, ObjectMeta | None]] = []
-        for name, is_dir in self.list_names(bucket, prefix, after, recursive):
+        for name, is_dir, index in self._list_found(mountpaths, bucket, prefix, after, recursive):
             meta = None
             if with_meta and not is_dir:
-                try:
-                    meta = self.head(bucket, name)
-                except (ObjectNotFound, CorruptMeta, MountpathUnavailable):
+                meta = self._listed_meta(mountpaths[index], bucket, name)
+                if meta is None:
                     continue
             entries.append((name, is_dir, meta))
             if 0 < limit <= len(entries):
                 break
         return entries
+
+    def _list_found(
+        self, mountpaths: tuple[Mountpath, ...], bucket: BucketId, prefix: str, after: str, recursive: bool
+    ) -> Iterator[tuple[str, bool, int]]:
+        """(name, is_dir, index of the mountpath it was found on), ascending, each name once."""
+        walks = [_walk_tagged(mp, at, bucket, prefix, after, recursive) for at, mp in enumerate(mountpaths)]
+        return listing.merge_found(walks)
+
+    def _listed_meta(self, mp: Mountpath, bucket: BucketId, name: str) -> ObjectMeta | None:
+        """The metadata of an object a walk found on `mp`; None when it is gone or unreadable."""
+        if not self._meta.uses_xattrs(mp):  # sidecars are read under the object's lock
+            try:
+                return self.head(bucket, name)
+            except (ObjectNotFound, CorruptMeta, MountpathUnavailable):
+                return None
+        try:
+            with unavailable_as_error(mp):
+                meta = self._meta.head(layout.listed(mp, bucket, name))
+        except (FileNotFoundError, ValueError, MountpathUnavailable):
+            return None
+        meta.mountpath = mp.root_str
+        return meta
 
     # ---- housekeeping ----
 
@@ -422,6 +445,14 @@ def _walk(
     """listing.walk of one mountpath, its disk failures typed (a vanished root lists nothing)."""
     with unavailable_as_error(mp):
         yield from listing.walk(layout.objects_dir(mp, bucket), prefix, after, recursive)
+
+
+def _walk_tagged(
+    mp: Mountpath, index: int, bucket: BucketId, prefix: str, after: str, recursive: bool
+) -> Iterator[tuple[str, bool, int]]:
+    """_walk, each entry tagged with `index` (where it was found)."""
+    for name, is_dir in _walk(mp, bucket, prefix, after, recursive):
+        yield name, is_dir, index
 
 
 def _blocked(objects_dir: str, name: str) -> bool:
