@@ -47,7 +47,8 @@ class Flushers:
     """How a batch is made durable: per file, per directory, or the whole file system at once.
 
     `filesystem` None is syncfs(2) through one descriptor the queue keeps open on its root, so
-    that a writeback error anywhere on the file system since the queue began is reported.
+    that a writeback error anywhere on the file system since the queue began is reported (syncfs
+    reports writeback errors since Linux 5.8; older kernels only fsync does).
     """
 
     file: Callable[[int], None] = os.fsync
