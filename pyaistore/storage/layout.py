@@ -124,10 +124,10 @@ def locate(mp: Mountpath, bucket: BucketId, name: str) -> ObjectLocation:
     return ObjectLocation(mp, bucket, name, data, base + os.sep + SIDECARS_DIR + os.sep + name)
 
 
-def listed(mp: Mountpath, bucket: BucketId, name: str) -> ObjectLocation:
-    """The location of `name` as a listing walk found it on `mp`: no validation, the name came
-    from the objects directory itself (a listing reads it for every object it returns)."""
-    base = _bucket_dir_str(mp, bucket)
+def listed(mp: Mountpath, bucket: BucketId, name: str, base: str) -> ObjectLocation:
+    """The location of `name` as a listing walk found it on `mp`, whose `bucket_dir` is `base`
+    (a string, computed once per walk): no validation, the name came from the objects directory
+    itself (a listing reads it for every object it returns)."""
     data = base + os.sep + OBJECTS_DIR + os.sep + name
     return ObjectLocation(mp, bucket, name, data, base + os.sep + SIDECARS_DIR + os.sep + name)
 

@@ -297,11 +297,12 @@ class ObjectStore:
         vanish (or whose metadata cannot be read) between listing and reading are skipped.
         """
         mountpaths = self.mountpaths.available
+        bases = [str(layout.bucket_dir(mp, bucket)) for mp in mountpaths]
         entries: list[tuple[str, bool, ObjectMeta | None]] = []
         for name, is_dir, index in self._list_found(mountpaths, bucket, prefix, after, recursive):
             meta = None
             if with_meta and not is_dir:
-                meta = self._listed_meta(mountpaths[index], bucket, name)
+                meta = self._listed_meta(mountpaths[index], bucket, name, bases[index])
                 if meta is None:
                     continue
             entries.append((name, is_dir, meta))
@@ -316,7 +317,7 @@ class ObjectStore:
         walks = [_walk_tagged(mp, at, bucket, prefix, after, recursive) for at, mp in enumerate(mountpaths)]
         return listing.merge_found(walks)
 
-    def _listed_meta(self, mp: Mountpath, bucket: BucketId, name: str) -> ObjectMeta | None:
+    def _listed_meta(self, mp: Mountpath, bucket: BucketId, name: str, base: str) -> ObjectMeta | None:
         """The metadata of an object a walk found on `mp`; None when it is gone or unreadable."""
         if not self._meta.uses_xattrs(mp):  # sidecars are read under the object's lock
             try:
@@ -325,7 +326,7 @@ class ObjectStore:
                 return None
         try:
             with unavailable_as_error(mp):
-                meta = self._meta.head(layout.listed(mp, bucket, name))
+                meta = self._meta.head(layout.listed(mp, bucket, name, base))
         except (FileNotFoundError, ValueError, MountpathUnavailable):
             return None
         meta.mountpath = mp.root_str
