@@ -30,6 +30,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import requests
+from process_cpu import cpu_seconds
 from process_tree import rss_bytes
 from pyaistore_peer import BUCKET, PyaistorePeer
 
@@ -144,11 +145,14 @@ class MemoryTrace:
         return "\n".join(lines)
 
 
-def list_all(peer: PyaistorePeer, expected: int) -> tuple[float, MemoryTrace]:
-    """List the whole bucket with the SDK; returns objects/s and the memory trace."""
+def list_all(peer: PyaistorePeer, expected: int) -> tuple[float, MemoryTrace, dict[str, float]]:
+    """List the whole bucket with the SDK; returns objects/s, the memory trace and CPU-µs per object
+    of each server process and of this client."""
     pids = {name: pid for name, pid in peer.server_pids().items() if name.startswith(("proxy", "target"))}
     trace = MemoryTrace(pids)
     bucket = Client(peer.endpoint).bucket(BUCKET)
+    cpu_before = {name: cpu_seconds([pid]) for name, pid in pids.items()}
+    client_before = _own_cpu()
     trace.start()
     started = time.monotonic()
     previous = ""
@@ -162,10 +166,17 @@ def list_all(peer: PyaistorePeer, expected: int) -> tuple[float, MemoryTrace]:
             trace.listed = count
     elapsed = time.monotonic() - started
     trace.listed = count
+    cpu = {name: (cpu_seconds([pid]) - cpu_before[name]) / count * 1e6 for name, pid in pids.items()}
+    cpu["client (SDK)"] = (_own_cpu() - client_before) / count * 1e6
     trace.stop()
     if count != expected:
         raise RuntimeError(f"listed {count:,} objects, expected {expected:,}")
-    return count / elapsed, trace
+    return count / elapsed, trace, cpu
+
+
+def _own_cpu() -> float:
+    times = os.times()
+    return times.user + times.system
 
 
 def list_prefix(peer: PyaistorePeer, per_dir: int, runs: int, count: int) -> list[float]:
@@ -212,9 +223,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     peer.start()
     print(f"pyaistore serving at {peer.endpoint} (2 targets)")
     _, object_dirs = populate(peer, args.objects, args.per_dir)
-    rate, trace = list_all(peer, args.objects)
+    rate, trace, cpu = list_all(peer, args.objects)
     print(f"list_objects_iter: {args.objects:,} objects at {rate:,.0f} objects/s")
     print(trace.report(args.objects))
+    print("CPU-µs per object listed: " + ", ".join(f"{name} {cost:.1f}" for name, cost in cpu.items()))
     latencies = list_prefix(peer, args.per_dir, args.prefix_runs, args.objects)
     median, worst = latencies[len(latencies) // 2], latencies[-1]
     runs = len(latencies)

@@ -6,13 +6,16 @@ and the gateway drop all but N. Instead the gateway keeps, per listing (its uuid
 it handed out), what each target sent beyond the page, with the target's own position, and
 asks each target only for what its buffer lacks: every entry is read from disk once.
 
-The merge stays exact: before merging, every target that is not exhausted holds at least N
-entries after the token. A listing whose buffers were evicted (or that another gateway served)
-is simply re-asked from the token, as before. Entries a concurrent write adds inside a range
-already buffered are not seen by that listing: the rule for listings under writes is still
-that names existing before the listing started are neither repeated nor skipped.
+Once a page is returned the gateway already tops the buffers up for the next one (a prefetch,
+awaited by the next request), so the targets read the next page while the client is still
+decoding this one. The merge stays exact: before merging, every target that is not exhausted
+holds at least N entries after the token. A listing whose buffers were evicted (or that another
+gateway served) is simply re-asked from the token, as before. Entries a concurrent write adds
+inside a range already buffered are not seen by that listing: the rule for listings under
+writes is still that names existing before the listing started are neither repeated nor skipped.
 """
 
+import asyncio
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
@@ -21,7 +24,7 @@ from typing import Final
 
 from pyaistore.wire.messages import ListEntry
 
-__all__ = ["LISTINGS_KEPT", "ListingBuffers", "TargetBuffer"]
+__all__ = ["LISTINGS_KEPT", "Kept", "ListingBuffers", "TargetBuffer"]
 
 # Listings whose buffers are kept (least recently used go first); each holds at most one page
 # per target, so memory stays bounded by LISTINGS_KEPT x targets x page size entries.
@@ -44,24 +47,32 @@ class TargetBuffer:
         del self.entries[:kept]
 
 
+@dataclass
+class Kept:
+    """A listing's buffers (target ID -> buffer) and the prefetch still filling them, if any."""
+
+    buffers: dict[str, TargetBuffer]
+    prefetch: "asyncio.Future[None] | None" = None
+
+
 class ListingBuffers:
     """Buffers of the listings in progress, keyed by (listing, token); thread-safe, bounded."""
 
     def __init__(self, capacity: int = LISTINGS_KEPT) -> None:
         """Keep the buffers of at most `capacity` listings."""
         self._capacity = capacity
-        self._kept: OrderedDict[Hashable, dict[str, TargetBuffer]] = OrderedDict()
+        self._kept: OrderedDict[Hashable, Kept] = OrderedDict()
         self._lock = threading.Lock()
 
-    def take(self, key: Hashable) -> dict[str, TargetBuffer] | None:
-        """Remove and return the buffers stored under `key` (target ID -> buffer), if any."""
+    def take(self, key: Hashable) -> Kept | None:
+        """Remove and return what is stored under `key`, if anything."""
         with self._lock:
             return self._kept.pop(key, None)
 
-    def keep(self, key: Hashable, buffers: dict[str, TargetBuffer]) -> None:
+    def keep(self, key: Hashable, kept: Kept) -> None:
         """Store the buffers for the listing's next page, evicting the least recent listing."""
         with self._lock:
-            self._kept[key] = buffers
+            self._kept[key] = kept
             self._kept.move_to_end(key)
             while len(self._kept) > self._capacity:
                 self._kept.popitem(last=False)

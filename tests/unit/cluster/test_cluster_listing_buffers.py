@@ -1,6 +1,6 @@
 """listing_buffers: what a page leaves over is kept per listing, bounded, and handed out once."""
 
-from pyaistore.cluster.listing_buffers import ListingBuffers, TargetBuffer
+from pyaistore.cluster.listing_buffers import Kept, ListingBuffers, TargetBuffer
 from pyaistore.wire.messages import ListEntry
 
 
@@ -20,7 +20,7 @@ def test_drop_through_forgets_what_was_returned() -> None:
 
 def test_take_hands_buffers_out_once() -> None:
     buffers = ListingBuffers()
-    kept = {"t1": _buffer("x")}
+    kept = Kept({"t1": _buffer("x")})
     buffers.keep(("uuid", "token"), kept)
     assert buffers.take(("uuid", "other")) is None
     assert buffers.take(("uuid", "token")) is kept
@@ -30,7 +30,7 @@ def test_take_hands_buffers_out_once() -> None:
 def test_least_recent_listings_are_evicted() -> None:
     buffers = ListingBuffers(capacity=2)
     for key in ("a", "b", "c"):
-        buffers.keep(key, {"t": _buffer(key)})
+        buffers.keep(key, Kept({"t": _buffer(key)}))
     assert len(buffers) == 2
     assert buffers.take("a") is None
     assert buffers.take("b") is not None and buffers.take("c") is not None
