@@ -16,7 +16,11 @@ azurite:
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[server,cli,dev]'
+	# torch alone first, with the dev extra's pin: the CPU build this machine keeps on disk. Resolved
+	# together with everything else, pip can settle on the index's CUDA build of the same version
+	# (15 nvidia packages, a 5.6 GB venv); once installed, the full resolve keeps it.
+	$(BIN)/pip install --quiet 'torch==2.13.0'
+	$(BIN)/pip install --quiet -e '.[server,cli,pytorch,fsspec,dev]'
 	touch $(STAMP)
 
 # Debian's chromium for the dashboard's browser test (skipped by that test where it cannot be installed).

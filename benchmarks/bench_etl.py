@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import process_tree
 from process_tree import descendants
 
 from pyaistore.sdk import Client
@@ -80,14 +81,7 @@ def cpu_seconds(cluster: LocalCluster) -> float:
     """utime + stime of this process and of every cluster process (ETL children included)."""
     roots = [proc.pid for proc in (cluster.proxy, *cluster.targets) if proc is not None]
     pids = [os.getpid()] + [pid for root in roots for pid in (root, *descendants(root))]
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+    return process_tree.cpu_seconds(pids)
 
 
 @dataclass

@@ -30,7 +30,7 @@ from comparison import (
 )
 from debian_packages import ensure_tools
 from nginx_peer import NginxPeer
-from process_cpu import cpu_seconds
+from process_tree import cpu_seconds
 from pyaistore_peer import PyaistorePeer
 from wrk_runner import MIB, WrkLoad, WrkResult, WrkTarget, run_wrk
 

@@ -30,8 +30,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import requests
-from process_cpu import cpu_seconds
-from process_tree import rss_bytes
+from process_tree import cpu_seconds, rss_bytes
 from pyaistore_peer import BUCKET, PyaistorePeer
 
 from pyaistore.cluster.placement import owner

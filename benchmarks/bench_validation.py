@@ -30,13 +30,13 @@ from aiohttp.test_utils import make_mocked_request
 from bench_http import SMALL, WORKLOADS, install_cleanup, populate, run_workload
 from debian_packages import ensure_tools
 from nginx_peer import NginxPeer
+from process_tree import cpu_seconds
 from pyaistore_peer import PyaistorePeer
 
 from pyaistore.target import byte_range
 from pyaistore.web import cluster_auth, request_parsing, target_handlers
 
 BUDGET = 0.05
-_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def per_call_us(work: Callable[[], object], seconds: float = 1.0) -> float:
@@ -90,18 +90,6 @@ def validation_costs() -> dict[str, float]:
         "control body, bounded (orjson + depth)": per_call_us(lambda: request_parsing.parse_json(body)),
         "control body, json.loads (unbounded)": per_call_us(lambda: json.loads(body)),
     }
-
-
-def cpu_seconds(pids: Sequence[int]) -> float:
-    """utime + stime of the processes, in seconds."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / _TICKS
 
 
 def main(argv: Sequence[str] | None = None) -> int:

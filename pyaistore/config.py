@@ -34,6 +34,9 @@ class NodeConfig:
     # "asyncio" (default: zero-copy sendfile) or "uvloop" (faster small requests, no sendfile);
     # see docs/performance.md for the measurements behind the default.
     event_loop: str = "asyncio"
+    # A lean HTTP front before aiohttp answers plain small-object GETs on a target and plain GET/HEAD
+    # redirects on a proxy (web/fast_http.py); False serves every request through aiohttp alone.
+    fast_get: bool = True
     # Seconds a request body may stall before the request is answered 408 (e.g. a client that
     # announced more bytes than it sends and waits).
     body_timeout: float = 60.0
@@ -62,11 +65,32 @@ class NodeConfig:
     # a node with that ID answers at the address it gave; False: only nodes given the secret out
     # of band (its file copied into their data dir) may join. See docs/architecture.md.
     open_join: bool = True
+    # Client auth (docs/architecture.md, "Security"): every client request to a proxy needs a valid
+    # token (`auth_secret` is the HMAC key the AuthN service signs tokens with), and targets serve
+    # only requests the proxy signed. Set on every node of the cluster. With auth on, joins need
+    # the cluster secret (open_join is off).
+    auth: bool = False
+    auth_secret: str = field(default="", repr=False)
+    # TLS on every listener of the node (PEM files), and the CA bundle it verifies other nodes'
+    # certificates with (empty: the system's; a self-signed certificate is its own CA).
+    tls_cert: str = ""
+    tls_key: str = ""
+    tls_ca: str = ""
 
     @property
     def s3_auth(self) -> bool:
         """Whether S3 requests must carry a valid signature of the configured key pair."""
         return bool(self.s3_access_key or self.s3_secret_key)
+
+    @property
+    def tls(self) -> bool:
+        """Whether the node's listeners speak HTTPS."""
+        return bool(self.tls_cert)
+
+    @property
+    def scheme(self) -> str:
+        """The scheme of the node's URLs."""
+        return "https" if self.tls else "http"
 
     @property
     def is_primary(self) -> bool:
@@ -108,11 +132,15 @@ def with_environment(config: NodeConfig, env: dict[str, str] | None = None) -> N
         ("s3_secret_key", str),
         ("s3_domains", str),
         ("job_idle_linger", float),
+        ("auth_secret", str),
+        ("tls_cert", str),
+        ("tls_key", str),
+        ("tls_ca", str),
     ):
         raw = source.get(ENV_PREFIX + name.upper())
         if raw:
             changes[name] = kind(raw)
-    for flag in ("fsync", "open_join", "s3_at_root"):
+    for flag in ("fsync", "open_join", "s3_at_root", "fast_get", "auth"):
         raw_flag = source.get(ENV_PREFIX + flag.upper())
         if raw_flag:
             changes[flag] = _env_bool(raw_flag)

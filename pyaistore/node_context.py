@@ -6,8 +6,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pyaistore.auth.redirect_signature import RedirectVerifier
+from pyaistore.auth.tokens import TokenVerifier
 from pyaistore.backends.registry import BackendRegistry
+from pyaistore.cluster import config_settings
 from pyaistore.cluster.cluster_meta import ClusterMeta
+from pyaistore.cluster.config_table import ConfigTable
 from pyaistore.cluster.errors import BucketNotFound, NoClusterMap
 from pyaistore.cluster.etl_table import EtlTable
 from pyaistore.cluster.listing_buffers import ListingBuffers
@@ -51,6 +55,8 @@ class ErasureCodingState:
 class NodeContext:
     """Built once at startup and reached from handlers through a typed AppKey."""
 
+    # The config in effect: `base_config`, then the cluster's values, then this node's overrides
+    # (reload_config recomputes it; code that reads a runtime key reads it here at each use).
     config: NodeConfig
     node: Snode
     meta: ClusterMeta
@@ -105,9 +111,29 @@ class NodeContext:
     cold_fetches: dict[str, Any] = field(default_factory=dict)
     # Request counters (shared by a target's processes) and the node's process IDs, for /metrics.
     monitor: NodeMonitor = field(default_factory=NodeMonitor)
+    # The config the node started with (defaults, environment, flags).
+    base_config: NodeConfig = field(init=False)
+    # Values set for this node alone (set-config sent to it), persisted in its data dir.
+    config_overrides: ConfigTable = field(default_factory=ConfigTable)
+    # Called with the new config after it changed (the log level; a target's HTTP workers).
+    config_listeners: list[Callable[[NodeConfig], None]] = field(default_factory=list)
+    # Client auth, when on (config.auth): a proxy's token verifier (with the revoked tokens), a
+    # target's verifier of the redirects its proxy signed (web/client_auth.py, web/signed_requests.py).
+    tokens: TokenVerifier | None = None
+    redirects: RedirectVerifier | None = None
 
     def __post_init__(self) -> None:
         self.peer_api = PeerApi(self.peers, self.node.daemon_id)
+        self.base_config = self.config
+
+    def reload_config(self) -> None:
+        """Recompute `config` from the start-up values, the cluster's and this node's; tell listeners."""
+        new = config_settings.apply(self.base_config, self.meta.config.values, self.config_overrides.values)
+        if new == self.config:
+            return
+        self.config = new
+        for listener in self.config_listeners:
+            listener(new)
 
     @property
     def smap(self) -> Smap:

@@ -2,11 +2,13 @@
 
 __all__ = [
     "archive_cmds",
+    "auth_cmds",
     "bucket_cmds",
     "bucket_props",
     "cluster_cmds",
     "cluster_view",
     "completion",
+    "config_cmds",
     "context",
     "errors",
     "etl_cmds",

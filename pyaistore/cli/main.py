@@ -7,6 +7,7 @@ import click
 from pyaistore import __version__
 from pyaistore.cli import (
     completion,
+    config_cmds,
     log_cmds,
     object_cmds,
     object_edit_cmds,
@@ -15,6 +16,7 @@ from pyaistore.cli import (
     shortcut_cmds,
 )
 from pyaistore.cli.archive_cmds import archive
+from pyaistore.cli.auth_cmds import auth
 from pyaistore.cli.bucket_cmds import bucket
 from pyaistore.cli.cluster_cmds import cluster
 from pyaistore.cli.context import DEFAULT_ENDPOINT, CliContext
@@ -70,6 +72,7 @@ cli.add_command(job)
 cli.add_command(etl)
 cli.add_command(storage)
 cli.add_command(log_cmds.logs)
+cli.add_command(config_cmds.config)
 cli.add_command(completion.completion)
 # Shortcuts, as `ais` has them: `ls`, and `get`/`put` (the same commands as `object get|put`).
 cli.add_command(shortcut_cmds.list_anything)
@@ -84,6 +87,8 @@ object_group.add_command(remote_cmds.prefetch)
 object_group.add_command(remote_cmds.evict)
 bucket.add_command(remote_cmds.bucket_evict)
 cluster.add_command(remote_cmds.remote)
+cli.add_command(serve_cmd.authn)
+cli.add_command(auth)
 
 
 def main() -> None:

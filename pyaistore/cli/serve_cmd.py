@@ -40,6 +40,15 @@ def _require_server() -> None:
 @click.option(
     "--s3-secret-key", envvar="PYAISTORE_S3_SECRET_KEY", default="", help="[env PYAISTORE_S3_SECRET_KEY]"
 )
+@click.option(
+    "--auth", is_flag=True, help="Run the AuthN service beside the cluster: every request needs a token."
+)
+@click.option(
+    "--authn-port", type=int, default=52001, show_default=True, help="AuthN port (0 picks a free one)."
+)
+@click.option("--tls", is_flag=True, help="HTTPS on every listener (a self-signed pair unless --cert/--key).")
+@click.option("--cert", default="", help="PEM certificate for every listener (implies --tls).")
+@click.option("--key", default="", help="PEM key of --cert.")
 def serve(
     data: Path | None,
     port: int,
@@ -49,6 +58,11 @@ def serve(
     s3_at_root: bool,
     s3_access_key: str,
     s3_secret_key: str,
+    auth: bool,
+    authn_port: int,
+    tls: bool,
+    cert: str,
+    key: str,
 ) -> None:
     """Start a local cluster (1 proxy + N targets) on loopback; Ctrl-C stops it."""
     _require_server()
@@ -62,7 +76,10 @@ def serve(
         )
     keys = (s3_access_key, s3_secret_key) if s3_access_key else None
     data_dir = data or local_cluster.default_data_dir()
-    sys.exit(local_cluster.run(data_dir, port, targets, mountpaths, not no_fsync, s3_at_root, keys))
+    if bool(cert) != bool(key):
+        raise click.BadParameter("give both --cert and --key", param_hint="--key")
+    security = {"auth": auth, "tls": tls, "cert": cert, "key": key, "authn_port": authn_port}
+    sys.exit(local_cluster.run(data_dir, port, targets, mountpaths, not no_fsync, s3_at_root, keys, security))
 
 
 @click.command("daemon", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
@@ -73,3 +90,13 @@ def daemon(args: tuple[str, ...]) -> None:
     from pyaistore.server import daemon as node_daemon
 
     node_daemon.main(list(args))
+
+
+@click.command("authn", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def authn(args: tuple[str, ...]) -> None:
+    """Run the AuthN service: `pyaistore authn --data DIR [--port 52001] [--tls-cert C --tls-key K]`."""
+    _require_server()
+    from pyaistore.server import authn_daemon
+
+    authn_daemon.main(list(args))

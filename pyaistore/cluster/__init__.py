@@ -1,10 +1,13 @@
 """Membership and placement: the cluster map, HRW owners, joins, keepalives and metasync."""
 
 __all__ = [
+    "batch_frames",
     "cluster_identity",
     "cluster_map",
     "cluster_meta",
     "cluster_secret",
+    "config_settings",
+    "config_table",
     "errors",
     "etl_table",
     "heartbeat",
@@ -22,4 +25,5 @@ __all__ = [
     "redirect_url",
     "spliced_get",
     "target_agent",
+    "tls",
 ]

@@ -3,6 +3,7 @@
 import time
 from collections.abc import Callable
 
+from pyaistore.cluster.config_table import ConfigTable
 from pyaistore.cluster.etl_table import EtlTable
 from pyaistore.storage.bucket_meta import BucketTable
 from pyaistore.wire import hrw
@@ -27,6 +28,8 @@ class ClusterMeta:
         self.buckets = buckets if buckets is not None else BucketTable()
         self.etls = EtlTable()
         self.rmd = RebalanceMeta()
+        # The cluster-wide config values set at run time (config_table.py).
+        self.config = ConfigTable()
         # time.monotonic() when the set of active targets last changed (0: never, this process).
         self.active_changed = 0.0
 
@@ -57,4 +60,11 @@ class ClusterMeta:
         if rmd is None or rmd.revision <= self.rmd.revision:
             return False
         self.rmd = rmd
+        return True
+
+    def accept_config(self, config: ConfigTable | None) -> bool:
+        """Take a newer cluster config table; True when it replaced ours."""
+        if config is None or config.version <= self.config.version:
+            return False
+        self.config = config
         return True

@@ -5,7 +5,8 @@ carries objects.
 Every `interval` the thread posts a keepalive to the primary (`PeerApi.keepalive_blocking`) and
 hands what matters back to the event loop (`on_reply`): a 404 (the primary does not hold this node
 at this address: join again), a 403 (it does not take our secret: join again, which says why) or
-the tables of a reply (this node lags behind). It also watches the
+the tables of a reply (this node lags behind); and each keepalive that failed (`on_failure`: no
+answer, or an answer other than 2xx), which the node counts as `err_kalive_count`. It also watches the
 event loop: `tick()` is called from the loop; when the loop has not ticked for `stall_limit`
 seconds the node is wedged rather than busy, and the thread stops vouching for it, so the primary
 drops it after its keepalive timeout (and the node joins again once its loop runs).
@@ -41,6 +42,7 @@ class Heartbeat:
         on_reply: Callable[[int, bytes], None],
         interval: float,
         stall_limit: float = STALL_LIMIT,
+        on_failure: Callable[[], None] | None = None,
     ) -> None:
         self._peers = peers
         self._primary_url = primary_url
@@ -48,6 +50,7 @@ class Heartbeat:
         self._on_reply = on_reply
         self._interval = interval
         self._stall_limit = stall_limit
+        self._on_failure = on_failure
         self._stop = threading.Event()
         self._last_tick = time.monotonic()
         self._warned: dict[str, float] = {}
@@ -78,18 +81,27 @@ class Heartbeat:
                 url, timeout = self._primary_url, 5 * self._interval
                 status, reply = self._peers.keepalive_blocking(url, self._body(), timeout)
             except PeerUnreachable as exc:
+                self._failed()
                 self._warn("unreachable", "keepalive: %s", exc)
                 continue
             except Exception:
+                self._failed()
                 log.exception("keepalive failed")
                 continue
             now = time.monotonic()
             self.longest_gap = max(self.longest_gap, now - last_sent)
             last_sent = now
+            if not 200 <= status < 300:
+                self._failed()
             if not self._stop.is_set() and (status in (403, 404) or (200 <= status < 300 and reply)):
                 self._on_reply(status, reply)
             elif status >= 300 and status not in (403, 404):
                 self._warn(str(status), "keepalive answered %d: %s", status, reply[:200])
+
+    def _failed(self) -> None:
+        """One keepalive failed (called in this thread: the counter's only writer in this process)."""
+        if self._on_failure is not None:
+            self._on_failure()
 
     def _warn(self, kind: str, message: str, *args: object) -> None:
         now = time.monotonic()

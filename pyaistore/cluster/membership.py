@@ -34,6 +34,7 @@ SMAP_VERSION_KEY: Final = "smap_version"
 BMD_VERSION_KEY: Final = "bmd_version"
 ETL_VERSION_KEY: Final = "etl_version"
 RMD_REVISION_KEY: Final = "rmd_revision"
+CONFIG_VERSION_KEY: Final = "config_version"
 
 # Awaited once, as the primary's last startup step (prr turns 200 when it returns), with the IDs
 # of the targets in the map the previous run persisted and of those in the map now. An exception
@@ -83,6 +84,9 @@ class Membership:
         # Hooks for rebalancing (see ReadyCallback, JoinCallback); set them before the node starts.
         self.on_ready: ReadyCallback | None = None
         self.on_join: JoinCallback | None = None
+        # Called with the number of targets found silent in a round (keepalives missed): the
+        # primary's `err_kalive_count`.
+        self.on_keepalive_error: Callable[[int], None] | None = None
         self._hook_tasks: set[asyncio.Task[None]] = set()
 
     async def join(
@@ -239,6 +243,8 @@ class Membership:
         silent = liveness.silent_targets(self._owner.smap, self._last_seen, now, threshold, skip)
         if not silent:
             return
+        if self.on_keepalive_error is not None:
+            self.on_keepalive_error(len(silent))
         probed = [s for s in silent if s.seconds <= self._timeout]
         probes = (liveness.probe_gone(self._peers, s.node, self._interval) for s in probed)
         gone = await asyncio.gather(*probes)
@@ -291,6 +297,7 @@ class KeepaliveMsg:
     bmd_version: int
     etl_version: int
     rmd_revision: int
+    config_version: int = 0
 
     @classmethod
     def from_json(cls, data: Any) -> "KeepaliveMsg":
@@ -304,6 +311,7 @@ class KeepaliveMsg:
             fields.field_int(data, BMD_VERSION_KEY),
             fields.field_int(data, ETL_VERSION_KEY),
             fields.field_int(data, RMD_REVISION_KEY),
+            fields.field_int(data, CONFIG_VERSION_KEY),
         )
 
 
@@ -319,6 +327,7 @@ def keepalive_body(
     etl_version: int = 0,
     node: Snode | None = None,
     rmd_revision: int = 0,
+    config_version: int = 0,
 ) -> dict[str, Any]:
     """The keepalive request body: who we are (and where), and which versions we hold."""
     body: dict[str, Any] = {
@@ -327,6 +336,7 @@ def keepalive_body(
         BMD_VERSION_KEY: buckets.version,
         ETL_VERSION_KEY: etl_version,
         RMD_REVISION_KEY: rmd_revision,
+        CONFIG_VERSION_KEY: config_version,
     }
     if node is not None:
         body[NODE_KEY] = node.to_json()

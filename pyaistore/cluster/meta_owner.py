@@ -10,6 +10,7 @@ from typing import Final
 
 from pyaistore.cluster import cluster_identity, cluster_map, metasync
 from pyaistore.cluster.cluster_meta import ClusterMeta
+from pyaistore.cluster.config_table import CLUSTER_FILE, ConfigTable
 from pyaistore.cluster.etl_table import EtlTable
 from pyaistore.cluster.peer_api import PeerApi
 from pyaistore.storage import layout
@@ -49,6 +50,7 @@ class MetaOwner:
         meta.buckets = BucketTable.load(data_dir / BMD_FILE)
         meta.etls = EtlTable.load(data_dir / ETL_FILE)
         meta.rmd = _load_rmd(data_dir / RMD_FILE)
+        meta.config = ConfigTable.load(data_dir / CLUSTER_FILE)
         cluster_map.save(meta.smap, data_dir / SMAP_FILE)
         if not uuid:
             cluster_identity.save(data_dir, smap.uuid)
@@ -73,7 +75,9 @@ class MetaOwner:
                 return old
             await asyncio.to_thread(cluster_map.save, new, self._dir / SMAP_FILE)
             # Nodes that just joined need the other tables too.
-            body = metasync.payload(new, self._meta.buckets, self._meta.etls, self._meta.rmd)
+            body = metasync.payload(
+                new, self._meta.buckets, self._meta.etls, self._meta.rmd, self._meta.config
+            )
             await self._push(new, body, skip)
             self._meta.smap = new
         return new
@@ -117,13 +121,25 @@ class MetaOwner:
             await self._push(self.smap, metasync.payload(None, None, None, new))
         return new
 
+    async def update_config(self, change: Callable[[ConfigTable], ConfigTable]) -> ConfigTable:
+        """Apply `change` (which may raise to refuse) to the cluster config, persist and push it."""
+        async with self._lock:
+            new = change(self._meta.config)
+            if new is self._meta.config:
+                return new
+            await asyncio.to_thread(new.save, self._dir / CLUSTER_FILE)
+            self._meta.config = new
+            await self._push(self.smap, metasync.payload(None, None, config=new))
+        return new
+
     async def push_all(self) -> list[str]:
         """Push every table to every node (under the lock, so no newer version overtakes it).
 
         Returns the IDs of the nodes it did not reach.
         """
         async with self._lock:
-            body = metasync.payload(self.smap, self._meta.buckets, self._meta.etls, self._meta.rmd)
+            meta = self._meta
+            body = metasync.payload(self.smap, meta.buckets, meta.etls, meta.rmd, meta.config)
             return await metasync.push(self._peers, self.smap, body, self._self_id)
 
     async def _push(self, smap: Smap, body: dict[str, object], skip: frozenset[str] = frozenset()) -> None:

@@ -1,9 +1,10 @@
-"""Push versioned cluster metadata (smap, bucket table, ETL table) from the primary to every node."""
+"""Push versioned cluster metadata (smap, bucket table, ETL table, config) from the primary to every node."""
 
 import asyncio
 import logging
 from typing import Any, Final
 
+from pyaistore.cluster.config_table import ConfigTable
 from pyaistore.cluster.etl_table import EtlTable
 from pyaistore.cluster.peer_api import PeerApi
 from pyaistore.storage.bucket_meta import BucketTable
@@ -18,6 +19,7 @@ SMAP_KEY: Final = "smap"
 BMD_KEY: Final = "bmd"
 ETL_KEY: Final = "etlmd"
 RMD_KEY: Final = "rmd"
+CONFIG_KEY: Final = "config"
 
 
 def payload(
@@ -25,9 +27,12 @@ def payload(
     buckets: BucketTable | None,
     etls: EtlTable | None = None,
     rmd: RebalanceMeta | None = None,
+    config: ConfigTable | None = None,
 ) -> dict[str, Any]:
     """The metasync body: whichever of the tables is given."""
     body: dict[str, Any] = {}
+    if config is not None:
+        body[CONFIG_KEY] = config.to_json()
     if rmd is not None:
         body[RMD_KEY] = rmd.to_json()
     if smap is not None:
@@ -48,19 +53,24 @@ def parse(body: dict[str, Any]) -> tuple[Smap | None, BucketTable | None]:
 
 def parse_all(
     body: Any,
-) -> tuple[Smap | None, BucketTable | None, EtlTable | None, RebalanceMeta | None]:
+) -> tuple[Smap | None, BucketTable | None, EtlTable | None, RebalanceMeta | None, ConfigTable | None]:
     """Every table of a metasync body (ValueError, TypeError or KeyError when one is malformed)."""
     body = fields.as_dict(body, "metasync")
     try:
         smap, buckets = parse(body)
     except CorruptMeta as exc:  # a bucket table that cannot be decoded: the sender's, not ours
         raise ValueError(str(exc)) from exc
-    return smap, buckets, parse_etls(body), parse_rmd(body)
+    return smap, buckets, parse_etls(body), parse_rmd(body), parse_config(body)
 
 
 def parse_etls(body: dict[str, Any]) -> EtlTable | None:
     """The ETL table in a metasync body, if any."""
     return EtlTable.from_json(body[ETL_KEY]) if ETL_KEY in body else None
+
+
+def parse_config(body: dict[str, Any]) -> ConfigTable | None:
+    """The cluster config table in a metasync body, if any (ValueError when malformed)."""
+    return ConfigTable.from_json(body[CONFIG_KEY]) if CONFIG_KEY in body else None
 
 
 def parse_rmd(body: dict[str, Any]) -> RebalanceMeta | None:

@@ -29,7 +29,10 @@ def load_or_create_id(data_dir: Path, role: str) -> str:
     return node_id
 
 
-def make_snode(node_id: str, role: str, host: str, port: int, control_port: int = 0) -> Snode:
+def make_snode(
+    node_id: str, role: str, host: str, port: int, control_port: int = 0, scheme: str = "http"
+) -> Snode:
     """The Snode a node advertises: clients use `port`, nodes use `control_port` when it is set."""
-    control = NetInfo(host, control_port) if control_port else None
-    return Snode(daemon_id=node_id, daemon_type=role, public_net=NetInfo(host, port), control_net=control)
+    control = NetInfo(host, control_port, scheme) if control_port else None
+    public = NetInfo(host, port, scheme)
+    return Snode(daemon_id=node_id, daemon_type=role, public_net=public, control_net=control)

@@ -33,7 +33,9 @@ from urllib.parse import quote, urlsplit
 import msgpack
 from multidict import CIMultiDictProxy
 
+from pyaistore.auth import redirect_signature
 from pyaistore.cluster import object_frames, redirect_url, spliced_get
+from pyaistore.cluster.batch_frames import PartItem, encode_items
 from pyaistore.cluster.errors import PeerFailed, PeerRejected
 from pyaistore.cluster.peer_client import PeerClient, PeerReply, PeerStream, PeerUnreachable
 from pyaistore.cluster.peer_replies import raise_for_reply
@@ -593,10 +595,16 @@ class PeerApi:
 
     # ---- the gateway's S3 data path: a target's public object API ----
 
-    def public_object_url(self, node: Snode, bucket: BucketId, name: str, extra: str = "") -> str:
-        """`node`'s public URL of `bucket/name`, marked as sent by this node (so it is served there)."""
+    def public_object_url(
+        self, node: Snode, bucket: BucketId, name: str, extra: str = "", method: str = "GET"
+    ) -> str:
+        """`node`'s public URL of `bucket/name`, marked as sent by this node (so it is served there)
+        and signed for `method` (a target with client auth on serves only signed requests; an HTTP
+        worker there holds no cluster secret to recognise a member by)."""
         path_qs = paths.url_path(paths.OBJECTS, bucket.name, quote(name)) + "?" + bucket_query(bucket)
-        return redirect_url.location(node, path_qs + ("&" + extra if extra else ""), self._self_id)
+        path_qs += "&" + extra if extra else ""
+        key = redirect_signature.derive_key(self.cluster_secret)
+        return redirect_url.signed_location(node, path_qs, self._self_id, method, key)
 
     async def open_object_spliced(
         self, node: Snode, bucket: BucketId, name: str, hdrs: dict[str, str], read_below: int = 0
@@ -615,6 +623,7 @@ class PeerApi:
                     {**self._caller(), **hdrs},
                     READ_STALL_TIMEOUT,
                     max(read_below, 64 << 10),
+                    ssl_context=self.client.ssl_context,
                 )
             except spliced_get.SpliceFailed as exc:
                 raise PeerFailed(f"{what}: {node.display_name} did not answer: {exc}") from exc
@@ -641,7 +650,7 @@ class PeerApi:
         extra: str = "",
     ) -> PeerReply:
         """PUT a body (streamed; Content-Length in `hdrs` when known) to `node`'s public API."""
-        url = self.public_object_url(node, bucket, name, extra)
+        url = self.public_object_url(node, bucket, name, extra, "PUT")
         try:
             if isinstance(body, bytes):
                 reply = await self.client.call("PUT", url, data=body, headers=hdrs, timeout=SMALL_PUT_TIMEOUT)
@@ -666,7 +675,7 @@ class PeerApi:
         timeout: float | None = None,
     ) -> PeerReply:
         """Any other object request (HEAD, DELETE, a POST action, a copy) on `node`'s public API."""
-        url = self.public_object_url(node, bucket, name, extra)
+        url = self.public_object_url(node, bucket, name, extra, method)
         try:
             reply = await self.client.call(method, url, json_body=json_body, headers=hdrs, timeout=timeout)
         except PeerUnreachable as exc:
@@ -717,6 +726,60 @@ class PeerApi:
             return ""
         return str(found.get("daemon_id", "")) if isinstance(found, dict) else ""
 
+    # ---- ML data path, target to target ----
+
+    async def open_batch_part(self, node: Snode, items: list[PartItem]) -> PeerStream:
+        """Ask `node` for its entries of a get-batch; the reply streams one frame per item
+        (cluster/batch_frames.py). PeerFailed when it does not answer or refuses."""
+        url = node.control_url + paths.url_path(paths.INTERNAL, paths.INTERNAL_MOSS)
+        body = json.dumps(encode_items(items)).encode()
+        hdrs = self._caller({headers.CONTENT_TYPE: headers.JSON_TYPE})
+        try:
+            stream = await self.client.open_stream(
+                "POST", url, data=body, headers=hdrs, read_timeout=READ_STALL_TIMEOUT
+            )
+        except PeerUnreachable as exc:
+            raise PeerFailed(f"cannot ask {node.display_name} for its get-batch entries: {exc}") from exc
+        if stream.status != 200:
+            detail = (await stream.read(300)).decode(errors="replace")
+            stream.close()
+            raise PeerFailed(f"{node.display_name} refused its get-batch entries: {detail}")
+        return stream
+
+    async def dsort_call(
+        self, node: Snode, method: str, job_id: str, step: str, body: Any = None, timeout: float = 60.0
+    ) -> Any:
+        """One dsort control call on a target (`/v1/internal/dsort/<job>/<step>`): its JSON reply."""
+        url = node.control_url + paths.url_path(paths.INTERNAL, paths.INTERNAL_DSORT, job_id, step)
+        try:
+            reply = await self.client.call(
+                method, url, json_body=body, headers=self._caller(), timeout=timeout
+            )
+        except PeerUnreachable as exc:
+            raise PeerFailed(f"dsort {step} on {node.display_name} failed: {exc}") from exc
+        raise_for_reply(reply, node, f"dsort {step}")
+        try:
+            return json.loads(reply.body) if reply.body.strip() else None
+        except ValueError as exc:
+            raise PeerFailed(f"{node.display_name} answered dsort {step} with invalid JSON: {exc}") from exc
+
+    async def open_dsort_records(self, node: Snode, job_id: str, record_ids: list[int]) -> PeerStream:
+        """Stream the extracted records `record_ids` of dsort `job_id` from `node` (length-prefixed)."""
+        url = node.control_url + paths.url_path(paths.INTERNAL, paths.INTERNAL_DSORT, job_id, "records")
+        body = json.dumps({"ids": record_ids}).encode()
+        hdrs = self._caller({headers.CONTENT_TYPE: headers.JSON_TYPE})
+        try:
+            stream = await self.client.open_stream(
+                "POST", url, data=body, headers=hdrs, read_timeout=READ_STALL_TIMEOUT
+            )
+        except PeerUnreachable as exc:
+            raise PeerFailed(f"cannot read dsort records from {node.display_name}: {exc}") from exc
+        if stream.status != 200:
+            detail = (await stream.read(300)).decode(errors="replace")
+            stream.close()
+            raise PeerFailed(f"{node.display_name} refused dsort records: {detail}")
+        return stream
+
     # ---- a node's calls to the primary ----
 
     async def join(self, primary_url: str, body: dict[str, Any]) -> PeerReply:
@@ -733,7 +796,13 @@ class PeerApi:
         url = primary_url + paths.url_path(paths.CLUSTER, paths.KEEPALIVE)
         parts = urlsplit(url)
         hdrs = self._caller({headers.CONTENT_TYPE: headers.JSON_TYPE})
-        connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)
+        connection = (
+            http.client.HTTPSConnection(
+                parts.hostname or "", parts.port, timeout=timeout, context=self.client.ssl_context
+            )
+            if parts.scheme == "https"
+            else http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)
+        )
         try:
             connection.request("POST", parts.path, body=json.dumps(body).encode(), headers=hdrs)
             reply = connection.getresponse()

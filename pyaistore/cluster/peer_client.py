@@ -1,6 +1,7 @@
 """The single async HTTP client for node-to-node calls (joins, keepalives, metasync, fan-out)."""
 
 import asyncio
+import ssl
 from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -144,14 +145,18 @@ class PeerReply:
 class PeerClient:
     """One pooled aiohttp session per node, opened at startup and closed at cleanup."""
 
-    def __init__(self, timeout: float = 10.0, retry_idempotent: bool = True) -> None:
+    def __init__(
+        self, timeout: float = 10.0, retry_idempotent: bool = True, ssl_context: ssl.SSLContext | None = None
+    ) -> None:
+        """`ssl_context` verifies the certificates of https peers (None: the system's trust store)."""
         self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self.ssl_context = ssl_context
         self._session: aiohttp.ClientSession | None = None
         self._retry_idempotent = retry_idempotent
 
     async def start(self) -> None:
         """Open the session (must run inside the event loop)."""
-        connector = aiohttp.TCPConnector(limit=256)
+        connector = aiohttp.TCPConnector(limit=256, ssl=self.ssl_context or True)
         self._session = aiohttp.ClientSession(connector=connector, timeout=self._timeout)
         if not self._retry_idempotent:
             # aiohttp resends an idempotent request (RFC 9112 §9.3.1) when a reused connection

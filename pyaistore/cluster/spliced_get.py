@@ -14,6 +14,7 @@ import fcntl
 import os
 import select
 import socket
+import ssl
 import struct
 from dataclasses import dataclass, field
 from typing import Final
@@ -64,6 +65,9 @@ class SplicedReply:
 
     def pump(self, out_fd: int) -> None:
         """Move the body into `out_fd` (a non-blocking socket); SpliceFailed if either side fails."""
+        if isinstance(self.sock, ssl.SSLSocket):
+            self._copy(out_fd)
+            return
         try:
             remaining = self.length - _write_all(out_fd, self.early[: self.length], self.stall_s)
             read_end, write_end = os.pipe2(os.O_CLOEXEC)
@@ -82,6 +86,20 @@ class SplicedReply:
             finally:
                 os.close(read_end)
                 os.close(write_end)
+        except OSError as exc:
+            raise SpliceFailed(f"relay broke off: {exc}") from exc
+        finally:
+            self.close()
+
+    def _copy(self, out_fd: int) -> None:
+        """pump() for a TLS peer: decrypted here, then written (splice cannot decrypt)."""
+        try:
+            remaining = self.length - _write_all(out_fd, self.early[: self.length], self.stall_s)
+            while remaining > 0:
+                chunk = self.sock.recv(min(remaining, PIPE_SIZE))
+                if not chunk:
+                    raise SpliceFailed(f"the peer closed with {remaining} bytes still to send")
+                remaining -= _write_all(out_fd, chunk, self.stall_s)
         except OSError as exc:
             raise SpliceFailed(f"relay broke off: {exc}") from exc
         finally:
@@ -121,14 +139,23 @@ def _write_all(out_fd: int, data: bytes, stall_s: float) -> int:
 
 
 def open_get(
-    url: str, headers: dict[str, str], stall_s: float, read_below: int = 0, connect_s: float = 5.0
+    url: str,
+    headers: dict[str, str],
+    stall_s: float,
+    read_below: int = 0,
+    connect_s: float = 5.0,
+    ssl_context: ssl.SSLContext | None = None,
 ) -> SplicedReply:
     """Send a GET for `url` and read the reply's head; the body is left on the socket, unless it
-    is at most `read_below` bytes: then it is read too (`body`), in the same call."""
+    is at most `read_below` bytes: then it is read too (`body`), in the same call. An https URL
+    is read over TLS (verified with `ssl_context`, else the system's trust store); its body is
+    then copied, not spliced (the bytes on the socket are encrypted)."""
     parts = urlsplit(url)
-    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    host, port = parts.hostname or "127.0.0.1", parts.port or (443 if parts.scheme == "https" else 80)
     try:
         sock = socket.create_connection((host, port), timeout=connect_s)
+        if parts.scheme == "https":
+            sock = (ssl_context or ssl.create_default_context()).wrap_socket(sock, server_hostname=host)
     except OSError as exc:
         raise SpliceFailed(f"cannot connect to {host}:{port}: {exc}") from exc
     try:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from pyaistore.cluster import cluster_identity, cluster_secret, metasync
+from pyaistore.cluster.config_table import ConfigTable
 from pyaistore.cluster.errors import ClusterMismatch
 from pyaistore.cluster.etl_table import EtlTable
 from pyaistore.cluster.heartbeat import Heartbeat
@@ -34,8 +35,11 @@ __all__ = ["MetaCallback", "TargetAgent"]
 log = logging.getLogger(__name__)
 
 MetaCallback = Callable[
-    [Smap | None, BucketTable | None, EtlTable | None, RebalanceMeta | None], Awaitable[None]
+    [Smap | None, BucketTable | None, EtlTable | None, RebalanceMeta | None, ConfigTable | None],
+    Awaitable[None],
 ]
+# The tables a node holds, whose versions its keepalives report.
+Versions = tuple[Smap | None, BucketTable, EtlTable, RebalanceMeta, ConfigTable]
 _REJOIN: Final = b""
 
 
@@ -51,12 +55,14 @@ class TargetAgent:
         peers: PeerApi,
         primary_url: str,
         node: Snode,
-        versions: Callable[[], tuple[Smap | None, BucketTable, EtlTable, RebalanceMeta]],
+        versions: Callable[[], Versions],
         on_meta: MetaCallback,
         interval: float,
         data_dir: Path,
+        on_keepalive_error: Callable[[], None] | None = None,
     ) -> None:
         self._peers = peers
+        self._on_keepalive_error = on_keepalive_error
         self._primary_url = primary_url
         self._node = node
         self._versions = versions
@@ -93,7 +99,12 @@ class TargetAgent:
             loop.call_soon_threadsafe(replies.put_nowait, _REJOIN if status in (403, 404) else body)
 
         self._heartbeat = Heartbeat(
-            self._peers, self._primary_url, self._keepalive_body, on_reply, self._interval
+            self._peers,
+            self._primary_url,
+            self._keepalive_body,
+            on_reply,
+            self._interval,
+            on_failure=self._on_keepalive_error,
         )
         self._heartbeat.start()
         try:
@@ -109,8 +120,9 @@ class TargetAgent:
 
     def _keepalive_body(self) -> dict[str, Any]:
         """Who we are and the versions we hold (read from the keepalive thread: immutable tables)."""
-        smap, buckets, etls, rmd = self._versions()
-        return keepalive_body(self._node.daemon_id, smap, buckets, etls.version, self._node, rmd.revision)
+        smap, buckets, etls, rmd, config = self._versions()
+        node_id = self._node.daemon_id
+        return keepalive_body(node_id, smap, buckets, etls.version, self._node, rmd.revision, config.version)
 
     async def _on_keepalive_reply(self, body: bytes, replies: "asyncio.Queue[bytes]") -> None:
         if body == _REJOIN:
@@ -169,4 +181,5 @@ class TargetAgent:
             if not self._cluster_uuid:
                 await asyncio.to_thread(cluster_identity.save, self._data_dir, smap.uuid)
                 self._cluster_uuid = smap.uuid
-        await self._on_meta(smap, buckets, metasync.parse_etls(body), metasync.parse_rmd(body))
+        etls, rmd, config = metasync.parse_etls(body), metasync.parse_rmd(body), metasync.parse_config(body)
+        await self._on_meta(smap, buckets, etls, rmd, config)

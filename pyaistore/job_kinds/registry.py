@@ -16,7 +16,9 @@ from pyaistore.job_kinds import (
     bucket_copy,
     bucket_rename,
     bucket_summary,
+    dsort,
     ec_encode,
+    get_batch,
     housekeeping,
     make_n_copies,
     rebalance,
@@ -60,6 +62,8 @@ KINDS: Final[Mapping[str, JobKind]] = MappingProxyType(
             resilver.RESILVER,
             make_n_copies.MAKE_N_COPIES,
             ec_encode.EC_ENCODE,
+            get_batch.GET_BATCH,
+            dsort.DSORT,
         )
     }
 )

@@ -3,8 +3,10 @@
 __all__ = [
     "archive_objects",
     "archive_writer",
+    "batch_job",
     "bucket_summary",
     "copy_bucket",
+    "dsort_records",
     "ec_encode",
     "errors",
     "job",

@@ -93,6 +93,15 @@ def install(data_dir: Path, role: str, rotate: bool, level: str = "INFO") -> Non
         root.addHandler(handler)
 
 
+def set_level(level: str) -> None:
+    """Change this process's level at run time: the root logger and the INFO file (set-config log.level)."""
+    root = logging.getLogger()
+    root.setLevel(level)
+    for handler in root.handlers:
+        if isinstance(handler, logging.FileHandler) and handler.baseFilename.endswith("." + _INFO):
+            handler.setLevel(level)
+
+
 def open_log(data_dir: Path, role: str, severity: str, offset: int = 0) -> tuple[BinaryIO, int]:
     """The current file of that severity, positioned at `offset`, and how many bytes to send from there."""
     path = log_path(data_dir, role, severity)

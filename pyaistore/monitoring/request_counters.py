@@ -93,6 +93,7 @@ def count_as(request: _Request, op: Operation) -> None:
 
 HTTP_WRITE_ERROR: Final = _C["err_http_write_count"]
 KEEPALIVE_ERROR: Final = _C["err_kalive_count"]
+FSHC_ERROR: Final = _C["err_fshc_count"]
 
 
 class NodeCounters:

@@ -1,6 +1,7 @@
 """Gateway behaviour, HTTP-free and async: bucket metadata, redirects, cluster-wide fan-out and jobs."""
 
 __all__ = [
+    "access_policy",
     "bucket_summary",
     "buckets",
     "cluster_config",
@@ -8,9 +9,11 @@ __all__ = [
     "cluster_metrics",
     "cluster_mountpaths",
     "dashboard_state",
+    "dsort",
     "erasure_props",
     "etl_admin",
     "fanout",
+    "get_batch",
     "job_buckets",
     "job_queries",
     "job_records",

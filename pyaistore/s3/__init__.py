@@ -9,6 +9,7 @@ signature against the cluster's key pair; object bytes stream through the gatewa
 __all__ = [
     "addressing",
     "bucket_handlers",
+    "client_access",
     "handlers",
     "multipart",
     "object_handlers",

@@ -3,7 +3,8 @@ signature check, the choice of operation by method, level and sub-resource, and 
 funnel. Each operation lives in bucket_handlers, object_handlers or multipart.
 
 Steps of every request: 1) address it (path- or virtual-hosted-style) 2) check its signature when
-the cluster has an S3 key pair 3) pick the operation 4) run it 5) any error becomes S3's XML reply.
+the cluster has an S3 key pair, and its AuthN token when client auth is on (client_access.py)
+3) pick the operation 4) run it 5) any error becomes S3's XML reply.
 """
 
 import asyncio
@@ -12,9 +13,18 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
+from pyaistore.auth import route_access
 from pyaistore.node_context import NodeContext
 from pyaistore.proxy import buckets
-from pyaistore.s3 import addressing, bucket_handlers, multipart, object_handlers, request_auth, s3_errors
+from pyaistore.s3 import (
+    addressing,
+    bucket_handlers,
+    client_access,
+    multipart,
+    object_handlers,
+    request_auth,
+    s3_errors,
+)
 from pyaistore.s3.addressing import S3Request
 from pyaistore.s3.s3_errors import S3Error
 from pyaistore.wire import s3
@@ -122,6 +132,7 @@ class S3Endpoint:
             req = addressing.parse(request, mount, self._domains)
             resource = req.resource
             req.auth = self._authenticate(request, req)
+            client_access.check(self._ctx, req)
             response = await route(req)(self._ctx, req, request)
         except (web.HTTPException, asyncio.CancelledError):
             raise  # a 304, or the funnel's own (a native path at the root): not S3's to render
@@ -151,6 +162,9 @@ class S3Endpoint:
 def install(app: web.Application, ctx: NodeContext) -> S3Endpoint:
     """Add the S3 routes to a gateway's application, after its native ones (so /v1 wins at the root)."""
     endpoint = S3Endpoint(ctx)
+    # Client auth is checked inside (step 2, client_access.py), so refusals are S3's XML.
+    route_access.no_token(S3Endpoint.under_prefix)
+    route_access.no_token(S3Endpoint.at_root)
     prefix = "/" + s3.PATH_PREFIX
     app.router.add_route("*", prefix, endpoint.under_prefix)
     app.router.add_route("*", prefix + "/{tail:.*}", endpoint.under_prefix)

@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape
 
 from aiohttp import web
 
+from pyaistore.auth import errors as auth_errors
 from pyaistore.cluster import errors as node_errors
 from pyaistore.storage import errors as storage_errors
 from pyaistore.wire import error_body, headers, s3
@@ -93,6 +94,8 @@ EXCEPTIONS: Final = MappingProxyType(
         storage_errors.InvalidPart: s3.INVALID_PART,
         storage_errors.NoSpace: s3.INSUFFICIENT_STORAGE,
         storage_errors.InvalidProps: s3.INVALID_ARGUMENT,
+        # Client auth (client_access.py): AIS answers 401 and 403 over S3 as AccessDenied.
+        auth_errors.AuthError: s3.ACCESS_DENIED,
     }
 )
 

@@ -1,7 +1,7 @@
 """A bucket bound to a client: create, delete, rename, copy, list and address its objects."""
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -436,6 +436,22 @@ class Bucket:
             )
 
         return ObjectIterator(fetch)
+
+    def list_all_objects_iter(
+        self, prefix: str = "", props: str = "name,size", start_after: str = ""
+    ) -> Iterator[Object]:
+        """Every object of the bucket under `prefix`, as Objects carrying their listed properties.
+
+        Args:
+            prefix: return only objects whose names start with it.
+            props: comma-separated properties to return (default "name,size").
+            start_after: return only names after this one.
+
+        Returns:
+            An iterator of Object (pages are fetched as it advances).
+        """
+        for entry in self.list_objects_iter(prefix=prefix, props=props, start_after=start_after):
+            yield self.object(entry.name, ObjectProps(entry.generate_object_props()))
 
     def list_all_objects(
         self,

@@ -1,14 +1,19 @@
 """The entry point: a client for one AIS cluster, and factories for its buckets, jobs and ETLs."""
 
+import json
 import os
 import warnings
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from urllib3.util.retry import Retry
 
 from pyaistore.sdk import const
+from pyaistore.sdk.batch.batch import Batch
 from pyaistore.sdk.bucket import Bucket
 from pyaistore.sdk.cluster import Cluster
+from pyaistore.sdk.dsort.core import Dsort
+from pyaistore.sdk.enums import Colocation
 from pyaistore.sdk.errors import InvalidURLException
 from pyaistore.sdk.etl.etl import Etl
 from pyaistore.sdk.job import Job
@@ -21,7 +26,7 @@ from pyaistore.sdk.request_client import RequestClient, TimeoutSpec
 from pyaistore.sdk.retry_config import RetryConfig
 from pyaistore.wire import query
 
-__all__ = ["Client"]
+__all__ = ["Client", "resolve_verify", "token_from_file"]
 
 
 class Client:
@@ -66,11 +71,11 @@ class Client:
             config = RetryConfig(http_retry=retry, network_retry=config.network_retry)
         self._request_client = RequestClient(
             endpoint,
-            verify=_resolve_verify(skip_verify, ca_cert),
+            verify=resolve_verify(skip_verify, ca_cert),
             cert=client_cert or _env_client_cert(),
             max_pool_size=max_pool_size or _env_int(const.AIS_MAX_CONN_POOL, const.DEFAULT_MAX_POOL_SIZE),
             timeout=_resolve_timeout(timeout),
-            token=token or os.environ.get(const.AIS_AUTHN_TOKEN),
+            token=token or os.environ.get(const.AIS_AUTHN_TOKEN) or token_from_file(),
             retry_config=config,
         )
 
@@ -132,6 +137,53 @@ class Client:
             The Etl.
         """
         return Etl(self._request_client, etl_name)
+
+    def batch(
+        self,
+        objects: "list[Object] | Object | str | list[str] | None" = None,
+        bucket: Bucket | None = None,
+        output_format: str = ".tar",
+        cont_on_err: bool = True,
+        only_obj_name: bool = False,
+        streaming_get: bool = True,
+        colocation: Colocation = Colocation.NONE,
+    ) -> Batch:
+        """A get-batch request: many objects, archived files or byte ranges in one archive
+        (no request is sent until `get()`).
+
+        Args:
+            objects: names (with `bucket`) or Objects; more can be added with `Batch.add()`.
+            bucket: the default bucket of entries given by name.
+            output_format: ".tar" (default), ".tgz", ".tar.gz" or ".zip".
+            cont_on_err: missing entries become empty results with `err_msg` (default True).
+            only_obj_name: name entries `<object>` instead of `<bucket>/<object>`.
+            streaming_get: stream the archive as the cluster builds it (default True).
+            colocation: Colocation.TARGET_AWARE has the target owning most entries assemble it.
+
+        Returns:
+            The Batch.
+        """
+        return Batch(
+            self._request_client,
+            objects,
+            bucket,
+            output_format,
+            cont_on_err,
+            only_obj_name,
+            streaming_get,
+            colocation,
+        )
+
+    def dsort(self, dsort_id: str = "") -> Dsort:
+        """A dsort job (no request is sent).
+
+        Args:
+            dsort_id: the ID of an existing job; empty to start one with `start()`.
+
+        Returns:
+            The Dsort.
+        """
+        return Dsort(self._request_client, dsort_id)
 
     def list_objects_iter(
         self,
@@ -199,7 +251,7 @@ class Client:
         return self.bucket(parts.netloc, parts.scheme).object(obj_name)
 
 
-def _resolve_verify(skip_verify: bool, ca_cert: str | None) -> bool | str:
+def resolve_verify(skip_verify: bool, ca_cert: str | None) -> bool | str:
     """TLS verification: off, a CA bundle, or the system's CAs."""
     skip = skip_verify or query.parse_bool(
         os.environ.get(const.AIS_SKIP_VERIFY_CRT, os.environ.get(const.AIS_SKIP_VERIFY))
@@ -249,3 +301,29 @@ def _resolve_timeout(timeout: TimeoutSpec) -> TimeoutSpec:
     else:
         connect = read = timeout or None
     return None if connect is None and read is None else (connect, read)
+
+
+def token_from_file(path: str | None = None) -> str | None:
+    """The token kept in a token file, as AIS's clients read it: `path`, else $AIS_AUTHN_TOKEN_FILE,
+    else ~/.config/ais/cli/auth.token (`{"token": "..."}`, or the bare token); None when the
+    default file does not exist.
+
+    Raises:
+        ValueError: a file named explicitly does not exist or holds no token.
+    """
+    named = path or os.environ.get(const.AIS_AUTHN_TOKEN_FILE)
+    file = Path(named) if named else Path.home() / ".config" / "ais" / "cli" / const.TOKEN_FILE_NAME
+    try:
+        text = file.read_text().strip()
+    except FileNotFoundError:
+        if named:
+            raise ValueError(f"token file {file} does not exist") from None
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = text
+    token = value.get("token") if isinstance(value, dict) else value
+    if not isinstance(token, str) or not token:
+        raise ValueError(f"token file {file} holds no token")
+    return token

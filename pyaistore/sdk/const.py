@@ -101,6 +101,10 @@ URL_PATH_DETACH: Final = paths.DETACH
 HEADER_REMOTE_AIS_ALIAS: Final = headers.REMOTE_AIS_ALIAS
 HEADER_REMOTE_AIS_URL: Final = headers.REMOTE_AIS_URL
 WHAT_LOG: Final = query.WHAT_LOG
+WHAT_CLUSTER_CONFIG: Final = query.WHAT_CLUSTER_CONFIG
+WHAT_NODE_CONFIG: Final = query.WHAT_CONFIG
+URL_PATH_SET_CONFIG: Final = paths.SET_CONFIG
+QPARAM_TRANSIENT: Final = query.TRANSIENT
 
 # Actions.
 ACT_CREATE_BCK: Final = actions.CREATE_BCK
@@ -169,6 +173,10 @@ DEFAULT_MAX_POOL_SIZE: Final = 10
 USER_AGENT_BASE: Final = "pyaistore/python"
 AIS_ENDPOINT: Final = "AIS_ENDPOINT"
 AIS_AUTHN_TOKEN: Final = "AIS_AUTHN_TOKEN"
+AIS_AUTHN_TOKEN_FILE: Final = "AIS_AUTHN_TOKEN_FILE"
+AIS_AUTHN_URL: Final = "AIS_AUTHN_URL"
+# The token file AIS's CLI writes (under ~/.config/ais/cli/) and its clients read.
+TOKEN_FILE_NAME: Final = "auth.token"
 AIS_CLIENT_CA: Final = "AIS_CLIENT_CA"
 AIS_CLIENT_CRT: Final = "AIS_CRT"
 AIS_CLIENT_KEY: Final = "AIS_CRT_KEY"

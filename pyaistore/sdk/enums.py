@@ -1,10 +1,22 @@
 """Enumerations of the official SDK's `aistore.sdk.enums` that this SDK uses."""
 
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
-from pyaistore.wire import monitoring
+from pyaistore.wire import get_batch, monitoring
 
-__all__ = ["LogSeverity", "NodeFilter"]
+__all__ = ["Colocation", "LogSeverity", "NodeFilter"]
+
+
+class Colocation(IntEnum):
+    """Colocation hint of a get-batch request: which target assembles it.
+
+    NONE: any target (data spread evenly); TARGET_AWARE: the target owning most entries;
+    TARGET_AND_SHARD_AWARE: not implemented by AIStore (refused).
+    """
+
+    NONE = get_batch.COLOC_NONE
+    TARGET_AWARE = get_batch.COLOC_TARGET
+    TARGET_AND_SHARD_AWARE = get_batch.COLOC_SHARD
 
 
 class LogSeverity(StrEnum):

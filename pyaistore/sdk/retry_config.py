@@ -70,6 +70,8 @@ class NetworkRetry:
         while True:
             try:
                 return fn()
+            except requests.exceptions.SSLError:
+                raise  # a certificate that does not verify will not verify on the next attempt
             except self.exceptions as exc:
                 if attempt >= self.max_attempts:
                     raise
@@ -88,11 +90,12 @@ class NetworkRetry:
 
 def _default_http_retry() -> Retry:
     """429/502/503/504 retries: 5 more tries, pauses 0, 2, 4, 8, 16 s; connection errors are left to
-    NetworkRetry."""
+    NetworkRetry, and other errors (a certificate that does not verify) are not retried."""
     return Retry(
         total=5,
         connect=0,
         read=0,
+        other=0,
         backoff_factor=1.0,
         status_forcelist=RETRY_STATUSES,
         raise_on_status=False,

@@ -3,6 +3,7 @@ supervision, the launcher's lifeline (and the watch on a `make` that runs it), E
 servers."""
 
 __all__ = [
+    "authn_daemon",
     "daemon",
     "event_loop",
     "exit_status",
@@ -10,7 +11,10 @@ __all__ = [
     "launcher_watch",
     "lifeline",
     "local_cluster",
+    "local_security",
+    "public_port",
     "supervisor",
     "target_store",
+    "tls_files",
     "transform_server",
 ]

@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 import socket
+import ssl
 import sys
 import threading
 from collections.abc import Callable
@@ -16,10 +17,14 @@ from typing import Final
 
 from aiohttp import web
 
+from pyaistore.auth.redirect_signature import RedirectVerifier
+from pyaistore.auth.revoked_tokens import RevokedTokens
+from pyaistore.auth.tokens import TokenVerifier
 from pyaistore.backends.registry import BackendRegistry
-from pyaistore.cluster import cluster_secret
+from pyaistore.cluster import cluster_secret, tls
 from pyaistore.cluster import node as node_identity
 from pyaistore.cluster.cluster_meta import ClusterMeta
+from pyaistore.cluster.config_table import OVERRIDE_FILE, ConfigTable
 from pyaistore.cluster.errors import ClusterMismatch
 from pyaistore.cluster.membership import Membership
 from pyaistore.cluster.meta_owner import MetaOwner
@@ -31,11 +36,12 @@ from pyaistore.job_kinds import registry as job_kinds
 from pyaistore.jobs.registry import JobRegistry
 from pyaistore.monitoring import log_files
 from pyaistore.monitoring.node_monitor import NodeMonitor
+from pyaistore.monitoring.request_counters import KEEPALIVE_ERROR
 from pyaistore.node_context import NodeContext
 from pyaistore.proxy import node_lifecycle
 from pyaistore.proxy import rebalance as rebalancing
 from pyaistore.s3 import handlers as s3_handlers
-from pyaistore.server import event_loop, exit_status, lifeline, target_store
+from pyaistore.server import event_loop, exit_status, lifeline, public_port, target_store
 from pyaistore.server.http_workers import WorkerPool
 from pyaistore.storage.bucket_meta import BucketTable
 from pyaistore.storage.slice_store import SliceStore
@@ -69,18 +75,22 @@ def bind(host: str, port: int) -> socket.socket:
 def build_context(config: NodeConfig, port: int, control_port: int = 0) -> NodeContext:
     """Identity, cluster view, store and peers for this node (blocking start-up work)."""
     node_id = node_identity.load_or_create_id(config.data_dir, config.role)
-    snode = node_identity.make_snode(node_id, config.role, config.host, port, control_port)
+    snode = node_identity.make_snode(node_id, config.role, config.host, port, control_port, config.scheme)
     meta = ClusterMeta()
     ctx = NodeContext(
         config=config,
         node=snode,
         meta=meta,
-        peers=PeerClient(),
+        peers=PeerClient(ssl_context=peer_tls(config)),
         jobs=JobRegistry(idle_linger_s=config.job_idle_linger),
     )
     # The primary creates the cluster secret on its first start; other nodes get it when they join.
     secret_of = cluster_secret.load_or_create if config.is_primary else cluster_secret.load
     ctx.peer_api.cluster_secret = secret_of(config.data_dir)
+    if config.auth:
+        ctx.redirects = RedirectVerifier(lambda: ctx.peer_api.cluster_secret)
+        if config.role == PROXY:
+            ctx.tokens = TokenVerifier(config.auth_secret, RevokedTokens(config.data_dir))
     if config.role == TARGET:
         store = target_store.open_store(config)
         removed = store.cleanup_work()
@@ -103,13 +113,42 @@ def build_context(config: NodeConfig, port: int, control_port: int = 0) -> NodeC
             config.keepalive_interval,
             config.keepalive_timeout,
             config.startup_grace_seconds,
-            open_join=config.open_join,
+            open_join=config.open_join and not config.auth,
         )
         triggers = rebalancing.Triggers(ctx)
         ctx.membership.on_ready = functools.partial(_on_ready, ctx, triggers)
         ctx.membership.on_join = triggers.on_join
+        ctx.membership.on_keepalive_error = _keepalive_errors(ctx)
         ctx.rebalance_listeners.append(functools.partial(node_lifecycle.settle, ctx))
+    # Values set at run time: the cluster's (the primary's table; others get it when they join),
+    # then this node's own, persisted by an earlier set-config.
+    ctx.config_overrides = ConfigTable.load(config.data_dir / OVERRIDE_FILE)
+    ctx.config_listeners.append(_apply_log_level)
+    ctx.reload_config()
     return ctx
+
+
+def peer_tls(config: NodeConfig) -> ssl.SSLContext | None:
+    """The context node-to-node calls verify certificates with (None: plain HTTP, or the system's)."""
+    return tls.client_context(config.tls_ca) if config.tls or config.tls_ca else None
+
+
+def listener_tls(config: NodeConfig) -> ssl.SSLContext | None:
+    """The context every listener of the node serves with (None without a certificate)."""
+    return tls.server_context(config.tls_cert, config.tls_key) if config.tls else None
+
+
+def _keepalive_errors(ctx: NodeContext) -> Callable[..., None]:
+    """Counts keepalive failures in `err_kalive_count` (of the monitor in place when they happen)."""
+
+    def count(failures: int = 1) -> None:
+        ctx.monitor.counters.add(KEEPALIVE_ERROR, failures)
+
+    return count
+
+
+def _apply_log_level(config: NodeConfig) -> None:
+    log_files.set_level(config.log_level)
 
 
 async def _on_ready(
@@ -143,17 +182,18 @@ async def on_start(ctx: NodeContext, on_fatal: Callable[[BaseException], None]) 
         tasks.add(watcher)
     elif ctx.config.primary_url:
 
-        async def on_meta(smap: object, buckets: object, etls: object, rmd: object) -> None:
-            await bucket_sync.accept(ctx, smap, buckets, etls, rmd)  # type: ignore[arg-type]
+        async def on_meta(smap: object, buckets: object, etls: object, rmd: object, config: object) -> None:
+            await bucket_sync.accept(ctx, smap, buckets, etls, rmd, config)  # type: ignore[arg-type]
 
         ctx.agent = TargetAgent(
             ctx.peer_api,
             ctx.config.primary_url.rstrip("/"),
             ctx.node,
-            lambda: (ctx.meta.smap, ctx.meta.buckets, ctx.meta.etls, ctx.meta.rmd),
+            lambda: (ctx.meta.smap, ctx.meta.buckets, ctx.meta.etls, ctx.meta.rmd, ctx.meta.config),
             on_meta,
             ctx.config.keepalive_interval,
             ctx.config.data_dir,
+            on_keepalive_error=_keepalive_errors(ctx),
         )
         agent = asyncio.create_task(ctx.agent.run())
         agent.add_done_callback(functools.partial(_must_not_end, on_fatal=on_fatal))
@@ -211,6 +251,8 @@ async def serve(config: NodeConfig, lifeline_fd: int = -1) -> None:
         pool.start()
         ctx.meta_listeners.append(pool.broadcast)
         ctx.mountpath_listeners.append(pool.broadcast_mountpaths)
+        ctx.config_listeners.append(pool.broadcast_config)
+        pool.broadcast_config(ctx.config)
         if isinstance(ctx.etls, EtlRegistry):
             ctx.etls.on_routes.append(pool.broadcast_etls)
         ctx.background.add(asyncio.create_task(pool.supervise()))
@@ -219,9 +261,10 @@ async def serve(config: NodeConfig, lifeline_fd: int = -1) -> None:
         s3_handlers.install(app, ctx)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
-    await web.SockSite(runner, sock).start()
+    server_tls = listener_tls(config)
+    stop_public = await public_port.serve_public(runner, sock, ctx, server_tls)
     if control is not None:
-        await web.SockSite(runner, control).start()
+        await web.SockSite(runner, control, ssl_context=server_tls).start()
     log.info("%s %s listening on %s", config.role, ctx.node.display_name, ctx.node.public_net.url)
     print(f"{config.role} {ctx.node.display_name} listening on {ctx.node.public_net.url}", flush=True)
     loop = asyncio.get_running_loop()
@@ -232,6 +275,7 @@ async def serve(config: NodeConfig, lifeline_fd: int = -1) -> None:
     finally:
         if pool is not None:
             await asyncio.to_thread(pool.stop)
+        await stop_public()
         await runner.cleanup()
     if fatal:
         raise fatal[0]
@@ -268,6 +312,15 @@ def parse_args(argv: list[str] | None = None) -> tuple[NodeConfig, int]:
         "--s3-secret-key", default="", help="(better: PYAISTORE_S3_SECRET_KEY, out of the process list)"
     )
     parser.add_argument(
+        "--auth",
+        action="store_true",
+        help="client auth: tokens on proxies, proxy-signed requests on targets (every node); the proxy "
+        "verifies tokens with PYAISTORE_AUTH_SECRET",
+    )
+    parser.add_argument("--tls-cert", default="", help="serve HTTPS with this PEM certificate (chain)")
+    parser.add_argument("--tls-key", default="", help="the certificate's PEM key")
+    parser.add_argument("--tls-ca", default="", help="CA bundle other nodes' certificates are verified with")
+    parser.add_argument(
         lifeline.FLAG, type=int, default=-1, help="stop when this inherited pipe closes (the launcher died)"
     )
     args = parser.parse_args(argv)
@@ -294,6 +347,11 @@ def parse_args(argv: list[str] | None = None) -> tuple[NodeConfig, int]:
         changes["s3_access_key"] = args.s3_access_key
     if args.s3_secret_key:
         changes["s3_secret_key"] = args.s3_secret_key
+    if args.auth:
+        changes["auth"] = True
+    for name in ("tls_cert", "tls_key", "tls_ca"):
+        if getattr(args, name):
+            changes[name] = getattr(args, name)
     config = replace(config, **changes) if changes else config  # type: ignore[arg-type]
     return config, args.lifeline_fd
 
@@ -301,6 +359,12 @@ def parse_args(argv: list[str] | None = None) -> tuple[NodeConfig, int]:
 def main(argv: list[str] | None = None) -> None:
     """Entry point; exit status as in server/exit_status.py."""
     config, lifeline_fd = parse_args(argv)
+    if config.auth and config.role == PROXY and not config.auth_secret:
+        print(
+            "error: a proxy with --auth needs PYAISTORE_AUTH_SECRET (the AuthN signing secret)",
+            file=sys.stderr,
+        )
+        sys.exit(exit_status.CANNOT_RUN)
     logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     log_files.install(config.data_dir, config.role, rotate=True, level=config.log_level)
     try:

@@ -5,9 +5,10 @@ processes that accept on its public socket (the kernel spreads connections among
 objects from the same disks. The main process keeps the control port (join, keepalive, metasync,
 listing) and forwards every newer smap and bucket table to the workers over a pipe each, and the
 routes (loopback endpoints) of the ETL transform servers it runs, so inline ETL GETs work anywhere,
-and every new mountpath state (a snapshot the workers `apply`). Workers never change disks on their
-own: creating and destroying buckets and mountpath changes stay with the main process (a worker
-relays a mountpath request, and a disk failure it meets, to the main process's control port).
+every new mountpath state (a snapshot the workers `apply`), and its config after a set-config.
+Workers never change disks on their own: creating and destroying buckets and mountpath changes
+stay with the main process (a worker relays a mountpath request, and a disk failure it meets, to
+the main process's control port).
 """
 
 import asyncio
@@ -21,8 +22,9 @@ from typing import Any, Final
 
 from aiohttp import web
 
+from pyaistore.auth.redirect_signature import RedirectVerifier
 from pyaistore.backends.registry import BackendRegistry
-from pyaistore.cluster import metasync
+from pyaistore.cluster import cluster_secret, config_settings, metasync, tls
 from pyaistore.cluster.cluster_meta import ClusterMeta
 from pyaistore.cluster.peer_client import PeerClient
 from pyaistore.config import NodeConfig
@@ -30,7 +32,7 @@ from pyaistore.etl.registry import ROUTES_KEY, EtlDirectory
 from pyaistore.monitoring import log_files
 from pyaistore.monitoring.node_monitor import NodeMonitor
 from pyaistore.node_context import NodeContext
-from pyaistore.server import event_loop, target_store
+from pyaistore.server import event_loop, public_port, target_store
 from pyaistore.storage.slice_store import SliceStore
 from pyaistore.target import mountpath_ops
 from pyaistore.web import app as web_app
@@ -40,6 +42,8 @@ log = logging.getLogger(__name__)
 
 # The key of a pipe message carrying a mountpath snapshot (MountpathSet.snapshot()).
 MOUNTPATHS_KEY: Final = "mountpaths"
+# The key of a pipe message carrying the main process's config values (config_settings.render).
+CONFIG_KEY: Final = "node_config"
 
 _SPAWN = multiprocessing.get_context("spawn")
 
@@ -56,6 +60,7 @@ class WorkerPool:
         self._latest: dict[str, Any] = {}
         self._latest_etls: dict[str, Any] = {}
         self._latest_mountpaths: dict[str, Any] = {}
+        self._latest_config: dict[str, Any] = {}
 
     def start(self) -> None:
         """Spawn every worker."""
@@ -69,7 +74,7 @@ class WorkerPool:
         proc = _SPAWN.Process(target=worker_entry, args=args, daemon=True)
         proc.start()
         receiver.close()
-        for message in (self._latest, self._latest_etls, self._latest_mountpaths):
+        for message in (self._latest, self._latest_etls, self._latest_mountpaths, self._latest_config):
             if message:
                 sender.send(message)
         return proc, sender
@@ -94,6 +99,13 @@ class WorkerPool:
         for _, conn in self._workers:
             with contextlib.suppress(OSError):
                 conn.send(self._latest_mountpaths)
+
+    def broadcast_config(self, config: NodeConfig) -> None:
+        """Send the main process's new config values (set-config) to every worker."""
+        self._latest_config = {CONFIG_KEY: config_settings.render(config)}
+        for _, conn in self._workers:
+            with contextlib.suppress(OSError):
+                conn.send(self._latest_config)
 
     async def supervise(self, interval: float = 1.0) -> None:
         """Restart a worker that died."""
@@ -135,8 +147,12 @@ def worker_entry(
 async def _serve_worker(
     config: NodeConfig, node: Snode, sock: socket.socket, conn: Connection, row: int
 ) -> None:
-    ctx = NodeContext(config=config, node=node, meta=ClusterMeta(), peers=PeerClient(), http_worker=True)
+    peers = PeerClient(ssl_context=tls.client_context(config.tls_ca) if config.tls or config.tls_ca else None)
+    ctx = NodeContext(config=config, node=node, meta=ClusterMeta(), peers=peers, http_worker=True)
     ctx.monitor = NodeMonitor.shared(config.data_dir, config.http_workers, row)
+    if config.auth:
+        # The redirect key only: a worker never holds the cluster secret (it refuses internal routes).
+        ctx.redirects = RedirectVerifier(lambda: cluster_secret.load(config.data_dir))
     ctx.store = target_store.open_store(config, worker=True)
     ctx.slices = SliceStore(ctx.store.mountpaths, fsync=config.fsync)
     ctx.backends = BackendRegistry()
@@ -157,6 +173,9 @@ async def _serve_worker(
             directory.update(body[ROUTES_KEY])
         elif MOUNTPATHS_KEY in body:
             ctx.object_store.mountpaths.apply(body[MOUNTPATHS_KEY])
+        elif CONFIG_KEY in body:
+            ctx.config = config_settings.apply(ctx.base_config, body[CONFIG_KEY])
+            log_files.set_level(ctx.config.log_level)
         else:
             ctx.meta.accept(*metasync.parse(body))
             ctx.meta.accept_rmd(metasync.parse_rmd(body))
@@ -174,9 +193,11 @@ async def _serve_worker(
     runner = web.AppRunner(web_app.build(ctx, start, close), access_log=None, handle_signals=False)
     await runner.setup()
     sock.setblocking(False)
-    await web.SockSite(runner, sock).start()
+    server_tls = tls.server_context(config.tls_cert, config.tls_key) if config.tls else None
+    stop_public = await public_port.serve_public(runner, sock, ctx, server_tls)
     try:
         await stop.wait()
     finally:
         loop.remove_reader(conn.fileno())
+        await stop_public()
         await runner.cleanup()

@@ -24,12 +24,13 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from pyaistore.cluster import cluster_secret
 from pyaistore.server import launcher_watch, supervisor
 from pyaistore.server.lifeline import Lifeline
-from pyaistore.wire import actions, paths, query
+from pyaistore.server.local_security import LocalSecurity
+from pyaistore.wire import actions, authn, paths, query
 
 DEFAULT_PORT: Final = 8080
 READY_TIMEOUT: Final = 30.0
@@ -81,11 +82,6 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
-def _get_json(url: str, timeout: float = 2.0) -> object:
-    with urllib.request.urlopen(url, timeout=timeout) as reply:
-        return json.loads(reply.read())
-
-
 def check_port(host: str, port: int) -> None:
     """PortInUse when `host:port` cannot be bound now (another program listens there)."""
     with socket.socket() as sock:
@@ -116,9 +112,15 @@ class LocalCluster:
         http_workers: int = 0,
         env: Mapping[str, str] | None = None,
         provision_secret: bool = True,
+        auth: bool = False,
+        tls: bool = False,
+        cert: str = "",
+        key: str = "",
+        authn_port: int = 0,
     ) -> None:
         """`env`: environment variables set for every node (e.g. PYAISTORE_S3_SECRET_KEY, kept out
-        of the process list)."""
+        of the process list). `auth`: run the AuthN service and require tokens; `tls` (or a
+        `cert`/`key` pair): HTTPS everywhere (server/local_security.py)."""
         self.data_dir = Path(data_dir)
         self.host = host
         self.port = port or free_port(host)
@@ -127,8 +129,9 @@ class LocalCluster:
         # Spread the cores over the targets: one HTTP process per core in all.
         self.http_workers = http_workers or max(1, (os.cpu_count() or 1) // max(1, targets))
         self.extra_args = extra_args
+        self.security = LocalSecurity(self.data_dir, host, auth, tls, cert, key, authn_port)
         # Variables added to the nodes' environment (e.g. a cloud's endpoint and credentials).
-        self.env = dict(env or {})
+        self.env = {**self.security.node_env(), **(env or {})}
         # Give each target the primary's cluster secret before it starts (the launcher owns every
         # data dir): its first join is then a member's, and it answers members from its first moment.
         self.provision_secret = provision_secret
@@ -138,11 +141,24 @@ class LocalCluster:
         self._lifeline: Lifeline | None = None
         # When each node (by name) was last started: the supervisor spaces out restarts.
         self.started_at: dict[str, float] = {}
+        # With auth: the alias the cluster is registered under with its AuthN service ("": none).
+        self.register_alias = "local"
 
     @property
     def endpoint(self) -> str:
         """The proxy URL clients use."""
-        return f"http://{self.host}:{self.port}"
+        return f"{self.security.scheme}://{self.host}:{self.port}"
+
+    def _open(self, url: str, timeout: float = 2.0, request: urllib.request.Request | None = None) -> Any:
+        """urlopen with the launcher's TLS context and, with auth on, a member's headers."""
+        request = request or urllib.request.Request(url)
+        for name, value in self.security.member_headers(self.data_dir / PROXY).items():
+            request.add_header(name, value)
+        return urllib.request.urlopen(request, timeout=timeout, context=self.security.ssl_context())
+
+    def _get_json(self, url: str, timeout: float = 2.0) -> object:
+        with self._open(url, timeout) as reply:
+            return json.loads(reply.read())
 
     def _spawn(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
         self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -218,6 +234,10 @@ class LocalCluster:
         that answers is not ours or a node exits; TimeoutError when readiness takes too long.
         """
         check_port(self.host, self.port)
+        if self.security.auth:
+            if self._lifeline is None:
+                self._lifeline = Lifeline()
+            self.security.start_authn(self._lifeline, self.log_dir)
         self.start_proxy()
         self.wait_own_proxy()
         extra = self._extra_target_dirs()
@@ -229,6 +249,10 @@ class LocalCluster:
         self.wait_ready(self.num_targets)
         if extra:
             self._retire(range(wanted, self.num_targets))
+        if self.security.auth and self.register_alias:
+            smap = self._get_json(f"{self.endpoint}{SMAP_PATH}")
+            uuid = str(smap.get("uuid", "")) if isinstance(smap, dict) else ""
+            self.security.register(uuid, self.register_alias, self.endpoint)
         return self
 
     def _extra_target_dirs(self) -> list[Path]:
@@ -252,7 +276,7 @@ class LocalCluster:
             f"{self.endpoint}{CLUSTER_PATH}", data=json.dumps(body).encode(), method="PUT"
         )
         request.add_header("Content-Type", "application/json")
-        with urllib.request.urlopen(request, timeout=timeout):
+        with self._open("", timeout, request):
             pass
         deadline = time.monotonic() + timeout
         for index in sorted(indexes, reverse=True):
@@ -264,6 +288,13 @@ class LocalCluster:
         self.wait_ready(self.num_targets, timeout=max(1.0, deadline - time.monotonic()))
         for index in indexes:
             shutil.rmtree(self.data_dir / f"target-{index}", ignore_errors=True)
+
+    def restart_authn(self) -> None:
+        """Stop the AuthN service and start it again on its state (auth clusters only)."""
+        self.security.stop()
+        if self._lifeline is None:
+            self._lifeline = Lifeline()
+        self.security.start_authn(self._lifeline, self.log_dir)
 
     def add_target(self) -> int:
         """Start one more target (a new data dir, target-<n>) and return its index."""
@@ -297,7 +328,7 @@ class LocalCluster:
         while time.monotonic() < deadline:
             self._check_alive()
             try:
-                snode = _get_json(f"{self.endpoint}{SNODE_PATH}")
+                snode = self._get_json(f"{self.endpoint}{SNODE_PATH}")
                 answered = str(snode.get("daemon_id", "")) if isinstance(snode, dict) else ""
             except (OSError, urllib.error.URLError, ValueError):
                 answered = ""
@@ -314,7 +345,7 @@ class LocalCluster:
     def is_ready(self) -> bool:
         """True when the primary answers `GET /v1/health?prr=true` with 200."""
         try:
-            with urllib.request.urlopen(f"{self.endpoint}{PRR_PATH}", timeout=2):
+            with self._open(f"{self.endpoint}{PRR_PATH}", timeout=2):
                 return True
         except (OSError, urllib.error.URLError, ValueError):
             return False
@@ -322,7 +353,7 @@ class LocalCluster:
     def target_count(self) -> int:
         """How many targets the proxy's map holds now (-1 when the proxy does not answer)."""
         try:
-            smap = _get_json(f"{self.endpoint}{SMAP_PATH}")
+            smap = self._get_json(f"{self.endpoint}{SMAP_PATH}")
         except (OSError, urllib.error.URLError, ValueError):
             return -1
         return len(smap.get("tmap") or {}) if isinstance(smap, dict) else -1
@@ -340,11 +371,11 @@ class LocalCluster:
 
     def _targets_ready(self) -> bool:
         try:
-            smap = _get_json(f"{self.endpoint}{SMAP_PATH}")
+            smap = self._get_json(f"{self.endpoint}{SMAP_PATH}")
             assert isinstance(smap, dict)
             for node in smap["tmap"].values():
                 url = f"{node['public_net']['direct_url']}{HEALTH_PATH}?{query.READINESS}=true"
-                with urllib.request.urlopen(url, timeout=2):
+                with self._open(url, timeout=2):
                     pass
         except (OSError, urllib.error.URLError, ValueError, AssertionError, KeyError):
             return False
@@ -408,6 +439,7 @@ class LocalCluster:
                 proc.wait()
         self.proxy = None
         self.targets = [None] * self.num_targets
+        self.security.stop()
         if self._lifeline is not None:
             self._lifeline.close()
             self._lifeline = None
@@ -436,12 +468,14 @@ def run(
     fsync: bool = True,
     s3_at_root: bool = False,
     s3_keys: tuple[str, str] | None = None,
+    security: dict[str, Any] | None = None,
 ) -> int:
     """Start the cluster, print the endpoint once the primary is ready, supervise (see
     server/supervisor.py) until Ctrl-C/SIGTERM or until every node has stopped, stop cleanly.
 
     `s3_at_root` serves the S3 API at the root as well as under /s3; `s3_keys` (access key,
-    secret) makes the S3 endpoint check every request's signature against that pair.
+    secret) makes the S3 endpoint check every request's signature against that pair; `security`
+    (LocalCluster's auth, tls, cert, key, authn_port) turns on auth and TLS.
     """
     extra = () if fsync else ("--no-fsync",)
     env = {}
@@ -449,7 +483,7 @@ def run(
         env["PYAISTORE_S3_AT_ROOT"] = "true"
     if s3_keys:
         env["PYAISTORE_S3_ACCESS_KEY"], env["PYAISTORE_S3_SECRET_KEY"] = s3_keys
-    cluster = LocalCluster(data_dir, port, targets, mountpaths, extra_args=extra, env=env)
+    cluster = LocalCluster(data_dir, port, targets, mountpaths, extra_args=extra, env=env, **(security or {}))
     stopping = False
 
     def on_signal(*_: object) -> None:
@@ -473,6 +507,7 @@ def run(
         root = f", and at {cluster.endpoint}/" if s3_at_root else ""
         signed = "signed with the configured key pair" if s3_keys else "anonymous (no key pair configured)"
         print(f"  S3: {cluster.endpoint}/s3{root}, {signed}", flush=True)
+        _print_security(cluster)
         return supervisor.supervise(
             cluster, lambda: stopping or make_interrupted(), lambda line: print(line, flush=True)
         )
@@ -484,6 +519,26 @@ def run(
         print("pyaistore cluster stopped", flush=True)
 
 
+def _print_security(cluster: LocalCluster) -> None:
+    """Where AuthN and the CA are, and the administrator's first credentials (once, on first start)."""
+    security = cluster.security
+    if security.tls:
+        print(f"  TLS: verify with AIS_CLIENT_CA={security.ca}", flush=True)
+    if not security.auth:
+        return
+    print(f"  AuthN: {security.authn_url} (AIS_AUTHN_URL); every request needs a token", flush=True)
+    if security.first_admin_password:
+        print(
+            f"  AuthN administrator: user {authn.ADMIN_USER!r}, password {security.first_admin_password!r} "
+            "(shown once: keep it)",
+            flush=True,
+        )
+        print(
+            f"  try: pyaistore auth login {authn.ADMIN_USER}   (then AIS_AUTHN_TOKEN_FILE is used)",
+            flush=True,
+        )
+
+
 def main(argv: list[str] | None = None) -> None:
     """`python -m pyaistore.server.local_cluster` (the same as `pyaistore serve`)."""
     parser = argparse.ArgumentParser(prog="pyaistore serve", description="Run a local pyaistore cluster.")
@@ -493,10 +548,31 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--mountpaths", type=int, default=1, help="disks (directories) per target")
     parser.add_argument("--no-fsync", action="store_true")
     parser.add_argument("--s3-at-root", action="store_true", help="serve the S3 API at the root too")
+    parser.add_argument("--auth", action="store_true", help="run AuthN beside the cluster; require tokens")
+    parser.add_argument("--authn-port", type=int, default=authn.DEFAULT_PORT)
+    parser.add_argument("--tls", action="store_true", help="HTTPS everywhere (self-signed unless --cert)")
+    parser.add_argument("--cert", default="")
+    parser.add_argument("--key", default="")
     args = parser.parse_args(argv)
     keys = _s3_keys_from_env()
+    security = {
+        "auth": args.auth,
+        "tls": args.tls,
+        "cert": args.cert,
+        "key": args.key,
+        "authn_port": args.authn_port,
+    }
     sys.exit(
-        run(args.data, args.port, args.targets, args.mountpaths, not args.no_fsync, args.s3_at_root, keys)
+        run(
+            args.data,
+            args.port,
+            args.targets,
+            args.mountpaths,
+            not args.no_fsync,
+            args.s3_at_root,
+            keys,
+            security,
+        )
     )
 
 

@@ -235,6 +235,10 @@ class TypedMetaStore(Generic[M]):
         except (FileNotFoundError, NotADirectoryError):
             pass
 
+    def raw_xattr(self, fd: int) -> bytes:
+        """The encoded metadata of an open file that keeps it in its xattr (OSError if none)."""
+        return os.getxattr(fd, self._xattr_name)
+
     def _read_xattr(self, fd: int) -> M:
         """The xattr metadata of an open file; FileNotFoundError if it has none."""
         try:

@@ -19,12 +19,28 @@ class ObjectFile:
     A later PUT replaces the name, not this inode, so the bytes read here always match `meta`.
     """
 
-    def __init__(self, fd: int, path: Path | str, meta: ObjectMeta, size: int | None = None) -> None:
+    def __init__(
+        self,
+        fd: int,
+        path: Path | str,
+        meta: ObjectMeta,
+        size: int | None = None,
+        meta_in_inode: bool = False,
+    ) -> None:
         self._fd = fd
         self._path = path
         self.meta = meta
+        # True when the metadata lives on the data file's inode (an xattr), which object writes
+        # never change in place (they rename a new inode over the name): the inode and its
+        # xattr then identify the object's bytes and metadata (ObjectStore.meta_token).
+        self.meta_in_inode = meta_in_inode
         # Callers that just fstat'ed the descriptor pass the size and save a syscall.
         self.size = os.fstat(fd).st_size if size is None else size
+
+    @property
+    def path_str(self) -> str:
+        """The object's data file as a string (no Path built)."""
+        return str(self._path)
 
     @property
     def path(self) -> Path:

@@ -138,7 +138,12 @@ class ObjectStore:
         """Open the object for reading; ObjectNotFound if there is no such object."""
         location, (fd, meta, size) = self._read(bucket, name, self._meta.open_object_sized)
         meta.mountpath = location.mountpath.root_str
-        return ObjectFile(fd, location.data_str, meta, size)
+        in_inode = self._meta.uses_xattrs(location.mountpath)
+        return ObjectFile(fd, location.data_str, meta, size, meta_in_inode=in_inode)
+
+    def meta_token(self, fd: int) -> bytes:
+        """The encoded metadata of an open object file with `meta_in_inode`: equal tokens, equal metadata."""
+        return self._meta.raw_xattr(fd)
 
     def writer(self, bucket: BucketId, name: str, props: WriteProps) -> AtomicWriter:
         """A writer whose commit() atomically replaces the object and its copies (see atomic_write).

@@ -1,9 +1,11 @@
 """Storage-node behaviour, HTTP-free and async: serve, write and list the objects this target owns."""
 
 __all__ = [
+    "batch_items",
     "bucket_sync",
     "byte_range",
     "cold_get",
+    "dsort",
     "ec_delete",
     "ec_encode_ops",
     "ec_pieces",
@@ -13,6 +15,7 @@ __all__ = [
     "ec_restore",
     "etl_control",
     "get_archived",
+    "get_batch",
     "get_object",
     "job_ops",
     "jobs",
@@ -22,10 +25,12 @@ __all__ = [
     "mountpath_ops",
     "multipart_upload",
     "neighbors",
+    "node_config",
     "node_control",
     "object_ops",
     "object_recovery",
     "peer_objects",
+    "plain_get",
     "put_archived",
     "put_object",
     "rebalance_ops",
@@ -36,5 +41,6 @@ __all__ = [
     "remote_refs",
     "rename_reads",
     "resilvers",
+    "table_catchup",
     "write_through",
 ]

@@ -4,6 +4,7 @@ import asyncio
 import logging
 from typing import Final
 
+from pyaistore.cluster.config_table import ConfigTable
 from pyaistore.cluster.etl_table import EtlTable
 from pyaistore.node_context import NodeContext
 from pyaistore.storage import bucket_meta
@@ -46,8 +47,11 @@ async def accept(
     buckets: BucketTable | None,
     etls: EtlTable | None = None,
     rmd: RebalanceMeta | None = None,
+    config: ConfigTable | None = None,
 ) -> None:
     """Take whichever table is newer; a target then persists it and syncs its disks (and ETLs)."""
+    if ctx.meta.accept_config(config):
+        ctx.reload_config()
     old = ctx.meta.buckets
     smap_changed, buckets_changed = ctx.meta.accept(smap, buckets)
     rmd_changed = ctx.meta.accept_rmd(rmd)

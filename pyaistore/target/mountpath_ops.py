@@ -27,6 +27,7 @@ from typing import Final
 
 from pyaistore.cluster.errors import BadRequest, UnknownAction
 from pyaistore.cluster.peer_client import PeerReply
+from pyaistore.monitoring.request_counters import FSHC_ERROR
 from pyaistore.node_context import NodeContext
 from pyaistore.storage.errors import InvalidMountpath, MountpathNotFound, NoMountpathsLeft
 from pyaistore.storage.mountpaths import Mountpath
@@ -190,6 +191,7 @@ async def watch(ctx: NodeContext, interval: float = CHECK_INTERVAL_S) -> None:
                 if await asyncio.to_thread(mp.check):
                     reported.discard(mp.root_str)
                     continue
+                ctx.monitor.counters.add(FSHC_ERROR)
                 outcome = await fshc(ctx, mp.root_str, "periodic probe failed")
                 if outcome is DiskCheck.LAST and mp.root_str not in reported:
                     reported.add(mp.root_str)
@@ -208,6 +210,8 @@ def install(ctx: NodeContext) -> None:
     """Make `ctx.on_disk_failure` run FSHC (in an HTTP worker: ask the main process to)."""
 
     def on_disk_failure(path: str) -> None:
+        # Counted here, in the process that met the error (a worker's relay is not counted again).
+        ctx.monitor.counters.add(FSHC_ERROR)
         task = asyncio.get_running_loop().create_task(_report(ctx, path))
         ctx.background.add(task)
         task.add_done_callback(ctx.background.discard)

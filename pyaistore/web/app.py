@@ -9,7 +9,7 @@ from aiohttp.typedefs import Middleware
 from pyaistore.config import PROXY
 from pyaistore.node_context import NodeContext
 from pyaistore.storage.errors import MountpathUnavailable
-from pyaistore.web import cluster_auth, error_mapping, request_metrics, routes
+from pyaistore.web import client_auth, cluster_auth, error_mapping, request_metrics, routes, signed_requests
 from pyaistore.web.app_keys import CONTEXT
 
 # Object bodies are streamed and never limited by this; it bounds request.read() of control bodies.
@@ -25,6 +25,10 @@ def build(ctx: NodeContext, on_start: Lifecycle, on_stop: Lifecycle) -> web.Appl
         request_metrics.make_middleware(ctx.monitor.counters, proxy=ctx.config.role == PROXY),
         cluster_auth.make_middleware(ctx),
     ]
+    if ctx.tokens is not None:
+        middlewares.append(client_auth.make_middleware(ctx))
+    elif ctx.redirects is not None and ctx.config.role != PROXY:
+        middlewares.append(signed_requests.make_middleware(ctx))
     if ctx.config.role != PROXY:
         middlewares.append(_disk_failures(ctx))
     app = web.Application(middlewares=middlewares, client_max_size=CLIENT_MAX_SIZE)

@@ -12,6 +12,7 @@ from typing import Final
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
+from pyaistore.auth import errors as auth_errors
 from pyaistore.backends import base as backend_errors
 from pyaistore.cluster import errors as node_errors
 from pyaistore.etl import errors as etl_errors
@@ -97,6 +98,9 @@ TABLE: Final = MappingProxyType(
         # Node logs (what=log): AIS answers a missing file 404, the rest 400.
         log_files.LogNotFound: (404, error_body.NOT_FOUND),
         log_files.LogError: (400, error_body.INVALID_REQUEST),
+        # Client auth (web/client_auth.py): AIS sends these without a tcode.
+        auth_errors.Unauthenticated: (401, ""),
+        auth_errors.InsufficientPermissions: (403, ""),
     }
 )
 

@@ -5,6 +5,7 @@ import logging
 
 from aiohttp import web
 
+from pyaistore.auth import route_access
 from pyaistore.cluster.errors import BadRequest
 from pyaistore.proxy import etl_admin
 from pyaistore.target import etl_control
@@ -110,6 +111,7 @@ async def target_logs(request: web.Request) -> web.Response:
     return web.Response(body=etl_control.logs(request.app[CONTEXT], _name(request)))
 
 
+@route_access.no_token  # the ETL's own secret is in the URL
 async def callback_object(request: web.Request) -> web.StreamResponse:
     """GET|HEAD /v1/etl/_object/<name>/<secret>/<escaped uname>: a transform server reads an object."""
     ctx = request.app[CONTEXT]

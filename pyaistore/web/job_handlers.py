@@ -18,7 +18,7 @@ from pyaistore.jobs.errors import InvalidJobRequest, UnknownKind
 from pyaistore.node_context import NodeContext
 from pyaistore.proxy import bucket_summary as summaries
 from pyaistore.proxy import cluster_jobs, job_queries, node_lifecycle
-from pyaistore.web import request_parsing
+from pyaistore.web import config_handlers, request_parsing
 from pyaistore.web.app_keys import CONTEXT
 from pyaistore.wire import actions, headers, query
 from pyaistore.wire.bucket_id import BucketId, parse_uname
@@ -89,6 +89,8 @@ async def cluster_put(request: web.Request) -> web.Response:
     ctx = request.app[CONTEXT]
     _require_ready(ctx)
     msg = await request_parsing.required_action(request)
+    if msg.action == actions.SET_CONFIG:
+        return await config_handlers.set_cluster_message(request, msg)
     if msg.action in node_lifecycle.NODE_ACTIONS or msg.action in node_lifecycle.CLUSTER_ACTIONS:
         return await _membership(request, msg)
     job_query = _job_query(msg.value)

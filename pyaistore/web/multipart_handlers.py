@@ -40,7 +40,9 @@ def _to_holder(request: web.Request, upload_id: str) -> None:
         return
     node = cluster_map.find_node(ctx.smap, node_id)
     if node is not None:
-        raise web.HTTPTemporaryRedirect(redirect_url.location(node, request.path_qs, ctx.node.daemon_id))
+        key = ctx.redirects.key() if ctx.redirects is not None else b""
+        url = redirect_url.signed_location(node, request.path_qs, ctx.node.daemon_id, request.method, key)
+        raise web.HTTPTemporaryRedirect(url)
 
 
 async def create(request: web.Request, bucket: BucketId, name: str) -> web.Response:

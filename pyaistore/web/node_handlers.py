@@ -4,17 +4,19 @@ import time
 
 from aiohttp import web
 
+from pyaistore.auth import route_access
 from pyaistore.cluster import metasync
 from pyaistore.cluster.errors import BadRequest
 from pyaistore.config import PROXY, TARGET
 from pyaistore.proxy import node_lifecycle
-from pyaistore.target import bucket_sync, node_control
+from pyaistore.target import bucket_sync, node_config, node_control
 from pyaistore.web import log_handlers, mountpath_handlers, request_parsing
 from pyaistore.web.app_keys import CONTEXT
 from pyaistore.wire import headers, query
 from pyaistore.wire.membership import RemoveNodeValue
 
 
+@route_access.no_token
 async def health(request: web.Request) -> web.Response:
     """Liveness, readiness (`readiness`) and primary-ready (`prr`), as in reference §1.6.
 
@@ -47,16 +49,9 @@ async def daemon(request: web.Request) -> web.StreamResponse:
     if what == query.WHAT_BMD:
         return web.json_response(ctx.meta.buckets.to_json())
     if what == query.WHAT_CONFIG:
-        config = ctx.config
-        return web.json_response(
-            {
-                "role": config.role,
-                "data_dir": str(config.data_dir),
-                "mountpaths": [str(p) for p in config.disk_roots],
-                "keepalive_interval": config.keepalive_interval,
-                "fsync": config.fsync,
-            }
-        )
+        if ctx.http_worker:  # the main process holds the node's config
+            return mountpath_handlers.relayed(await node_config.relay(ctx, "GET", request.path_qs))
+        return web.json_response(node_config.describe(ctx))
     if what == query.WHAT_MOUNTPATHS:
         return mountpath_handlers.listing(request)
     if what == query.WHAT_NODE_STATUS:
@@ -75,8 +70,8 @@ async def daemon(request: web.Request) -> web.StreamResponse:
 async def receive_metasync(request: web.Request) -> web.Response:
     """PUT /v1/metasync from the primary: accept newer tables; targets then sync their disks."""
     ctx = request.app[CONTEXT]
-    smap, buckets, etls, rmd = await request_parsing.read_message(request, metasync.parse_all)
-    await bucket_sync.accept(ctx, smap, buckets, etls, rmd)
+    smap, buckets, etls, rmd, config = await request_parsing.read_message(request, metasync.parse_all)
+    await bucket_sync.accept(ctx, smap, buckets, etls, rmd, config)
     return web.Response()
 
 

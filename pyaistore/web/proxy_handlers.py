@@ -5,6 +5,7 @@ import json
 import msgpack
 from aiohttp import web
 
+from pyaistore.auth import redirect_signature, route_access
 from pyaistore.cluster import cluster_map, membership, metasync, redirect_url
 from pyaistore.cluster.errors import BadRequest, NodeNotFound, NotSupported, PeerFailed, UnknownAction
 from pyaistore.monitoring import request_counters
@@ -188,10 +189,19 @@ async def object_redirect(request: web.Request) -> web.Response:
         or query.split_upload_id(request.query.get(query.UPLOAD_ID, ""))[0]
     )
     node = redirect.target_for(ctx, bucket, name, holder)
-    url = redirect_url.location(node, request.path_qs, ctx.node.daemon_id)
+    url = redirect_url.location(node, request.path_qs, ctx.node.daemon_id, _signature(request))
     if request.method == "GET":
         raise web.HTTPMovedPermanently(url)
     raise web.HTTPTemporaryRedirect(url)
+
+
+def _signature(request: web.Request, path: str = "") -> str:
+    """With auth on, the proxy's signature of a request it lets through to a target ("" otherwise)."""
+    ctx = request.app[CONTEXT]
+    if ctx.redirects is None:
+        return ""
+    pairs = list(request.query.items())
+    return redirect_signature.sign(ctx.redirects.key(), request.method, path or request.path, pairs)
 
 
 async def _ensure_copy_destination(ctx: NodeContext, uname: str) -> None:
@@ -205,6 +215,7 @@ async def _ensure_copy_destination(ctx: NodeContext, uname: str) -> None:
         await remote_buckets.ensure(ctx, destination)
 
 
+@route_access.no_token  # whether a node may join is the primary's rule (Membership.join)
 async def join(request: web.Request) -> web.Response:
     """POST /v1/cluster/join: a node registers; the reply carries the current tables."""
     ctx = request.app[CONTEXT]
@@ -213,7 +224,7 @@ async def join(request: web.Request) -> web.Response:
     msg = await request_parsing.read_message(request, membership.JoinMsg.from_json)
     with_secret = cluster_auth.has_secret(ctx, request)
     smap = await ctx.membership.join(msg.node, msg.restarted, msg.cluster_uuid, with_secret)
-    reply = metasync.payload(smap, ctx.meta.buckets, ctx.meta.etls, ctx.meta.rmd)
+    reply = metasync.payload(smap, ctx.meta.buckets, ctx.meta.etls, ctx.meta.rmd, ctx.meta.config)
     reply[membership.SECRET_KEY] = ctx.peer_api.cluster_secret
     return web.json_response(reply)
 
@@ -231,8 +242,10 @@ async def keepalive(request: web.Request) -> web.Response:
     behind_bmd = msg.bmd_version < ctx.meta.buckets.version
     behind_etl = msg.etl_version < ctx.meta.etls.version
     behind_rmd = msg.rmd_revision < ctx.meta.rmd.revision
-    if behind_smap or behind_bmd or behind_etl or behind_rmd:
-        return web.json_response(metasync.payload(ctx.smap, ctx.meta.buckets, ctx.meta.etls, ctx.meta.rmd))
+    behind_config = msg.config_version < ctx.meta.config.version
+    if behind_smap or behind_bmd or behind_etl or behind_rmd or behind_config:
+        meta = ctx.meta
+        return web.json_response(metasync.payload(ctx.smap, meta.buckets, meta.etls, meta.rmd, meta.config))
     return web.Response()
 
 
@@ -278,6 +291,9 @@ async def reverse(request: web.Request) -> web.Response:
             f"not present in smap v{ctx.smap.version}"
         )
     path_qs = request.path_qs.replace("/" + paths.REVERSE + "/", "/", 1)
+    signature = _signature(request, request.path.replace("/" + paths.REVERSE + "/", "/", 1))
+    if signature:
+        path_qs += ("&" if "?" in path_qs else "?") + f"{redirect_signature.PARAM}={signature}"
     body = await request.read() if request.method != "GET" else None
     content_type = request.headers.get(headers.CONTENT_TYPE, headers.JSON_TYPE) if body else ""
     try:

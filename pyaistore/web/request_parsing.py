@@ -32,6 +32,8 @@ INTERNAL_EC_PREFIX: Final = paths.url_path(paths.INTERNAL, paths.INTERNAL_EC) + 
 MAX_CONTROL_BODY: Final = limits.MAX_CONTROL_BODY
 # What a wire class's parser may raise for a body of the wrong shape (all answered 400).
 _SHAPE_ERRORS: Final = (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError)
+# The control body once read (client auth reads the action before the handler does).
+_BODY_KEY: Final = "pyaistore_control_body"
 
 T = TypeVar("T")
 
@@ -76,7 +78,9 @@ async def read_json(request: web.Request, required: bool = True) -> object:
         raise BadRequest(
             f"control message too large ({request.content_length} bytes, the limit is {MAX_CONTROL_BODY})"
         )
-    raw = await request.content.read(MAX_CONTROL_BODY + 1)
+    raw = request.get(_BODY_KEY)
+    if raw is None:
+        raw = request[_BODY_KEY] = await request.content.read(MAX_CONTROL_BODY + 1)
     if len(raw) > MAX_CONTROL_BODY:
         raise BadRequest(f"control message too large (the limit is {MAX_CONTROL_BODY} bytes)")
     value = parse_json(raw) if raw.strip() else None

@@ -9,22 +9,27 @@ from typing import Final, TypeVar
 
 from aiohttp import web
 
+from pyaistore.auth import route_access
+from pyaistore.web import config_handlers as config
 from pyaistore.web import dashboard_handlers as dashboard
+from pyaistore.web import dsort_handlers as sort
 from pyaistore.web import ec_handlers as ec
 from pyaistore.web import etl_handlers as etl
 from pyaistore.web import internal_handlers as internal
 from pyaistore.web import job_handlers as jobs
 from pyaistore.web import metrics_handlers as metrics
+from pyaistore.web import ml_handlers as ml
 from pyaistore.web import mountpath_handlers as mountpaths
 from pyaistore.web import multipart_handlers as multipart
 from pyaistore.web import node_handlers as node
 from pyaistore.web import proxy_handlers as proxy
 from pyaistore.web import remote_handlers as remote
 from pyaistore.web import target_handlers as target
+from pyaistore.web import token_handlers as tokens
 from pyaistore.web import unimplemented
 from pyaistore.web.cluster_auth import members_only, secret_only
+from pyaistore.wire import access, authn, monitoring, paths
 from pyaistore.wire import etl as wire_etl
-from pyaistore.wire import monitoring, paths
 
 H = TypeVar("H", bound=Callable[..., object])
 
@@ -37,30 +42,38 @@ _MOUNTPATHS: Final = _V + "/" + paths.DAEMON + "/" + paths.MOUNTPATHS
 _INTERNAL_JOBS: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_JOBS
 _INTERNAL_OBJECT: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_OBJECTS + "/{bucket}/{name:.+}"
 _INTERNAL_EC: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_EC + "/{bucket}/{name:.+}"
+_MOSS: Final = _V + "/" + paths.ML + "/" + paths.MOSS
+_SORT: Final = _V + "/" + paths.SORT
+_INTERNAL_DSORT: Final = _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_DSORT + "/{job}/{step}"
 
 
 def operator_view(handler: H) -> H:
-    """Flag a route that shows operators what goes on (metrics, the dashboard's data).
+    """Flag a route that shows operators what goes on (the dashboard's data).
 
-    Such routes are served behind the same authentication as the API: the auth check applies
-    to them by wrapping the handler here (one line), and to nothing else.
+    Such routes are served behind the same authentication as the API: with client auth on, a
+    token granting SHOW_CLUSTER (what reading /v1/cluster needs), from the Authorization header or
+    the dashboard's cookie (web/client_auth.py).
     """
-    return handler
+    return route_access.browser_view(access.SHOW_CLUSTER)(handler)
 
 
 _COMMON: Final = (
-    ("GET", monitoring.METRICS_PATH, operator_view(metrics.scrape)),
+    # Open, as AIS serves it: Prometheus scrapes without a token (it holds counters, no data).
+    ("GET", monitoring.METRICS_PATH, route_access.no_token(metrics.scrape)),
     ("GET", _V + "/" + paths.HEALTH, node.health),
     ("GET", _V + "/" + paths.DAEMON, node.daemon),
     ("PUT", _V + "/" + paths.DAEMON, members_only(node.daemon_put)),
+    ("PUT", _V + "/" + paths.DAEMON + "/" + paths.SET_CONFIG, config.set_node),
     ("PUT", _V + "/" + paths.METASYNC, members_only(node.receive_metasync)),
 )
 
 PROXY_ROUTES: Final = (
     *_COMMON,
-    # The dashboard: its page, script and style hold no data; what it shows comes from the state.
+    # The dashboard: what it shows comes from the state; with auth on the page checks the token
+    # itself (a refusal is the login page), the script and style are open (no data).
     ("GET", monitoring.DASHBOARD_PATH, dashboard.page),
     ("GET", monitoring.DASHBOARD_PATH + "/{asset}", dashboard.asset),
+    ("POST", monitoring.DASHBOARD_LOGIN_PATH, dashboard.login),
     ("GET", monitoring.DASHBOARD_STATE_PATH, operator_view(dashboard.state)),
     ("GET", _V + "/" + paths.CLUSTER, proxy.cluster_get),
     ("PUT", _V + "/" + paths.CLUSTER, jobs.cluster_put),
@@ -68,6 +81,7 @@ PROXY_ROUTES: Final = (
     ("POST", _V + "/" + paths.CLUSTER + "/" + paths.KEEPALIVE, secret_only(proxy.keepalive)),
     ("PUT", _V + "/" + paths.CLUSTER + "/" + paths.ATTACH, remote.attach),
     ("PUT", _V + "/" + paths.CLUSTER + "/" + paths.DETACH, remote.detach),
+    ("PUT", _V + "/" + paths.CLUSTER + "/" + paths.SET_CONFIG, config.set_cluster),
     *(
         (method, _V + "/" + paths.REVERSE + "/{tail:.+}", proxy.reverse)
         for method in ("GET", "PUT", "POST", "DELETE")
@@ -94,6 +108,14 @@ PROXY_ROUTES: Final = (
         (method, _OBJECT, proxy.object_redirect)
         for method in ("GET", "HEAD", "PUT", "DELETE", "PATCH", "POST")
     ),
+    ("GET", _MOSS, ml.gateway_get),
+    ("GET", _MOSS + "/{bucket}", ml.gateway_get),
+    ("POST", _SORT, sort.start),
+    ("GET", _SORT, sort.query_jobs),
+    ("DELETE", _SORT, sort.remove),
+    ("DELETE", _SORT + "/" + paths.SORT_ABORT, sort.abort),
+    ("POST", _V + "/" + authn.TOKENS, tokens.validate),
+    ("DELETE", _V + "/" + authn.TOKENS, tokens.revoke),
 )
 
 TARGET_ROUTES: Final = (
@@ -171,6 +193,11 @@ TARGET_ROUTES: Final = (
         )
         for method in ("GET", "HEAD")
     ),
+    ("GET", _MOSS, ml.target_get),
+    ("GET", _MOSS + "/{bucket}", ml.target_get),
+    ("POST", _V + "/" + paths.INTERNAL + "/" + paths.INTERNAL_MOSS, members_only(ml.batch_part)),
+    ("GET", _INTERNAL_DSORT, members_only(sort.internal_get)),
+    ("POST", _INTERNAL_DSORT, members_only(sort.internal_post)),
     ("PUT", _ETL, members_only(etl.target_start)),
     ("GET", _ETL, members_only(etl.target_list)),
     ("DELETE", _ETL_NAMED, members_only(etl.target_stop)),

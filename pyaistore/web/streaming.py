@@ -142,10 +142,13 @@ async def _sendfile(request: web.Request, response: web.StreamResponse, stream: 
     transport = request.transport
     if transport is None:
         raise ConnectionResetError("connection lost")
+    # TLS encrypts in user space: no sendfile there (asyncio would raise RuntimeError, not fall back).
+    tls = transport.get_extra_info("sslcontext") is not None
     with os.fdopen(os.dup(stream.file.fileno()), "rb") as fileobj:
         try:
-            await loop.sendfile(transport, fileobj, stream.start, stream.length, fallback=False)
-            return
+            if not tls:
+                await loop.sendfile(transport, fileobj, stream.start, stream.length, fallback=False)
+                return
         except (NotImplementedError, asyncio.SendfileNotAvailableError):
             pass
         offset, end = stream.start, stream.start + stream.length

@@ -22,6 +22,7 @@ from pyaistore.target import (
     put_object,
     remote_objects,
     rename_reads,
+    table_catchup,
 )
 from pyaistore.web import etl_handlers, multipart_handlers, object_headers, request_parsing, streaming
 from pyaistore.web.app_keys import CONTEXT
@@ -38,8 +39,16 @@ def _redirect_if_not_owner(request: web.Request, bucket: BucketId, name: str, st
         return
     owner = placement.owner(ctx.smap, bucket, name)
     if owner.daemon_id != ctx.node.daemon_id:
-        url = redirect_url.location(owner, request.path_qs, ctx.node.daemon_id)
+        url = redirect_url.signed_location(
+            owner, request.path_qs, ctx.node.daemon_id, request.method, _key(request)
+        )
         raise web.HTTPTemporaryRedirect(url) if status == 307 else web.HTTPMovedPermanently(url)
+
+
+def _key(request: web.Request) -> bytes:
+    """The redirect key when client auth is on (b"": off), to sign a redirect to another target."""
+    redirects = request.app[CONTEXT].redirects
+    return redirects.key() if redirects is not None else b""
 
 
 def _renamed_from(request: web.Request, bucket: BucketId, name: str) -> BucketId | None:
@@ -52,7 +61,8 @@ def _renamed_from(request: web.Request, bucket: BucketId, name: str) -> BucketId
     if owner.daemon_id == ctx.node.daemon_id:
         return source
     path_qs = rename_reads.fallback_path(source, name, dict(request.query))
-    raise web.HTTPTemporaryRedirect(redirect_url.location(owner, path_qs, ctx.node.daemon_id))
+    url = redirect_url.signed_location(owner, path_qs, ctx.node.daemon_id, request.method, _key(request))
+    raise web.HTTPTemporaryRedirect(url)
 
 
 async def get(request: web.Request) -> web.StreamResponse:
@@ -60,6 +70,7 @@ async def get(request: web.Request) -> web.StreamResponse:
     microseconds), or on a miss recover it (cluster, then a remote bucket's backend) 5) stream."""
     ctx = request.app[CONTEXT]
     bucket, name = request_parsing.bucket_id(request), request_parsing.object_name(request)
+    await table_catchup.await_bucket(ctx, bucket, request_parsing.is_redirected(request))
     _redirect_if_not_owner(request, bucket, name, 301)
     latest = query.parse_bool(request.query.get(query.LATEST_VER))
     if (latest or bucket.is_remote) and remote_objects.wants_validation(ctx, bucket, latest):
@@ -111,6 +122,7 @@ async def head(request: web.Request) -> web.Response:
     """HEAD object: selective (props=...) or full; Content-Length carries the size."""
     ctx = request.app[CONTEXT]
     bucket, name = request_parsing.bucket_id(request), request_parsing.object_name(request)
+    await table_catchup.await_bucket(ctx, bucket, request_parsing.is_redirected(request))
     _redirect_if_not_owner(request, bucket, name, 307)
     props = object_headers.head_props(request_parsing.props_list(request))
     latest = query.parse_bool(request.query.get(query.LATEST_VER))
@@ -148,6 +160,7 @@ async def put(request: web.Request) -> web.Response:
     read before the owner check (an upload's parts go to the target holding the upload)."""
     ctx = request.app[CONTEXT]
     bucket, name = request_parsing.bucket_id(request), request_parsing.object_name(request)
+    await table_catchup.await_bucket(ctx, bucket, request_parsing.is_redirected(request))
     if query.UPLOAD_ID in request.query:
         return await multipart_handlers.put_part(request, bucket, name)
     _redirect_if_not_owner(request, bucket, name, 307)
@@ -228,6 +241,7 @@ async def delete(request: web.Request) -> web.Response:
     """DELETE object, or abort a multipart upload (uploadId)."""
     ctx = request.app[CONTEXT]
     bucket, name = request_parsing.bucket_id(request), request_parsing.object_name(request)
+    await table_catchup.await_bucket(ctx, bucket, request_parsing.is_redirected(request))
     if query.UPLOAD_ID in request.query:
         return await multipart_handlers.abort(request, bucket, name)
     _redirect_if_not_owner(request, bucket, name, 307)

@@ -17,13 +17,7 @@ __all__ = ["FEATURES", "ROUTES"]
 # URL prefix -> the feature a client reaches there.
 FEATURES: Final = MappingProxyType(
     {
-        paths.url_path(paths.SORT): "dsort (distributed sort)",
-        paths.url_path(paths.ML): "ML get-batch",
         paths.url_path(paths.DOWNLOAD): "the downloader",
-        paths.url_path(paths.TOKENS): "authentication (AuthN tokens)",
-        paths.url_path(paths.USERS): "authentication (AuthN users)",
-        paths.url_path(paths.CLUSTERS): "authentication (AuthN clusters)",
-        paths.url_path(paths.ROLES): "authentication (AuthN roles)",
     }
 )
 _METHODS: Final = ("GET", "HEAD", "PUT", "POST", "DELETE", "PATCH")

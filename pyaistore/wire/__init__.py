@@ -2,13 +2,17 @@
 JSON messages, error bodies and HRW placement. Standard library plus xxhash/msgpack only."""
 
 __all__ = [
+    "access",
     "actions",
+    "authn",
     "bucket_id",
     "bucket_summary",
+    "dsort",
     "erasure_code",
     "error_body",
     "etl",
     "fields",
+    "get_batch",
     "headers",
     "hrw",
     "job_snapshot",

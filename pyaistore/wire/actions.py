@@ -11,6 +11,8 @@ ETL_BCK: Final = "etl-bck"
 EVICT_REMOTE_BCK: Final = "evict-remote-bck"
 SET_BPROPS: Final = "set-bprops"
 RESET_BPROPS: Final = "reset-bprops"
+# The cluster config (PUT /v1/cluster, value: the sections to change, as in AIS's ConfigToSet).
+SET_CONFIG: Final = "set-config"
 LIST: Final = "list"
 SUMMARY_BCK: Final = "summary-bck"
 DELETE_LISTRANGE: Final = "delete-listrange"

@@ -109,6 +109,13 @@ ERR_HTTP_WRITE: Final = MetricDef(
     "err_http_write_count", COUNTER, "total number of HTTP write-response errors"
 )
 ERR_KALIVE: Final = MetricDef("err_kalive_count", COUNTER, "total number of keep-alive failures")
+# AIS labels it by mountpath; here it is one count per target (a row's columns are fixed).
+ERR_FSHC: Final = MetricDef(
+    "err_fshc_count",
+    COUNTER,
+    "number of times filesystem health checker (FSHC) was triggered by an I/O error or errors",
+    roles=TARGET_ONLY,
+)
 
 # The order of the columns of a counter row; a process adds to its own row only.
 REQUEST_COUNTERS: Final = (
@@ -137,6 +144,7 @@ REQUEST_COUNTERS: Final = (
     ERR_RENAME,
     ERR_HTTP_WRITE,
     ERR_KALIVE,
+    ERR_FSHC,
 )
 COLUMN: Final = {metric.name: index for index, metric in enumerate(REQUEST_COUNTERS)}
 

@@ -32,3 +32,8 @@ LOG_ARCHIVE_TYPE: Final = "application/x-gzip"
 # The dashboard, served by proxies: the page, its script and style, and the state it polls.
 DASHBOARD_PATH: Final = "/dashboard"
 DASHBOARD_STATE_PATH: Final = "/dashboard/api/state"
+# With client auth on: the login form posts a token here (field DASHBOARD_TOKEN_FIELD), and the
+# proxy keeps it in the DASHBOARD_COOKIE cookie, which only the dashboard's routes read.
+DASHBOARD_LOGIN_PATH: Final = "/dashboard/login"
+DASHBOARD_TOKEN_FIELD: Final = "token"
+DASHBOARD_COOKIE: Final = "pyaistore_token"

@@ -20,6 +20,8 @@ MOUNTPATHS: Final = "mountpaths"
 JOIN: Final = "join"
 # PUT /v1/cluster/attach|detach?what=remote: remote AIS clusters.
 ATTACH: Final = "attach"
+# PUT /v1/cluster/set-config?KEY=VALUE... (cluster-wide), PUT /v1/daemon/set-config?... (one node).
+SET_CONFIG: Final = "set-config"
 DETACH: Final = "detach"
 KEEPALIVE: Final = "keepalive"
 # Target-only internal listing endpoint (GET /v1/<INTERNAL>/list/<bck>), used by the proxy fan-out.
@@ -69,12 +71,18 @@ ETL_METRICS: Final = "metrics"
 # The target's callback route for transform servers: /v1/etl/_object/<etl>/<secret>/<escaped uname>.
 ETL_OBJECT: Final = "_object"
 
+# ML endpoints: get-batch, `GET /v1/ml/moss[/<bck>]` on a proxy, redirected to the designated
+# target's `GET /v1/ml/moss[/<bck>]`; each other target streams its entries to the designated one
+# (`POST /v1/<INTERNAL>/moss`).
+ML: Final = "ml"
+MOSS: Final = "moss"
+INTERNAL_MOSS: Final = "moss"
+# dsort: `POST|GET|DELETE /v1/sort` (and `DELETE /v1/sort/abort`) on a proxy; between nodes,
+# `/v1/<INTERNAL>/dsort/<job>/<step>` on the targets.
+SORT: Final = "sort"
+SORT_ABORT: Final = "abort"
+INTERNAL_DSORT: Final = "dsort"
+
 # Route families of AIS that this cluster does not serve yet (web/unimplemented.py answers 501).
 S3: Final = "s3"  # /s3/<bucket>/<object>: the S3 dialect (no /v1 prefix)
-SORT: Final = "sort"  # /v1/sort: dsort
-ML: Final = "ml"  # /v1/ml/moss: get-batch
 DOWNLOAD: Final = "download"  # /v1/download: the downloader
-TOKENS: Final = "tokens"  # /v1/tokens: AuthN token revocation
-USERS: Final = "users"  # /v1/users, /v1/clusters, /v1/roles: the AuthN server's API
-CLUSTERS: Final = "clusters"
-ROLES: Final = "roles"

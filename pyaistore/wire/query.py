@@ -40,6 +40,8 @@ UNIX_TIME: Final = "utm"
 # Mountpath changes: do not resilver afterwards; the label of an attached mountpath.
 DONT_RESILVER: Final = "dntres"
 MOUNTPATH_LABEL: Final = "mountpath_label"
+# set-config: apply without persisting (the node forgets it when it restarts).
+TRANSIENT: Final = "transient"
 
 # Values of `what`.
 WHAT_SMAP: Final = "smap"
@@ -117,6 +119,8 @@ TRANSFER_COPY: Final = "copy"
 TRANSFER_MIGRATE: Final = "migrate"
 
 # Multipart uploads (AIS's native mpt-upload and S3 share these names).
+# A proxy's signature on a redirect or relay to a target, when client auth is on (auth/redirect_signature.py).
+REDIRECT_SIGNATURE: Final = "rsig"
 UPLOAD_ID: Final = "uploadId"
 PART_NUMBER: Final = "partNumber"
 # An upload ID is "<target id>.<token>": the proxy routes every later request of the upload to the
@@ -133,3 +137,11 @@ def split_upload_id(upload_id: str) -> tuple[str, str]:
     """(node id, token); an ID without a node part (not one of ours) is all token."""
     node_id, sep, token = upload_id.partition(UPLOAD_ID_SEP)
     return (node_id, token) if sep else ("", upload_id)
+
+
+# Get-batch: the colocation hint; the designated target's ID in the redirect to it.
+COLOC: Final = "coloc"
+TARGET_ID: Final = "tid"
+# dsort listing: a regex over job descriptions, and running jobs only.
+REGEX: Final = "regex"
+ONLY_ACTIVE: Final = "only_active"

@@ -108,3 +108,7 @@ def test_the_readme_runs_top_to_bottom(readme_cluster: LocalCluster, tmp_path: P
     assert "A CAT" in result.stdout
     assert "cats/001.txt" in result.stdout and "cats/002.txt" in result.stdout
     assert (clone / "demo" / "001.txt").read_text() == "a cat\n"
+    # Feeding training: get-batch in request order, every shard sample once, dsort succeeded.
+    assert "[('0000.txt', b'sample 0-0'), ('3007.cls', b'1')]" in result.stdout
+    assert "32 samples" in result.stdout
+    assert "True ['out-000.tar'" in result.stdout

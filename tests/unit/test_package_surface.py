@@ -13,6 +13,8 @@ import pyaistore
 # Packages whose __all__ names their submodules (the SDK's names its classes; it checks itself).
 MODULE_PACKAGES = [
     "wire",
+    "auth",
+    "authn",
     "storage",
     "cluster",
     "backends",

@@ -1,25 +1,15 @@
 // The pyaistore dashboard: polls the proxy's /dashboard/api/state and draws nodes, jobs and ETLs.
 // Plain browser JavaScript, no build step and nothing loaded from elsewhere.
 // Throughput is computed here: the difference of two polls' byte counters over the time between them.
-// Behind authentication the page sends a token: from the URL's #token=..., or typed in, kept for the tab.
+// Behind authentication the token is the dashboard's cookie (set by the login page, sent by the browser).
 "use strict";
 
 (function () {
   const STATE_URL = "/dashboard/api/state";
-  const TOKEN_KEY = "pyaistore.token";
+  const PAGE_URL = "/dashboard";
   const params = new URLSearchParams(window.location.search);
   const intervalMs = Math.max(500, Number(params.get("interval") || 2000));
   let previous = null; // the last state, for rates
-  let timer = null;
-
-  function takeTokenFromHash() {
-    const hash = new URLSearchParams(window.location.hash.slice(1));
-    const token = hash.get("token");
-    if (token) {
-      sessionStorage.setItem(TOKEN_KEY, token);
-      history.replaceState(null, "", window.location.pathname + window.location.search);
-    }
-  }
 
   function el(tag, attrs, children) {
     const node = document.createElement(tag);
@@ -192,13 +182,11 @@
   }
 
   async function poll() {
-    const token = sessionStorage.getItem(TOKEN_KEY);
-    const headers = token ? { Authorization: "Bearer " + token } : {};
     try {
-      const reply = await fetch(STATE_URL, { headers: headers, cache: "no-store" });
+      const reply = await fetch(STATE_URL, { cache: "no-store" });
       if (reply.status === 401 || reply.status === 403) {
-        document.getElementById("token-form").hidden = false;
-        showProblem("not allowed (" + reply.status + "): a token with cluster read access is needed");
+        // The token expired or was revoked: the page itself answers with the login form.
+        window.location.assign(PAGE_URL);
         return;
       }
       if (!reply.ok) {
@@ -210,19 +198,9 @@
     } catch (error) {
       showProblem("cannot reach the proxy: " + error.message);
     } finally {
-      timer = setTimeout(poll, intervalMs);
+      setTimeout(poll, intervalMs);
     }
   }
 
-  document.getElementById("token-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    const value = document.getElementById("token").value.trim();
-    if (value) sessionStorage.setItem(TOKEN_KEY, value);
-    document.getElementById("token-form").hidden = true;
-    clearTimeout(timer);
-    poll();
-  });
-
-  takeTokenFromHash();
   poll();
 })();

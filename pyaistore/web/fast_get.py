@@ -1,0 +1,189 @@
+"""The target's fast GET: a small object it holds, answered from the request head in one write.
+
+Only a plain request (web/plain_request.py) for an object of at most SMALL_OBJECT bytes that
+`plain_get.open_plain` opens is answered here. Everything else returns None, and the request
+goes through aiohttp's full handler, unchanged. The reply carries the same headers as the full
+handler's (built by object_headers) and is counted the same way.
+
+Hot objects. What a GET decides before reading (the name's validation, the owner, the mountpath,
+the decoded metadata and the headers it renders) is kept per request path, bounded, while the
+cluster map, the bucket table and the mountpaths are those it was decided under and the file is
+the very one it was decided on: same device, inode and size (a write renames a new inode over
+the name) and the same encoded metadata in its xattr (a change of metadata rewrites it in place).
+A hit costs an open, an fstat, a getxattr, a pread and a close; anything else decides afresh.
+"""
+
+import os
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Final
+
+from pyaistore.monitoring import request_counters as ops
+from pyaistore.node_context import NodeContext
+from pyaistore.target import byte_range, plain_get
+from pyaistore.web import object_headers, plain_request
+from pyaistore.web.fast_http import RequestHead, http_date
+from pyaistore.web.streaming import SMALL_OBJECT
+from pyaistore.wire import query
+
+__all__ = ["HOT_OBJECTS", "FastGet"]
+
+# How many objects' decisions a process keeps (a few hundred bytes each).
+HOT_OBJECTS: Final = 16384
+_OPEN_FLAGS: Final = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
+_OK: Final = b"HTTP/1.1 200 OK\r\n"
+_PARTIAL: Final = b"HTTP/1.1 206 Partial Content\r\n"
+
+Identity = tuple[int, int, int]
+HotKey = tuple[bytes, str | None, str | None]
+# What a reply is made of: header lines, body, the range's start, the object's size for a range
+# (-1 for a whole object).
+Reply = tuple[bytes, bytes, int, int]
+
+
+@dataclass(slots=True, frozen=True)
+class _Hot:
+    """One object's GET, decided: where its file is, which file it was, the headers it gets."""
+
+    path: str
+    identity: Identity
+    meta_token: bytes
+    headers: bytes
+    tables: tuple[int, int, int]
+    owned: bool
+
+
+def _identity(status: os.stat_result) -> Identity:
+    return status.st_dev, status.st_ino, status.st_size
+
+
+class FastGet:
+    """The fast handler of a target's front (web/fast_http.py)."""
+
+    def __init__(self, ctx: NodeContext) -> None:
+        self._ctx = ctx
+        self._counters = ctx.monitor.counters
+        self._hot: OrderedDict[HotKey, _Hot] = OrderedDict()
+
+    def __call__(self, head: RequestHead) -> bytes | None:
+        """The whole reply to a plain small-object GET; None for anything else."""
+        if head.method != b"GET":
+            return None
+        started = time.perf_counter_ns()
+        parts = plain_request.split(head)
+        if parts is None:
+            return None
+        path, params = parts
+        redirected = query.PROXY_ID in params
+        key = (path, params.get(query.PROVIDER), params.get(query.NAMESPACE))
+        raw_range = head.headers.get(b"range")
+        range_header = raw_range.decode("latin-1") if raw_range is not None else None
+        tables = self._tables()
+        hot = self._hot.get(key)
+        reply: Reply | None = None
+        if hot is not None and hot.tables == tables and (redirected or hot.owned):
+            reply = self._read_hot(hot, range_header)
+            if reply is None:
+                del self._hot[key]
+        if reply is None:
+            reply = self._read_cold(key, path, params, redirected, range_header, tables)
+            if reply is None:
+                return None
+        return self._render(head, reply, started)
+
+    def _tables(self) -> tuple[int, int, int]:
+        meta = self._ctx.meta
+        smap = meta.smap
+        return (
+            -1 if smap is None else smap.version,
+            meta.buckets.version,
+            self._ctx.object_store.mountpaths.version,
+        )
+
+    def _read_hot(self, hot: _Hot, range_header: str | None) -> Reply | None:
+        """The reply from a kept decision, or None when the file changed."""
+        try:
+            fd = os.open(hot.path, _OPEN_FLAGS)
+        except OSError:
+            return None  # gone (deleted, moved): the full path decides
+        try:
+            status = os.fstat(fd)
+            if _identity(status) != hot.identity or self._ctx.object_store.meta_token(fd) != hot.meta_token:
+                return None
+            size = status.st_size
+            start, length = 0, size
+            if range_header is not None:
+                try:
+                    start, length = byte_range.resolve(byte_range.parse(range_header), size)
+                except Exception:
+                    return None  # the full path answers 416 or 400
+            body = os.pread(fd, length, start)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        if len(body) != length:
+            return None
+        return hot.headers, body, start, size if range_header is not None else -1
+
+    def _read_cold(
+        self,
+        key: HotKey,
+        path: bytes,
+        params: dict[str, str],
+        redirected: bool,
+        range_header: str | None,
+        tables: tuple[int, int, int],
+    ) -> Reply | None:
+        """Decide the GET afresh (and keep the decision); None to leave it to the full path."""
+        resolved = plain_request.resolve(path, params)
+        if resolved is None:
+            return None
+        bucket, name = resolved
+        ctx = self._ctx
+        stream = plain_get.open_plain(ctx, bucket, name, redirected, range_header)
+        if stream is None:
+            return None
+        try:
+            handle = stream.file
+            if stream.length > SMALL_OBJECT or handle.size > SMALL_OBJECT:
+                return None
+            body = os.pread(handle.fileno(), stream.length, stream.start)
+            if len(body) != stream.length:
+                return None  # changed under us: the full path reads it afresh
+            try:
+                lines = b"".join(
+                    f"{k}: {v}\r\n".encode()
+                    for k, v in object_headers.for_get(stream.meta, ctx.node.daemon_id).items()
+                )
+            except UnicodeEncodeError:
+                return None
+            if handle.meta_in_inode:
+                owned = not redirected or plain_get.owns(ctx, bucket, name)
+                fd = handle.fileno()
+                identity, token = _identity(os.fstat(fd)), ctx.object_store.meta_token(fd)
+                self._remember(key, _Hot(handle.path_str, identity, token, lines, tables, owned))
+        finally:
+            stream.close()
+        return lines, body, stream.start, stream.meta.size if stream.partial else -1
+
+    def _remember(self, key: HotKey, hot: _Hot) -> None:
+        self._hot[key] = hot
+        if len(self._hot) > HOT_OBJECTS:
+            self._hot.popitem(last=False)
+
+    def _render(self, head: RequestHead, reply: Reply, started: int) -> bytes:
+        lines, body, start, total = reply
+        length = len(body)
+        if total >= 0:
+            out = [_PARTIAL, lines, b"Content-Range: bytes %d-%d/%d\r\n" % (start, start + length - 1, total)]
+        else:
+            out = [_OK, lines]
+        out.append(b"Content-Length: %d\r\nDate: %s\r\n" % (length, http_date()))
+        if not head.keep_alive:
+            out.append(b"Connection: close\r\n")
+        out.append(b"\r\n")
+        out.append(body)
+        self._counters.succeeded(ops.GET, length, time.perf_counter_ns() - started)
+        return b"".join(out)

@@ -1,0 +1,97 @@
+"""The plain object request the lean front (web/fast_http.py) may answer: parsed from its raw head.
+
+Plain: `/v1/objects/<bucket>/<name>` whose query has only the provider, the namespace and a
+proxy's redirect marker, none of them escaped, and no header that changes the reply beyond Range.
+Anything else (or anything odd: dot segments, escapes in the bucket, a fragment, a name or bucket
+that fails validation) is not plain, and aiohttp's full handler answers it as it would anyway.
+"""
+
+from typing import Final
+from urllib.parse import unquote
+
+from pyaistore.storage import names
+from pyaistore.storage.errors import InvalidName
+from pyaistore.web.fast_http import RequestHead
+from pyaistore.wire import paths, query
+from pyaistore.wire.bucket_id import BucketId, InvalidProvider, Namespace, normalize_provider
+
+__all__ = ["PlainRequest", "parse", "resolve", "split"]
+
+_PREFIX: Final = paths.url_path(paths.OBJECTS).encode() + b"/"
+_PREFIX_LEN: Final = len(_PREFIX)
+_PLAIN_KEYS: Final = frozenset({query.PROVIDER, query.NAMESPACE, query.PROXY_ID, query.UNIX_TIME})
+# Request headers whose presence leaves the request to the full path.
+_UNUSUAL: Final = (b"expect", b"authorization", b"if-match", b"if-none-match", b"if-modified-since")
+
+PlainRequest = tuple[BucketId, str, bool]
+
+
+def split(head: RequestHead) -> tuple[bytes, dict[str, str]] | None:
+    """The raw path and the plain query of a request that may be plain (cheap); None when not."""
+    url = head.url
+    if not url.startswith(_PREFIX) or b"#" in url:
+        return None
+    request_headers = head.headers
+    for unusual in _UNUSUAL:
+        if unusual in request_headers:
+            return None
+    path, _, raw_query = url.partition(b"?")
+    try:
+        params = _parse_query(raw_query.decode("ascii")) if raw_query else {}
+    except UnicodeDecodeError:
+        return None
+    if params is None:
+        return None
+    return path, params
+
+
+def resolve(path: bytes, params: dict[str, str]) -> tuple[BucketId, str] | None:
+    """The bucket and object name of a split request, validated as the full path does; None if not plain."""
+    slash = path.find(b"/", _PREFIX_LEN)
+    if slash < 0 or b"%" in path[_PREFIX_LEN:slash]:
+        return None
+    # aiohttp resolves dot segments and empty segments before routing: leave those to it.
+    if b"//" in path or b"/." in path:
+        return None
+    try:
+        bucket_name = path[_PREFIX_LEN:slash].decode("ascii")
+        name = unquote(path[slash + 1 :].decode("ascii"), errors="surrogateescape")
+    except (UnicodeDecodeError, ValueError):
+        return None
+    try:
+        provider = normalize_provider(params.get(query.PROVIDER))
+        names.validate_bucket_name(bucket_name)
+        bucket = BucketId(bucket_name, provider, Namespace.parse(params.get(query.NAMESPACE)))
+        if bucket.is_remote_ais:
+            return None  # an alias to resolve: the full path's
+        names.validate_object_name(bucket, name)
+    except (InvalidProvider, InvalidName):
+        return None
+    return bucket, name
+
+
+def parse(head: RequestHead) -> PlainRequest | None:
+    """bucket, object name, and whether a node redirected it here; None when not plain."""
+    parts = split(head)
+    if parts is None:
+        return None
+    path, params = parts
+    resolved = resolve(path, params)
+    if resolved is None:
+        return None
+    return resolved[0], resolved[1], query.PROXY_ID in params
+
+
+def _parse_query(raw: str) -> dict[str, str] | None:
+    """A plain query's keys and values (no escapes); None when it has anything else."""
+    if "%" in raw or "+" in raw:
+        return None
+    params: dict[str, str] = {}
+    for pair in raw.split("&"):
+        if not pair:
+            continue
+        key, _, value = pair.partition("=")
+        if key not in _PLAIN_KEYS or key in params:
+            return None
+        params[key] = value
+    return params

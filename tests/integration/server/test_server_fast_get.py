@@ -1,0 +1,160 @@
+"""A target's lean front answers plain small GETs itself, exactly as the full handler would.
+
+The front's replies carry no `Server` header (aiohttp's do), which tells the two paths apart. A
+query key the front does not take (`latest-ver=false`, which changes nothing for an ais bucket)
+sends the same request through aiohttp: both replies must agree byte for byte and header for
+header, for whole objects and ranges.
+"""
+
+import socket
+from collections.abc import Callable
+
+import requests
+from aistore.sdk import Client
+from aistore.sdk.bucket import Bucket
+from raw_protocol import object_url, owner_url
+
+from pyaistore.sdk import Client as OurClient
+
+SMALL = b"0123456789abcdef" * 64  # 1 KiB
+LARGE = b"L" * (64 * 1024 + 1)  # one byte past the front's limit
+SAME_HEADERS = ("Ais-Checksum-Type", "Ais-Checksum-Value", "Ais-Version", "Ais-Atime", "Content-Type")
+
+
+def _direct(endpoint: str, bucket: str, name: str) -> str:
+    return str(object_url(owner_url(endpoint, bucket, name), bucket, name))
+
+
+def test_the_front_and_aiohttp_reply_alike(endpoint: str, make_bucket: Callable[[], Bucket]) -> None:
+    bucket = make_bucket()
+    bucket.object("small").get_writer().put_content(SMALL)
+    url = _direct(endpoint, bucket.name, "small")
+    for extra in ({}, {"Range": "bytes=10-19"}, {"Range": "bytes=-5"}):
+        fast = requests.get(url, headers=extra, timeout=10)
+        full = requests.get(url, headers=extra, params={"latest-ver": "false"}, timeout=10)
+        assert "Server" not in fast.headers and "aiohttp" in full.headers["Server"]
+        assert fast.status_code == full.status_code == (206 if extra else 200)
+        assert fast.content == full.content
+        for name in (*SAME_HEADERS, "Content-Range", "Content-Length"):
+            assert fast.headers.get(name) == full.headers.get(name), name
+    assert requests.get(url, headers={"Range": "bytes=10-19"}, timeout=10).content == SMALL[10:20]
+
+
+def test_what_the_front_leaves_to_aiohttp(endpoint: str, make_bucket: Callable[[], Bucket]) -> None:
+    bucket = make_bucket()
+    bucket.object("large").get_writer().put_content(LARGE)
+    bucket.object("small").get_writer().put_content(SMALL)
+    large = requests.get(_direct(endpoint, bucket.name, "large"), timeout=10)
+    assert large.content == LARGE and "aiohttp" in large.headers["Server"]
+    missing = requests.get(_direct(endpoint, bucket.name, "missing"), timeout=10)
+    assert missing.status_code == 404 and "does not exist" in missing.json()["message"]
+    bad_range = requests.get(
+        _direct(endpoint, bucket.name, "small"), headers={"Range": "bytes=5000-"}, timeout=10
+    )
+    assert bad_range.status_code == 416
+    # A target that does not own the object sends the client on (the front never serves it).
+    other = next(url for url in _target_urls(endpoint) if url != owner_url(endpoint, bucket.name, "small"))
+    moved = requests.get(object_url(other, bucket.name, "small"), allow_redirects=False, timeout=10)
+    assert moved.status_code == 301
+
+
+def test_the_proxy_front_redirects_as_aiohttp_does(endpoint: str, make_bucket: Callable[[], Bucket]) -> None:
+    bucket = make_bucket()
+    bucket.object("a/b c").get_writer().put_content(SMALL)
+    url = object_url(endpoint, bucket.name, "a/b c")
+    owner = owner_url(endpoint, bucket.name, "a/b c")
+    for method, status in (("GET", 301), ("HEAD", 307)):
+        fast = requests.request(method, url, allow_redirects=False, timeout=10)
+        full = requests.request(
+            method, url, params={"latest-ver": "false"}, allow_redirects=False, timeout=10
+        )
+        assert "Server" not in fast.headers and "aiohttp" in full.headers["Server"]
+        assert fast.status_code == full.status_code == status
+        assert fast.headers["Location"].startswith(f"{owner}/v1/objects/{bucket.name}/a/b%20c?pid=")
+        assert fast.content == full.content
+    missing_bucket = requests.get(
+        object_url(endpoint, "no-such-bucket", "x"), allow_redirects=False, timeout=10
+    )
+    assert missing_bucket.status_code == 404 and "aiohttp" in missing_bucket.headers["Server"]
+
+
+def test_gets_through_the_proxy_by_both_sdks(
+    endpoint: str, ais_client: Client, make_bucket: Callable[[], Bucket]
+) -> None:
+    bucket = make_bucket()
+    contents = {f"dir/o{index}": bytes([index]) * (index * 97 + 1) for index in range(40)}
+    for name, data in contents.items():
+        bucket.object(name).get_writer().put_content(data)
+    ours = OurClient(endpoint).bucket(bucket.name)
+    for name, data in contents.items():
+        assert bucket.object(name).get_reader().read_all() == data
+        assert ours.object(name).get_reader().read_all() == data
+        assert ours.object(name).get_reader(byte_range="bytes=0-0").read_all() == data[:1]
+
+
+def test_one_connection_mixes_fast_gets_and_other_requests(
+    endpoint: str, make_bucket: Callable[[], Bucket]
+) -> None:
+    """Keep-alive through the front: GET (fast), PUT (aiohttp), HEAD, GET again, all on one socket."""
+    bucket = make_bucket()
+    bucket.object("x").get_writer().put_content(SMALL)
+    target = owner_url(endpoint, bucket.name, "x")
+    host, port = target.removeprefix("http://").rsplit(":", 1)
+    path = f"/v1/objects/{bucket.name}"
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        stream = sock.makefile("rb")
+        requests_ = [
+            f"GET {path}/x HTTP/1.1\r\nHost: t\r\n\r\n".encode(),
+            f"PUT {path}/x HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nnew".encode(),
+            f"HEAD {path}/x HTTP/1.1\r\nHost: t\r\n\r\n".encode(),
+            f"GET {path}/x HTTP/1.1\r\nHost: t\r\n\r\n".encode(),
+        ]
+        sock.sendall(b"".join(requests_))  # pipelined: the replies must come in order
+        bodies = []
+        for method in ("GET", "PUT", "HEAD", "GET"):
+            status = stream.readline()
+            assert status.startswith(b"HTTP/1.1 200"), (method, status)
+            length = 0
+            while (line := stream.readline()) != b"\r\n":
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            bodies.append(stream.read(length) if method != "HEAD" else b"")
+    assert bodies[0] == SMALL and bodies[3] == b"new"
+
+
+def _target_urls(endpoint: str) -> list[str]:
+    smap = requests.get(f"{endpoint}/v1/daemon", params={"what": "smap"}, timeout=10).json()
+    return [node["public_net"]["direct_url"] for node in smap["tmap"].values()]
+
+
+def test_the_front_never_serves_a_stale_object(endpoint: str, make_bucket: Callable[[], Bucket]) -> None:
+    """Kept GET decisions follow overwrites (same size), metadata edits, deletes and re-creates."""
+    bucket = make_bucket()
+    obj = bucket.object("hot")
+    url = _direct(endpoint, bucket.name, "hot")
+
+    def fast_get() -> requests.Response:
+        reply = requests.get(url, timeout=10)
+        assert "Server" not in reply.headers  # served by the front
+        return reply
+
+    for round_ in range(3):
+        data = bytes([round_]) * 1000
+        obj.get_writer().put_content(data)
+        for _ in range(2):  # the second GET is answered from the kept decision
+            reply = fast_get()
+            assert reply.content == data and reply.headers["Ais-Checksum-Value"] == full_checksum(url)
+    for value in ("a", "b", "c"):  # metadata edits in place, faster than any clock tick
+        obj.get_writer().set_custom_props({"label": value}, replace_existing=True)
+        assert fast_get().headers["Ais-Custom-Md"] == f"label={value}"
+    assert fast_get().headers["Ais-Custom-Md"] == "label=c"
+    obj.delete()
+    assert requests.get(url, timeout=10).status_code == 404
+    obj.get_writer().put_content(b"again")
+    assert fast_get().content == b"again"
+    assert requests.get(url, headers={"Range": "bytes=1-2"}, timeout=10).content == b"ga"
+
+
+def full_checksum(url: str) -> str:
+    """The checksum the full handler reports for the object at `url`."""
+    return str(requests.get(url, params={"latest-ver": "false"}, timeout=10).headers["Ais-Checksum-Value"])
