@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import dataclasses
 import os
 import shutil
 import signal
@@ -19,9 +20,17 @@ from pathlib import Path
 from typing import Protocol
 
 import requests
-from comparison import Comparison, Workload, render_latency_table, render_table, write_json
+from comparison import (
+    Comparison,
+    Workload,
+    render_cpu_table,
+    render_latency_table,
+    render_table,
+    write_json,
+)
 from debian_packages import ensure_tools
 from nginx_peer import NginxPeer
+from process_tree import cpu_seconds
 from pyaistore_peer import PyaistorePeer
 from wrk_runner import MIB, WrkLoad, WrkResult, WrkTarget, run_wrk
 
@@ -49,6 +58,7 @@ class Peer(Protocol):
     def stop(self) -> None: ...
     def store(self, name: str, data: bytes) -> None: ...
     def remove_prefix(self, prefix: str) -> None: ...
+    def cpu_pids(self) -> list[int]: ...
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -162,9 +172,16 @@ def run_workload(
         run_wrk("wrk", load, wrk_target(workload, peer, args, warm_stem, body), duration_s=args.warmup)
         stems.append(warm_stem)
     os.sync()
+    pids = peer.cpu_pids()
+    cpu_before = cpu_seconds(pids)
     result = run_wrk("wrk", load, wrk_target(workload, peer, args, stems[0], body))
-    rate, p99 = result.requests_per_s, result.latency_p99_ms
-    print(f"  {peer.label:>10}: {rate:>10,.1f} req/s, {result.errors} errors, p99 {p99:.1f} ms", flush=True)
+    result = dataclasses.replace(result, server_cpu_s=cpu_seconds(pids) - cpu_before)
+    rate, p99, cpu = result.requests_per_s, result.latency_p99_ms, result.cpu_us_per_request
+    cpu_text = f", {cpu:.0f} CPU-µs/req" if cpu is not None else ""
+    print(
+        f"  {peer.label:>10}: {rate:>10,.1f} req/s, {result.errors} errors, p99 {p99:.1f} ms{cpu_text}",
+        flush=True,
+    )
     if workload.mode == "put" and workload.size == LARGE:
         for stem in stems:
             peer.remove_prefix(stem)
@@ -248,6 +265,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(render_table(rows, subject.label, reference.label))
     print()
     print(render_latency_table(rows, subject.label, reference.label))
+    print()
+    print(render_cpu_table(rows, subject.label, reference.label))
     load_after = os.getloadavg()
     print(f"\nload average (1/5/15 min) before: {_loads(load_before)}, after: {_loads(load_after)}", end="")
     print(f" on {os.cpu_count()} CPUs (other work on the host skews both peers)")

@@ -106,6 +106,20 @@ def render_latency_table(rows: list[Comparison], subject_label: str, reference_l
     return _align([header, *body])
 
 
+def render_cpu_table(rows: list[Comparison], subject_label: str, reference_label: str) -> str:
+    """Return the serving processes' CPU-µs per request: the best run's, and the range over all runs."""
+    header = [
+        "workload",
+        f"{subject_label} CPU-µs/req best (range)",
+        f"{reference_label} CPU-µs/req best (range)",
+    ]
+    body = [
+        [row.workload.title, _cpu(row.subject, row.subject_runs), _cpu(row.reference, row.reference_runs)]
+        for row in rows
+    ]
+    return _align([header, *body])
+
+
 def write_json(rows: list[Comparison], load: WrkLoad, setup: dict[str, object], directory: Path) -> Path:
     """Write every figure to <directory>/<timestamp>.json and return the path."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -161,6 +175,14 @@ def _latency(result: WrkResult | None) -> str:
     return f"{result.latency_p50_ms:.2f} / {result.latency_p99_ms:.2f} / {result.latency_max_ms:.0f}"
 
 
+def _cpu(best: WrkResult | None, runs: list[WrkResult]) -> str:
+    """Format CPU-µs per request of the best run and the range over every run."""
+    costs = [cost for cost in (run.cpu_us_per_request for run in runs) if cost is not None]
+    if best is None or best.cpu_us_per_request is None or not costs:
+        return "-"
+    return f"{best.cpu_us_per_request:.0f} ({min(costs):.0f}-{max(costs):.0f})"
+
+
 def _align(rows: list[list[str]]) -> str:
     """Left-align the first column, right-align the rest, with a rule under the header."""
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
@@ -174,4 +196,4 @@ def _align(rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["Comparison", "Workload", "render_latency_table", "render_table", "write_json"]
+__all__ = ["Comparison", "Workload", "render_cpu_table", "render_latency_table", "render_table", "write_json"]

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from loopback import LOOPBACK, free_port, wait_for_http_ok
+from process_tree import descendants
 
 CONFIG_TEMPLATE = """\
 {user}
@@ -95,6 +96,12 @@ class NginxPeer:
     def remove_prefix(self, prefix: str) -> None:
         """Delete every object under a directory-like prefix (used after PUT runs to free disk)."""
         shutil.rmtree(self.root / prefix, ignore_errors=True)
+
+    def cpu_pids(self) -> list[int]:
+        """Return the pids of nginx's master and worker processes."""
+        if self.process is None:
+            return []
+        return [self.process.pid, *descendants(self.process.pid)]
 
     def error_log_tail(self, lines: int = 10) -> str:
         """Return the last lines of nginx's error log and stderr, for diagnostics."""

@@ -99,6 +99,10 @@ class PyaistorePeer:
             pids[_role_of(command_line(pid), pid)] = pid
         return pids
 
+    def cpu_pids(self) -> list[int]:
+        """Return the pids of the processes serving objects: the targets and their HTTP workers."""
+        return [pid for role, pid in self.server_pids().items() if role.startswith(("target", "worker"))]
+
     def log_tail(self, lines: int = 20) -> str:
         """Return the last lines of the cluster's output and of each daemon's log."""
         parts = []

@@ -52,6 +52,8 @@ class WrkResult:
     latency_p50_ms: float
     latency_p99_ms: float
     latency_max_ms: float
+    # CPU seconds (utime + stime) the serving processes spent during the run; 0 when not measured.
+    server_cpu_s: float = 0.0
 
     @property
     def errors(self) -> int:
@@ -62,6 +64,13 @@ class WrkResult:
     def successful(self) -> int:
         """Return completed requests with a status below 400 (wrk counts socket errors apart)."""
         return max(self.requests - self.non_2xx_3xx, 0)
+
+    @property
+    def cpu_us_per_request(self) -> float | None:
+        """Return the serving processes' CPU microseconds per successful request, if measured."""
+        if not self.server_cpu_s or not self.successful:
+            return None
+        return self.server_cpu_s / self.successful * 1e6
 
     def payload_mib_per_s(self, object_size: int) -> float:
         """Return object payload throughput (successful requests x object size) in MiB/s."""

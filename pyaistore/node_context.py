@@ -14,6 +14,7 @@ from pyaistore.cluster.cluster_meta import ClusterMeta
 from pyaistore.cluster.config_table import ConfigTable
 from pyaistore.cluster.errors import BucketNotFound, NoClusterMap
 from pyaistore.cluster.etl_table import EtlTable
+from pyaistore.cluster.listing_buffers import ListingBuffers
 from pyaistore.cluster.membership import Membership
 from pyaistore.cluster.meta_owner import MetaOwner
 from pyaistore.cluster.peer_api import PeerApi
@@ -83,6 +84,8 @@ class NodeContext:
     jobs: JobRegistry = field(default_factory=JobRegistry)
     # Member tables of recently read shards (archpath reads, listing with the arch-dir flag).
     archive_index: ArchiveIndexCache = field(default_factory=ArchiveIndexCache)
+    # Gateways: what targets sent beyond the pages of listings in progress (proxy/fanout.py).
+    listing_buffers: ListingBuffers = field(default_factory=ListingBuffers)
     # Called with the new tables after this node accepts newer ones (e.g. to tell HTTP workers).
     meta_listeners: list[Callable[[ClusterMeta], None]] = field(default_factory=list)
     # Called with the new ETL table after this node accepts a newer one (targets reconcile their ETLs).

@@ -11,6 +11,7 @@ __all__ = [
     "errors",
     "etl_table",
     "heartbeat",
+    "listing_buffers",
     "liveness",
     "membership",
     "meta_owner",

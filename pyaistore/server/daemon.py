@@ -302,7 +302,12 @@ def parse_args(argv: list[str] | None = None) -> tuple[NodeConfig, int]:
     parser.add_argument(
         "--mountpath", action="append", type=Path, default=[], help="a target disk (repeatable)"
     )
-    parser.add_argument("--no-fsync", action="store_true", help="do not fsync objects before acknowledging")
+    parser.add_argument(
+        "--no-fsync",
+        action="store_true",
+        help="acknowledge writes before they reach stable storage (default: durable first, the"
+        " flushes shared by concurrent writes)",
+    )
     parser.add_argument("--http-workers", type=int, default=1, help="target processes serving the object API")
     parser.add_argument(
         "--s3-at-root", action="store_true", help="serve the S3 API at the root too, besides /s3 (proxy)"

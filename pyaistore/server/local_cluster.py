@@ -546,7 +546,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="proxy port (0 picks a free one)")
     parser.add_argument("--targets", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--mountpaths", type=int, default=1, help="disks (directories) per target")
-    parser.add_argument("--no-fsync", action="store_true")
+    parser.add_argument(
+        "--no-fsync", action="store_true", help="acknowledge writes before they reach stable storage"
+    )
     parser.add_argument("--s3-at-root", action="store_true", help="serve the S3 API at the root too")
     parser.add_argument("--auth", action="store_true", help="run AuthN beside the cluster; require tokens")
     parser.add_argument("--authn-port", type=int, default=authn.DEFAULT_PORT)

@@ -14,6 +14,7 @@ __all__ = [
     "atomic_write",
     "bucket_meta",
     "checksums",
+    "commit_queue",
     "disk_sync",
     "erasure_code",
     "errors",

@@ -24,6 +24,7 @@ from typing import Final, Protocol
 
 from pyaistore.storage import layout
 from pyaistore.storage.checksums import NONE, SUPPORTED, MultiHasher, algorithm
+from pyaistore.storage.commit_queue import CommitQueue
 from pyaistore.storage.errors import ChecksumMismatch, InvalidProps, NameConflict, NoSpace
 from pyaistore.storage.meta_store import MetaStore, fsync_dir
 from pyaistore.storage.mountpaths import unavailable_as_error
@@ -109,8 +110,10 @@ class Destination:
     """Where a work file is published, with the lock and metadata store that make it safe.
 
     With `fsync` off, publishing is still atomic for readers and against process crashes, but
-    not durable across power loss (the store's --no-fsync mode). Without `replicas` only the
-    object at `location` is looked at and written.
+    not durable across power loss (the store's --no-fsync mode). With `commits` (the group commit
+    of the location's mountpath) the fsyncs are shared with concurrent writes, with the same
+    guarantee: publish returns only once this object's file and directory entry are durable.
+    Without `replicas` only the object at `location` is looked at and written.
     """
 
     location: layout.ObjectLocation
@@ -118,6 +121,7 @@ class Destination:
     meta_store: MetaStore
     fsync: bool = True
     replicas: Replicas | None = None
+    commits: CommitQueue | None = None
 
 
 @contextmanager
@@ -171,27 +175,40 @@ def publish(
                 custom=dict(props.custom),
             )
             fsync = destination.fsync and not props.deferred_sync
-            install(location, work, fd, meta, destination.meta_store, fsync)
+            install(location, work, fd, meta, destination.meta_store, fsync, destination.commits)
             main = location.mountpath.root_str
             if replicas is not None:
                 main = replicas.settle(location, fd, meta, props.copies)
-        if fsync:
+        if fsync and destination.commits is not None:
+            destination.commits.sync_dir(location.data.parent)
+        elif fsync:
             fsync_dir(location.data.parent)
     meta.mountpath = main
     return meta
 
 
 def install(
-    location: layout.ObjectLocation, work: Path, fd: int, meta: ObjectMeta, meta_store: MetaStore, fsync: bool
+    location: layout.ObjectLocation,
+    work: Path,
+    fd: int,
+    meta: ObjectMeta,
+    meta_store: MetaStore,
+    fsync: bool,
+    commits: CommitQueue | None = None,
 ) -> None:
     """Attach `meta` to the work file (open as `fd`), fsync it, and rename it onto the object path.
 
-    The caller holds the object's lock and fsyncs the parent directory when durability matters.
+    With `commits`, the fsync is the group commit's (shared with concurrent writes, still done
+    before the rename). The caller holds the object's lock and fsyncs the parent directory when
+    durability matters.
     """
     with conflicts_as_error(location):
         meta_store.save(location, fd, meta)
-        if fsync:
-            os.fsync(fd)  # data and metadata are durable before the name points at them
+        # data and metadata are durable before the name points at them
+        if fsync and commits is not None:
+            commits.sync_file(fd)
+        elif fsync:
+            os.fsync(fd)
         rename_into_place(work, location)
 
 

@@ -11,7 +11,7 @@ import os
 from functools import cache
 from pathlib import Path
 
-__all__ = ["syncfs"]
+__all__ = ["syncfs", "syncfs_fd"]
 
 
 @cache
@@ -31,8 +31,21 @@ def syncfs(path: Path | str) -> None:
         return
     fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     try:
-        if call(fd) != 0:
-            errno = ctypes.get_errno()
-            raise OSError(errno, os.strerror(errno), str(path))
+        syncfs_fd(fd, path)
     finally:
         os.close(fd)
+
+
+def syncfs_fd(fd: int, path: Path | str = "") -> None:
+    """syncfs(2) on an open descriptor of the file system.
+
+    The kernel reports a writeback error to each descriptor once, for errors since that
+    descriptor was opened: a caller that must not miss one keeps the same descriptor open.
+    """
+    call = _libc_syncfs()
+    if call is None:
+        os.sync()
+        return
+    if call(fd) != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, os.strerror(errno), str(path))

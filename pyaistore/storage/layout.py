@@ -58,6 +58,7 @@ __all__ = [
     "ec_sidecars_dir",
     "ec_slices_dir",
     "is_valid_token",
+    "listed",
     "locate",
     "locate_slice",
     "new_token",
@@ -120,6 +121,14 @@ def locate(mp: Mountpath, bucket: BucketId, name: str) -> ObjectLocation:
     data = objects + os.sep + name
     _check_inside(data, objects, bucket.object_cname(name))
     # The same validated name under a sibling directory: contained just as well.
+    return ObjectLocation(mp, bucket, name, data, base + os.sep + SIDECARS_DIR + os.sep + name)
+
+
+def listed(mp: Mountpath, bucket: BucketId, name: str, base: str) -> ObjectLocation:
+    """The location of `name` as a listing walk found it on `mp`, whose `bucket_dir` is `base`
+    (a string, computed once per walk): no validation, the name came from the objects directory
+    itself (a listing reads it for every object it returns)."""
+    data = base + os.sep + OBJECTS_DIR + os.sep + name
     return ObjectLocation(mp, bucket, name, data, base + os.sep + SIDECARS_DIR + os.sep + name)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pyaistore.storage.names import MAX_COMPONENT_BYTES
 
-__all__ = ["merge", "walk"]
+__all__ = ["merge", "merge_found", "walk"]
 
 _Child = tuple[str, bool, str]  # (key, is_dir, path)
 
@@ -41,6 +41,15 @@ def merge(walks: Iterable[Iterator[tuple[str, bool]]]) -> Iterator[tuple[str, bo
         if name != last:
             last = name
             yield name, is_dir
+
+
+def merge_found(walks: Iterable[Iterator[tuple[str, bool, int]]]) -> Iterator[tuple[str, bool, int]]:
+    """Like merge, for walks tagged with where they run: the first walk holding a name wins."""
+    last = None
+    for found in heapq.merge(*walks):
+        if found[0] != last:
+            last = found[0]
+            yield found
 
 
 def _walk_tree(directory: Path, relative: str, prefix: str, after: str) -> Iterator[tuple[str, bool]]:

@@ -73,7 +73,7 @@ class ObjectMeta:
     def decode(cls, data: bytes) -> "ObjectMeta":
         """Parse `encode()` output; ValueError when it is not valid metadata."""
         try:
-            parsed = json.loads(data)
+            parsed = json.loads(data.decode())  # str: json skips sniffing the bytes' encoding
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ValueError(f"object metadata is not valid JSON: {exc}") from exc
         return cls.from_json(parsed)

@@ -34,6 +34,7 @@ from pyaistore.storage.atomic_write import (
     publish,
 )
 from pyaistore.storage.checksums import MultiHasher
+from pyaistore.storage.commit_queue import CommitQueues, Flushers
 from pyaistore.storage.errors import (
     CorruptMeta,
     InvalidMountpath,
@@ -68,16 +69,19 @@ class ObjectStore:
         lock_dir: str | os.PathLike[str] | None = None,
         use_xattrs: bool = True,
         fsync: bool = True,
+        flushers: Flushers | None = None,
     ) -> None:
         """`lock_dir` holds the write-lock stripes shared by the node's processes (default: the
         first mountpath's `.locks`); `use_xattrs=False` forces the sidecar fallback; `fsync=False`
-        trades durability for speed."""
+        trades durability for speed; `flushers` replace the group commit's fsync/syncfs calls."""
         self.mountpaths = mountpaths
         self._fsync = fsync
         self._meta = MetaStore(use_xattrs=use_xattrs, fsync=fsync)
         locks = Path(lock_dir) if lock_dir is not None else mountpaths.all[0].root / LOCKS_DIR
         self._locks = StripeLocks(locks, LOCK_STRIPES)
         self._mirror = Mirror(mountpaths, self._meta, fsync)
+        # Durable writes share their fsyncs per mountpath (group commit); none without fsync.
+        self._commits = CommitQueues(flushers) if fsync else None
         for mp in mountpaths.available:
             try:
                 _prepare(mp, ())
@@ -279,8 +283,8 @@ class ObjectStore:
 
         A name with copies on several mountpaths is yielded once.
         """
-        walks = [_walk(mp, bucket, prefix, after, recursive) for mp in self.mountpaths.available]
-        return listing.merge(walks)
+        for name, is_dir, _ in self._list_found(self.mountpaths.available, bucket, prefix, after, recursive):
+            yield name, is_dir
 
     def list_entries(
         self,
@@ -293,21 +297,45 @@ class ObjectStore:
     ) -> list[tuple[str, bool, ObjectMeta | None]]:
         """Up to `limit` (0: no limit) listing entries, each object once, with metadata if asked.
 
-        Objects that vanish (or whose metadata cannot be read) between listing and reading are
-        skipped.
+        The metadata is read where the walk found the object (one getxattr per object on xattr
+        mountpaths, no name validation or placement: the name came from the disk). Objects that
+        vanish (or whose metadata cannot be read) between listing and reading are skipped.
         """
+        mountpaths = self.mountpaths.available
+        bases = [str(layout.bucket_dir(mp, bucket)) for mp in mountpaths]
         entries: list[tuple[str, bool, ObjectMeta | None]] = []
-        for name, is_dir in self.list_names(bucket, prefix, after, recursive):
+        for name, is_dir, index in self._list_found(mountpaths, bucket, prefix, after, recursive):
             meta = None
             if with_meta and not is_dir:
-                try:
-                    meta = self.head(bucket, name)
-                except (ObjectNotFound, CorruptMeta, MountpathUnavailable):
+                meta = self._listed_meta(mountpaths[index], bucket, name, bases[index])
+                if meta is None:
                     continue
             entries.append((name, is_dir, meta))
             if 0 < limit <= len(entries):
                 break
         return entries
+
+    def _list_found(
+        self, mountpaths: tuple[Mountpath, ...], bucket: BucketId, prefix: str, after: str, recursive: bool
+    ) -> Iterator[tuple[str, bool, int]]:
+        """(name, is_dir, index of the mountpath it was found on), ascending, each name once."""
+        walks = [_walk_tagged(mp, at, bucket, prefix, after, recursive) for at, mp in enumerate(mountpaths)]
+        return listing.merge_found(walks)
+
+    def _listed_meta(self, mp: Mountpath, bucket: BucketId, name: str, base: str) -> ObjectMeta | None:
+        """The metadata of an object a walk found on `mp`; None when it is gone or unreadable."""
+        if not self._meta.uses_xattrs(mp):  # sidecars are read under the object's lock
+            try:
+                return self.head(bucket, name)
+            except (ObjectNotFound, CorruptMeta, MountpathUnavailable):
+                return None
+        try:
+            with unavailable_as_error(mp):
+                meta = self._meta.head(layout.listed(mp, bucket, name, base))
+        except (FileNotFoundError, ValueError, MountpathUnavailable):
+            return None
+        meta.mountpath = mp.root_str
+        return meta
 
     # ---- housekeeping ----
 
@@ -331,7 +359,9 @@ class ObjectStore:
         validate_object_name(bucket, name)
         uname = bucket.object_uname(name)
         location = layout.locate(self.mountpaths.choose(uname), bucket, name)
-        return Destination(location, self._locks.for_name(uname), self._meta, self._fsync, self._mirror)
+        commits = self._commits.for_root(location.mountpath.root) if self._commits is not None else None
+        lock = self._locks.for_name(uname)
+        return Destination(location, lock, self._meta, self._fsync, self._mirror, commits)
 
     def _read(
         self, bucket: BucketId, name: str, read: Callable[[layout.ObjectLocation], _Read]
@@ -421,6 +451,14 @@ def _walk(
     """listing.walk of one mountpath, its disk failures typed (a vanished root lists nothing)."""
     with unavailable_as_error(mp):
         yield from listing.walk(layout.objects_dir(mp, bucket), prefix, after, recursive)
+
+
+def _walk_tagged(
+    mp: Mountpath, index: int, bucket: BucketId, prefix: str, after: str, recursive: bool
+) -> Iterator[tuple[str, bool, int]]:
+    """_walk, each entry tagged with `index` (where it was found)."""
+    for name, is_dir in _walk(mp, bucket, prefix, after, recursive):
+        yield name, is_dir, index
 
 
 def _blocked(objects_dir: str, name: str) -> bool:

@@ -1,5 +1,9 @@
 """kill -9 of a target in the middle of concurrent PUTs: no acknowledged write is lost, no partial
-object is ever visible, and no work file survives the restart."""
+object is ever visible, and no work file survives the restart.
+
+The cluster runs with fsync on, so the concurrent PUTs go through the group commit
+(storage/commit_queue.py): an acknowledgement comes only after a shared flush covered the write.
+"""
 
 import contextlib
 import random

@@ -108,3 +108,30 @@ def test_listing_is_stable_under_concurrent_writes(filled: Bucket) -> None:
     assert written, "objects were written while listing"
     for name in written:
         filled.object(name).delete()
+
+
+def test_interleaved_listings_keep_their_own_pages(filled: Bucket) -> None:
+    """Two listings paged in turn (the gateway keeps each one's leftovers) never mix."""
+    listings = [("obj/01", 13), ("obj/", 29)]
+    state = [{"token": "", "uuid": "", "names": []} for _ in listings]
+    for _ in range(100):
+        for (prefix, size), current in zip(listings, state, strict=True):
+            if current["uuid"] and not current["token"]:
+                continue
+            page = filled.list_objects(
+                prefix=prefix, page_size=size, continuation_token=current["token"], uuid=current["uuid"]
+            )
+            current["names"] += [e.name for e in page.entries]  # type: ignore[operator]
+            current["token"], current["uuid"] = page.continuation_token, page.uuid
+        if all(not s["token"] for s in state):
+            break
+    assert state[0]["names"] == [n for n in NAMES if n.startswith("obj/01")]
+    assert state[1]["names"] == NAMES
+
+
+def test_a_page_size_change_mid_listing(filled: Bucket) -> None:
+    first = filled.list_objects(page_size=100)
+    second = filled.list_objects(page_size=7, continuation_token=first.continuation_token, uuid=first.uuid)
+    third = filled.list_objects(page_size=200, continuation_token=second.continuation_token, uuid=second.uuid)
+    names = [e.name for page in (first, second, third) for e in page.entries]
+    assert names == NAMES and not third.continuation_token

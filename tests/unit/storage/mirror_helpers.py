@@ -11,12 +11,12 @@ from pyaistore.wire.bucket_id import BucketId
 BUCKET = BucketId("mirrored")
 
 
-def make_store(tmp_path: Path, disks: int, **options: bool) -> ObjectStore:
+def make_store(tmp_path: Path, disks: int, use_xattrs: bool = True) -> ObjectStore:
     """A store on `disks` fresh mountpaths, its locks and state file in tmp_path, with BUCKET."""
     mountpaths = MountpathSet(
         [tmp_path / f"disk{i}" for i in range(disks)], state_file=tmp_path / "mountpaths.json"
     )
-    store = ObjectStore(mountpaths, lock_dir=tmp_path / "locks", fsync=False, **options)
+    store = ObjectStore(mountpaths, lock_dir=tmp_path / "locks", fsync=False, use_xattrs=use_xattrs)
     store.ensure_bucket(BUCKET)
     return store
 

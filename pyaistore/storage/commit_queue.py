@@ -1,0 +1,208 @@
+"""Group commit: concurrent writes on one mountpath share their flushes, as a database's log does.
+
+A write that must be durable before it is acknowledged asks its mountpath's queue to flush a
+file (the work file, before it is renamed into place) and then a directory (the rename). The
+caller blocks until a flush that *started after its request* has completed, so the durability
+contract of a lone fsync holds unchanged; only the flush itself is shared:
+
+    writer threads                        the mountpath's flusher thread
+    sync_file(fd) ──┐                     takes every pending request at once (a batch):
+    sync_file(fd) ──┼─► pending batch ──►   one request: its fsync(fd), or the fsync of its
+    sync_dir(dir) ──┘                       directory;
+        ▲                                   more: one syncfs(2) of the mountpath's file system,
+        └──── woken with the batch's  ◄──   which covers every file and directory of the batch
+              result (or its error)
+
+Requests arriving while a batch is being flushed form the next batch: the busier the disk, the
+more writes each flush serves, and a lone write waits for one flush, as it would without the
+queue. A failed flush fails every waiter of its batch with the error (a copy of the OSError per
+waiter, chained to the original): nothing is acknowledged that may not be on disk.
+
+The flush functions are a seam (`Flushers`): tests inject recording or failing ones.
+"""
+
+import errno
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+from pyaistore.storage.disk_sync import syncfs, syncfs_fd
+from pyaistore.storage.meta_store import fsync_dir
+
+__all__ = ["SYNCFS_AT", "CommitQueue", "CommitQueues", "Flushers"]
+
+# From this many requests in one batch, one syncfs replaces the fsyncs. Measured on ext4 (virtio
+# disk, 1 KiB objects, 32 writer threads): a syncfs per batch costs the writer ~290 CPU-µs per
+# object against ~650 for its own two fsyncs, and fsyncs issued one after another by the flusher
+# thread are the slowest form (the kernel merges concurrent fsyncs, not sequential ones). A lone
+# request keeps its targeted fsync: syncfs also flushes whatever else is dirty on the file system.
+SYNCFS_AT: Final = 2
+
+
+@dataclass(frozen=True)
+class Flushers:
+    """How a batch is made durable: per file, per directory, or the whole file system at once.
+
+    `filesystem` None is syncfs(2) through one descriptor the queue keeps open on its root, so
+    that a writeback error anywhere on the file system since the queue began is reported (syncfs
+    reports writeback errors since Linux 5.8; older kernels only fsync does).
+    """
+
+    file: Callable[[int], None] = os.fsync
+    directory: Callable[[Path], None] = fsync_dir
+    filesystem: Callable[[Path], None] | None = None
+
+
+@dataclass
+class _Batch:
+    """Requests flushed together; `done` is set once they are durable or `error` is known."""
+
+    files: list[int] = field(default_factory=list)
+    directories: dict[Path, None] = field(default_factory=dict)  # ordered, deduplicated
+    done: threading.Event = field(default_factory=threading.Event)
+    error: BaseException | None = None
+
+    @property
+    def size(self) -> int:
+        """Requests in the batch (repeated directories count once)."""
+        return len(self.files) + len(self.directories)
+
+
+class CommitQueue:
+    """The group commit of one mountpath: a flusher thread serving batches of sync requests."""
+
+    def __init__(self, root: Path, flushers: Flushers | None = None, syncfs_at: int = SYNCFS_AT) -> None:
+        """`root` is on the mountpath's file system (what syncfs flushes); the thread starts lazily."""
+        self.root = root
+        self._flushers = flushers or Flushers()
+        self._root_fd = -1  # for syncfs, opened on first use and kept
+        self._syncfs_at = syncfs_at
+        self._changed = threading.Condition()
+        self._pending = _Batch()
+        self._thread: threading.Thread | None = None
+        self._closed = False
+        self.batches = 0  # flushes done, for tests and benchmarks
+        self.requests = 0  # requests served by them
+
+    @property
+    def pending(self) -> int:
+        """Requests waiting for the next flush (repeated directories count once)."""
+        with self._changed:
+            return self._pending.size
+
+    def sync_file(self, fd: int) -> None:
+        """Return once the file open as `fd` (data and metadata) is durable; OSError if the flush failed.
+
+        `fd` must stay open until this returns.
+        """
+        self._wait(self._enqueue(fd, None))
+
+    def sync_dir(self, directory: Path) -> None:
+        """Return once the entries of `directory` (a create or rename in it) are durable."""
+        self._wait(self._enqueue(None, directory))
+
+    def close(self) -> None:
+        """Flush what is pending, then stop the thread (later requests are flushed by their caller)."""
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
+            thread = self._thread
+        if thread is not None:
+            thread.join()
+        with self._changed:
+            if self._root_fd >= 0:
+                os.close(self._root_fd)
+                self._root_fd = -1
+
+    def _enqueue(self, fd: int | None, directory: Path | None) -> _Batch:
+        with self._changed:
+            batch = self._pending
+            if fd is not None:
+                batch.files.append(fd)
+            if directory is not None:
+                batch.directories[directory] = None
+            if self._closed:
+                self._pending = _Batch()
+                self._flush(batch)  # no thread any more: the caller flushes, still correctly
+                return batch
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name=f"commit {self.root}", daemon=True)
+                self._thread.start()
+            self._changed.notify()
+            return batch
+
+    @staticmethod
+    def _wait(batch: _Batch) -> None:
+        batch.done.wait()
+        error = batch.error
+        if error is None:
+            return
+        if isinstance(error, OSError):
+            raise OSError(error.errno, error.strerror, error.filename) from error
+        raise OSError(errno.EIO, f"flush failed: {error!r}") from error
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                while not self._pending.size and not self._closed:
+                    self._changed.wait()
+                batch, self._pending = self._pending, _Batch()
+                if not batch.size and self._closed:
+                    return
+            self._flush(batch)
+
+    def _flush(self, batch: _Batch) -> None:
+        """Make every request of the batch durable (or record why not), then wake its waiters."""
+        try:
+            if batch.size >= self._syncfs_at:
+                self._sync_filesystem()
+            else:
+                for fd in batch.files:
+                    self._flushers.file(fd)
+                for directory in batch.directories:
+                    self._flushers.directory(directory)
+        except BaseException as exc:  # every waiter must hear of it, whatever it is
+            batch.error = exc
+        self.batches += 1
+        self.requests += batch.size
+        batch.done.set()
+
+    def _sync_filesystem(self) -> None:
+        if self._flushers.filesystem is not None:
+            self._flushers.filesystem(self.root)
+            return
+        if self._closed:
+            syncfs(self.root)  # the caller's inline flush after close: keep no descriptor
+            return
+        if self._root_fd < 0:
+            self._root_fd = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        syncfs_fd(self._root_fd, self.root)
+
+
+class CommitQueues:
+    """One CommitQueue per mountpath root, created on first use (mountpaths come and go)."""
+
+    def __init__(self, flushers: Flushers | None = None, syncfs_at: int = SYNCFS_AT) -> None:
+        """Queues made here share `flushers` and the syncfs threshold."""
+        self._flushers = flushers
+        self._syncfs_at = syncfs_at
+        self._queues: dict[Path, CommitQueue] = {}
+        self._lock = threading.Lock()
+
+    def for_root(self, root: Path) -> CommitQueue:
+        """The queue of the mountpath at `root`."""
+        queue = self._queues.get(root)
+        if queue is None:
+            with self._lock:
+                queue = self._queues.setdefault(root, CommitQueue(root, self._flushers, self._syncfs_at))
+        return queue
+
+    def close(self) -> None:
+        """Close every queue (each flushes what it holds first)."""
+        with self._lock:
+            queues = list(self._queues.values())
+        for queue in queues:
+            queue.close()
