@@ -36,11 +36,13 @@ def location(node: Snode, path_qs: str, sender_id: str, signature: str = "", con
     return f"{base}{path_qs}{sep}{marker}{signed}"
 
 
-def signed_location(node: Snode, path_qs: str, sender_id: str, method: str, key: bytes) -> str:
+def signed_location(
+    node: Snode, path_qs: str, sender_id: str, method: str, key: bytes, control: bool = False
+) -> str:
     """location() signed for `method` with the redirect key (unsigned when `key` is empty: no auth)."""
     if not key:
-        return location(node, path_qs, sender_id)
+        return location(node, path_qs, sender_id, control=control)
     parts = urlsplit(path_qs)
     pairs = parse_qsl(parts.query, keep_blank_values=True)
     signature = redirect_signature.sign(key, method, unquote(parts.path), pairs)
-    return location(node, path_qs, sender_id, signature)
+    return location(node, path_qs, sender_id, signature, control=control)

@@ -56,8 +56,9 @@ def designated_target(ctx: NodeContext, req: MossReq, default: BucketId | None, 
 
 
 def redirect_location(ctx: NodeContext, node: Snode, path_qs: str) -> str:
-    """Where the client goes: the designated target's control URL, same path and query, `tid`."""
+    """Where the client goes: the designated target's control URL, same path and query, `tid`
+    (signed like any redirect when client auth is on)."""
     sep = "&" if "?" in path_qs else "?"
-    return redirect_url.location(
-        node, f"{path_qs}{sep}{query.TARGET_ID}={node.daemon_id}", ctx.node.daemon_id, control=True
-    )
+    key = ctx.redirects.key() if ctx.redirects is not None else b""
+    target_qs = f"{path_qs}{sep}{query.TARGET_ID}={node.daemon_id}"
+    return redirect_url.signed_location(node, target_qs, ctx.node.daemon_id, "GET", key, control=True)

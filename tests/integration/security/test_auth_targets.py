@@ -84,3 +84,11 @@ def test_the_proxy_relays_what_a_token_allows(auth_cluster: LocalCluster, cluste
     assert reply.status_code == 200 and "available" in reply.json()
     nobody = support.no_permission_token(auth_cluster, cluster_uuid)
     assert support.send(auth_cluster, "GET", url, nobody, headers={"Ais-Node-Id": node_id}).status_code == 403
+
+
+def test_get_batch_goes_through_the_signed_redirect(auth_cluster: LocalCluster) -> None:
+    """The gateway sends get-batch to a designated target's control port, signed like any redirect."""
+    client = Client(auth_cluster.endpoint, token=support.admin_token(auth_cluster))
+    bucket = client.bucket(support.BUCKET)
+    results = list(client.batch(bucket=bucket).add("o").get())
+    assert [(out.obj_name, data) for out, data in results] == [("o", b"secret bytes")]
