@@ -83,6 +83,7 @@ SORT: Final = "sort"
 SORT_ABORT: Final = "abort"
 INTERNAL_DSORT: Final = "dsort"
 
-# Route families of AIS that this cluster does not serve yet (web/unimplemented.py answers 501).
 S3: Final = "s3"  # /s3/<bucket>/<object>: the S3 dialect (no /v1 prefix)
+
+# Route families of AIS that this cluster does not serve yet (web/unimplemented.py answers 501).
 DOWNLOAD: Final = "download"  # /v1/download: the downloader
