@@ -732,19 +732,7 @@ class PeerApi:
         """Ask `node` for its entries of a get-batch; the reply streams one frame per item
         (cluster/batch_frames.py). PeerFailed when it does not answer or refuses."""
         url = node.control_url + paths.url_path(paths.INTERNAL, paths.INTERNAL_MOSS)
-        body = json.dumps(encode_items(items)).encode()
-        hdrs = self._caller({headers.CONTENT_TYPE: headers.JSON_TYPE})
-        try:
-            stream = await self.client.open_stream(
-                "POST", url, data=body, headers=hdrs, read_timeout=READ_STALL_TIMEOUT
-            )
-        except PeerUnreachable as exc:
-            raise PeerFailed(f"cannot ask {node.display_name} for its get-batch entries: {exc}") from exc
-        if stream.status != 200:
-            detail = (await stream.read(300)).decode(errors="replace")
-            stream.close()
-            raise PeerFailed(f"{node.display_name} refused its get-batch entries: {detail}")
-        return stream
+        return await self._post_for_stream(node, url, encode_items(items), "its get-batch entries")
 
     async def dsort_call(
         self, node: Snode, method: str, job_id: str, step: str, body: Any = None, timeout: float = 60.0
@@ -766,18 +754,21 @@ class PeerApi:
     async def open_dsort_records(self, node: Snode, job_id: str, record_ids: list[int]) -> PeerStream:
         """Stream the extracted records `record_ids` of dsort `job_id` from `node` (length-prefixed)."""
         url = node.control_url + paths.url_path(paths.INTERNAL, paths.INTERNAL_DSORT, job_id, "records")
-        body = json.dumps({"ids": record_ids}).encode()
+        return await self._post_for_stream(node, url, {"ids": record_ids}, "dsort records")
+
+    async def _post_for_stream(self, node: Snode, url: str, body: Any, what: str) -> PeerStream:
+        """POST a JSON body to `node` and return the streamed 200 reply; PeerFailed otherwise."""
         hdrs = self._caller({headers.CONTENT_TYPE: headers.JSON_TYPE})
         try:
             stream = await self.client.open_stream(
-                "POST", url, data=body, headers=hdrs, read_timeout=READ_STALL_TIMEOUT
+                "POST", url, data=json.dumps(body).encode(), headers=hdrs, read_timeout=READ_STALL_TIMEOUT
             )
         except PeerUnreachable as exc:
-            raise PeerFailed(f"cannot read dsort records from {node.display_name}: {exc}") from exc
+            raise PeerFailed(f"cannot ask {node.display_name} for {what}: {exc}") from exc
         if stream.status != 200:
             detail = (await stream.read(300)).decode(errors="replace")
             stream.close()
-            raise PeerFailed(f"{node.display_name} refused dsort records: {detail}")
+            raise PeerFailed(f"{node.display_name} refused {what}: {detail}")
         return stream
 
     # ---- a node's calls to the primary ----
