@@ -45,7 +45,7 @@ class _ClusterSession(requests.Session):
 
     def __init__(self) -> None:
         super().__init__()
-        self._no_proxy_for: set[tuple[str, str | None]] = set()
+        self._no_proxy_for: set[str] = set()  # origins the environment sends to no proxy
 
     def should_strip_auth(self, old_url: str, new_url: str) -> bool:
         """Strip credentials only when a redirect would downgrade HTTPS to HTTP."""
@@ -56,12 +56,12 @@ class _ClusterSession(requests.Session):
         if not self.trust_env or not url or proxies or self.proxies:
             return False
         parts = urlsplit(url)
-        key = (f"{parts.scheme}://{parts.netloc}", None)
-        if key in self._no_proxy_for:
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin in self._no_proxy_for:
             return True
         if get_environ_proxies(url):
             return False
-        self._no_proxy_for.add(key)
+        self._no_proxy_for.add(origin)
         return True
 
     def merge_environment_settings(
