@@ -174,6 +174,11 @@ class FastHttpProtocol(asyncio.Protocol):
         elif self._buffer:
             self._serve_buffered()
 
+    def close_if_ours(self) -> None:
+        """Close the connection unless aiohttp holds it (aiohttp times out and closes its own)."""
+        if self._delegate is None and self._transport is not None:
+            self._transport.close()
+
     # ---- httptools callbacks ----
 
     def on_url(self, url: bytes) -> None:
@@ -362,8 +367,8 @@ class FastServer:
         """Close fast-path connections idle past the keep-alive timeout (aiohttp times out its own)."""
         deadline = self.loop.time() - KEEPALIVE_TIMEOUT
         for conn in list(self.connections):
-            if conn.last_active < deadline and conn._delegate is None and conn._transport is not None:
-                conn._transport.close()
+            if conn.last_active < deadline:
+                conn.close_if_ours()
         self._sweeper = self.loop.call_later(KEEPALIVE_TIMEOUT / 3, self._sweep)
 
     async def close(self) -> None:
@@ -373,8 +378,7 @@ class FastServer:
         if self._server is not None:
             self._server.close()
         for conn in list(self.connections):
-            if conn._delegate is None and conn._transport is not None:
-                conn._transport.close()
+            conn.close_if_ours()
         if self._server is not None:
             await self._server.wait_closed()
 
