@@ -7,7 +7,8 @@ objects, and three clients each way, run in turn in one session: raw `requests` 
 session that follows the redirect; direct = the owner's URL computed from the cluster map),
 pyaistore.sdk and the official aistore SDK (`get_reader()` vs `get_reader(direct=True)`). Prints
 GET/s per client and mode, the ratio via-proxy / direct (goal >= 0.6), and the cluster's CPU-µs
-per GET (all its processes, from /proc). See benchmarks/README.md.
+per GET (all its processes, from /proc) beside the client's own (this process). See
+benchmarks/README.md.
 """
 
 import argparse
@@ -90,8 +91,8 @@ def clients(
     }
 
 
-def measure(fast: bool, args: argparse.Namespace, work: Path) -> list[tuple[str, str, float, float]]:
-    """(client, mode, GET/s, cluster CPU-µs per GET) for one cluster with the front on or off."""
+def measure(fast: bool, args: argparse.Namespace, work: Path) -> list[tuple[str, str, float, float, float]]:
+    """(client, mode, GET/s, cluster and client CPU-µs per GET) for one cluster with the front on or off."""
     os.environ["PYAISTORE_FAST_GET"] = "true" if fast else "false"
     cluster = LocalCluster(Path(tempfile.mkdtemp(dir=work)), port=0, targets=2)
     cluster.start()
@@ -106,10 +107,10 @@ def measure(fast: bool, args: argparse.Namespace, work: Path) -> list[tuple[str,
         for client, modes in clients(cluster.endpoint, names, args.threads).items():
             for mode, op in modes.items():
                 run_for(1.0, args.threads, op)  # warm-up: connections, caches
-                before = cpu_seconds(pids)
+                before, client_before = cpu_seconds(pids), time.process_time()
                 gets = run_for(args.seconds, args.threads, op)
-                used = cpu_seconds(pids) - before
-                rows.append((client, mode, gets / args.seconds, used / gets * 1e6))
+                used, client_used = cpu_seconds(pids) - before, time.process_time() - client_before
+                rows.append((client, mode, gets / args.seconds, used / gets * 1e6, client_used / gets * 1e6))
                 print(
                     f"  front {'on ' if fast else 'off'} {client:>14} {mode:>6}: {rows[-1][2]:8,.0f} GET/s",
                     flush=True,
@@ -130,15 +131,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-redirect-") as scratch:
         results = {fast: measure(fast, args, Path(scratch)) for fast in (True, False)}
     print(f"load average after: {'/'.join(f'{v:.2f}' for v in os.getloadavg())}\n")
-    print("| front | client | via proxy GET/s | direct GET/s | proxy/direct | CPU-µs/GET proxy | direct |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| front | client | via proxy GET/s | direct GET/s | proxy/direct "
+        "| cluster CPU-µs/GET proxy | direct | client CPU-µs/GET proxy | direct |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
     for fast, rows in results.items():
-        by = {(client, mode): (rate, cpu) for client, mode, rate, cpu in rows}
-        for client in dict.fromkeys(client for client, _, _, _ in rows):
-            (proxy, proxy_cpu), (direct, direct_cpu) = by[(client, "proxy")], by[(client, "direct")]
+        by = {(client, mode): (rate, cpu, own) for client, mode, rate, cpu, own in rows}
+        for client in dict.fromkeys(row[0] for row in rows):
+            (proxy, proxy_cpu, proxy_own), (direct, direct_cpu, direct_own) = (
+                by[(client, "proxy")],
+                by[(client, "direct")],
+            )
             print(
                 f"| {'on' if fast else 'off'} | {client} | {proxy:,.0f} | {direct:,.0f} "
-                f"| {proxy / direct:.2f} | {proxy_cpu:,.0f} | {direct_cpu:,.0f} |"
+                f"| {proxy / direct:.2f} | {proxy_cpu:,.0f} | {direct_cpu:,.0f} "
+                f"| {proxy_own:,.0f} | {direct_own:,.0f} |"
             )
 
 

@@ -1,8 +1,9 @@
 """The one place that sends HTTP requests: base URL, session, retries, redirects, error mapping.
 
 Redirects. A proxy answers object requests with a redirect to the target that owns the object
-(reference §1.5): 301 for GET and 307 for PUT and the rest. `requests` follows both, and for
-307 it sends the body again (rewinding a file first). Over HTTPS a PUT with a body is sent in
+(reference §1.5): 301 for GET and 307 for PUT and the rest. A bodiless GET or HEAD follows
+its redirects here, through the transport adapter (the cheap path for small objects); for the
+rest `requests` follows them, and for 307 it sends the body again (rewinding a file first). Over HTTPS a PUT with a body is sent in
 two legs, as the official SDK does: first to the proxy with an empty body and the real
 `Content-Length`, then, on a redirect, with the body to the target. `requests` would drop the
 `Authorization` header when a redirect changes host or port; cluster redirects keep it.
@@ -11,13 +12,13 @@ two legs, as the official SDK does: first to the proxy with an empty body and th
 import os
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
 from requests.exceptions import UnrewindableBodyError
-from requests.utils import get_environ_proxies
+from requests.utils import get_environ_proxies, requote_uri
 
 from pyaistore.sdk import const
 from pyaistore.sdk.response_handler import ResponseHandler
@@ -31,6 +32,8 @@ __all__ = ["RequestClient", "TimeoutSpec"]
 
 TimeoutSpec = float | tuple[float | None, float | None] | None
 _REDIRECTS: Final = (const.STATUS_REDIRECT_PERM, const.STATUS_REDIRECT_TMP)
+_FOLLOWED_HERE: Final = frozenset({"GET", "HEAD"})
+_MAX_REDIRECTS: Final = 5
 
 
 class _ClusterSession(requests.Session):
@@ -49,7 +52,7 @@ class _ClusterSession(requests.Session):
 
     def should_strip_auth(self, old_url: str, new_url: str) -> bool:
         """Strip credentials only when a redirect would downgrade HTTPS to HTTP."""
-        return urlsplit(old_url).scheme == "https" and urlsplit(new_url).scheme != "https"
+        return _downgrades(old_url, new_url)
 
     def _unproxied(self, url: str | None, proxies: Mapping[str, Any] | None) -> bool:
         """True when neither the environment nor `proxies` sends requests to `url` via a proxy."""
@@ -294,9 +297,50 @@ class RequestClient:
             attempts += 1
             if body is not None and url.startswith(const.HTTPS):
                 return self._send_two_legs(method, url, kwargs)
+            if body is None and kwargs["json"] is None and method in _FOLLOWED_HERE:
+                return self._send_following(method, url, kwargs)
             return self.session.request(method, url, **kwargs)
 
         return send
+
+    def _send_following(self, method: str, url: str, kwargs: dict[str, Any]) -> requests.Response:
+        """A bodiless GET or HEAD sent straight through the transport adapter, its cluster
+        redirects followed here.
+
+        `Session.send` wraps every exchange in hooks, cookie extraction and, on a redirect,
+        `requests`' general redirect machinery (a copy of the request, method and auth rebuilt):
+        for a small object through a gateway that doubles a Python client's cost of the second
+        hop. A cluster redirect changes only the URL, so the prepared request is sent again with
+        that URL. The adapter still maps transport failures to `requests`' exceptions.
+        """
+        session = self.session
+        request = requests.Request(method, url, params=kwargs["params"], headers=kwargs["headers"])
+        prepared = session.prepare_request(request)
+        stream = kwargs["stream"]
+        for _ in range(_MAX_REDIRECTS + 1):
+            settings = session.merge_environment_settings(prepared.url, {}, stream, kwargs["verify"], None)
+            adapter = session.get_adapter(prepared.url or url)
+            response = adapter.send(
+                prepared,
+                stream=True,
+                timeout=kwargs["timeout"],
+                verify=True if settings["verify"] is None else settings["verify"],
+                cert=settings["cert"],
+                proxies=settings["proxies"],
+            )
+            location = response.headers.get(const.HEADER_LOCATION)
+            if response.status_code not in _REDIRECTS or not location:
+                if not stream:
+                    response.content  # noqa: B018 - read now, as requests does for stream=False
+                return response
+            response.content  # noqa: B018 - drain the (empty) body so the connection is reused
+            response.close()
+            following = prepared.copy()
+            following.url = requote_uri(urljoin(response.url, location))
+            if _downgrades(prepared.url or url, following.url):
+                following.headers.pop("Authorization", None)
+            prepared = following
+        raise requests.TooManyRedirects(f"more than {_MAX_REDIRECTS} redirects from {url}", response=response)
 
     def _send_two_legs(self, method: str, url: str, kwargs: dict[str, Any]) -> requests.Response:
         """HTTPS with a body: ask the proxy where to go without sending the body, then send it there."""
@@ -315,6 +359,11 @@ class RequestClient:
         first.close()
         second = {**kwargs, "params": None}
         return session.request(method, location, **second)
+
+
+def _downgrades(old_url: str, new_url: str) -> bool:
+    """True when a redirect leads from HTTPS to plain HTTP (credentials must not follow)."""
+    return urlsplit(old_url).scheme == "https" and urlsplit(new_url).scheme != "https"
 
 
 def _tell(body: Any) -> int | None:

@@ -60,6 +60,40 @@ def test_token_is_sent_and_kept_across_cluster_redirects(
     assert [sent.headers.get("Authorization") for sent in transport.sent] == ["Bearer secret"] * 2
 
 
+def test_get_and_head_follow_cluster_redirects_with_the_query_kept(
+    client: Client, transport: FakeTransport
+) -> None:
+    location = f"{TARGET}/v1/objects/b/o?provider=ais&pid=p1"
+    transport.queue = [Reply(301, headers={"Location": location}), Reply(body=b"data")]
+    assert client.bucket("b").object("o").get_reader().read_all() == b"data"
+    transport.queue = [
+        Reply(307, headers={"Location": location}),
+        Reply(headers={"ais-name": "o", "ais-size": "4", "ais-version": "1"}),
+    ]
+    client.bucket("b").object("o").head()
+    assert [(sent.method, sent.url) for sent in transport.sent[-2:]] == [
+        ("HEAD", "http://proxy.test:8080/v1/objects/b/o?provider=ais"),
+        ("HEAD", location),
+    ]
+    assert transport.sent[1].url == location and transport.sent[1].method == "GET"
+
+
+def test_a_redirect_loop_ends_in_too_many_redirects(client: Client, transport: FakeTransport) -> None:
+    transport.handler = lambda sent: Reply(301, headers={"Location": sent.url})
+    with pytest.raises(requests.TooManyRedirects):
+        client.bucket("b").object("o").get_reader().read_all()
+    assert len(transport.sent) == 6
+
+
+def test_a_redirect_from_https_to_http_drops_the_token(transport: FakeTransport) -> None:
+    authed = Client("https://proxy.test", token="secret", retry_config=RetryConfig.no_retries())
+    for scheme in ("http://", "https://"):
+        authed.request_client.session.mount(scheme, transport)
+    transport.queue = [Reply(301, headers={"Location": f"{TARGET}/v1/objects/b/o"}), Reply(body=b"x")]
+    assert authed.bucket("b").object("o").get_reader().read_all() == b"x"
+    assert [sent.headers.get("Authorization") for sent in transport.sent] == ["Bearer secret", None]
+
+
 def test_token_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AIS_AUTHN_TOKEN", "tok")
     assert Client("http://h").request_client.session.headers["Authorization"] == "Bearer tok"
