@@ -3,10 +3,11 @@
 Redirects. A proxy answers object requests with a redirect to the target that owns the object
 (reference §1.5): 301 for GET and 307 for PUT and the rest. A bodiless GET or HEAD follows
 its redirects here, through the transport adapter (the cheap path for small objects); for the
-rest `requests` follows them, and for 307 it sends the body again (rewinding a file first). Over HTTPS a PUT with a body is sent in
-two legs, as the official SDK does: first to the proxy with an empty body and the real
-`Content-Length`, then, on a redirect, with the body to the target. `requests` would drop the
-`Authorization` header when a redirect changes host or port; cluster redirects keep it.
+rest `requests` follows them, and for 307 it sends the body again (rewinding a file first).
+Over HTTPS a PUT with a body is sent in two legs, as the official SDK does: first to the proxy
+with an empty body and the real `Content-Length`, then, on a redirect, with the body to the
+target. `requests` would drop the `Authorization` header when a redirect changes host or port;
+cluster redirects keep it.
 """
 
 import os

@@ -1,4 +1,5 @@
-"""The target's fast GET: a small object it holds, answered from the request head in one write.
+"""The target's fast GET: a small object it holds, answered from the request head in one write
+(and, through web/fast_head.py, its fast HEAD).
 
 Only a plain request (web/plain_request.py) for an object of at most SMALL_OBJECT bytes that
 `plain_get.open_plain` opens is answered here. Everything else returns None, and the request
@@ -22,7 +23,7 @@ from typing import Final
 from pyaistore.monitoring import request_counters as ops
 from pyaistore.node_context import NodeContext
 from pyaistore.target import byte_range, plain_get
-from pyaistore.web import object_headers, plain_request
+from pyaistore.web import fast_head, object_headers, plain_request
 from pyaistore.web.fast_http import RequestHead, http_date
 from pyaistore.web.streaming import SMALL_OBJECT
 from pyaistore.wire import query
@@ -65,11 +66,12 @@ class FastGet:
         self._ctx = ctx
         self._counters = ctx.monitor.counters
         self._hot: OrderedDict[HotKey, _Hot] = OrderedDict()
+        self._head = fast_head.FastHead(ctx, self._tables)
 
     def __call__(self, head: RequestHead) -> bytes | None:
-        """The whole reply to a plain small-object GET; None for anything else."""
+        """The whole reply to a plain small-object GET or a plain HEAD; None for anything else."""
         if head.method != b"GET":
-            return None
+            return self._head(head) if head.method == b"HEAD" else None
         started = time.perf_counter_ns()
         parts = plain_request.split(head)
         if parts is None:

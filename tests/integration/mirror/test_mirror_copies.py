@@ -96,6 +96,9 @@ def test_make_n_copies_up_and_down(cluster: LocalCluster, client: Client, bucket
     assert wrong_copies(cluster, bucket, names, 1) == []
     head = _head_copies(cluster, bucket, names[0])
     assert head.headers["Ais-Mirror-Copies"] == "1"
+    url = f"{cluster.endpoint}/v1/objects/{bucket}/{names[0]}"
+    full = requests.head(url, timeout=10, allow_redirects=True)
+    assert full.headers["Ais-Mirror-Copies"] == "1"  # the target front's full HEAD: no stale copies
     for name in names:
         assert client.bucket(bucket).object(name).get_reader().read_all() == payload(name)
 

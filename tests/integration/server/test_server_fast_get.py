@@ -158,3 +158,49 @@ def test_the_front_never_serves_a_stale_object(endpoint: str, make_bucket: Calla
 def full_checksum(url: str) -> str:
     """The checksum the full handler reports for the object at `url`."""
     return str(requests.get(url, params={"latest-ver": "false"}, timeout=10).headers["Ais-Checksum-Value"])
+
+
+def _head_lines(reply: requests.Response) -> dict[str, str]:
+    """A HEAD reply's headers, less those that differ by path or moment (Server, Date)."""
+    return {name: value for name, value in reply.headers.items() if name not in ("Server", "Date")}
+
+
+def test_the_front_answers_plain_heads_as_aiohttp_does(
+    endpoint: str, make_bucket: Callable[[], Bucket]
+) -> None:
+    bucket = make_bucket()
+    for name, data in (("small", SMALL), ("empty", b""), ("large", LARGE)):
+        bucket.object(name).get_writer().put_content(data)
+        url = _direct(endpoint, bucket.name, name)
+        for _ in range(2):  # the second HEAD is answered from the kept headers
+            fast = requests.head(url, timeout=10)
+            full = requests.head(url, params={"latest-ver": "false"}, timeout=10)
+            assert "Server" not in fast.headers and "aiohttp" in full.headers["Server"]
+            assert fast.status_code == full.status_code == 200
+            assert _head_lines(fast) == _head_lines(full)
+        assert fast.headers.get("Content-Length") == (str(len(data)) if data else None)
+    props = OurClient(endpoint).bucket(bucket.name).object("small").head()
+    assert props.size == len(SMALL) and props.present
+    missing = requests.head(_direct(endpoint, bucket.name, "missing"), timeout=10)
+    assert missing.status_code == 404 and "aiohttp" in missing.headers["Server"]
+
+
+def test_kept_heads_follow_overwrites_and_edits(endpoint: str, make_bucket: Callable[[], Bucket]) -> None:
+    bucket = make_bucket()
+    obj = bucket.object("hot")
+    url = _direct(endpoint, bucket.name, "hot")
+
+    def fast_head() -> requests.Response:
+        reply = requests.head(url, timeout=10)
+        assert "Server" not in reply.headers  # served by the front
+        return reply
+
+    for round_ in range(3):
+        obj.get_writer().put_content(bytes([round_]) * 1000)  # same size, new content
+        for _ in range(2):
+            assert fast_head().headers["Ais-Checksum-Value"] == full_checksum(url)
+        assert fast_head().headers["Ais-Version"] == str(round_ + 1)
+    obj.get_writer().set_custom_props({"label": "x"}, replace_existing=True)
+    assert fast_head().headers["Ais-Custom-Md"] == "label=x"
+    obj.delete()
+    assert requests.head(url, timeout=10).status_code == 404
