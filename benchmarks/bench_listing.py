@@ -85,7 +85,7 @@ def populate(peer: PyaistorePeer, count: int, per_dir: int) -> tuple[float, list
         futures = []
         for node_id, names in shares.items():
             url = smap.targets[node_id].public_net.url
-            config = requests.get(f"{url}/v1/daemon?what=config", timeout=30).json()
+            config = requests.get(f"{url}/v1/daemon?what=config", timeout=30).json()["local"]
             object_dirs += [Path(root) for root in config["mountpaths"]]
             futures.append(pool.submit(_populate_target, config["data_dir"], config["mountpaths"], names))
         written = sum(future.result() for future in futures)

@@ -315,6 +315,38 @@ class ObjectStore:
                 break
         return entries
 
+    def list_sizes(
+        self, bucket: BucketId, prefix: str = "", after: str = "", limit: int = 0, recursive: bool = True
+    ) -> list[tuple[str, bool, int]]:
+        """Up to `limit` (0: no limit) (name, is_dir, size) entries, each object once, no metadata read.
+
+        The size is the data file's, from one lstat per object: every regular file under an
+        objects directory is a published object whose size is its metadata's (writers fill work
+        files elsewhere and rename them in complete, metadata already set; append sessions,
+        multipart parts, EC slices and mirror copies in progress live outside `obj/`). Objects that
+        vanish between listing and stat are skipped, as `list_entries` skips them.
+        """
+        mountpaths = self.mountpaths.available
+        roots = [str(layout.objects_dir(mp, bucket)) + os.sep for mp in mountpaths]
+        entries: list[tuple[str, bool, int]] = []
+        lstat = os.lstat
+        for name, is_dir, index in self._list_found(mountpaths, bucket, prefix, after, recursive):
+            if is_dir:
+                entries.append((name, True, 0))
+            else:
+                try:
+                    info = lstat(roots[index] + name)
+                except OSError as exc:
+                    if not _vanished(exc, mountpaths[index]):
+                        raise
+                    continue
+                if not stat.S_ISREG(info.st_mode):
+                    continue  # replaced by a directory since the walk saw it
+                entries.append((name, False, info.st_size))
+            if 0 < limit <= len(entries):
+                break
+        return entries
+
     def _list_found(
         self, mountpaths: tuple[Mountpath, ...], bucket: BucketId, prefix: str, after: str, recursive: bool
     ) -> Iterator[tuple[str, bool, int]]:
@@ -451,6 +483,11 @@ def _walk(
     """listing.walk of one mountpath, its disk failures typed (a vanished root lists nothing)."""
     with unavailable_as_error(mp):
         yield from listing.walk(layout.objects_dir(mp, bucket), prefix, after, recursive)
+
+
+def _vanished(exc: OSError, mp: Mountpath) -> bool:
+    """Whether a listed object's lstat failed because it is gone (or its disk is): skip it."""
+    return isinstance(exc, (FileNotFoundError, NotADirectoryError)) or mp.failure(exc) is not None
 
 
 def _walk_tagged(
