@@ -74,17 +74,20 @@ def count_copies(ctx: NodeContext, bucket: BucketId, meta: ObjectMeta) -> int:
 def wire_page(ctx: NodeContext, bucket: BucketId, msg: LsoMsg, page_size: int) -> list[dict[str, Any]]:
     """Blocking: list_page's entries in their msgpack form (`ListEntry.to_msgpack`).
 
-    A listing of names and sizes is built straight from the walk, one small dict per entry and
+    A listing of names (and sizes) is built straight from the walk, one small dict per entry and
     no metadata read: the common listing costs a stat per object instead of a getxattr, a JSON
     decoding and two conversions.
     """
     props = _checked_props(ctx, bucket, msg)
-    if not _from_walk(msg, props):
-        return [entry.to_msgpack() for entry in _entries(ctx, bucket, msg, props, page_size)]
     after = max(msg.continuation_token, msg.start_after)
     recursive = not msg.flags & msgs.LSO_NO_RECURSION
-    rows = rename_reads.list_sizes(ctx, bucket, msg.prefix, after, page_size, recursive)
     is_dir, present = msgs.ENTRY_IS_DIR, msgs.ENTRY_PRESENT
+    if props == {"name"} and not msg.flags & msgs.LSO_ARCH_DIR:
+        names = rename_reads.list_entries(ctx, bucket, msg.prefix, after, page_size, recursive, False)
+        return [{"n": name, "f": is_dir if folder else present} for name, folder, _ in names]
+    if not _from_walk(msg, props):
+        return [entry.to_msgpack() for entry in _entries(ctx, bucket, msg, props, page_size)]
+    rows = rename_reads.list_sizes(ctx, bucket, msg.prefix, after, page_size, recursive)
     # The same maps as ListEntry.to_msgpack: a zero size is left out.
     return [
         {"n": name, "f": is_dir}

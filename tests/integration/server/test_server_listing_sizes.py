@@ -2,8 +2,10 @@
 own, nothing unpublished may show, and properties that need the metadata must still come from it."""
 
 from aistore.sdk.bucket import Bucket
+from aistore.sdk.list_object_flag import ListObjectFlag
 from raw_protocol import xxhash2
 
+PRESENT, DIRECTORY = 64, 256
 SIZES = {"s/zero": 0, "s/one": 1, "s/odd": 4097, "s/large": 300_001}
 
 
@@ -41,3 +43,12 @@ def test_appends_and_uploads_in_progress_are_not_listed(bucket: Bucket) -> None:
     writer.append_content(b"", handle=handle, flush=True)
     upload.complete()
     assert _listed(bucket) == {"appending": 7, "done": 5, "uploading": 8}
+
+
+def test_name_only_listings(bucket: Bucket) -> None:
+    bucket.object("a/b").get_writer().put_content(b"123")
+    bucket.object("c").get_writer().put_content(b"4")
+    entries = bucket.list_objects(props="name").entries
+    assert [(e.name, e.size, e.flags) for e in entries] == [("a/b", 0, PRESENT), ("c", 0, PRESENT)]
+    level = bucket.list_objects(props="name", flags=[ListObjectFlag.NO_RECURSION]).entries
+    assert [(e.name, e.size, e.flags) for e in level] == [("a/", 0, DIRECTORY), ("c", 0, PRESENT)]
