@@ -1,5 +1,11 @@
 """list_sizes: names and sizes from the walk alone, equal to what the metadata says, each object once."""
 
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from pyaistore.storage import layout
 from pyaistore.storage.object_store import ObjectStore, WriteProps
 from pyaistore.wire.bucket_id import BucketId
 
@@ -49,3 +55,35 @@ def test_writes_and_appends_in_progress_are_not_listed(store: ObjectStore, bucke
     assert store.list_sizes(bucket) == [("done", False, 5), ("in-flight", False, 10)]
     store.flush_append(bucket, "staged", handle, WriteProps())
     assert store.list_sizes(bucket)[-1] == ("staged", False, 5)
+
+
+class _ScanThenRemove:
+    """os.scandir's result, read in full, after which `doomed` is removed: the walk has seen it."""
+
+    def __init__(self, entries: list[os.DirEntry[str]], doomed: str) -> None:
+        self._entries, self._doomed = entries, doomed
+
+    def __enter__(self) -> Iterator[os.DirEntry[str]]:
+        os.unlink(self._doomed)
+        return iter(self._entries)
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def test_an_object_removed_after_the_walk_saw_it_is_skipped(
+    store: ObjectStore, bucket: BucketId, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("d/a", "d/b", "d/c"):
+        _put(store, bucket, name, b"xyz")
+    directory = str(layout.objects_dir(store.mountpaths.all[0], bucket) / "d")
+    real = os.scandir
+
+    def scan(path: str) -> object:
+        if str(path) != directory:
+            return real(path)
+        with real(path) as entries:
+            return _ScanThenRemove(list(entries), os.path.join(directory, "b"))  # d/b goes
+
+    monkeypatch.setattr(os, "scandir", scan)
+    assert store.list_sizes(bucket) == [("d/a", False, 3), ("d/c", False, 3)]
