@@ -13,8 +13,10 @@ Run: .venv/bin/python benchmarks/bench_listing.py [--objects 1000000] [--per-dir
    size) and count objects/s, while a thread samples the RSS of the proxy and both targets every
    0.5 s, so memory can be seen to stay flat from the first page to the last.
 4. List one directory's prefix (`--per-dir` objects) several times: its latency.
-5. The peer, in the same run: the same names listed by an `os.scandir` walk of the targets'
-   object directories (names only, sorted at the end), as a ratio.
+5. The peers, in the same run: the whole bucket listed again with props name,size,checksum (the
+   targets read every object's metadata, the path any property beyond name and size takes), and
+   the same names listed by an `os.scandir` walk of the targets' object directories (names only,
+   sorted at the end); each as a ratio.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.messages import Smap
 
 MIB = 1024 * 1024
+# Properties that need each object's metadata (the checksum), for the same-run peer listing.
+METADATA_PROPS = "name,size,checksum"
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -85,7 +89,7 @@ def populate(peer: PyaistorePeer, count: int, per_dir: int) -> tuple[float, list
         futures = []
         for node_id, names in shares.items():
             url = smap.targets[node_id].public_net.url
-            config = requests.get(f"{url}/v1/daemon?what=config", timeout=30).json()
+            config = requests.get(f"{url}/v1/daemon?what=config", timeout=30).json()["local"]
             object_dirs += [Path(root) for root in config["mountpaths"]]
             futures.append(pool.submit(_populate_target, config["data_dir"], config["mountpaths"], names))
         written = sum(future.result() for future in futures)
@@ -144,7 +148,9 @@ class MemoryTrace:
         return "\n".join(lines)
 
 
-def list_all(peer: PyaistorePeer, expected: int) -> tuple[float, MemoryTrace, dict[str, float]]:
+def list_all(
+    peer: PyaistorePeer, expected: int, props: str = ""
+) -> tuple[float, MemoryTrace, dict[str, float]]:
     """List the whole bucket with the SDK; returns objects/s, the memory trace and CPU-µs per object
     of each server process and of this client."""
     pids = {name: pid for name, pid in peer.server_pids().items() if name.startswith(("proxy", "target"))}
@@ -156,7 +162,7 @@ def list_all(peer: PyaistorePeer, expected: int) -> tuple[float, MemoryTrace, di
     started = time.monotonic()
     previous = ""
     count = 0
-    for entry in bucket.list_objects_iter():
+    for entry in bucket.list_objects_iter(props=props):
         if entry.name <= previous:
             raise RuntimeError(f"listing out of order: {entry.name!r} after {previous!r}")
         previous = entry.name
@@ -226,6 +232,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"list_objects_iter: {args.objects:,} objects at {rate:,.0f} objects/s")
     print(trace.report(args.objects))
     print("CPU-µs per object listed: " + ", ".join(f"{name} {cost:.1f}" for name, cost in cpu.items()))
+    meta_rate, _, meta_cpu = list_all(peer, args.objects, METADATA_PROPS)
+    print(f"the same with props {METADATA_PROPS}: {meta_rate:,.0f} objects/s; ratio {rate / meta_rate:.2f}")
+    print("  CPU-µs per object listed: " + ", ".join(f"{name} {cost:.1f}" for name, cost in meta_cpu.items()))
     latencies = list_prefix(peer, args.per_dir, args.prefix_runs, args.objects)
     median, worst = latencies[len(latencies) // 2], latencies[-1]
     runs = len(latencies)

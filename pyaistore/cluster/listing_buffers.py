@@ -16,19 +16,20 @@ writes is still that names existing before the listing started are neither repea
 """
 
 import asyncio
+import bisect
+import operator
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import Final
-
-from pyaistore.wire.messages import ListEntry
+from typing import Any, Final
 
 __all__ = ["LISTINGS_KEPT", "Kept", "ListingBuffers", "TargetBuffer"]
 
 # Listings whose buffers are kept (least recently used go first); each holds at most one page
 # per target, so memory stays bounded by LISTINGS_KEPT x targets x page size entries.
 LISTINGS_KEPT: Final = 8
+_NAME: Final = operator.itemgetter("n")
 
 
 @dataclass
@@ -36,15 +37,14 @@ class TargetBuffer:
     """One target's entries after the last page returned, and where that target left off."""
 
     after: str  # the last name the target sent (or the token, before it sent anything)
-    entries: list[ListEntry] = field(default_factory=list)
+    # As the target sent them (ListEntry.to_msgpack maps): the gateway only merges them by name
+    # ("n") and passes them on, so it neither builds nor renders an object per entry.
+    entries: list[dict[str, Any]] = field(default_factory=list)
     exhausted: bool = False  # the target has nothing after `after`
 
     def drop_through(self, name: str) -> None:
         """Forget the entries up to and including `name` (they were returned)."""
-        kept = 0
-        while kept < len(self.entries) and self.entries[kept].name <= name:
-            kept += 1
-        del self.entries[:kept]
+        del self.entries[: bisect.bisect_right(self.entries, name, key=_NAME)]
 
 
 @dataclass

@@ -420,6 +420,12 @@ class PeerApi:
 
     async def list_page(self, node: Snode, bucket: BucketId, lso: dict[str, Any]) -> list[ListEntry]:
         """`node`'s share of a listing page (an LsoMsg as JSON)."""
+        return [ListEntry.from_wire(e) for e in await self.list_page_maps(node, bucket, lso)]
+
+    async def list_page_maps(
+        self, node: Snode, bucket: BucketId, lso: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        """`node`'s share of a listing page, each entry the msgpack map it sent (ListEntry.to_msgpack)."""
         url = (
             node.control_url
             + paths.url_path(paths.INTERNAL, paths.INTERNAL_LIST, bucket.name)
@@ -432,7 +438,8 @@ class PeerApi:
         except PeerUnreachable as exc:
             raise PeerFailed(f"listing {bucket.cname}: {node.display_name} did not answer") from exc
         raise_for_reply(reply, node, f"listing {bucket.cname}")
-        return [ListEntry.from_wire(e) for e in msgpack.unpackb(reply.body)]
+        entries: list[dict[str, Any]] = msgpack.unpackb(reply.body)
+        return entries
 
     # ---- remote buckets ----
 

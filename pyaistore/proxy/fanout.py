@@ -3,42 +3,59 @@
 import asyncio
 import dataclasses
 import heapq
+import operator
 import secrets
 from collections.abc import Hashable, Iterator
 from itertools import islice
-from typing import Any
+from typing import Any, Final
 
 from pyaistore.cluster import cluster_map
 from pyaistore.cluster.errors import PeerFailed
 from pyaistore.cluster.listing_buffers import Kept, TargetBuffer
 from pyaistore.node_context import NodeContext
 from pyaistore.wire.bucket_id import BucketId
-from pyaistore.wire.messages import DEFAULT_PAGE_SIZE, ListEntry, LsoMsg, LsoPage, Snode
+from pyaistore.wire.messages import DEFAULT_PAGE_SIZE, ListEntry, LsoMsg, LsoPage, Snode, page_msgpack
+
+_NAME: Final = operator.itemgetter("n")
 
 
 async def _target_page(
     ctx: NodeContext, node: Snode, bucket: BucketId, body: dict[str, Any]
-) -> list[ListEntry]:
+) -> list[dict[str, Any]]:
     # A target refusing the request (e.g. not-cached on an ais bucket) is deterministic: relayed.
     try:
-        return await ctx.peer_api.list_page(node, bucket, body)
+        return await ctx.peer_api.list_page_maps(node, bucket, body)
     except PeerFailed:
         if cluster_map.is_leaving(node):
             return []  # in maintenance or leaving, and stopped: what it held has moved (or is moving)
         raise
 
 
-def _unique(entries: Iterator[ListEntry]) -> Iterator[ListEntry]:
+def _unique(entries: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """Drop repeats of one name (directory entries come from several targets)."""
     last = None
     for entry in entries:
-        if entry.name != last:
-            last = entry.name
+        if entry["n"] != last:
+            last = entry["n"]
             yield entry
 
 
 async def list_objects(ctx: NodeContext, bucket: BucketId, msg: LsoMsg) -> LsoPage:
-    """One page: each target's first page after the token, merged in name order.
+    """One page (see list_objects_msgpack), its entries parsed."""
+    uuid, next_token, merged = await _list_page(ctx, bucket, msg)
+    return LsoPage(uuid, next_token, [ListEntry.from_wire(entry) for entry in merged])
+
+
+async def list_objects_msgpack(ctx: NodeContext, bucket: BucketId, msg: LsoMsg) -> dict[str, Any]:
+    """One page as the msgpack map the SDK decodes; the targets' entry maps are passed on as they came."""
+    return page_msgpack(*await _list_page(ctx, bucket, msg))
+
+
+async def _list_page(
+    ctx: NodeContext, bucket: BucketId, msg: LsoMsg
+) -> tuple[str, str, list[dict[str, Any]]]:
+    """One page (uuid, continuation token, entries as msgpack maps): each target's first page after
+    the token, merged in name order.
 
     Any name on the merged page is among its own target's first `page_size` names, so the
     merge is exact; the token is the last name returned, so concurrent writes never cause
@@ -62,7 +79,7 @@ async def list_objects(ctx: NodeContext, bucket: BucketId, msg: LsoMsg) -> LsoPa
         # Prefetch only for a client that came back with the uuid (it pages on); S3 never does.
         prefetch = _prefetch(ctx, targets, bucket, msg, buffers, page_size) if msg.uuid else None
         ctx.listing_buffers.keep(_buffers_key(bucket, msg, uuid, next_token), Kept(buffers, prefetch))
-    return LsoPage(uuid, next_token, merged)
+    return uuid, next_token, merged
 
 
 def _prefetch(
@@ -125,7 +142,7 @@ async def _fill(
     buffer.entries.extend(page)
     buffer.exhausted = len(page) < wanted
     if page:
-        buffer.after = page[-1].name
+        buffer.after = page[-1]["n"]
 
 
 def _buffers_key(bucket: BucketId, msg: LsoMsg, uuid: str, token: str) -> Hashable:
@@ -133,10 +150,10 @@ def _buffers_key(bucket: BucketId, msg: LsoMsg, uuid: str, token: str) -> Hashab
     return bucket, dataclasses.replace(msg, uuid=uuid, continuation_token="", page_size=0), token
 
 
-def merge_pages(pages: list[list[ListEntry]], page_size: int) -> tuple[list[ListEntry], str]:
-    """Merge per-target pages (each sorted) into one page and its continuation token.
+def merge_pages(pages: list[list[dict[str, Any]]], page_size: int) -> tuple[list[dict[str, Any]], str]:
+    """Merge per-target pages (each sorted, entries as msgpack maps) into one page and its token.
 
     The token is the last name of a full page (AIS's rule), or "" when the page is not full.
     """
-    merged = list(islice(_unique(heapq.merge(*pages, key=lambda e: e.name)), page_size))
-    return merged, merged[-1].name if len(merged) == page_size else ""
+    merged = list(islice(_unique(heapq.merge(*pages, key=_NAME)), page_size))
+    return merged, merged[-1]["n"] if len(merged) == page_size else ""

@@ -399,7 +399,7 @@ class Bucket:
             headers={const.HEADER_ACCEPT: const.MSGPACK_CONTENT_TYPE},
             json=ActionMsg(const.ACT_LIST, value=lso).to_json(),
         )
-        return BucketList.from_wire(messages.LsoPage.from_wire(_decode_page(response)))
+        return BucketList.from_page(_decode_page(response))
 
     def list_objects_iter(
         self,

@@ -199,6 +199,22 @@ class BucketEntry:
             entry.flags,
         )
 
+    @classmethod
+    def from_msgpack(cls, entry: dict[str, Any]) -> "BucketEntry":
+        """Build from one entry's msgpack map (short keys, fields left out when empty), directly."""
+        get = entry.get
+        return cls(
+            entry["n"],
+            get("s", 0),
+            get("cs", ""),
+            get("a", ""),
+            get("v", ""),
+            get("t", ""),
+            get("m", ""),
+            get("c", 0),
+            get("f", 0),
+        )
+
     def is_cached(self) -> bool:
         """True when the object is present in the cluster."""
         return bool(self.flags & messages.ENTRY_PRESENT)
@@ -248,6 +264,20 @@ class BucketList:
         """Convert the wire dataclass."""
         entries = [BucketEntry.from_wire(entry) for entry in page.entries]
         return cls(page.uuid, page.continuation_token, page.flags, entries)
+
+    @classmethod
+    def from_page(cls, data: dict[str, Any]) -> "BucketList":
+        """Parse a decoded page: the msgpack map straight into entries (one object per entry, where
+        the wire dataclass would make two), the JSON form through `messages.LsoPage`."""
+        if "Entries" not in data and "UUID" not in data:
+            return cls.from_wire(messages.LsoPage.from_wire(data))
+        entries = [BucketEntry.from_msgpack(entry) for entry in data.get("Entries") or ()]
+        return cls(
+            str(data.get("UUID", "")),
+            str(data.get("ContinuationToken", "")),
+            int(data.get("Flags", 0)),
+            entries,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -315,12 +315,47 @@ class ObjectStore:
                 break
         return entries
 
+    def list_sizes(
+        self, bucket: BucketId, prefix: str = "", after: str = "", limit: int = 0, recursive: bool = True
+    ) -> list[tuple[str, bool, int]]:
+        """Up to `limit` (0: no limit) (name, is_dir, size) entries, each object once, no metadata read.
+
+        The size is the data file's, from one lstat per object: every regular file under an
+        objects directory is a published object whose size is its metadata's (writers fill work
+        files elsewhere and rename them in complete, metadata already set; append sessions,
+        multipart parts, EC slices and mirror copies in progress live outside `obj/`). Objects that
+        vanish between listing and stat are skipped, as `list_entries` skips them.
+        """
+        mountpaths = self.mountpaths.available
+        stats = [listing.FileStat(str(layout.objects_dir(mp, bucket))) for mp in mountpaths]
+        entries: list[tuple[str, bool, int]] = []
+        try:
+            for name, is_dir, index in self._list_found(mountpaths, bucket, prefix, after, recursive):
+                if is_dir:
+                    entries.append((name, True, 0))
+                else:
+                    try:
+                        info = stats[index].lstat(name)
+                    except OSError as exc:
+                        if not _vanished(exc, mountpaths[index]):
+                            raise
+                        continue
+                    if not stat.S_ISREG(info.st_mode):
+                        continue  # replaced by a directory since the walk saw it
+                    entries.append((name, False, info.st_size))
+                if 0 < limit <= len(entries):
+                    break
+        finally:
+            for file_stat in stats:
+                file_stat.close()
+        return entries
+
     def _list_found(
         self, mountpaths: tuple[Mountpath, ...], bucket: BucketId, prefix: str, after: str, recursive: bool
     ) -> Iterator[tuple[str, bool, int]]:
         """(name, is_dir, index of the mountpath it was found on), ascending, each name once."""
         walks = [_walk_tagged(mp, at, bucket, prefix, after, recursive) for at, mp in enumerate(mountpaths)]
-        return listing.merge_found(walks)
+        return walks[0] if len(walks) == 1 else listing.merge_found(walks)  # one walk repeats no name
 
     def _listed_meta(self, mp: Mountpath, bucket: BucketId, name: str, base: str) -> ObjectMeta | None:
         """The metadata of an object a walk found on `mp`; None when it is gone or unreadable."""
@@ -445,20 +480,19 @@ def _prepare(mp: Mountpath, buckets: tuple[BucketId, ...]) -> None:
         raise InvalidMountpath(mp.root_str, f'cannot use mountpath "{mp.root}": {exc.strerror}') from exc
 
 
-def _walk(
-    mp: Mountpath, bucket: BucketId, prefix: str, after: str, recursive: bool
-) -> Iterator[tuple[str, bool]]:
-    """listing.walk of one mountpath, its disk failures typed (a vanished root lists nothing)."""
-    with unavailable_as_error(mp):
-        yield from listing.walk(layout.objects_dir(mp, bucket), prefix, after, recursive)
+def _vanished(exc: OSError, mp: Mountpath) -> bool:
+    """Whether a listed object's lstat failed because it is gone (or its disk is): skip it."""
+    return isinstance(exc, (FileNotFoundError, NotADirectoryError)) or mp.failure(exc) is not None
 
 
 def _walk_tagged(
     mp: Mountpath, index: int, bucket: BucketId, prefix: str, after: str, recursive: bool
 ) -> Iterator[tuple[str, bool, int]]:
-    """_walk, each entry tagged with `index` (where it was found)."""
-    for name, is_dir in _walk(mp, bucket, prefix, after, recursive):
-        yield name, is_dir, index
+    """listing.walk of one mountpath, each entry tagged with `index` (where it was found), its disk
+    failures typed (a vanished root lists nothing)."""
+    with unavailable_as_error(mp):
+        for name, is_dir in listing.walk(layout.objects_dir(mp, bucket), prefix, after, recursive):
+            yield name, is_dir, index
 
 
 def _blocked(objects_dir: str, name: str) -> bool:

@@ -6,6 +6,7 @@ new bucket that misses is redirected to the old name's owner, or answered here w
 owns the old name too; and a listing of the new bucket includes the objects not yet moved.
 """
 
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from pyaistore.cluster import placement
@@ -16,7 +17,7 @@ from pyaistore.wire import paths, query
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.messages import Snode
 
-__all__ = ["fallback", "fallback_path", "list_entries"]
+__all__ = ["fallback", "fallback_path", "list_entries", "list_sizes"]
 
 _REPLACED = frozenset({query.PROVIDER, query.NAMESPACE, query.PROXY_ID, query.UNIX_TIME})
 
@@ -48,7 +49,26 @@ def list_entries(
     source = rename_bucket.rename_source(ctx.meta.buckets, bucket)
     if source is None:
         return rows
-    moving = store.list_entries(source, prefix, after, limit, recursive, with_meta)
-    merged: dict[str, tuple[str, bool, ObjectMeta | None]] = {row[0]: row for row in moving}
-    merged.update((row[0], row) for row in rows)  # an object already moved is listed once, as moved
+    return _merged(rows, store.list_entries(source, prefix, after, limit, recursive, with_meta), limit)
+
+
+def list_sizes(
+    ctx: NodeContext, bucket: BucketId, prefix: str, after: str, limit: int, recursive: bool
+) -> list[tuple[str, bool, int]]:
+    """Blocking: the store's (name, is_dir, size) listing, merged with the old bucket's during a rename."""
+    store = ctx.object_store
+    rows = store.list_sizes(bucket, prefix, after, limit, recursive)
+    source = rename_bucket.rename_source(ctx.meta.buckets, bucket)
+    if source is None:
+        return rows
+    return _merged(rows, store.list_sizes(source, prefix, after, limit, recursive), limit)
+
+
+_Row = TypeVar("_Row", bound=tuple[Any, ...])
+
+
+def _merged(rows: list[_Row], moving: list[_Row], limit: int) -> list[_Row]:
+    """The two listings as one, by name; an object already moved is listed once, as moved."""
+    merged: dict[str, _Row] = {row[0]: row for row in moving}
+    merged.update((row[0], row) for row in rows)
     return [merged[name] for name in sorted(merged)][:limit]

@@ -96,11 +96,15 @@ async def bucket_get(request: web.Request) -> web.Response:
             ctx, bucket, not (_dont_add(request) or lso.flags & msgs.LSO_DONT_ADD_REMOTE)
         )
     remote = backend_bucket(bucket, props)
+    wants_msgpack = headers.MSGPACK_TYPE in request.headers.get(headers.ACCEPT, "")
+    if remote is None and wants_msgpack:
+        page_map = await fanout.list_objects_msgpack(ctx, bucket, lso)
+        return web.Response(body=msgpack.packb(page_map), content_type=headers.MSGPACK_TYPE)
     if remote is None:
         page = await fanout.list_objects(ctx, bucket, lso)
     else:
         page = await remote_listing.list_objects(ctx, bucket, remote, lso)
-    if headers.MSGPACK_TYPE in request.headers.get(headers.ACCEPT, ""):
+    if wants_msgpack:
         return web.Response(body=msgpack.packb(page.to_msgpack()), content_type=headers.MSGPACK_TYPE)
     return web.json_response(page.to_json())
 

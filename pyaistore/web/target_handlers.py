@@ -288,6 +288,6 @@ async def list_page(request: web.Request) -> web.Response:
     bucket = request_parsing.bucket_id(request)
     msg = await request_parsing.read_message(request, LsoMsg.from_json)
     size = msg.page_size or DEFAULT_PAGE_SIZE
-    entries = await asyncio.to_thread(list_objects.list_page, ctx, bucket, msg, size)
-    data = msgpack.packb([e.to_msgpack() for e in entries])
+    entries = await asyncio.to_thread(list_objects.wire_page, ctx, bucket, msg, size)
+    data = msgpack.packb(entries)
     return web.Response(body=data, content_type=headers.MSGPACK_TYPE)

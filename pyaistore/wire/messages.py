@@ -347,12 +347,9 @@ class LsoPage:
 
     def to_msgpack(self) -> dict[str, Any]:
         """The map the SDK decodes: UUID, ContinuationToken, Entries, Flags."""
-        return {
-            "UUID": self.uuid,
-            "ContinuationToken": self.continuation_token,
-            "Entries": [e.to_msgpack() for e in self.entries],
-            "Flags": self.flags,
-        }
+        return page_msgpack(
+            self.uuid, self.continuation_token, [e.to_msgpack() for e in self.entries], self.flags
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form for curl and requests users."""
@@ -381,3 +378,10 @@ class LsoPage:
             [ListEntry.from_wire(e) for e in raw],
             int(data.get("flags", 0)),
         )
+
+
+def page_msgpack(
+    uuid: str, continuation_token: str, entries: list[dict[str, Any]], flags: int = 0
+) -> dict[str, Any]:
+    """A listing page's msgpack map from entries already in their msgpack form (ListEntry.to_msgpack)."""
+    return {"UUID": uuid, "ContinuationToken": continuation_token, "Entries": entries, "Flags": flags}

@@ -5,15 +5,15 @@ from pyaistore.wire.messages import ListEntry
 
 
 def _buffer(*names: str) -> TargetBuffer:
-    return TargetBuffer(after=names[-1] if names else "", entries=[ListEntry(n) for n in names])
+    return TargetBuffer(after=names[-1] if names else "", entries=[ListEntry(n).to_msgpack() for n in names])
 
 
 def test_drop_through_forgets_what_was_returned() -> None:
     buffer = _buffer("a", "b", "c", "d")
     buffer.drop_through("b")
-    assert [e.name for e in buffer.entries] == ["c", "d"]
+    assert [e["n"] for e in buffer.entries] == ["c", "d"]
     buffer.drop_through("bz")
-    assert [e.name for e in buffer.entries] == ["c", "d"]
+    assert [e["n"] for e in buffer.entries] == ["c", "d"]
     buffer.drop_through("z")
     assert buffer.entries == [] and buffer.after == "d"  # where the target left off stays
 
