@@ -65,16 +65,15 @@ class MetaOwner:
     async def update_smap(
         self,
         change: Callable[[Smap], Smap],
-        skip: frozenset[str] = frozenset(),
         first: frozenset[str] = frozenset(),
     ) -> Smap:
-        """Apply `change`, push the new map to every node, persist it, and only then use it here.
+        """Apply `change`, persist the new map, push it to every node, and only then use it here.
 
         The primary redirects clients by its own map: switching after the push means no request is
         sent to a target by a map that target does not hold yet (a new owner that would not know
         to look for the object on its neighbours, a leaving one that would still take writes).
-        The nodes in `first` (one confirming its join) must take the map before anyone else
-        learns of it: PeerFailed, and nothing changes, when one of them does not.
+        The nodes in `first` (one confirming its join) must take the map before it is persisted
+        or anyone else learns of it: PeerFailed, and nothing changes, when one of them does not.
         """
         async with self._lock:
             old = self.smap
@@ -91,7 +90,7 @@ class MetaOwner:
                 if failed:
                     raise PeerFailed(f"{failed} did not take cluster map v{new.version}: not published")
             await asyncio.to_thread(cluster_map.save, new, self._dir / SMAP_FILE)
-            await self._push(new, body, skip | first)
+            await self._push(new, body, first)
             self._meta.smap = new
         return new
 
@@ -156,7 +155,7 @@ class MetaOwner:
             return await metasync.push(self._peers, self.smap, body, self._self_id)
 
     async def _push(self, smap: Smap, body: dict[str, object], skip: frozenset[str] = frozenset()) -> None:
-        """Push to every node but those in `skip` (a joining node gets the tables in its reply)."""
+        """Push to every node but those in `skip` (a joining node took them already)."""
         failed = await metasync.push(self._peers, smap, body, self._self_id, skip)
         if failed:
             log.warning("metasync did not reach %s; they catch up on their next keepalive", failed)
