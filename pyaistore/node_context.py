@@ -109,6 +109,10 @@ class NodeContext:
     # Targets: object uname -> the cold GET under way (target.cold_get.ColdFetch), so concurrent
     # cold GETs of one object fetch it once.
     cold_fetches: dict[str, Any] = field(default_factory=dict)
+    # Targets: object cname -> the metadata of the copy a write just handed over to the object's
+    # owner (target.misplaced_writes), the most recent ones, so that a rebalance that sent the same
+    # copy does not take its disappearance for a delete.
+    handed_over: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Request counters (shared by a target's processes) and the node's process IDs, for /metrics.
     monitor: NodeMonitor = field(default_factory=NodeMonitor)
     # The config the node started with (defaults, environment, flags).

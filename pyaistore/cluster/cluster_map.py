@@ -8,6 +8,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from pyaistore.wire import error_body
 from pyaistore.wire.membership import FLAG_DECOMMISSION, FLAG_MAINTENANCE, FLAG_MAINTENANCE_DONE
 from pyaistore.wire.messages import TARGET, Smap, Snode
 
@@ -73,3 +74,14 @@ def working_targets(smap: Smap) -> list[Snode]:
 def is_leaving(node: Snode) -> bool:
     """True for a target in maintenance or being decommissioned (it may stop answering)."""
     return bool(node.flags & (FLAG_MAINTENANCE | FLAG_DECOMMISSION))
+
+
+def has_left(node: Snode, refusal_code: str) -> bool:
+    """True when a node being decommissioned refused a member's call as from a non-member
+    (ErrForbidden, web/cluster_auth.py).
+
+    Its final step (told by the primary, node_lifecycle.settle) makes it forget the cluster, its
+    secret included, a moment before the primary publishes the map without it: in between it
+    refuses every internal call. Like a leaving node that stopped, it has nothing left to report.
+    """
+    return bool(node.flags & FLAG_DECOMMISSION) and refusal_code == error_body.FORBIDDEN

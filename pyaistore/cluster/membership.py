@@ -1,5 +1,19 @@
 """Joining and leaving, the primary's side: join, keepalive, startup readiness, dropping dead
-targets; and the join and keepalive messages. The target's side is cluster/target_agent.py."""
+targets; and the join and keepalive messages. The target's side is cluster/target_agent.py.
+
+A join takes two requests to the same route, so that no node is addressed before it holds what
+it needs to answer (the cluster secret, the tables):
+
+1. *register*: the node posts its Snode; the primary checks and admits it and replies with the
+   secret and the current tables, but does not list it yet;
+2. *confirm*: the node, having installed them, posts again with `tables_installed` (and the
+   secret it now holds); the primary pushes the map that lists it to it first, and only once it
+   took it does it push that map to every other node and use it itself (redirects, jobs, the
+   next rebalance generation).
+
+AIS's admin join has the same shape (the primary hands the node its metadata and waits for its
+answer before it adds it to the map); its self-join adds the node as soon as it replies.
+"""
 
 import asyncio
 import contextlib
@@ -29,6 +43,8 @@ RESTARTED_KEY: Final = "restarted"
 CLUSTER_UUID_KEY: Final = "cluster_uuid"
 # The cluster secret, in the reply to a join (cluster_secret.py).
 SECRET_KEY: Final = "cluster_secret"
+# True in the second request of a join: the node holds the secret and tables of the first reply.
+INSTALLED_KEY: Final = "tables_installed"
 ID_KEY: Final = "id"
 SMAP_VERSION_KEY: Final = "smap_version"
 BMD_VERSION_KEY: Final = "bmd_version"
@@ -90,20 +106,34 @@ class Membership:
         self._hook_tasks: set[asyncio.Task[None]] = set()
 
     async def join(
-        self, node: Snode, restarted: bool = False, node_uuid: str = "", with_secret: bool = False
+        self,
+        node: Snode,
+        restarted: bool = False,
+        node_uuid: str = "",
+        with_secret: bool = False,
+        installed: bool = False,
     ) -> Smap:
-        """Add or update a node in the map; ClusterMismatch (nothing changes) for another cluster's
-        node, Forbidden for one the join rule does not admit (`admit`)."""
+        """One step of a join (module docstring); returns the map to reply with.
+
+        Without `installed` (or without the secret) the node is registered only: the map does not
+        change, and the reply brings the secret and tables it must install before it confirms.
+        With both, the node is added: the new map is pushed to it first (PeerFailed, nothing
+        published, when it does not take it), then to everyone else. ClusterMismatch (nothing
+        changes) for another cluster's node, Forbidden for one the join rule does not admit.
+        """
         cluster_identity.check(node.display_name, node_uuid, self._owner.smap.uuid)
         if not with_secret:
             await self.admit(node)
+        if not (installed and with_secret):
+            log.info("node %s registers at %s", node.display_name, node.public_net.url)
+            return self._owner.smap
         known = cluster_map.find_node(self._owner.smap, node.daemon_id)
         if known is not None:
             node = replace(node, flags=known.flags)  # the map's flags (maintenance...) win
         self._last_seen[node.daemon_id] = time.monotonic()
         log.info("node %s joins at %s", node.display_name, node.public_net.url)
-        joining = frozenset({node.daemon_id})  # the reply carries the tables: no push to the node itself
-        smap = await self._owner.update_smap(lambda smap: cluster_map.with_node(smap, node), joining)
+        joining = frozenset({node.daemon_id})
+        smap = await self._owner.update_smap(lambda smap: cluster_map.with_node(smap, node), first=joining)
         self._register(node.daemon_id)
         if self._started and node.daemon_type == TARGET and self.on_join is not None:
             self._run_hook(self.on_join(node, known is None, restarted))
@@ -275,6 +305,7 @@ class JoinMsg:
     node: Snode
     restarted: bool
     cluster_uuid: str
+    installed: bool = False
 
     @classmethod
     def from_json(cls, data: Any) -> "JoinMsg":
@@ -284,6 +315,7 @@ class JoinMsg:
             Snode.from_json(data.get(NODE_KEY)),
             fields.field_bool(data, RESTARTED_KEY),
             fields.field_text(data, CLUSTER_UUID_KEY, max_length=128),
+            fields.field_bool(data, INSTALLED_KEY),
         )
 
 
@@ -315,9 +347,17 @@ class KeepaliveMsg:
         )
 
 
-def join_body(node: Snode, restarted: bool = False, cluster_uuid: str = "") -> dict[str, Any]:
-    """The join request body: the node, whether its process just started, its cluster's UUID."""
-    return {NODE_KEY: node.to_json(), RESTARTED_KEY: restarted, CLUSTER_UUID_KEY: cluster_uuid}
+def join_body(
+    node: Snode, restarted: bool = False, cluster_uuid: str = "", installed: bool = False
+) -> dict[str, Any]:
+    """The join request body: the node, whether its process just started, its cluster's UUID, and
+    whether it installed the tables of the first reply (the confirming second request)."""
+    return {
+        NODE_KEY: node.to_json(),
+        RESTARTED_KEY: restarted,
+        CLUSTER_UUID_KEY: cluster_uuid,
+        INSTALLED_KEY: installed,
+    }
 
 
 def keepalive_body(

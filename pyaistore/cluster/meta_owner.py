@@ -11,6 +11,7 @@ from typing import Final
 from pyaistore.cluster import cluster_identity, cluster_map, metasync
 from pyaistore.cluster.cluster_meta import ClusterMeta
 from pyaistore.cluster.config_table import CLUSTER_FILE, ConfigTable
+from pyaistore.cluster.errors import PeerFailed
 from pyaistore.cluster.etl_table import EtlTable
 from pyaistore.cluster.peer_api import PeerApi
 from pyaistore.storage import layout
@@ -61,24 +62,35 @@ class MetaOwner:
         assert self._meta.smap is not None
         return self._meta.smap
 
-    async def update_smap(self, change: Callable[[Smap], Smap], skip: frozenset[str] = frozenset()) -> Smap:
+    async def update_smap(
+        self,
+        change: Callable[[Smap], Smap],
+        first: frozenset[str] = frozenset(),
+    ) -> Smap:
         """Apply `change`, persist the new map, push it to every node, and only then use it here.
 
         The primary redirects clients by its own map: switching after the push means no request is
         sent to a target by a map that target does not hold yet (a new owner that would not know
         to look for the object on its neighbours, a leaving one that would still take writes).
+        The nodes in `first` (one confirming its join) must take the map before it is persisted
+        or anyone else learns of it: PeerFailed, and nothing changes, when one of them does not.
         """
         async with self._lock:
             old = self.smap
             new = change(old)
             if new is old:
                 return old
-            await asyncio.to_thread(cluster_map.save, new, self._dir / SMAP_FILE)
             # Nodes that just joined need the other tables too.
             body = metasync.payload(
                 new, self._meta.buckets, self._meta.etls, self._meta.rmd, self._meta.config
             )
-            await self._push(new, body, skip)
+            if first:
+                others = frozenset({*new.targets, *new.proxies}) - first
+                failed = await metasync.push(self._peers, new, body, self._self_id, others)
+                if failed:
+                    raise PeerFailed(f"{failed} did not take cluster map v{new.version}: not published")
+            await asyncio.to_thread(cluster_map.save, new, self._dir / SMAP_FILE)
+            await self._push(new, body, first)
             self._meta.smap = new
         return new
 
@@ -143,7 +155,7 @@ class MetaOwner:
             return await metasync.push(self._peers, self.smap, body, self._self_id)
 
     async def _push(self, smap: Smap, body: dict[str, object], skip: frozenset[str] = frozenset()) -> None:
-        """Push to every node but those in `skip` (a joining node gets the tables in its reply)."""
+        """Push to every node but those in `skip` (a joining node took them already)."""
         failed = await metasync.push(self._peers, smap, body, self._self_id, skip)
         if failed:
             log.warning("metasync did not reach %s; they catch up on their next keepalive", failed)

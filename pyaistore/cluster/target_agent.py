@@ -2,6 +2,10 @@
 its own (cluster/heartbeat.py), join again as soon as the primary no longer holds it, and stop for
 good when the primary belongs to another cluster.
 
+A join is two requests (cluster/membership.py): register, install the secret and tables the reply
+carries, then confirm; only the confirmation puts this node in the map, so no peer addresses it
+before it can answer as a member.
+
 The event loop only acts on what the keepalive thread reports: a 404 means the primary dropped
 this node (or holds it at another address), and the node joins again at once, so a target
 dropped for any reason is back one keepalive later; tables in a reply are taken as a metasync
@@ -23,7 +27,7 @@ from pyaistore.cluster.etl_table import EtlTable
 from pyaistore.cluster.heartbeat import Heartbeat
 from pyaistore.cluster.membership import SECRET_KEY, join_body, keepalive_body
 from pyaistore.cluster.peer_api import PeerApi
-from pyaistore.cluster.peer_client import PeerUnreachable
+from pyaistore.cluster.peer_client import PeerReply, PeerUnreachable
 from pyaistore.storage.bucket_meta import BucketTable
 from pyaistore.wire import error_body
 from pyaistore.wire.error_body import ErrorBody
@@ -142,21 +146,17 @@ class TargetAgent:
     async def _join(self) -> None:
         delay = 0.1
         while not self._leaving:
-            request = join_body(self._node, self._first_join, self._cluster_uuid)
             try:
-                reply = await self._peers.join(self._primary_url, request)
-                if reply.ok:
-                    body = json.loads(reply.body)
-                    await self._keep_secret(body)
-                    await self._accept(body)
+                refusal = await self._join_once()
+                if refusal is None:
                     self._first_join = False
                     self.joined.set()
                     return
-                refusal = ErrorBody.parse(reply.body.decode(errors="replace"), reply.status)
-                if refusal.tcode == error_body.CLUSTER_MISMATCH:
+                error = ErrorBody.parse(refusal.body.decode(errors="replace"), refusal.status)
+                if error.tcode == error_body.CLUSTER_MISMATCH:
                     primary = self._primary_url
-                    raise ClusterMismatch(f"the primary at {primary} refused this node: {refusal.message}")
-                log.warning("join refused: %s %s", reply.status, reply.body[:200])
+                    raise ClusterMismatch(f"the primary at {primary} refused this node: {error.message}")
+                log.warning("join refused: %s %s", refusal.status, refusal.body[:200])
             except PeerUnreachable as exc:
                 log.info("waiting for the primary: %s", exc)
             except ClusterMismatch:
@@ -165,6 +165,19 @@ class TargetAgent:
                 log.exception("join failed; trying again")
             await asyncio.sleep(delay)
             delay = min(delay * 2, 2.0)
+
+    async def _join_once(self) -> PeerReply | None:
+        """Register, install the secret and tables of the reply, then confirm (membership.py): the
+        primary lists this node only after the confirmation. None on success, else the refusal."""
+        for installed in (False, True):
+            request = join_body(self._node, self._first_join, self._cluster_uuid, installed)
+            reply = await self._peers.join(self._primary_url, request)
+            if not reply.ok:
+                return reply
+            body = json.loads(reply.body)
+            await self._keep_secret(body)
+            await self._accept(body)
+        return None
 
     async def _keep_secret(self, body: dict[str, Any]) -> None:
         """Keep the cluster secret of the join reply (in the data dir and for every call)."""

@@ -10,7 +10,7 @@ from itertools import islice
 from typing import Any, Final
 
 from pyaistore.cluster import cluster_map
-from pyaistore.cluster.errors import PeerFailed
+from pyaistore.cluster.errors import PeerFailed, PeerRejected
 from pyaistore.cluster.listing_buffers import Kept, TargetBuffer
 from pyaistore.node_context import NodeContext
 from pyaistore.wire.bucket_id import BucketId
@@ -28,6 +28,10 @@ async def _target_page(
     except PeerFailed:
         if cluster_map.is_leaving(node):
             return []  # in maintenance or leaving, and stopped: what it held has moved (or is moving)
+        raise
+    except PeerRejected as exc:
+        if cluster_map.has_left(node, exc.tcode):
+            return []  # decommissioned: it forgot the cluster before the map dropped it
         raise
 
 

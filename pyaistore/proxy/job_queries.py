@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from pyaistore.cluster import cluster_map
-from pyaistore.cluster.errors import PeerFailed
+from pyaistore.cluster.errors import PeerFailed, PeerRejected
 from pyaistore.jobs import kinds
 from pyaistore.jobs.errors import InvalidJobRequest, JobNotFound
 from pyaistore.node_context import NodeContext
@@ -38,6 +38,10 @@ async def _target_snapshots(ctx: NodeContext, node: Snode, query: JobQuery) -> l
     except PeerFailed:
         if cluster_map.is_leaving(node):
             return []  # in maintenance or leaving, and stopped
+        raise
+    except PeerRejected as exc:
+        if cluster_map.has_left(node, exc.tcode):
+            return []  # decommissioned: it forgot the cluster before the map dropped it
         raise
 
 

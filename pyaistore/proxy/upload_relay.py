@@ -11,7 +11,7 @@ from typing import Final
 from urllib.parse import quote
 
 from pyaistore.cluster import cluster_map
-from pyaistore.cluster.errors import PeerFailed
+from pyaistore.cluster.errors import PeerFailed, PeerRejected
 from pyaistore.node_context import NodeContext
 from pyaistore.proxy import redirect
 from pyaistore.proxy.object_relay import LONG_CALL_TIMEOUT, ObjectAttrs, TrackedBody
@@ -105,6 +105,10 @@ async def list_uploads(ctx: NodeContext, bucket: BucketId) -> list[UploadInfo]:
         except PeerFailed:
             if cluster_map.is_leaving(node):
                 return []
+            raise
+        except PeerRejected as exc:
+            if cluster_map.has_left(node, exc.tcode):
+                return []  # decommissioned: it forgot the cluster before the map dropped it
             raise
 
     found = await asyncio.gather(*(one(node) for node in cluster_map.working_targets(ctx.smap)))

@@ -16,7 +16,7 @@ from pyaistore.jobs.registry import error_text
 from pyaistore.node_context import NodeContext
 from pyaistore.storage.errors import CorruptMeta, ObjectNotFound, SliceNotFound
 from pyaistore.storage.object_meta import ObjectMeta
-from pyaistore.target import ec_placement, ec_repair, object_ops, object_recovery
+from pyaistore.target import ec_placement, ec_repair, misplaced_writes, object_ops, object_recovery
 from pyaistore.target.job_ops import TargetObjects
 from pyaistore.wire import query
 from pyaistore.wire.bucket_id import BucketId
@@ -98,7 +98,8 @@ class TargetRebalance(TargetObjects):
         """Sync each receiver once, then drop each copy here that is still exactly what was sent.
 
         A copy deleted here while it travelled is deleted at the receiver too (if it still holds
-        exactly what was sent), so a rebalance never brings a deleted object back.
+        exactly what was sent), so a rebalance never brings a deleted object back; but not one a
+        write handed over to its owner meanwhile (misplaced_writes): that one moved.
         """
         ctx = self._ctx
         receivers = {s.receiver for s in shipments}
@@ -113,7 +114,7 @@ class TargetRebalance(TargetObjects):
                 moved.append(shipment)
             elif outcome == _CHANGED:
                 changed.append(shipment)
-            else:
+            elif not misplaced_writes.was_handed_over(ctx, shipment.bucket, shipment.name, shipment.meta):
                 vanished[shipment.receiver].append(shipment)
         for receiver, gone in vanished.items():
             node = cluster_map.find_node(ctx.smap, receiver)

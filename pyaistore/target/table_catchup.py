@@ -1,11 +1,13 @@
 """A request redirected here names a bucket this target does not know yet: wait for the tables.
 
-The primary switches to a new cluster map only after pushing it, but a joining target gets its
-tables in the join reply, which may land a moment after the gateways started redirecting to it;
-a bucket created (or a cloud bucket added on first use) a moment ago may likewise reach a target
-after a gateway's redirect does. The redirecting node knew the bucket, so this target's tables are
-the ones behind: it waits for them, briefly, instead of answering 404 for a bucket that exists
-(AIS fetches the newer table).
+A joining target is not the case: it is listed, so redirected to, only once it confirmed it
+installed the tables (cluster/membership.py). But the primary uses a new bucket table as soon as
+it has it and pushes it to the targets while it already redirects by it, so a bucket created (or
+a cloud bucket added on first use) a moment ago may reach a target after a gateway's redirect
+does, as may one whose push to this target failed (it catches up on its next keepalive), or one
+created while this target was restarting at the address the map still holds. The redirecting
+node knew the bucket, so this target's tables are the ones behind: it waits for them, briefly,
+instead of answering 404 for a bucket that exists (AIS fetches the newer table).
 """
 
 import asyncio

@@ -5,8 +5,9 @@ A route in web/routes.py is public unless its handler is flagged:
 - `members_only`: the request must carry this node's cluster secret (`Pyaistore-Cluster-Secret`)
   and come from a node in this node's map (`Ais-Caller-Id`): metasync, PUT /v1/daemon, every
   /v1/internal/* route, a target's ETL control routes. A node that holds the secret but no map
-  yet (it was given the secret and is joining: the primary lists it before its join reply
-  arrives) takes the secret alone;
+  yet takes the secret alone: a member restarted at the address the map still holds, which
+  peers may call before its join reply brings the map (a new node is listed only once it
+  confirmed it installed the tables: cluster/membership.py);
 - `secret_only`: the secret is enough (keepalive: the handler itself answers 404 to a node the
   map does not hold, which is how a dropped target learns to join again);
 - the join route is public here: whether a node may join is the primary's rule

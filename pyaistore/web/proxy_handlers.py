@@ -221,13 +221,14 @@ async def _ensure_copy_destination(ctx: NodeContext, uname: str) -> None:
 
 @route_access.no_token  # whether a node may join is the primary's rule (Membership.join)
 async def join(request: web.Request) -> web.Response:
-    """POST /v1/cluster/join: a node registers; the reply carries the current tables."""
+    """POST /v1/cluster/join: a node registers, or confirms it installed the tables of its
+    registration (then it is added to the map); the reply carries the current tables."""
     ctx = request.app[CONTEXT]
     if ctx.membership is None:
         raise NotSupported("join requests go to the primary proxy")
     msg = await request_parsing.read_message(request, membership.JoinMsg.from_json)
     with_secret = cluster_auth.has_secret(ctx, request)
-    smap = await ctx.membership.join(msg.node, msg.restarted, msg.cluster_uuid, with_secret)
+    smap = await ctx.membership.join(msg.node, msg.restarted, msg.cluster_uuid, with_secret, msg.installed)
     reply = metasync.payload(smap, ctx.meta.buckets, ctx.meta.etls, ctx.meta.rmd, ctx.meta.config)
     reply[membership.SECRET_KEY] = ctx.peer_api.cluster_secret
     return web.json_response(reply)
