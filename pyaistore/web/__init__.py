@@ -13,6 +13,7 @@ __all__ = [
     "error_mapping",
     "etl_handlers",
     "fast_get",
+    "fast_head",
     "fast_http",
     "fast_redirect",
     "internal_handlers",
