@@ -14,6 +14,7 @@ __all__ = [
     "etl_handlers",
     "fast_get",
     "fast_http",
+    "fast_put",
     "fast_redirect",
     "internal_handlers",
     "job_handlers",
