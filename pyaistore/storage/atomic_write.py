@@ -357,6 +357,12 @@ def rename_into_place(work: Path, location: layout.ObjectLocation) -> None:
     """
     target = location.data
     root = location.mountpath.root_str
+    try:
+        os.replace(work, target)  # the parent is there (the common case): one call
+        return
+    except FileNotFoundError:
+        if not os.path.lexists(work):
+            raise
     for attempt in range(_RENAME_ATTEMPTS):
         if not os.path.isdir(root):
             raise FileNotFoundError(errno.ENOENT, "mountpath root is missing", root)
