@@ -1,6 +1,6 @@
 """The floor under a durable small PUT: its file-system calls in a plain loop, no HTTP, no Python engine.
 
-    .venv/bin/python benchmarks/bench_put_floor.py [--objects 4000] [--size 1024] [--dir DIR]
+    .venv/bin/python benchmarks/bench_put_floor.py [--objects 4000] [--size 1024] [--rounds 2] [--dir DIR]
 
 Each object gets the sequence a target's PUT makes (storage/atomic_write.py): create a work file,
 write the body, set the metadata xattr (the bytes our encoding makes for such an object), look
@@ -40,6 +40,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--objects", type=int, default=4000, help="objects per variant")
     parser.add_argument("--size", type=int, default=1024, help="body bytes per object")
+    parser.add_argument("--rounds", type=int, default=2, help="times each variant runs, in turn")
     parser.add_argument("--dir", type=Path, default=None, help="where to write (default: the temp dir)")
     return parser.parse_args(argv)
 
@@ -123,12 +124,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     load_before = os.getloadavg()
     try:
         print(f"{args.objects:,} objects of {args.size:,} bytes in {base}")
-        for flush in ("none", "fsync", "syncfs"):
-            label = f"syscalls, flush {flush}" + (f" per {BATCH}" if flush == "syncfs" else "")
-            run = functools.partial(syscall_loop, base / flush, args.objects, body, flush)
-            measure(label, args.objects, run)
-        engine = functools.partial(store_threads, base / "engine", args.objects, body)
-        measure(f"ObjectStore, {WRITERS} threads, group commit", args.objects, engine)
+        for round_index in range(args.rounds):
+            for flush in ("none", "fsync", "syncfs"):
+                label = f"syscalls, flush {flush}" + (f" per {BATCH}" if flush == "syncfs" else "")
+                root = base / f"{flush}-{round_index}"
+                measure(label, args.objects, functools.partial(syscall_loop, root, args.objects, body, flush))
+            engine = functools.partial(store_threads, base / f"engine-{round_index}", args.objects, body)
+            measure(f"ObjectStore, {WRITERS} threads, group commit", args.objects, engine)
     finally:
         shutil.rmtree(base, ignore_errors=True)
     loads = "/".join(f"{value:.2f}" for value in load_before)
