@@ -15,7 +15,8 @@ A request of unknown length (chunked) leaves the connection with aiohttp for goo
 Requests with a body (a small PUT): the body handler, given the head, may take the request; the
 front then collects the body (up to MAX_BODY bytes, its length known from Content-Length) and
 gives it to the handler, whose future brings the reply, or None to hand the request, still whole
-in the buffer, on to aiohttp after all. Until it does, nothing else on the connection is served
+in the buffer, on to aiohttp after all (the handler did nothing), or fails (the handler may have
+acted: the connection is closed unanswered). Until then nothing else on the connection is served
 (replies stay in order) and reading pauses once a second request's worth of bytes waits.
 Measured in docs/performance.md ("The small-object path", "Group commit of small PUTs").
 """
@@ -81,7 +82,8 @@ class _BodyWait:
 
 # The fast handler: a full reply (status line, headers and body) or None to hand the request on.
 FastHandler = Callable[[RequestHead], bytes | None]
-# Given the collected body: a future of the full reply, or of None to hand the request on.
+# Given the collected body: a future of the full reply, or of None to hand the request on (nothing
+# was done); a failed future closes the connection unanswered (something may have been done).
 TakeBody = Callable[[bytes], "asyncio.Future[bytes | None]"]
 # The body handler: from a head with a body of at most MAX_BODY bytes, what takes the body, or
 # None to hand the request on at once.
@@ -339,16 +341,18 @@ class FastHttpProtocol(asyncio.Protocol):
         reply.add_done_callback(self._body_reply)
 
     def _body_reply(self, future: "asyncio.Future[bytes | None]") -> None:
-        reply: bytes | None = None
-        if future.cancelled():
-            pass
-        elif (error := future.exception()) is not None:
+        """The body handler's outcome: a reply, None (hand on), or a failure (close, unanswered)."""
+        error = None if future.cancelled() else future.exception()
+        if future.cancelled() or error is not None:
+            # The handler may have acted on the request: it is neither to be done again nor answered.
             log.error(
-                "fast body path failed on %r; handing the request on", self._head.url[:256], exc_info=error
+                "fast body path failed on %r; closing the connection", self._head.url[:256], exc_info=error
             )
-        else:
-            reply = future.result()
-        self._body_done(reply)
+            self._body = None
+            if self._transport is not None:
+                self._transport.close()
+            return
+        self._body_done(future.result())
 
     def _body_done(self, reply: bytes | None) -> None:
         """Write the body handler's reply and go on with the connection, or hand the request on."""

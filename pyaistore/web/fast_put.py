@@ -12,12 +12,16 @@ Whatever the executor call does not take on (a redirect, a bucket unknown or rem
 erasure-coded, a bad name, any error: nothing was written then) goes to aiohttp's full handler
 whole, which answers it exactly as it would have; errors are rendered there, by the one table.
 Should the cluster map have moved the object elsewhere while it was being written, it is handed
-to its owner (target/misplaced_writes.py) before the reply, as the full path does.
+to its owner (target/misplaced_writes.py) before the reply, as the full path does; if that fails
+the connection is closed unanswered (the full path would answer 500): the client retries, and
+nothing it was told is untrue.
 """
 
 import asyncio
+import functools
 import logging
 import time
+from dataclasses import dataclass
 from typing import Final
 
 from pyaistore.monitoring import request_counters as ops
@@ -29,6 +33,7 @@ from pyaistore.web import object_headers, plain_request
 from pyaistore.web.fast_http import RequestHead, TakeBody, http_date
 from pyaistore.wire import headers
 from pyaistore.wire.bucket_id import BucketId
+from pyaistore.wire.messages import Smap
 
 __all__ = ["FastPut"]
 
@@ -42,6 +47,18 @@ _ENCODED: Final = b"content-encoding"
 # aiohttp's reply to a PUT: its status line, the handler's headers, then these.
 _OK: Final = b"HTTP/1.1 200 OK\r\n"
 _EMPTY_BODY: Final = b"Content-Length: 0\r\nDate: "
+
+
+@dataclass(frozen=True, slots=True)
+class _Put:
+    """What a taken PUT's head said, for its body's executor call."""
+
+    path: bytes
+    params: dict[str, str]
+    checksum_type: str
+    checksum_value: str
+    keep_alive: bool
+    started: int
 
 
 class FastPut:
@@ -74,45 +91,61 @@ class FastPut:
         if bool(checksum_type) != bool(checksum_value) and checksum_type != "none":
             return None  # the full path's 400
         path, params = parts
-        started = time.perf_counter_ns()
-        keep_alive = head.keep_alive
+        put = _Put(path, params, checksum_type, checksum_value, head.keep_alive, time.perf_counter_ns())
+        return functools.partial(self._take, put)
 
-        def take(body: bytes) -> "asyncio.Future[bytes | None]":
-            return asyncio.ensure_future(
-                self._put(path, params, checksum_type, checksum_value, body, keep_alive, started)
-            )
-
-        return take
-
-    async def _put(
-        self,
-        path: bytes,
-        params: dict[str, str],
-        checksum_type: str,
-        checksum_value: str,
-        body: bytes,
-        keep_alive: bool,
-        started: int,
-    ) -> bytes | None:
-        """The reply once the object is durable, or None (nothing written) for the full path."""
+    def _take(self, put: "_Put", body: bytes) -> "asyncio.Future[bytes | None]":
+        """Send the body to the executor; the future of the reply (no task: callbacks on the loop)."""
         loop = asyncio.get_running_loop()
-        written = await loop.run_in_executor(
-            None, self._write, path, params, checksum_type, checksum_value, body
-        )
-        if written is None:
-            return None
-        bucket, name, meta = written
-        if plain_put.owner_moved(self._ctx, bucket, name):
-            await misplaced_writes.hand_over(self._ctx, bucket, name)
-        reply = self._render(meta, keep_alive)
-        self._counters.succeeded(ops.PUT, len(body), time.perf_counter_ns() - started)
+        reply: asyncio.Future[bytes | None] = loop.create_future()
+        written = loop.run_in_executor(None, self._write, put, body)
+        written.add_done_callback(functools.partial(self._written, put, len(body), reply))
         return reply
 
-    def _write(
-        self, path: bytes, params: dict[str, str], checksum_type: str, checksum_value: str, body: bytes
-    ) -> tuple[BucketId, str, ObjectMeta] | None:
-        """Blocking, the one executor call: check, write, flush; None when the full path must answer."""
-        resolved = plain_request.resolve(path, params)
+    def _written(
+        self,
+        put: "_Put",
+        size: int,
+        reply: "asyncio.Future[bytes | None]",
+        written: "asyncio.Future[tuple[BucketId, str, Smap, bytes] | None]",
+    ) -> None:
+        """On the loop once the write returned: the reply, after a hand-over if the map moved meanwhile."""
+        error = written.exception()
+        if error is not None:
+            reply.set_exception(error)
+            return
+        outcome = written.result()
+        if outcome is None:
+            reply.set_result(None)
+            return
+        bucket, name, smap, rendered = outcome
+        ctx = self._ctx
+        if ctx.meta.smap is not smap and plain_put.owner_moved(ctx, bucket, name):
+            task = asyncio.ensure_future(self._hand_over(bucket, name, rendered))
+            task.add_done_callback(functools.partial(self._settle, put, size, reply))
+            return
+        reply.set_result(rendered)
+        self._counters.succeeded(ops.PUT, size, time.perf_counter_ns() - put.started)
+
+    def _settle(
+        self, put: "_Put", size: int, reply: "asyncio.Future[bytes | None]", done: "asyncio.Future[bytes]"
+    ) -> None:
+        """Pass a hand-over's outcome on to the reply's future (a failure: closed unanswered)."""
+        error = done.exception()
+        if error is not None:
+            self._counters.failed(ops.PUT)
+            reply.set_exception(error)
+            return
+        reply.set_result(done.result())
+        self._counters.succeeded(ops.PUT, size, time.perf_counter_ns() - put.started)
+
+    async def _hand_over(self, bucket: BucketId, name: str, rendered: bytes) -> bytes:
+        await misplaced_writes.hand_over(self._ctx, bucket, name)
+        return rendered
+
+    def _write(self, put: "_Put", body: bytes) -> tuple[BucketId, str, Smap, bytes] | None:
+        """Blocking, the one executor call: check, write, flush, render; None to leave it to the full path."""
+        resolved = plain_request.resolve(put.path, put.params)
         if resolved is None:
             return None
         bucket, name = resolved
@@ -120,15 +153,18 @@ class FastPut:
             bucket=bucket,
             name=name,
             size=len(body),
-            checksum_type="" if checksum_type == "none" else checksum_type,
-            checksum_value=checksum_value,
+            checksum_type="" if put.checksum_type == "none" else put.checksum_type,
+            checksum_value=put.checksum_value,
         )
+        smap = self._ctx.meta.smap
+        if smap is None:
+            return None
         try:
             meta = plain_put.write_plain(self._ctx, args, body)
         except Exception as exc:  # nothing was written: the full path does it again and reports it
             log.debug("fast PUT of %s left to the full path: %r", bucket.object_cname(name), exc)
             return None
-        return None if meta is None else (bucket, name, meta)
+        return None if meta is None else (bucket, name, smap, self._render(meta, put.keep_alive))
 
     def _render(self, meta: ObjectMeta, keep_alive: bool) -> bytes:
         """aiohttp's reply to the full handler's PUT, byte for byte."""
