@@ -30,7 +30,7 @@ from comparison import (
 )
 from debian_packages import ensure_tools
 from nginx_peer import NginxPeer
-from process_tree import cpu_seconds
+from process_tree import cpu_split
 from pyaistore_peer import PyaistorePeer
 from wrk_runner import MIB, WrkLoad, WrkResult, WrkTarget, run_wrk
 
@@ -173,11 +173,17 @@ def run_workload(
         stems.append(warm_stem)
     os.sync()
     pids = peer.cpu_pids()
-    cpu_before = cpu_seconds(pids)
+    user_before, kernel_before = cpu_split(pids)
     result = run_wrk("wrk", load, wrk_target(workload, peer, args, stems[0], body))
-    result = dataclasses.replace(result, server_cpu_s=cpu_seconds(pids) - cpu_before)
+    user_after, kernel_after = cpu_split(pids)
+    kernel = kernel_after - kernel_before
+    used = user_after - user_before + kernel
+    result = dataclasses.replace(result, server_cpu_s=used, server_kernel_s=kernel)
     rate, p99, cpu = result.requests_per_s, result.latency_p99_ms, result.cpu_us_per_request
-    cpu_text = f", {cpu:.0f} CPU-µs/req" if cpu is not None else ""
+    kernel_us = result.kernel_us_per_request
+    cpu_text = ""
+    if cpu is not None and kernel_us is not None:
+        cpu_text = f", {cpu:.0f} CPU-µs/req ({kernel_us:.0f} in the kernel)"
     print(
         f"  {peer.label:>10}: {rate:>10,.1f} req/s, {result.errors} errors, p99 {p99:.1f} ms{cpu_text}",
         flush=True,

@@ -52,11 +52,18 @@ def rss_bytes(pid: int) -> int | None:
 
 def cpu_seconds(pids: Iterable[int]) -> float:
     """utime + stime of the processes so far, in seconds (a process that is gone counts 0)."""
-    total = 0
+    return sum(cpu_split(pids))
+
+
+def cpu_split(pids: Iterable[int]) -> tuple[float, float]:
+    """(utime, stime) of the processes so far, in seconds: user and kernel time apart."""
+    user = system = 0
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of stat(5)
-    return total / os.sysconf("SC_CLK_TCK")
+        user += int(fields[11])  # utime, stime: fields 14 and 15 of stat(5)
+        system += int(fields[12])
+    ticks = os.sysconf("SC_CLK_TCK")
+    return user / ticks, system / ticks

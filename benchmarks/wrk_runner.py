@@ -54,6 +54,8 @@ class WrkResult:
     latency_max_ms: float
     # CPU seconds (utime + stime) the serving processes spent during the run; 0 when not measured.
     server_cpu_s: float = 0.0
+    # Of which in the kernel (stime); 0 when not measured.
+    server_kernel_s: float = 0.0
 
     @property
     def errors(self) -> int:
@@ -71,6 +73,13 @@ class WrkResult:
         if not self.server_cpu_s or not self.successful:
             return None
         return self.server_cpu_s / self.successful * 1e6
+
+    @property
+    def kernel_us_per_request(self) -> float | None:
+        """Return the kernel part (stime) of cpu_us_per_request, if measured."""
+        if not self.server_cpu_s or not self.successful:
+            return None
+        return self.server_kernel_s / self.successful * 1e6
 
     def payload_mib_per_s(self, object_size: int) -> float:
         """Return object payload throughput (successful requests x object size) in MiB/s."""

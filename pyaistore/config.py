@@ -37,6 +37,9 @@ class NodeConfig:
     # A lean HTTP front before aiohttp answers plain small-object GETs on a target and plain GET/HEAD
     # redirects on a proxy (web/fast_http.py); False serves every request through aiohttp alone.
     fast_get: bool = True
+    # With the front on, a target's front also takes plain small PUTs (web/fast_put.py); False
+    # leaves every PUT to aiohttp (for comparison: docs/performance.md).
+    fast_put: bool = True
     # Seconds a request body may stall before the request is answered 408 (e.g. a client that
     # announced more bytes than it sends and waits).
     body_timeout: float = 60.0
@@ -140,7 +143,7 @@ def with_environment(config: NodeConfig, env: dict[str, str] | None = None) -> N
         raw = source.get(ENV_PREFIX + name.upper())
         if raw:
             changes[name] = kind(raw)
-    for flag in ("fsync", "open_join", "s3_at_root", "fast_get", "auth"):
+    for flag in ("fsync", "open_join", "s3_at_root", "fast_get", "fast_put", "auth"):
         raw_flag = source.get(ENV_PREFIX + flag.upper())
         if raw_flag:
             changes[flag] = _env_bool(raw_flag)

@@ -16,7 +16,7 @@ import os
 import re
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
@@ -27,7 +27,6 @@ from pyaistore.storage.checksums import NONE, SUPPORTED, MultiHasher, algorithm
 from pyaistore.storage.commit_queue import CommitQueue
 from pyaistore.storage.errors import ChecksumMismatch, InvalidProps, NameConflict, NoSpace
 from pyaistore.storage.meta_store import MetaStore, fsync_dir
-from pyaistore.storage.mountpaths import unavailable_as_error
 from pyaistore.storage.object_locks import StripeLock
 from pyaistore.storage.object_meta import ObjectMeta
 
@@ -135,11 +134,32 @@ def no_space_as_error(display: str) -> Iterator[None]:
         raise
 
 
-@contextmanager
-def io_errors(location: layout.ObjectLocation) -> Iterator[None]:
+class _IoErrors:
+    """The context of io_errors: a class, not a generator, as it runs several times per small PUT."""
+
+    __slots__ = ("_location",)
+
+    def __init__(self, location: layout.ObjectLocation) -> None:
+        self._location = location
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        if not isinstance(exc, OSError):
+            return
+        if exc.errno in _NO_SPACE:
+            raise NoSpace(f"no space left on device while writing {self._location.cname}") from exc
+        failure = self._location.mountpath.failure(exc)
+        if failure is not None:
+            raise failure from exc
+
+
+def io_errors(location: layout.ObjectLocation) -> AbstractContextManager[None]:
     """While writing `location`: ENOSPC/EDQUOT become NoSpace, a failed disk MountpathUnavailable."""
-    with unavailable_as_error(location.mountpath), no_space_as_error(location.cname):
-        yield
+    return _IoErrors(location)
 
 
 def publish(
@@ -357,6 +377,12 @@ def rename_into_place(work: Path, location: layout.ObjectLocation) -> None:
     """
     target = location.data
     root = location.mountpath.root_str
+    try:
+        os.replace(work, target)  # the parent is there (the common case): one call
+        return
+    except FileNotFoundError:
+        if not os.path.lexists(work):
+            raise
     for attempt in range(_RENAME_ATTEMPTS):
         if not os.path.isdir(root):
             raise FileNotFoundError(errno.ENOENT, "mountpath root is missing", root)

@@ -82,6 +82,7 @@ class ObjectStore:
         self._mirror = Mirror(mountpaths, self._meta, fsync)
         # Durable writes share their fsyncs per mountpath (group commit); none without fsync.
         self._commits = CommitQueues(flushers) if fsync else None
+        self._work_tokens = layout.WorkTokens()
         for mp in mountpaths.available:
             try:
                 _prepare(mp, ())
@@ -154,7 +155,7 @@ class ObjectStore:
         self._mirror.check(props.copies)
         mp = destination.location.mountpath
         self._check_other_mountpaths(destination.location)
-        work = layout.work_path(mp, layout.new_token())
+        work = layout.work_dir(mp) / self._work_tokens.next()
         try:
             return AtomicWriter(destination, work, props)
         except FileNotFoundError:

@@ -31,6 +31,7 @@ __all__ = [
     "object_recovery",
     "peer_objects",
     "plain_get",
+    "plain_put",
     "put_archived",
     "put_object",
     "rebalance_ops",

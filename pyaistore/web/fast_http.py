@@ -11,7 +11,14 @@ connection, bytes past its request wait here.
 aiohttp's request handler keeps the real transport (sendfile and TLS work as ever); this protocol
 stays the transport's protocol and passes reads, flow control and the connection's end on to it.
 A request of unknown length (chunked) leaves the connection with aiohttp for good.
-Measured in docs/performance.md ("The small-object path").
+
+Requests with a body (a small PUT): the body handler, given the head, may take the request; the
+front then collects the body (up to MAX_BODY bytes, its length known from Content-Length) and
+gives it to the handler, whose future brings the reply, or None to hand the request, still whole
+in the buffer, on to aiohttp after all (the handler did nothing), or fails (the handler may have
+acted: the connection is closed unanswered). Until then nothing else on the connection is served
+(replies stay in order) and reading pauses once a second request's worth of bytes waits.
+Measured in docs/performance.md ("The small-object path", "Group commit of small PUTs").
 """
 
 import asyncio
@@ -28,13 +35,24 @@ import httptools
 from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
 
-__all__ = ["FastHandler", "FastServer", "RequestHead", "http_date", "start"]
+__all__ = [
+    "MAX_BODY",
+    "BodyHandler",
+    "FastHandler",
+    "FastServer",
+    "RequestHead",
+    "TakeBody",
+    "http_date",
+    "start",
+]
 
 log = logging.getLogger(__name__)
 
 # A head larger than this goes to aiohttp, whose limits (8190 bytes a line) refuse it or not,
 # as they would without the front.
 MAX_HEAD: Final = 8 * 1024
+# A body larger than this (or of unknown length) is never collected here: aiohttp streams it.
+MAX_BODY: Final = 1 << 20
 # Idle keep-alive connections are closed after this many seconds (aiohttp's default too).
 KEEPALIVE_TIMEOUT: Final = 75.0
 # How many loop turns a finished delegated reply may take to leave aiohttp idle before the
@@ -50,10 +68,26 @@ class RequestHead:
     url: bytes = b""
     headers: dict[bytes, bytes] = field(default_factory=dict)
     keep_alive: bool = True
+    body_length: int = 0
+
+
+@dataclass(slots=True)
+class _BodyWait:
+    """A request the body handler took: its head's and body's lengths, and what takes the body."""
+
+    head_len: int
+    body_len: int
+    take: "TakeBody | None"  # None once the body was given and the reply is awaited
 
 
 # The fast handler: a full reply (status line, headers and body) or None to hand the request on.
 FastHandler = Callable[[RequestHead], bytes | None]
+# Given the collected body: a future of the full reply, or of None to hand the request on (nothing
+# was done); a failed future closes the connection unanswered (something may have been done).
+TakeBody = Callable[[bytes], "asyncio.Future[bytes | None]"]
+# The body handler: from a head with a body of at most MAX_BODY bytes, what takes the body, or
+# None to hand the request on at once.
+BodyHandler = Callable[[RequestHead], TakeBody | None]
 
 
 class _DateCache:
@@ -110,6 +144,9 @@ class FastHttpProtocol(asyncio.Protocol):
         self._replied = False
         self._reclaim_tries = 0
         self._writing_paused = False
+        # A request whose body the body handler takes (collecting it, or awaiting the reply).
+        self._body: _BodyWait | None = None
+        self._reading_paused = False
         self.last_active = 0.0
 
     # ---- asyncio.Protocol ----
@@ -143,7 +180,16 @@ class FastHttpProtocol(asyncio.Protocol):
             self._buffer += data  # a pipelined request: served once aiohttp is done
             return
         self._buffer += data
-        self._serve_buffered()
+        body = self._body
+        if body is None:
+            self._serve_buffered()
+            return
+        if body.take is not None:
+            self._give_body()
+        elif len(self._buffer) > body.head_len + body.body_len + MAX_HEAD and not self._reading_paused:
+            self._reading_paused = True  # the next request waits in the socket, not in memory
+            assert self._transport is not None
+            self._transport.pause_reading()
 
     def eof_received(self) -> bool | None:
         """The client closed its side: aiohttp's to handle if it holds the connection."""
@@ -171,12 +217,12 @@ class FastHttpProtocol(asyncio.Protocol):
         self._writing_paused = False
         if self._delegate is not None:
             self._delegate.resume_writing()
-        elif self._buffer:
+        elif self._buffer and self._body is None:
             self._serve_buffered()
 
     def close_if_ours(self) -> None:
         """Close the connection unless aiohttp holds it (aiohttp times out and closes its own)."""
-        if self._delegate is None and self._transport is not None:
+        if self._delegate is None and self._body is None and self._transport is not None:
             self._transport.close()
 
     # ---- httptools callbacks ----
@@ -201,7 +247,12 @@ class FastHttpProtocol(asyncio.Protocol):
     def _serve_buffered(self) -> None:
         """Serve each complete request head in the buffer in turn, fast or through aiohttp."""
         transport = self._transport
-        while transport is not None and self._delegate is None and not self._writing_paused:
+        while (
+            transport is not None
+            and self._delegate is None
+            and self._body is None
+            and not self._writing_paused
+        ):
             buffer = self._buffer
             end = buffer.find(b"\r\n\r\n")
             if end < 0:
@@ -238,7 +289,8 @@ class FastHttpProtocol(asyncio.Protocol):
         head.method = parser.get_method()
         length = _body_length(head)
         if length != 0 or parser.get_http_version() != "1.1" or parser.should_upgrade():
-            self._hand_on(None if length is None else head_len + length)
+            if length is None or not self._take_body(head, head_len, length):
+                self._hand_on(None if length is None else head_len + length)
             return None
         try:
             reply = self._server.handler(head)
@@ -248,6 +300,82 @@ class FastHttpProtocol(asyncio.Protocol):
         if reply is None:
             self._hand_on(head_len)
         return reply
+
+    def _take_body(self, head: RequestHead, head_len: int, length: int) -> bool:
+        """Whether the body handler takes this request (its body then collected and given to it)."""
+        handler = self._server.body_handler
+        parser = self._parser
+        if (
+            handler is None
+            or length > MAX_BODY
+            or parser.get_http_version() != "1.1"
+            or parser.should_upgrade()
+        ):
+            return False
+        head.body_length = length
+        try:
+            take = handler(head)
+        except Exception:
+            log.exception("fast body path failed on %r; handing the request on", head.url[:256])
+            return False
+        if take is None:
+            return False
+        self._body = _BodyWait(head_len, length, take)
+        self._give_body()
+        return True
+
+    def _give_body(self) -> None:
+        """Once the whole body is buffered, give it to the body handler and await its reply."""
+        wait = self._body
+        assert wait is not None and wait.take is not None
+        end = wait.head_len + wait.body_len
+        if len(self._buffer) < end:
+            return
+        take, wait.take = wait.take, None
+        try:
+            reply = take(bytes(self._buffer[wait.head_len : end]))
+        except Exception:
+            log.exception("fast body path failed on %r; handing the request on", self._head.url[:256])
+            self._body_done(None)
+            return
+        reply.add_done_callback(self._body_reply)
+
+    def _body_reply(self, future: "asyncio.Future[bytes | None]") -> None:
+        """The body handler's outcome: a reply, None (hand on), or a failure (close, unanswered)."""
+        error = None if future.cancelled() else future.exception()
+        if future.cancelled() or error is not None:
+            # The handler may have acted on the request: it is neither to be done again nor answered.
+            log.error(
+                "fast body path failed on %r; closing the connection", self._head.url[:256], exc_info=error
+            )
+            self._body = None
+            if self._transport is not None:
+                self._transport.close()
+            return
+        self._body_done(future.result())
+
+    def _body_done(self, reply: bytes | None) -> None:
+        """Write the body handler's reply and go on with the connection, or hand the request on."""
+        wait, self._body = self._body, None
+        transport = self._transport
+        if wait is None or transport is None or transport.is_closing():
+            return  # the client left meanwhile (the write, if any, stands: it was never acknowledged)
+        if self._reading_paused:
+            self._reading_paused = False
+            transport.resume_reading()
+        if reply is None:
+            self._hand_on(wait.head_len + wait.body_len)
+            return
+        del self._buffer[: wait.head_len + wait.body_len]
+        transport.write(reply)
+        if not self._head.keep_alive:
+            transport.close()
+            return
+        self._parser = httptools.HttpRequestParser(self)  # this one still expects the body
+        self._head = RequestHead()
+        self._headers_done = False
+        if self._buffer:
+            self._serve_buffered()
 
     def _hand_on(self, request_len: int | None) -> None:
         """Give the buffered bytes to aiohttp: `request_len` of them (the rest wait), or all, for good."""
@@ -341,9 +469,16 @@ def _body_length(head: RequestHead) -> int | None:
 class FastServer:
     """The listening side: the asyncio server, its connections, aiohttp's protocol factory."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, runner: web.AppRunner, handler: FastHandler) -> None:
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        runner: web.AppRunner,
+        handler: FastHandler,
+        body_handler: BodyHandler | None = None,
+    ) -> None:
         self.loop = loop
         self.handler = handler
+        self.body_handler = body_handler
         self.connections: set[FastHttpProtocol] = set()
         server = runner.server
         assert server is not None, "the runner is set up first"
@@ -388,8 +523,9 @@ async def start(
     sock: socket.socket,
     handler: FastHandler,
     ssl_context: ssl.SSLContext | None = None,
+    body_handler: BodyHandler | None = None,
 ) -> FastServer:
     """Serve `runner`'s application on `sock` behind the fast front; close() it before runner.cleanup()."""
-    server = FastServer(asyncio.get_running_loop(), runner, handler)
+    server = FastServer(asyncio.get_running_loop(), runner, handler, body_handler)
     await server.listen(sock, ssl_context)
     return server

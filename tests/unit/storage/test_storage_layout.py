@@ -83,3 +83,10 @@ def test_bad_tokens_are_rejected(mp: Mountpath, token: str) -> None:
     assert not layout.is_valid_token(token)
     with pytest.raises(ValueError):
         layout.work_path(mp, token)
+
+
+def test_work_tokens_are_valid_and_unique_per_store_and_across_stores() -> None:
+    first, second = layout.WorkTokens(), layout.WorkTokens()
+    tokens = [first.next() for _ in range(1000)] + [second.next() for _ in range(1000)]
+    assert len(set(tokens)) == 2000
+    assert all(layout.is_valid_token(token) for token in tokens)

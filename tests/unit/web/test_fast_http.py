@@ -31,6 +31,26 @@ def _fast(head: RequestHead) -> bytes | None:
     )
 
 
+def _take(head: RequestHead) -> fast_http.TakeBody | None:
+    """Takes PUT /body/* bodies: /body/ok answered with the body, /body/fail failed, others declined."""
+    if head.method != b"PUT" or not head.url.startswith(b"/body/"):
+        return None
+
+    def take(body: bytes) -> "asyncio.Future[bytes | None]":
+        reply: asyncio.Future[bytes | None] = asyncio.get_running_loop().create_future()
+        if head.url == b"/body/ok":
+            reply.set_result(
+                b"HTTP/1.1 200 OK\r\nX-Path: fast\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+            )
+        elif head.url == b"/body/fail":
+            reply.set_exception(RuntimeError("acted, then failed"))
+        else:
+            reply.set_result(None)
+        return reply
+
+    return take
+
+
 async def _echo(request: web.Request) -> web.Response:
     body = await request.read()
     return web.Response(body=b"slow:" + body, headers={"X-Path": "aiohttp"})
@@ -54,6 +74,7 @@ async def _front() -> AsyncIterator[int]:
     """A front on a free loopback port over a small aiohttp application."""
     app = web.Application()
     app.router.add_route("*", "/echo", _echo)
+    app.router.add_put("/body/declined", _echo)
     app.router.add_put("/early", _early)
     app.router.add_get("/slow", _slow_get)
     app.router.add_get("/boom", _boom)
@@ -63,7 +84,7 @@ async def _front() -> AsyncIterator[int]:
     sock.bind(("127.0.0.1", 0))
     sock.listen(64)
     sock.setblocking(False)
-    front = await fast_http.start(runner, sock, _fast)
+    front = await fast_http.start(runner, sock, _fast, body_handler=_take)
     try:
         yield sock.getsockname()[1]
     finally:
@@ -227,5 +248,22 @@ def test_http_1_0_and_a_failing_fast_handler_go_to_aiohttp() -> None:
         await old.send(b"GET /fast/x HTTP/1.0\r\nHost: t\r\n\r\n")
         status, headers, _ = await old.reply()
         assert status == 404 and "x-path" not in headers  # aiohttp served it: it has no /fast route
+
+    _run(scenario)
+
+
+def test_bodies_the_body_handler_takes_declines_or_fails() -> None:
+    async def scenario(port: int) -> None:
+        conn = await _connect(port)
+        # Split body, then a pipelined fast GET and a declined PUT (aiohttp's, body intact).
+        whole = _put("/body/ok", b"x" * 5000) + _get("/fast/a") + _put("/body/declined", b"abc")
+        await conn.send(whole[:100])
+        await conn.send(whole[100:])
+        assert (await conn.reply())[1:] == ({"x-path": "fast", "content-length": "5000"}, b"x" * 5000)
+        assert (await conn.reply())[2] == FAST_BODY
+        status, headers, body = await conn.reply()
+        assert (status, headers["x-path"], body) == (200, "aiohttp", b"slow:abc")
+        await conn.send(_put("/body/fail", b"abc") + _get("/fast/a"))
+        assert await conn.closed()  # neither answered nor handed on
 
     _run(scenario)

@@ -1,0 +1,176 @@
+"""The target's fast PUT: a small plain object body, written in one executor call and answered.
+
+The body handler of the lean front (web/fast_http.py). It takes a PUT of a plain request
+(web/plain_request.py: no query beyond provider, namespace and the proxy's marks) with a known
+length of at most MAX_BODY bytes and no header it does not understand (custom metadata, an
+encoding, any other ais-* header but the checksum pair). The collected body then goes to ONE
+executor call, `target/plain_put.write_plain`: name checks, the bucket's props, the atomic write
+with checksum and metadata, and the group-committed flush; the reply (the full handler's headers,
+byte for byte) is written only after it returns, so nothing is acknowledged before it is durable.
+
+Whatever the executor call does not take on (a redirect, a bucket unknown or remote or
+erasure-coded, a bad name, any error: nothing was written then) goes to aiohttp's full handler
+whole, which answers it exactly as it would have; errors are rendered there, by the one table.
+Should the cluster map have moved the object elsewhere while it was being written, it is handed
+to its owner (target/misplaced_writes.py) before the reply, as the full path does; if that fails
+the connection is closed unanswered (the full path would answer 500): the client retries, and
+nothing it was told is untrue.
+"""
+
+import asyncio
+import functools
+import logging
+import time
+from dataclasses import dataclass
+from typing import Final
+
+from pyaistore.monitoring import request_counters as ops
+from pyaistore.node_context import NodeContext
+from pyaistore.storage.object_meta import ObjectMeta
+from pyaistore.target import misplaced_writes, plain_put
+from pyaistore.target.put_object import PutArgs
+from pyaistore.web import object_headers, plain_request
+from pyaistore.web.fast_http import RequestHead, TakeBody, http_date
+from pyaistore.wire import headers
+from pyaistore.wire.bucket_id import BucketId
+from pyaistore.wire.messages import Smap
+
+__all__ = ["FastPut"]
+
+log = logging.getLogger(__name__)
+
+_CHECKSUM_TYPE: Final = headers.CHECKSUM_TYPE.lower().encode()
+_CHECKSUM_VALUE: Final = headers.CHECKSUM_VALUE.lower().encode()
+_AIS_PREFIX: Final = _CHECKSUM_TYPE[: _CHECKSUM_TYPE.index(b"-") + 1]
+# aiohttp decodes a request body sent with an encoding: the full path's.
+_ENCODED: Final = b"content-encoding"
+# aiohttp's reply to a PUT: its status line, the handler's headers, then these.
+_OK: Final = b"HTTP/1.1 200 OK\r\n"
+_EMPTY_BODY: Final = b"Content-Length: 0\r\nDate: "
+
+
+@dataclass(frozen=True, slots=True)
+class _Put:
+    """What a taken PUT's head said, for its body's executor call."""
+
+    path: bytes
+    params: dict[str, str]
+    checksum_type: str
+    checksum_value: str
+    keep_alive: bool
+    started: int
+
+
+class FastPut:
+    """The body handler of a target's front (web/fast_http.py)."""
+
+    def __init__(self, ctx: NodeContext, server_header: bytes) -> None:
+        """`server_header` is aiohttp's Server header line, which its replies carry."""
+        self._ctx = ctx
+        self._counters = ctx.monitor.counters
+        self._server_header = server_header
+
+    def __call__(self, head: RequestHead) -> TakeBody | None:
+        """What takes the body of a plain small PUT; None for anything else."""
+        if head.method != b"PUT":
+            return None
+        request_headers = head.headers
+        for name in request_headers:
+            if name.startswith(_AIS_PREFIX) and name not in (_CHECKSUM_TYPE, _CHECKSUM_VALUE):
+                return None
+        if _ENCODED in request_headers:
+            return None
+        parts = plain_request.split(head)
+        if parts is None:
+            return None
+        try:
+            checksum_type = request_headers.get(_CHECKSUM_TYPE, b"").decode("ascii")
+            checksum_value = request_headers.get(_CHECKSUM_VALUE, b"").decode("ascii")
+        except UnicodeDecodeError:
+            return None
+        if bool(checksum_type) != bool(checksum_value) and checksum_type != "none":
+            return None  # the full path's 400
+        path, params = parts
+        put = _Put(path, params, checksum_type, checksum_value, head.keep_alive, time.perf_counter_ns())
+        return functools.partial(self._take, put)
+
+    def _take(self, put: "_Put", body: bytes) -> "asyncio.Future[bytes | None]":
+        """Send the body to the executor; the future of the reply (no task: callbacks on the loop)."""
+        loop = asyncio.get_running_loop()
+        reply: asyncio.Future[bytes | None] = loop.create_future()
+        written = loop.run_in_executor(None, self._write, put, body)
+        written.add_done_callback(functools.partial(self._written, put, len(body), reply))
+        return reply
+
+    def _written(
+        self,
+        put: "_Put",
+        size: int,
+        reply: "asyncio.Future[bytes | None]",
+        written: "asyncio.Future[tuple[BucketId, str, Smap, bytes] | None]",
+    ) -> None:
+        """On the loop once the write returned: the reply, after a hand-over if the map moved meanwhile."""
+        error = written.exception()
+        if error is not None:
+            reply.set_exception(error)
+            return
+        outcome = written.result()
+        if outcome is None:
+            reply.set_result(None)
+            return
+        bucket, name, smap, rendered = outcome
+        ctx = self._ctx
+        if ctx.meta.smap is not smap and plain_put.owner_moved(ctx, bucket, name):
+            task = asyncio.ensure_future(self._hand_over(bucket, name, rendered))
+            task.add_done_callback(functools.partial(self._settle, put, size, reply))
+            return
+        reply.set_result(rendered)
+        self._counters.succeeded(ops.PUT, size, time.perf_counter_ns() - put.started)
+
+    def _settle(
+        self, put: "_Put", size: int, reply: "asyncio.Future[bytes | None]", done: "asyncio.Future[bytes]"
+    ) -> None:
+        """Pass a hand-over's outcome on to the reply's future (a failure: closed unanswered)."""
+        error = done.exception()
+        if error is not None:
+            self._counters.failed(ops.PUT)
+            reply.set_exception(error)
+            return
+        reply.set_result(done.result())
+        self._counters.succeeded(ops.PUT, size, time.perf_counter_ns() - put.started)
+
+    async def _hand_over(self, bucket: BucketId, name: str, rendered: bytes) -> bytes:
+        await misplaced_writes.hand_over(self._ctx, bucket, name)
+        return rendered
+
+    def _write(self, put: "_Put", body: bytes) -> tuple[BucketId, str, Smap, bytes] | None:
+        """Blocking, the one executor call: check, write, flush, render; None to leave it to the full path."""
+        resolved = plain_request.resolve(put.path, put.params)
+        if resolved is None:
+            return None
+        bucket, name = resolved
+        args = PutArgs(
+            bucket=bucket,
+            name=name,
+            size=len(body),
+            checksum_type="" if put.checksum_type == "none" else put.checksum_type,
+            checksum_value=put.checksum_value,
+        )
+        smap = self._ctx.meta.smap
+        if smap is None:
+            return None
+        try:
+            meta = plain_put.write_plain(self._ctx, args, body)
+        except Exception as exc:  # nothing was written: the full path does it again and reports it
+            log.debug("fast PUT of %s left to the full path: %r", bucket.object_cname(name), exc)
+            return None
+        return None if meta is None else (bucket, name, smap, self._render(meta, put.keep_alive))
+
+    def _render(self, meta: ObjectMeta, keep_alive: bool) -> bytes:
+        """aiohttp's reply to the full handler's PUT, byte for byte."""
+        lines = b"".join(
+            f"{key}: {value}\r\n".encode()
+            for key, value in object_headers.for_put(meta, self._ctx.node.daemon_id).items()
+        )
+        close = b"" if keep_alive else b"Connection: close\r\n"
+        return b"%s%s%s%s\r\n%s%s\r\n" % (_OK, lines, _EMPTY_BODY, http_date(), self._server_header, close)
