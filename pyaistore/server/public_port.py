@@ -35,7 +35,9 @@ async def serve_public(
         body_handler: BodyHandler | None = None
         if ctx.config.role == TARGET and ctx.config.fast_put:
             body_handler = fast_put.FastPut(ctx, b"Server: %s\r\n" % SERVER_SOFTWARE.encode())
-        front = await fast_http.start(runner, sock, handler, ssl_context, body_handler)
+        front = await fast_http.start(
+            runner, sock, handler, ssl_context, body_handler, body_idle=lambda: ctx.config.body_timeout
+        )
         return front.close
     site = web.SockSite(runner, sock, ssl_context=ssl_context)
     await site.start()

@@ -17,7 +17,9 @@ front then collects the body (up to MAX_BODY bytes, its length known from Conten
 gives it to the handler, whose future brings the reply, or None to hand the request, still whole
 in the buffer, on to aiohttp after all (the handler did nothing), or fails (the handler may have
 acted: the connection is closed unanswered). Until then nothing else on the connection is served
-(replies stay in order) and reading pauses once a second request's worth of bytes waits.
+(replies stay in order) and reading pauses once a second request's worth of bytes waits. A body
+that stops arriving for the server's body idle timeout is handed on as it stands: aiohttp then
+waits out its own idle timeout and answers 408, as it does for every stalled body.
 Measured in docs/performance.md ("The small-object path", "Group commit of small PUTs").
 """
 
@@ -55,6 +57,8 @@ MAX_HEAD: Final = 8 * 1024
 MAX_BODY: Final = 1 << 20
 # Idle keep-alive connections are closed after this many seconds (aiohttp's default too).
 KEEPALIVE_TIMEOUT: Final = 75.0
+# How long a body being collected may go without a byte, unless the server says otherwise.
+DEFAULT_BODY_IDLE: Final = 60.0
 # How many loop turns a finished delegated reply may take to leave aiohttp idle before the
 # connection stays with aiohttp for good.
 _RECLAIM_TRIES: Final = 32
@@ -146,6 +150,7 @@ class FastHttpProtocol(asyncio.Protocol):
         self._writing_paused = False
         # A request whose body the body handler takes (collecting it, or awaiting the reply).
         self._body: _BodyWait | None = None
+        self._stall: asyncio.TimerHandle | None = None  # fires when a collected body stops arriving
         self._reading_paused = False
         self.last_active = 0.0
 
@@ -200,6 +205,7 @@ class FastHttpProtocol(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         """The end of the connection: tell aiohttp's protocol too if it holds it."""
         self._server.connections.discard(self)
+        self._disarm_stall()
         delegate, self._delegate = self._delegate, None
         if delegate is not None:
             delegate.front = None
@@ -330,7 +336,10 @@ class FastHttpProtocol(asyncio.Protocol):
         assert wait is not None and wait.take is not None
         end = wait.head_len + wait.body_len
         if len(self._buffer) < end:
+            if self._stall is None:
+                self._arm_stall()
             return
+        self._disarm_stall()
         take, wait.take = wait.take, None
         try:
             reply = take(bytes(self._buffer[wait.head_len : end]))
@@ -339,6 +348,27 @@ class FastHttpProtocol(asyncio.Protocol):
             self._body_done(None)
             return
         reply.add_done_callback(self._body_reply)
+
+    def _arm_stall(self) -> None:
+        deadline = self.last_active + self._server.body_idle()
+        self._stall = self._server.loop.call_at(deadline, self._body_stalled)
+
+    def _disarm_stall(self) -> None:
+        if self._stall is not None:
+            self._stall.cancel()
+            self._stall = None
+
+    def _body_stalled(self) -> None:
+        """No body bytes for the idle timeout: aiohttp takes the request as it stands (and answers 408)."""
+        self._stall = None
+        wait = self._body
+        if wait is None or wait.take is None or self._transport is None or self._transport.is_closing():
+            return
+        if self._server.loop.time() < self.last_active + self._server.body_idle():
+            self._arm_stall()  # bytes came meanwhile: wait from the last of them
+            return
+        self._body = None
+        self._hand_on(wait.head_len + wait.body_len)
 
     def _body_reply(self, future: "asyncio.Future[bytes | None]") -> None:
         """The body handler's outcome: a reply, None (hand on), or a failure (close, unanswered)."""
@@ -475,10 +505,12 @@ class FastServer:
         runner: web.AppRunner,
         handler: FastHandler,
         body_handler: BodyHandler | None = None,
+        body_idle: Callable[[], float] = lambda: DEFAULT_BODY_IDLE,
     ) -> None:
         self.loop = loop
         self.handler = handler
         self.body_handler = body_handler
+        self.body_idle = body_idle  # seconds a body being collected may go without a byte (live)
         self.connections: set[FastHttpProtocol] = set()
         server = runner.server
         assert server is not None, "the runner is set up first"
@@ -524,8 +556,9 @@ async def start(
     handler: FastHandler,
     ssl_context: ssl.SSLContext | None = None,
     body_handler: BodyHandler | None = None,
+    body_idle: Callable[[], float] = lambda: DEFAULT_BODY_IDLE,
 ) -> FastServer:
     """Serve `runner`'s application on `sock` behind the fast front; close() it before runner.cleanup()."""
-    server = FastServer(asyncio.get_running_loop(), runner, handler, body_handler)
+    server = FastServer(asyncio.get_running_loop(), runner, handler, body_handler, body_idle)
     await server.listen(sock, ssl_context)
     return server

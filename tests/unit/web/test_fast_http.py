@@ -70,11 +70,12 @@ async def _boom(request: web.Request) -> web.Response:
 
 
 @asynccontextmanager
-async def _front() -> AsyncIterator[int]:
+async def _front(body_idle: float = 60.0) -> AsyncIterator[int]:
     """A front on a free loopback port over a small aiohttp application."""
     app = web.Application()
     app.router.add_route("*", "/echo", _echo)
     app.router.add_put("/body/declined", _echo)
+    app.router.add_put("/body/ok", _echo)  # for a body the front stopped waiting for
     app.router.add_put("/early", _early)
     app.router.add_get("/slow", _slow_get)
     app.router.add_get("/boom", _boom)
@@ -84,7 +85,7 @@ async def _front() -> AsyncIterator[int]:
     sock.bind(("127.0.0.1", 0))
     sock.listen(64)
     sock.setblocking(False)
-    front = await fast_http.start(runner, sock, _fast, body_handler=_take)
+    front = await fast_http.start(runner, sock, _fast, body_handler=_take, body_idle=lambda: body_idle)
     try:
         yield sock.getsockname()[1]
     finally:
@@ -92,11 +93,11 @@ async def _front() -> AsyncIterator[int]:
         await runner.cleanup()
 
 
-def _run(scenario: Callable[[int], Awaitable[None]]) -> None:
+def _run(scenario: Callable[[int], Awaitable[None]], body_idle: float = 60.0) -> None:
     """Run one scenario against a fresh front (its port), then stop it."""
 
     async def main() -> None:
-        async with _front() as port:
+        async with _front(body_idle) as port:
             await scenario(port)
 
     asyncio.run(main())
@@ -267,3 +268,20 @@ def test_bodies_the_body_handler_takes_declines_or_fails() -> None:
         assert await conn.closed()  # neither answered nor handed on
 
     _run(scenario)
+
+
+def test_a_stalled_body_is_handed_on_to_aiohttp_as_it_stands() -> None:
+    """A body that stops arriving for the idle timeout is aiohttp's (which times out stalled bodies)."""
+
+    async def scenario(port: int) -> None:
+        conn = await _connect(port)
+        whole = _put("/body/ok", b"y" * 300)
+        await conn.send(whole[:-200])
+        await asyncio.sleep(0.4)  # the stall itself: more than the front's idle timeout
+        await conn.send(whole[-200:])
+        status, headers, body = await conn.reply()
+        assert (status, headers["x-path"], body) == (200, "aiohttp", b"slow:" + b"y" * 300)
+        await conn.send(_put("/body/ok", b"z" * 10))  # and the front takes the next one again
+        assert (await conn.reply())[1:] == ({"x-path": "fast", "content-length": "10"}, b"z" * 10)
+
+    _run(scenario, body_idle=0.2)
