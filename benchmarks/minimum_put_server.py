@@ -1,0 +1,205 @@
+"""The least a Python server does for a durable PUT: what bench_put_minimum.py measures beside nginx.
+
+    python benchmarks/minimum_put_server.py --port PORT --root DIR [--processes 2]
+
+No object store: per PUT it keeps only the guarantees a target gives a small object (checksum,
+metadata beside the data, an atomic rename, data and name durable before the reply) with as
+little Python as will do them. One asyncio loop per process parses with httptools (what the
+target's lean front uses) and makes the file-system calls inline: create a work file, write the
+body, set a metadata xattr (size, xxhash, version, atime), close; wait for a flush; rename onto the
+object's path; wait for a flush; reply. The flushes are a group commit: one thread per process
+runs one syncfs(2) for every PUT that asked since the last one began, and wakes the loop. No
+executor, no thread per request. `GET /ready` answers 200 (for start-up); nothing else is served.
+"""
+
+import argparse
+import asyncio
+import itertools
+import os
+import signal
+import socket
+import threading
+import time
+from pathlib import Path
+
+import httptools
+import xxhash
+
+from pyaistore.storage.disk_sync import syncfs_fd
+from pyaistore.storage.meta_store import XATTR_NAME
+
+OK = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+READY = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+REFUSED = b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+
+
+class GroupCommit:
+    """One flush thread: every waiter is woken by a syncfs that began after it asked."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, root: Path) -> None:
+        self._loop = loop
+        self._fd = os.open(root, os.O_RDONLY | os.O_CLOEXEC)
+        self._waiting: list[asyncio.Future[None]] = []
+        self._wake = threading.Condition()
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def flush(self) -> "asyncio.Future[None]":
+        """A future done once everything written before this call is on disk."""
+        future: asyncio.Future[None] = self._loop.create_future()
+        with self._wake:
+            self._waiting.append(future)
+            self._wake.notify()
+        return future
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._waiting:
+                    self._wake.wait()
+                batch, self._waiting = self._waiting, []
+            syncfs_fd(self._fd)
+            self._loop.call_soon_threadsafe(_release, batch)
+
+
+def _release(batch: list["asyncio.Future[None]"]) -> None:
+    for future in batch:
+        if not future.done():
+            future.set_result(None)
+
+
+class Store:
+    """Where objects go: <root>/objects/<path>, work files in <root>/work."""
+
+    def __init__(self, root: Path, commit: GroupCommit) -> None:
+        self.objects = root / "objects"
+        self.work = root / "work"
+        self.objects.mkdir(parents=True, exist_ok=True)
+        self.work.mkdir(parents=True, exist_ok=True)
+        self.commit = commit
+        self._names = (f"{self.work}/w{os.getpid()}-{number}" for number in itertools.count())
+
+    async def put(self, path: str, body: bytes) -> None:
+        """Store `body` at `path`, durable (data, metadata and name) when this returns."""
+        work = next(self._names)
+        meta = b'{"size":%d,"cksum":"xxhash2","value":"%s","version":"1","atime":%d}' % (
+            len(body),
+            xxhash.xxh64(body).hexdigest().encode(),
+            time.time_ns(),
+        )
+        fd = os.open(work, FLAGS, 0o644)
+        try:
+            os.write(fd, body)
+            os.setxattr(fd, XATTR_NAME, meta)
+        finally:
+            os.close(fd)
+        await self.commit.flush()
+        target = f"{self.objects}/{path}"
+        try:
+            os.replace(work, target)
+        except FileNotFoundError:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.replace(work, target)
+        await self.commit.flush()
+
+
+class PutProtocol(asyncio.Protocol):
+    """One connection: requests answered in order, one at a time."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._parser = httptools.HttpRequestParser(self)
+        self._transport: asyncio.Transport | None = None
+        self._url = b""
+        self._body: list[bytes] = []
+        self._last: asyncio.Future[None] | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self._transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        try:
+            self._parser.feed_data(data)
+        except httptools.HttpParserError:
+            assert self._transport is not None
+            self._transport.close()
+
+    def on_url(self, url: bytes) -> None:
+        self._url += url
+
+    def on_body(self, body: bytes) -> None:
+        self._body.append(body)
+
+    def on_message_complete(self) -> None:
+        method, url, body = self._parser.get_method(), self._url, b"".join(self._body)
+        self._url, self._body = b"", []
+        previous, self._last = self._last, asyncio.ensure_future(self._answer(method, url, body, self._last))
+        del previous
+
+    async def _answer(
+        self, method: bytes, url: bytes, body: bytes, before: "asyncio.Future[None] | None"
+    ) -> None:
+        if before is not None:
+            await before  # replies in request order
+        transport = self._transport
+        if method == b"GET" and url == b"/ready":
+            reply = READY
+        elif method == b"PUT":
+            path = url.partition(b"?")[0].decode().lstrip("/")
+            if not path or ".." in path:
+                reply = REFUSED
+            else:
+                await self._store.put(path, body)
+                reply = OK
+        else:
+            reply = REFUSED
+        if transport is not None and not transport.is_closing():
+            transport.write(reply)
+            if reply is REFUSED:
+                transport.close()
+
+
+def serve(sock: socket.socket, root: Path) -> None:
+    """Run one process's loop on the shared listening socket until SIGTERM."""
+    loop = asyncio.new_event_loop()
+    store = Store(root, GroupCommit(loop, root))
+    server = loop.run_until_complete(loop.create_server(lambda: PutProtocol(store), sock=sock, backlog=1024))
+    loop.add_signal_handler(signal.SIGTERM, loop.stop)
+    try:
+        loop.run_forever()
+    finally:
+        server.close()
+
+
+def main() -> None:
+    """Bind, fork the serving processes, wait for them."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--root", type=Path, required=True)
+    parser.add_argument("--processes", type=int, default=2)
+    args = parser.parse_args()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", args.port))
+    sock.listen(1024)
+    sock.setblocking(False)
+    children = []
+    for _ in range(args.processes):
+        pid = os.fork()
+        if pid == 0:
+            serve(sock, args.root)
+            os._exit(0)
+        children.append(pid)
+
+    def stop_children(*_: object) -> None:
+        for child in children:
+            os.kill(child, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop_children)
+    for child in children:
+        os.waitpid(child, 0)
+
+
+if __name__ == "__main__":
+    main()
