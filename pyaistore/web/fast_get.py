@@ -37,7 +37,7 @@ _OK: Final = b"HTTP/1.1 200 OK\r\n"
 _PARTIAL: Final = b"HTTP/1.1 206 Partial Content\r\n"
 
 Identity = tuple[int, int, int]
-HotKey = tuple[bytes, str | None, str | None]
+HotKey = plain_request.HotKey
 # What a reply is made of: header lines, body, the range's start, the object's size for a range
 # (-1 for a whole object).
 Reply = tuple[bytes, bytes, int, int]
@@ -73,12 +73,11 @@ class FastGet:
         if head.method != b"GET":
             return self._head(head) if head.method == b"HEAD" else None
         started = time.perf_counter_ns()
-        parts = plain_request.split(head)
-        if parts is None:
+        keyed = plain_request.split_keyed(head)
+        if keyed is None:
             return None
-        path, params = parts
+        path, params, key = keyed
         redirected = query.PROXY_ID in params
-        key = (path, params.get(query.PROVIDER), params.get(query.NAMESPACE))
         raw_range = head.headers.get(b"range")
         range_header = raw_range.decode("latin-1") if raw_range is not None else None
         tables = self._tables()

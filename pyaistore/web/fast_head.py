@@ -35,7 +35,6 @@ _OPEN_FLAGS: Final = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
 _OK: Final = b"HTTP/1.1 200 OK\r\n"
 
 Tables = tuple[int, int, int]
-HotKey = tuple[bytes, str | None, str | None]
 
 
 @dataclass(slots=True, frozen=True)
@@ -57,17 +56,16 @@ class FastHead:
         self._ctx = ctx
         self._tables = tables
         self._counters = ctx.monitor.counters
-        self._hot: OrderedDict[HotKey, _Hot] = OrderedDict()
+        self._hot: OrderedDict[plain_request.HotKey, _Hot] = OrderedDict()
 
     def __call__(self, head: RequestHead) -> bytes | None:
         """The whole reply to a plain HEAD; None for anything else."""
         started = time.perf_counter_ns()
-        parts = plain_request.split(head)
-        if parts is None:
+        keyed = plain_request.split_keyed(head)
+        if keyed is None:
             return None
-        path, params = parts
+        path, params, key = keyed
         redirected = query.PROXY_ID in params
-        key = (path, params.get(query.PROVIDER), params.get(query.NAMESPACE))
         tables = self._tables()
         hot = self._hot.get(key)
         lines: bytes | None = None
@@ -102,7 +100,7 @@ class FastHead:
             os.close(fd)
 
     def _render_cold(
-        self, key: HotKey, path: bytes, params: dict[str, str], redirected: bool, tables: Tables
+        self, key: plain_request.HotKey, path: bytes, params: dict[str, str], redirected: bool, tables: Tables
     ) -> bytes | None:
         """The header lines of a HEAD decided afresh (kept when they can be); None for the full path."""
         resolved = plain_request.resolve(path, params)
@@ -145,7 +143,7 @@ class FastHead:
         except (ObjectNotFound, MountpathUnavailable):
             return (mountpath,)
 
-    def _remember(self, key: HotKey, hot: _Hot) -> None:
+    def _remember(self, key: plain_request.HotKey, hot: _Hot) -> None:
         self._hot[key] = hot
         if len(self._hot) > HOT_HEADS:
             self._hot.popitem(last=False)

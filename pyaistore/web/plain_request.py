@@ -15,7 +15,7 @@ from pyaistore.web.fast_http import RequestHead
 from pyaistore.wire import paths, query
 from pyaistore.wire.bucket_id import BucketId, InvalidProvider, Namespace, normalize_provider
 
-__all__ = ["PlainRequest", "parse", "resolve", "split"]
+__all__ = ["HotKey", "PlainRequest", "parse", "resolve", "split", "split_keyed"]
 
 _PREFIX: Final = paths.url_path(paths.OBJECTS).encode() + b"/"
 _PREFIX_LEN: Final = len(_PREFIX)
@@ -24,6 +24,8 @@ _PLAIN_KEYS: Final = frozenset({query.PROVIDER, query.NAMESPACE, query.PROXY_ID,
 _UNUSUAL: Final = (b"expect", b"authorization", b"if-match", b"if-none-match", b"if-modified-since")
 
 PlainRequest = tuple[BucketId, str, bool]
+# What the front keeps a decision under: the raw path, the provider and the namespace.
+HotKey = tuple[bytes, str | None, str | None]
 
 
 def split(head: RequestHead) -> tuple[bytes, dict[str, str]] | None:
@@ -43,6 +45,15 @@ def split(head: RequestHead) -> tuple[bytes, dict[str, str]] | None:
     if params is None:
         return None
     return path, params
+
+
+def split_keyed(head: RequestHead) -> tuple[bytes, dict[str, str], HotKey] | None:
+    """`split`, plus the key the front files a kept decision for this object under."""
+    parts = split(head)
+    if parts is None:
+        return None
+    path, params = parts
+    return path, params, (path, params.get(query.PROVIDER), params.get(query.NAMESPACE))
 
 
 def resolve(path: bytes, params: dict[str, str]) -> tuple[BucketId, str] | None:
