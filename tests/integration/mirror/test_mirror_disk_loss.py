@@ -3,6 +3,7 @@ deleted under a live target (which disables it by itself), leave every object re
 byte-exact, and the resilver restores the copies. A target whose last disk vanishes keeps
 answering (503 naming the disk) instead of exiting."""
 
+import errno
 import shutil
 import time
 from pathlib import Path
@@ -42,6 +43,18 @@ def _wait_for(what: str, check: object, timeout: float = TIMEOUT) -> None:
     raise TimeoutError(f"{what} within {timeout}s")
 
 
+def _vanish(root: str) -> None:
+    """The disk at `root` goes away: its tree removed, again if the target's health probe created
+    its probe file in the root while the tree was being removed (rmtree then fails ENOTEMPTY)."""
+    for attempt in range(20):
+        try:
+            shutil.rmtree(root)
+            return
+        except OSError as exc:
+            if exc.errno != errno.ENOTEMPTY or attempt == 19:
+                raise
+
+
 def test_two_copies_survive_a_disabled_and_a_vanished_disk(tmp_path: Path) -> None:
     with LocalCluster(tmp_path / "data", targets=1, mountpaths=3) as cluster:
         client = Client(cluster.endpoint)
@@ -69,7 +82,7 @@ def test_two_copies_survive_a_disabled_and_a_vanished_disk(tmp_path: Path) -> No
         assert wrong_copies(cluster, "mirrored", names, 2) == []  # on the two mountpaths left
 
         with readers(client, "mirrored", names) as failures:
-            shutil.rmtree(second)
+            _vanish(second)
             _wait_for(
                 "FSHC to disable the deleted mountpath",
                 lambda: second in mountpaths(cluster)[node_id]["disabled"],
@@ -97,7 +110,7 @@ def test_a_target_that_loses_its_last_disk_keeps_answering(tmp_path: Path) -> No
         client.bucket("lone").object("kept").get_writer().put_content(b"x")
         ((node_id, lists),) = mountpaths(cluster).items()
         (only,) = lists["available"]
-        shutil.rmtree(only)
+        _vanish(only)
         log = cluster.log_dir / "target-0.log"
         _wait_for("the target to report its last disk", lambda: "last available one" in log.read_text())
 
@@ -124,7 +137,7 @@ def test_a_request_that_meets_a_vanished_disk_has_it_disabled(
         ((node_id, lists),) = mountpaths(cluster).items()
         gone = lists["available"][1]
         victim = next(name for name in names if (Path(gone) / "ais" / "@#" / "plain" / "obj" / name).exists())
-        shutil.rmtree(gone)
+        _vanish(gone)
 
         reply = requests.get(f"{cluster.endpoint}/v1/objects/plain/{victim}", timeout=10)
         assert reply.status_code == 503 and f'mountpath "{gone}" is unavailable' in reply.json()["message"]
