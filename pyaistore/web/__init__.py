@@ -19,6 +19,7 @@ __all__ = [
     "fast_redirect",
     "internal_handlers",
     "job_handlers",
+    "kept_files",
     "log_handlers",
     "metrics_handlers",
     "ml_handlers",

@@ -23,7 +23,7 @@ from typing import Final
 from pyaistore.monitoring import request_counters as ops
 from pyaistore.node_context import NodeContext
 from pyaistore.target import byte_range, plain_get
-from pyaistore.web import fast_head, object_headers, plain_request
+from pyaistore.web import fast_head, kept_files, object_headers, plain_request
 from pyaistore.web.fast_http import RequestHead, http_date
 from pyaistore.web.streaming import SMALL_OBJECT
 from pyaistore.wire import query
@@ -32,11 +32,9 @@ __all__ = ["HOT_OBJECTS", "FastGet"]
 
 # How many objects' decisions a process keeps (a few hundred bytes each).
 HOT_OBJECTS: Final = 16384
-_OPEN_FLAGS: Final = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
 _OK: Final = b"HTTP/1.1 200 OK\r\n"
 _PARTIAL: Final = b"HTTP/1.1 206 Partial Content\r\n"
 
-Identity = tuple[int, int, int]
 HotKey = plain_request.HotKey
 # What a reply is made of: header lines, body, the range's start, the object's size for a range
 # (-1 for a whole object).
@@ -48,15 +46,11 @@ class _Hot:
     """One object's GET, decided: where its file is, which file it was, the headers it gets."""
 
     path: str
-    identity: Identity
+    identity: kept_files.Identity
     meta_token: bytes
     headers: bytes
     tables: tuple[int, int, int]
     owned: bool
-
-
-def _identity(status: os.stat_result) -> Identity:
-    return status.st_dev, status.st_ino, status.st_size
 
 
 class FastGet:
@@ -104,15 +98,11 @@ class FastGet:
 
     def _read_hot(self, hot: _Hot, range_header: str | None) -> Reply | None:
         """The reply from a kept decision, or None when the file changed."""
+        fd = kept_files.open_unchanged(self._ctx.object_store, hot.path, hot.identity, hot.meta_token)
+        if fd is None:
+            return None  # changed or gone: the full path decides
         try:
-            fd = os.open(hot.path, _OPEN_FLAGS)
-        except OSError:
-            return None  # gone (deleted, moved): the full path decides
-        try:
-            status = os.fstat(fd)
-            if _identity(status) != hot.identity or self._ctx.object_store.meta_token(fd) != hot.meta_token:
-                return None
-            size = status.st_size
+            size = hot.identity[2]
             start, length = 0, size
             if range_header is not None:
                 try:
@@ -163,7 +153,7 @@ class FastGet:
             if handle.meta_in_inode:
                 owned = not redirected or plain_get.owns(ctx, bucket, name)
                 fd = handle.fileno()
-                identity, token = _identity(os.fstat(fd)), ctx.object_store.meta_token(fd)
+                identity, token = kept_files.identity(os.fstat(fd)), ctx.object_store.meta_token(fd)
                 self._remember(key, _Hot(handle.path_str, identity, token, lines, tables, owned))
         finally:
             stream.close()

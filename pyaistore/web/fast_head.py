@@ -23,7 +23,7 @@ from pyaistore.monitoring import request_counters as ops
 from pyaistore.node_context import NodeContext
 from pyaistore.storage.errors import MountpathUnavailable, ObjectNotFound
 from pyaistore.target import plain_get
-from pyaistore.web import object_headers, plain_request
+from pyaistore.web import kept_files, object_headers, plain_request
 from pyaistore.web.fast_http import RequestHead, http_date
 from pyaistore.wire import query
 from pyaistore.wire.bucket_id import BucketId
@@ -31,7 +31,6 @@ from pyaistore.wire.bucket_id import BucketId
 __all__ = ["FastHead"]
 
 HOT_HEADS: Final = 16384
-_OPEN_FLAGS: Final = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
 _OK: Final = b"HTTP/1.1 200 OK\r\n"
 
 Tables = tuple[int, int, int]
@@ -42,7 +41,7 @@ class _Hot:
     """One object's HEAD, rendered: which file it was rendered from, and the header lines."""
 
     path: str
-    identity: tuple[int, int, int]
+    identity: kept_files.Identity
     meta_token: bytes
     lines: bytes
     tables: Tables
@@ -70,7 +69,10 @@ class FastHead:
         hot = self._hot.get(key)
         lines: bytes | None = None
         if hot is not None and hot.tables == tables and (redirected or hot.owned):
-            lines = hot.lines if self._unchanged(hot) else None
+            fd = kept_files.open_unchanged(self._ctx.object_store, hot.path, hot.identity, hot.meta_token)
+            if fd is not None:
+                os.close(fd)
+                lines = hot.lines
             if lines is None:
                 del self._hot[key]
         if lines is None:
@@ -83,21 +85,6 @@ class FastHead:
         out.append(b"\r\n")
         self._counters.succeeded(ops.HEAD, 0, time.perf_counter_ns() - started)
         return b"".join(out)
-
-    def _unchanged(self, hot: _Hot) -> bool:
-        """Whether the object's file is still the one the kept headers were rendered from."""
-        try:
-            fd = os.open(hot.path, _OPEN_FLAGS)
-        except OSError:
-            return False
-        try:
-            status = os.fstat(fd)
-            identity = (status.st_dev, status.st_ino, status.st_size)
-            return identity == hot.identity and self._ctx.object_store.meta_token(fd) == hot.meta_token
-        except OSError:
-            return False
-        finally:
-            os.close(fd)
 
     def _render_cold(
         self, key: plain_request.HotKey, path: bytes, params: dict[str, str], redirected: bool, tables: Tables
@@ -127,8 +114,7 @@ class FastHead:
                 return None
             if single and handle.meta_in_inode:
                 fd = handle.fileno()
-                status = os.fstat(fd)
-                identity = (status.st_dev, status.st_ino, status.st_size)
+                identity = kept_files.identity(os.fstat(fd))
                 owned = not redirected or plain_get.owns(ctx, bucket, name)
                 token = store.meta_token(fd)
                 self._remember(key, _Hot(handle.path_str, identity, token, lines, tables, owned))
