@@ -18,21 +18,28 @@ more writes each flush serves, and a lone write waits for one flush, as it would
 queue. A failed flush fails every waiter of its batch with the error (a copy of the OSError per
 waiter, chained to the original): nothing is acknowledged that may not be on disk.
 
+A caller that must not block (a coroutine on an event loop) asks through `notify_file` and
+`notify_dir` instead: the same batches, but no thread waits; the flusher thread calls each
+`Waker` of the batch once, with every token it was given, when the batch is durable or failed.
+
 The flush functions are a seam (`Flushers`): tests inject recording or failing ones.
 """
 
 import errno
+import logging
 import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Final, Protocol
 
 from pyaistore.storage.disk_sync import syncfs, syncfs_fd
 from pyaistore.storage.meta_store import fsync_dir
 
-__all__ = ["SYNCFS_AT", "CommitQueue", "CommitQueues", "Flushers"]
+log = logging.getLogger(__name__)
+
+__all__ = ["SYNCFS_AT", "CommitQueue", "CommitQueues", "Flushers", "Waker", "waiter_error"]
 
 # From this many requests in one batch, one syncfs replaces the fsyncs. Measured on ext4 (virtio
 # disk, 1 KiB objects, 32 writer threads): a syncfs per batch costs the writer ~290 CPU-µs per
@@ -56,6 +63,14 @@ class Flushers:
     filesystem: Callable[[Path], None] | None = None
 
 
+class Waker(Protocol):
+    """Told from the flusher thread that a batch is done: what a caller that cannot block waits with."""
+
+    def wake(self, tokens: list[object], error: BaseException | None) -> None:
+        """The batch holding the requests given `tokens` is durable (error None) or failed; must not block."""
+        ...
+
+
 @dataclass
 class _Batch:
     """Requests flushed together; `done` is set once they are durable or `error` is known."""
@@ -64,6 +79,7 @@ class _Batch:
     directories: dict[Path, None] = field(default_factory=dict)  # ordered, deduplicated
     done: threading.Event = field(default_factory=threading.Event)
     error: BaseException | None = None
+    wakers: dict[Waker, list[object]] = field(default_factory=dict)  # the tokens of each waker
 
     @property
     def size(self) -> int:
@@ -104,6 +120,17 @@ class CommitQueue:
         """Return once the entries of `directory` (a create or rename in it) are durable."""
         self._wait(self._enqueue(None, directory))
 
+    def notify_file(self, fd: int, waker: Waker, token: object) -> None:
+        """sync_file without waiting: `waker` is given `token` once the file is durable or the flush failed.
+
+        `fd` must stay open until then.
+        """
+        self._enqueue(fd, None, waker, token)
+
+    def notify_dir(self, directory: Path, waker: Waker, token: object) -> None:
+        """sync_dir without waiting: `waker` is given `token` once the entries are durable or failed."""
+        self._enqueue(None, directory, waker, token)
+
     def close(self) -> None:
         """Flush what is pending, then stop the thread (later requests are flushed by their caller)."""
         with self._changed:
@@ -117,13 +144,21 @@ class CommitQueue:
                 os.close(self._root_fd)
                 self._root_fd = -1
 
-    def _enqueue(self, fd: int | None, directory: Path | None) -> _Batch:
+    def _enqueue(
+        self,
+        fd: int | None,
+        directory: Path | None,
+        waker: Waker | None = None,
+        token: object = None,
+    ) -> _Batch:
         with self._changed:
             batch = self._pending
             if fd is not None:
                 batch.files.append(fd)
             if directory is not None:
                 batch.directories[directory] = None
+            if waker is not None:
+                batch.wakers.setdefault(waker, []).append(token)
             if self._closed:
                 self._pending = _Batch()
                 self._flush(batch)  # no thread any more: the caller flushes, still correctly
@@ -137,12 +172,8 @@ class CommitQueue:
     @staticmethod
     def _wait(batch: _Batch) -> None:
         batch.done.wait()
-        error = batch.error
-        if error is None:
-            return
-        if isinstance(error, OSError):
-            raise OSError(error.errno, error.strerror, error.filename) from error
-        raise OSError(errno.EIO, f"flush failed: {error!r}") from error
+        if batch.error is not None:
+            raise waiter_error(batch.error)
 
     def _run(self) -> None:
         while True:
@@ -169,6 +200,11 @@ class CommitQueue:
         self.batches += 1
         self.requests += batch.size
         batch.done.set()
+        for waker, tokens in batch.wakers.items():
+            try:
+                waker.wake(tokens, batch.error)
+            except Exception:  # the flusher serves every other waiter regardless
+                log.exception("a commit waker failed")
 
     def _sync_filesystem(self) -> None:
         if self._flushers.filesystem is not None:
@@ -180,6 +216,17 @@ class CommitQueue:
         if self._root_fd < 0:
             self._root_fd = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         syncfs_fd(self._root_fd, self.root)
+
+
+def waiter_error(error: BaseException) -> OSError:
+    """A waiter's own copy of a failed flush's error, chained to it."""
+    copy = (
+        OSError(error.errno, error.strerror, error.filename)
+        if isinstance(error, OSError)
+        else OSError(errno.EIO, f"flush failed: {error!r}")
+    )
+    copy.__cause__ = error
+    return copy
 
 
 class CommitQueues:

@@ -50,6 +50,28 @@ class StripeLock:
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, trace: TracebackType | None
     ) -> None:
+        self.release()
+
+    def try_acquire(self) -> bool:
+        """Take the lock only if it is free now (never waits): for an event loop, which must not block.
+
+        A holder that is not a thread of its own (a coroutine) may keep it across awaits; every other
+        taker then waits in its own thread, or tries again later.
+        """
+        if not self._thread_lock.acquire(blocking=False):
+            return False
+        try:
+            fcntl.flock(self._descriptor(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._thread_lock.release()
+            return False
+        except BaseException:
+            self._thread_lock.release()
+            raise
+        return True
+
+    def release(self) -> None:
+        """Release the lock taken by `with` or try_acquire (from any thread)."""
         try:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
         finally:

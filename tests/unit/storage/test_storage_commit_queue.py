@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pyaistore.storage import layout
-from pyaistore.storage.commit_queue import CommitQueue, Flushers
+from pyaistore.storage.commit_queue import CommitQueue, Flushers, waiter_error
 from pyaistore.storage.errors import NoSpace
 from pyaistore.storage.mountpaths import MountpathSet
 from pyaistore.storage.object_store import ObjectStore, WriteProps
@@ -203,3 +203,55 @@ def test_no_fsync_store_never_flushes(tmp_path: Path) -> None:
     store.ensure_bucket(bucket)
     _write(store, bucket, "o", b"x")
     assert disk.calls == []
+
+
+class RecordingWaker:
+    """A Waker that records each call (tokens and error) and signals it."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[list[object], BaseException | None]] = []
+        self.woken = threading.Event()
+
+    def wake(self, tokens: list[object], error: BaseException | None) -> None:
+        self.calls.append((list(tokens), error))
+        self.woken.set()
+
+
+def test_notified_requests_share_the_batch_and_wake_once_per_waker(tmp_path: Path, disk: FakeDisk) -> None:
+    queue = CommitQueue(tmp_path, disk.flushers(), syncfs_at=3)
+    first = _hold_first_flush(queue, disk)
+    one, other = RecordingWaker(), RecordingWaker()
+    queue.notify_file(40, one, "a")
+    queue.notify_dir(tmp_path / "d", one, "b")
+    queue.notify_file(41, other, "c")
+    _wait_pending(queue, 3)
+    assert not one.woken.is_set() and not other.woken.is_set()  # the batch is not flushed yet
+    disk.gate.set()
+    assert one.woken.wait(DEADLINE_S) and other.woken.wait(DEADLINE_S)
+    first.join(DEADLINE_S)
+    assert one.calls == [(["a", "b"], None)] and other.calls == [(["c"], None)]
+    assert disk.calls == [("dir", Path("/first")), ("fs", tmp_path)]  # one syncfs for the three
+    queue.close()
+
+
+def test_a_failed_flush_reaches_the_waker_and_the_thread_goes_on(queue: CommitQueue, disk: FakeDisk) -> None:
+    waker = RecordingWaker()
+    disk.fail_with = OSError(errno.EIO, "Input/output error")
+    queue.notify_file(50, waker, "t")
+    assert waker.woken.wait(DEADLINE_S)
+    [(tokens, error)] = waker.calls
+    assert tokens == ["t"] and error is disk.fail_with
+    copy = waiter_error(error)
+    assert isinstance(copy, OSError) and copy.errno == errno.EIO and copy.__cause__ is error
+    disk.fail_with = None
+    queue.sync_file(51)  # the flusher thread serves the next batch
+
+
+def test_a_failing_waker_does_not_stop_the_flusher(queue: CommitQueue, disk: FakeDisk) -> None:
+    class Broken:
+        def wake(self, tokens: list[object], error: BaseException | None) -> None:
+            raise RuntimeError("broken waker")
+
+    queue.notify_file(60, Broken(), None)
+    queue.sync_file(61)  # served by the same thread after the broken waker's batch
+    assert ("file", 61) in disk.calls

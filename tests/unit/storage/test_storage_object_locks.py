@@ -43,3 +43,28 @@ def test_stripe_choice_is_stable_across_instances(tmp_path: Path) -> None:
     indices_second = [second._stripes.index(second.for_name(n)) for n in names]
     assert indices_first == indices_second
     assert len(set(indices_first)) > 10
+
+
+def _try_in_other_process(directory: str, uname: str, answer: "multiprocessing.Queue[bool]") -> None:
+    lock = StripeLocks(Path(directory)).for_name(uname)
+    taken = lock.try_acquire()
+    if taken:
+        lock.release()
+    answer.put(taken)
+
+
+def test_try_acquire_never_waits_for_a_thread_or_a_process(tmp_path: Path) -> None:
+    lock = StripeLocks(tmp_path / LOCKS_DIR).for_name("bkt/obj")
+    with lock:
+        assert not lock.try_acquire()  # held by this thread: refused, not re-entered
+        context = multiprocessing.get_context("spawn")
+        answer = context.Queue()
+        args = (str(tmp_path / LOCKS_DIR), "bkt/obj", answer)
+        proc = context.Process(target=_try_in_other_process, args=args)
+        proc.start()
+        assert answer.get(timeout=60) is False  # the file lock refuses the other process at once
+        proc.join(timeout=60)
+    assert lock.try_acquire()
+    lock.release()  # released by try_acquire's taker, from any thread
+    with lock:
+        pass
