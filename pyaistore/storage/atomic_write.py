@@ -40,9 +40,11 @@ __all__ = [
     "install",
     "io_errors",
     "name_conflict",
+    "new_meta",
     "no_space_as_error",
     "publish",
     "rename_into_place",
+    "verify",
     "write_all",
 ]
 
@@ -172,7 +174,7 @@ def publish(
     unchanged. With `destination.replicas`, every copy is identical to the new object on return.
     """
     location, replicas = destination.location, destination.replicas
-    _verify(location, hashes, props)
+    verify(location, hashes, props)
     with io_errors(location):
         # One fsync, under the lock, makes data and metadata durable together: the version in the
         # metadata depends on the object as it is under the lock. (A separate data fsync outside
@@ -180,20 +182,10 @@ def publish(
         with destination.lock:
             if replicas is not None:
                 replicas.check(props.copies)
-            old = None if props.skip_version_check and not props.keep_newer else _existing(destination)
-            if old is not None and (_is_noop(old, props) or _is_newer(old, props)):
+            meta, kept = new_meta(destination, size, hashes, props)
+            if kept:
                 work.unlink(missing_ok=True)
-                old.mountpath = old.mountpath or str(location.mountpath.root)
-                return old
-            meta = ObjectMeta(
-                name=location.name,
-                size=size,
-                checksum_type=props.checksum_type,
-                checksum_value=hashes.hexdigest(props.checksum_type),
-                version=_next_version(old, props),
-                atime_ns=props.atime_ns or time.time_ns(),
-                custom=dict(props.custom),
-            )
+                return meta
             fsync = destination.fsync and not props.deferred_sync
             install(location, work, fd, meta, destination.meta_store, fsync, destination.commits)
             main = location.mountpath.root_str
@@ -205,6 +197,31 @@ def publish(
             fsync_dir(location.data.parent)
     meta.mountpath = main
     return meta
+
+
+def new_meta(
+    destination: Destination, size: int, hashes: MultiHasher, props: WriteProps
+) -> tuple[ObjectMeta, bool]:
+    """Under the object's lock: the metadata to publish, or (the object in place, True) to keep it.
+
+    The object in place is kept on a no-op PUT (the expected checksum is the stored one) and
+    against an older migrating copy.
+    """
+    location = destination.location
+    old = None if props.skip_version_check and not props.keep_newer else _existing(destination)
+    if old is not None and (_is_noop(old, props) or _is_newer(old, props)):
+        old.mountpath = old.mountpath or str(location.mountpath.root)
+        return old, True
+    meta = ObjectMeta(
+        name=location.name,
+        size=size,
+        checksum_type=props.checksum_type,
+        checksum_value=hashes.hexdigest(props.checksum_type),
+        version=_next_version(old, props),
+        atime_ns=props.atime_ns or time.time_ns(),
+        custom=dict(props.custom),
+    )
+    return meta, False
 
 
 def install(
@@ -320,7 +337,7 @@ def write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def _verify(location: layout.ObjectLocation, hashes: MultiHasher, props: WriteProps) -> None:
+def verify(location: layout.ObjectLocation, hashes: MultiHasher, props: WriteProps) -> None:
     """ChecksumMismatch unless the data matches the expected checksum (when one was given)."""
     if not props.verifies:
         return

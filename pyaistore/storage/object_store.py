@@ -50,6 +50,7 @@ from pyaistore.storage.names import validate_object_name
 from pyaistore.storage.object_file import ObjectFile
 from pyaistore.storage.object_locks import LOCKS_DIR, StripeLocks
 from pyaistore.storage.object_meta import ObjectMeta, check_record
+from pyaistore.storage.staged_write import StagedWrite
 from pyaistore.wire.bucket_id import BucketId
 
 __all__ = ["ObjectStore", "WriteProps"]
@@ -161,6 +162,24 @@ class ObjectStore:
         except FileNotFoundError:
             layout.work_dir(mp).mkdir(exist_ok=True)  # the work dir alone vanished (the root is there)
         return AtomicWriter(destination, work, props)
+
+    def stage_small(self, bucket: BucketId, name: str, props: WriteProps, data: bytes) -> StagedWrite | None:
+        """The write of a small body in steps that never wait (staged_write.py); None when not offered.
+
+        Not offered (write it with `writer` then) for more than one copy, or when a mountpath keeps
+        metadata outside xattrs.
+        """
+        if props.copies > 1:
+            return None
+        available = self.mountpaths.available
+        for mp in available:
+            if not self._meta.uses_xattrs(mp):
+                return None
+        destination = self._destination(bucket, name)
+        if len(available) > 1:
+            self._check_other_mountpaths(destination.location)
+        work = layout.work_dir(destination.location.mountpath) / self._work_tokens.next()
+        return StagedWrite(destination, work, props, data)
 
     def delete(self, bucket: BucketId, name: str) -> None:
         """Remove the object, every copy and their metadata; ObjectNotFound if there is none."""

@@ -1,0 +1,152 @@
+"""A small object's atomic write in steps that never wait: for a caller that must not block.
+
+The write of atomic_write.py (work file, checksum, metadata, flush, rename, flush of the
+directory; the old object untouched on any failure) for a body already in memory, cut at its two
+flushes so that an event loop can make the system calls itself (a small object's cost less than
+handing them to a thread) and wait for the group commit (commit_queue.py) without parking a
+thread: `prepare`, then `flush_file` and wait, then `publish`, then `flush_dir` and wait.
+
+The object's lock is never held across a wait: the caller's own thread may need it meanwhile (a
+GET's locked second look for a missed object), and would then wait for itself. It is taken twice,
+each time only if free now (`StripeLock.try_acquire`), and optimistically: once to read the object
+in place and attach the new metadata (its version follows the old one) to the work file, and,
+after the file's flush, once to rename it into place if the object in place is still the one read
+(same inode and change time, or still none). When the lock is busy, or the object changed in
+between, nothing is published (`prepare` or `publish` says False) and the caller writes the object
+the blocking way, in a thread, which decides the version anew. Only where metadata lives in
+xattrs (a sidecar file is shared by the object's versions): ObjectStore.stage_small offers it then.
+"""
+
+import os
+from pathlib import Path
+from types import TracebackType
+from typing import Final
+
+from pyaistore.storage import layout
+from pyaistore.storage.atomic_write import (
+    Destination,
+    WriteProps,
+    conflicts_as_error,
+    hash_kinds,
+    io_errors,
+    new_meta,
+    rename_into_place,
+    verify,
+    write_all,
+)
+from pyaistore.storage.checksums import MultiHasher
+from pyaistore.storage.commit_queue import Waker
+from pyaistore.storage.meta_store import fsync_dir
+from pyaistore.storage.object_meta import ObjectMeta
+
+__all__ = ["StagedWrite"]
+
+_FLAGS: Final = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+
+
+class StagedWrite:
+    """One small object's write, step by step; use it as a context manager (leaving it cleans up)."""
+
+    def __init__(self, destination: Destination, work: Path, props: WriteProps, data: bytes) -> None:
+        """Checks the expected checksum (ChecksumMismatch); nothing is on disk yet."""
+        self._destination = destination
+        self._work = work
+        self._props = props
+        self._data = data
+        self._fsync = destination.fsync and not props.deferred_sync
+        self._hashes = MultiHasher(hash_kinds(props))
+        self._hashes.update(data)
+        verify(destination.location, self._hashes, props)
+        self._fd = -1
+        self._before: tuple[int, int] | None = None
+        self._published = False
+        self.meta: ObjectMeta | None = None  # what is published (or kept), once known
+        self.kept = False  # the object in place stays (a no-op PUT): done after prepare
+
+    def prepare(self) -> bool:
+        """Write the work file and attach its metadata; False (nothing done) when the lock is busy."""
+        location, lock = self._destination.location, self._destination.lock
+        with io_errors(location):
+            self._fd = os.open(self._work, _FLAGS, 0o644)
+            write_all(self._fd, self._data)
+            if not lock.try_acquire():
+                return False
+            try:
+                self._before = _in_place(location)
+                self.meta, self.kept = new_meta(self._destination, len(self._data), self._hashes, self._props)
+                if not self.kept:
+                    with conflicts_as_error(location):
+                        self._destination.meta_store.save(location, self._fd, self.meta)
+            finally:
+                lock.release()
+        return True
+
+    def flush_file(self, waker: Waker, token: object) -> bool:
+        """Have the work file flushed (before publish); False when there is nothing to wait for."""
+        return self._flush(self._fd, None, waker, token)
+
+    def publish(self) -> bool:
+        """Rename the work file into place; False (nothing done) if the lock is busy or the object changed."""
+        location, lock = self._destination.location, self._destination.lock
+        if not lock.try_acquire():
+            return False
+        try:
+            if _in_place(location) != self._before:
+                return False
+            assert self.meta is not None
+            with io_errors(location), conflicts_as_error(location):
+                rename_into_place(self._work, location)
+                self._published = True
+                main = location.mountpath.root_str
+                if self._destination.replicas is not None:
+                    main = self._destination.replicas.settle(location, self._fd, self.meta, 1)
+            self.meta.mountpath = main
+        finally:
+            lock.release()
+        return True
+
+    def flush_dir(self, waker: Waker, token: object) -> bool:
+        """Have the rename flushed (after publish); False when there is nothing to wait for."""
+        return self._flush(-1, self._destination.location.data.parent, waker, token)
+
+    def close(self) -> None:
+        """Close the work file; remove it unless it was published."""
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+        if not self._published:
+            self._work.unlink(missing_ok=True)
+
+    def __enter__(self) -> "StagedWrite":
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def _flush(self, fd: int, directory: Path | None, waker: Waker, token: object) -> bool:
+        if not self._fsync:
+            return False
+        commits = self._destination.commits
+        with io_errors(self._destination.location):
+            if commits is None:  # flushed here (a store without group commit)
+                if directory is None:
+                    os.fsync(fd)
+                else:
+                    fsync_dir(directory)
+                return False
+            if directory is None:
+                commits.notify_file(fd, waker, token)
+            else:
+                commits.notify_dir(directory, waker, token)
+        return True
+
+
+def _in_place(location: layout.ObjectLocation) -> tuple[int, int] | None:
+    """The identity of the object file in place (inode, change time), None when there is none."""
+    try:
+        stat = os.stat(location.data)
+    except (FileNotFoundError, NotADirectoryError):  # a conflicting name: the rename reports it
+        return None
+    return stat.st_ino, stat.st_ctime_ns
