@@ -1,28 +1,33 @@
-"""The common PUT, done in one blocking call: what a target's lean front (web/fast_put.py) answers.
+"""The common PUT: what a target's lean front (web/fast_put.py) writes without the full handler.
 
 Common: a body already in memory for an ais bucket this target knows, with no backend behind it
 and no erasure coding, written here because this target owns the object (or a proxy sent it here
-and the map still says so). Anything else returns None before anything is written, and the full
-PUT path (web/target_handlers.put) answers the request as it always has. What it writes is what
-the full path's `put_object.put_small` writes: the same write properties, the same atomic writer
-(checksum verified when the client sent one, metadata, version rule, group-committed flush
-before the call returns).
+and the map still says so). Anything else is not common (`common_props` says None before
+anything is written), and the full PUT path (web/target_handlers.put) answers the request as it
+always has. What is written is what the full path's `put_object.put_small` writes: the same write
+properties, the same atomic write (checksum verified when the client sent one, metadata, version
+rule, group-committed flushes before it returns). Small bodies are written on the event loop
+(storage/staged_write.py, waiting for the flushes with target/loop_commits.py), the rest, or one
+the loop could not publish (its lock busy, the object changed meanwhile), in one blocking call.
 """
 
+from typing import Final
+
 from pyaistore.node_context import NodeContext
+from pyaistore.storage.atomic_write import WriteProps
 from pyaistore.storage.object_meta import ObjectMeta
-from pyaistore.target import ec_placement, plain_get, remote_refs
+from pyaistore.target import ec_placement, loop_commits, plain_get, remote_refs
 from pyaistore.target.put_object import PutArgs, write_props
 from pyaistore.wire.bucket_id import BucketId
 
-__all__ = ["owner_moved", "write_plain"]
+__all__ = ["ON_LOOP", "common_props", "owner_moved", "write_blocking", "write_on_loop"]
+
+# Bodies up to this size are written on the event loop: their system calls take microseconds.
+ON_LOOP: Final = 64 * 1024
 
 
-def write_plain(ctx: NodeContext, args: PutArgs, data: bytes) -> ObjectMeta | None:
-    """Blocking: store `data` as the object and return its metadata once durable; None when not common.
-
-    Raises what the store raises (ChecksumMismatch, NoSpace, ...); the old object is then untouched.
-    """
+def common_props(ctx: NodeContext, args: PutArgs) -> WriteProps | None:
+    """The write properties of a common PUT; None when it is not common (nothing done)."""
     bucket = args.bucket
     if bucket.is_remote or not plain_get.owns(ctx, bucket, args.name):
         return None  # a redirect to answer, or a write the map already moved: the full path's
@@ -31,8 +36,35 @@ def write_plain(ctx: NodeContext, args: PutArgs, data: bytes) -> ObjectMeta | No
         return None  # unknown here yet (the full path waits for the tables), or write-through
     if ec_placement.conf_of(ctx, bucket) is not None:
         return None  # slices to send after the write: the full path's
-    props = write_props(ctx, args)
-    with ctx.object_store.writer(bucket, args.name, props) as writer:
+    return write_props(ctx, args)
+
+
+async def write_on_loop(ctx: NodeContext, args: PutArgs, props: WriteProps, data: bytes) -> ObjectMeta | None:
+    """On the event loop: store a small `data`, durable on return; None to write it in a thread instead.
+
+    Raises what the store raises (ChecksumMismatch, NoSpace, a failed flush's OSError, ...); the
+    old object is then untouched.
+    """
+    if len(data) > ON_LOOP:
+        return None
+    staged = ctx.object_store.stage_small(args.bucket, args.name, props, data)
+    if staged is None:
+        return None
+    with staged:
+        if not staged.prepare():
+            return None
+        if staged.kept:
+            return staged.meta
+        await loop_commits.flushed(staged.flush_file)
+        if not staged.publish():
+            return None
+        await loop_commits.flushed(staged.flush_dir)
+    return staged.meta
+
+
+def write_blocking(ctx: NodeContext, args: PutArgs, props: WriteProps, data: bytes) -> ObjectMeta:
+    """Blocking: store `data` as the object and return its metadata once durable."""
+    with ctx.object_store.writer(args.bucket, args.name, props) as writer:
         writer.write(data)
         return writer.commit()
 

@@ -1,14 +1,16 @@
-"""The target's fast PUT: a small plain object body, written in one executor call and answered.
+"""The target's fast PUT: a small plain object body, written and answered without the full handler.
 
 The body handler of the lean front (web/fast_http.py). It takes a PUT of a plain request
 (web/plain_request.py: no query beyond provider, namespace and the proxy's marks) with a known
 length of at most MAX_BODY bytes and no header it does not understand (custom metadata, an
-encoding, any other ais-* header but the checksum pair). The collected body then goes to ONE
-executor call, `target/plain_put.write_plain`: name checks, the bucket's props, the atomic write
-with checksum and metadata, and the group-committed flush; the reply (the full handler's headers,
-byte for byte) is written only after it returns, so nothing is acknowledged before it is durable.
+encoding, any other ais-* header but the checksum pair). The collected body then goes to one
+task: name checks, the bucket's props (`target/plain_put.common_props`), the atomic write with
+checksum and metadata and its group-committed flushes, on the event loop for a small body (no
+thread per write), in one executor call for a larger one or one whose object lock is busy; the
+reply (the full handler's headers, byte for byte) is written only after it, so nothing is
+acknowledged before it is durable.
 
-Whatever the executor call does not take on (a redirect, a bucket unknown or remote or
+Whatever that task does not take on (a redirect, a bucket unknown or remote or
 erasure-coded, a bad name, any error: nothing was written then) goes to aiohttp's full handler
 whole, which answers it exactly as it would have; errors are rendered there, by the one table.
 Should the cluster map have moved the object elsewhere while it was being written, it is handed
@@ -32,8 +34,6 @@ from pyaistore.target.put_object import PutArgs
 from pyaistore.web import object_headers, plain_request
 from pyaistore.web.fast_http import RequestHead, TakeBody, http_date
 from pyaistore.wire import headers
-from pyaistore.wire.bucket_id import BucketId
-from pyaistore.wire.messages import Smap
 
 __all__ = ["FastPut"]
 
@@ -95,58 +95,15 @@ class FastPut:
         return functools.partial(self._take, put)
 
     def _take(self, put: "_Put", body: bytes) -> "asyncio.Future[bytes | None]":
-        """Send the body to the executor; the future of the reply (no task: callbacks on the loop)."""
-        loop = asyncio.get_running_loop()
-        reply: asyncio.Future[bytes | None] = loop.create_future()
-        written = loop.run_in_executor(None, self._write, put, body)
-        written.add_done_callback(functools.partial(self._written, put, len(body), reply))
-        return reply
+        """The future of the reply: the write's task."""
+        return asyncio.ensure_future(self._put(put, body))
 
-    def _written(
-        self,
-        put: "_Put",
-        size: int,
-        reply: "asyncio.Future[bytes | None]",
-        written: "asyncio.Future[tuple[BucketId, str, Smap, bytes] | None]",
-    ) -> None:
-        """On the loop once the write returned: the reply, after a hand-over if the map moved meanwhile."""
-        error = written.exception()
-        if error is not None:
-            reply.set_exception(error)
-            return
-        outcome = written.result()
-        if outcome is None:
-            reply.set_result(None)
-            return
-        bucket, name, smap, rendered = outcome
+    async def _put(self, put: "_Put", body: bytes) -> bytes | None:
+        """Check, write, flush, render; None to leave the request to the full path (nothing written)."""
         ctx = self._ctx
-        if ctx.meta.smap is not smap and plain_put.owner_moved(ctx, bucket, name):
-            task = asyncio.ensure_future(self._hand_over(bucket, name, rendered))
-            task.add_done_callback(functools.partial(self._settle, put, size, reply))
-            return
-        reply.set_result(rendered)
-        self._counters.succeeded(ops.PUT, size, time.perf_counter_ns() - put.started)
-
-    def _settle(
-        self, put: "_Put", size: int, reply: "asyncio.Future[bytes | None]", done: "asyncio.Future[bytes]"
-    ) -> None:
-        """Pass a hand-over's outcome on to the reply's future (a failure: closed unanswered)."""
-        error = done.exception()
-        if error is not None:
-            self._counters.failed(ops.PUT)
-            reply.set_exception(error)
-            return
-        reply.set_result(done.result())
-        self._counters.succeeded(ops.PUT, size, time.perf_counter_ns() - put.started)
-
-    async def _hand_over(self, bucket: BucketId, name: str, rendered: bytes) -> bytes:
-        await misplaced_writes.hand_over(self._ctx, bucket, name)
-        return rendered
-
-    def _write(self, put: "_Put", body: bytes) -> tuple[BucketId, str, Smap, bytes] | None:
-        """Blocking, the one executor call: check, write, flush, render; None to leave it to the full path."""
+        smap = ctx.meta.smap
         resolved = plain_request.resolve(put.path, put.params)
-        if resolved is None:
+        if smap is None or resolved is None:
             return None
         bucket, name = resolved
         args = PutArgs(
@@ -156,15 +113,25 @@ class FastPut:
             checksum_type="" if put.checksum_type == "none" else put.checksum_type,
             checksum_value=put.checksum_value,
         )
-        smap = self._ctx.meta.smap
-        if smap is None:
-            return None
         try:
-            meta = plain_put.write_plain(self._ctx, args, body)
+            props = plain_put.common_props(ctx, args)
+            if props is None:
+                return None
+            meta = await plain_put.write_on_loop(ctx, args, props, body)
+            if meta is None:
+                loop = asyncio.get_running_loop()
+                meta = await loop.run_in_executor(None, plain_put.write_blocking, ctx, args, props, body)
         except Exception as exc:  # nothing was written: the full path does it again and reports it
             log.debug("fast PUT of %s left to the full path: %r", bucket.object_cname(name), exc)
             return None
-        return None if meta is None else (bucket, name, smap, self._render(meta, put.keep_alive))
+        if ctx.meta.smap is not smap and plain_put.owner_moved(ctx, bucket, name):
+            try:
+                await misplaced_writes.hand_over(ctx, bucket, name)
+            except BaseException:
+                self._counters.failed(ops.PUT)
+                raise
+        self._counters.succeeded(ops.PUT, len(body), time.perf_counter_ns() - put.started)
+        return self._render(meta, put.keep_alive)
 
     def _render(self, meta: ObjectMeta, keep_alive: bool) -> bytes:
         """aiohttp's reply to the full handler's PUT, byte for byte."""

@@ -1,4 +1,4 @@
-"""The lean front's PUT: written and flushed in one executor call, acknowledged only once durable.
+"""The lean front's PUT: written on the loop (or in a thread), acknowledged only once durable.
 
 A real target context (object store on a tmp dir, a one-target cluster map, one bucket) behind a
 real front on loopback; aiohttp's side is a stand-in that marks what reached it. The store's
@@ -11,6 +11,7 @@ import os
 import socket
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,8 @@ from pyaistore.node_context import NodeContext
 from pyaistore.storage.commit_queue import Flushers
 from pyaistore.storage.errors import ObjectNotFound
 from pyaistore.storage.mountpaths import MountpathSet
-from pyaistore.storage.object_store import ObjectStore
+from pyaistore.storage.object_store import ObjectStore, WriteProps
+from pyaistore.target import plain_put
 from pyaistore.web import fast_http
 from pyaistore.web.fast_put import FastPut
 from pyaistore.wire.bucket_id import BucketId
@@ -242,3 +244,75 @@ def test_connection_close_is_honoured(tmp_path: Path) -> None:
 
     _run(ctx, scenario)
     assert os.path.exists(ctx.object_store.head(BUCKET, "o").mountpath)
+
+
+class CountingExecutor(ThreadPoolExecutor):
+    """The loop's default executor, counting the blocking PUT writes handed to it."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=4)
+        self.blocking_writes = 0
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if fn is plain_put.write_blocking:
+            self.blocking_writes += 1
+        return super().submit(fn, *args, **kwargs)
+
+
+def _run_counting(ctx: NodeContext, scenario: Callable[[int], Awaitable[None]]) -> CountingExecutor:
+    executor = CountingExecutor()
+
+    async def main() -> None:
+        asyncio.get_running_loop().set_default_executor(executor)
+        async with _front(ctx) as port:
+            await scenario(port)
+
+    asyncio.run(main())
+    return executor
+
+
+def test_a_small_put_is_written_on_the_loop_a_larger_one_in_a_thread(tmp_path: Path) -> None:
+    flushes = HeldFlushes()
+    flushes.release.set()
+    ctx = _context(tmp_path, flushes)
+    large = b"z" * (plain_put.ON_LOOP + 1)
+
+    async def scenario(port: int) -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(_put("small") + _put("large", body=large))
+        for _ in range(2):
+            head, _ = await _reply(reader)
+            assert head.startswith(b"HTTP/1.1 200 OK\r\n")
+        writer.close()
+
+    executor = _run_counting(ctx, scenario)
+    assert executor.blocking_writes == 1  # the large one only
+    assert ctx.object_store.head(BUCKET, "small").size == len(BODY)
+    assert ctx.object_store.head(BUCKET, "large").size == len(large)
+    assert flushes.calls == ["file", "dir", "file", "dir"]
+
+
+def test_a_put_whose_object_lock_is_busy_is_written_in_a_thread_once_free(tmp_path: Path) -> None:
+    flushes = HeldFlushes()
+    flushes.release.set()
+    ctx = _context(tmp_path, flushes)
+    staged = ctx.object_store.stage_small(BUCKET, "o", WriteProps(), b"")
+    assert staged is not None
+    lock = staged._destination.lock  # the stripe the write needs, held as another writer would
+    staged.close()
+
+    async def scenario(port: int) -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        assert lock.try_acquire()
+        writer.write(_put("o"))
+        read = asyncio.ensure_future(_reply(reader))
+        done, _ = await asyncio.wait({read}, timeout=0.2)
+        assert not done, "written while another writer held the object's lock"
+        lock.release()
+        head, _ = await read
+        assert head.startswith(b"HTTP/1.1 200 OK\r\n") and b"Ais-Version: 1\r\n" in head
+        writer.close()
+
+    executor = _run_counting(ctx, scenario)
+    assert executor.blocking_writes == 1
+    assert ctx.object_store.head(BUCKET, "o").size == len(BODY)
