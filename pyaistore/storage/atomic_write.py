@@ -192,9 +192,9 @@ def publish(
             if replicas is not None:
                 main = replicas.settle(location, fd, meta, props.copies)
         if fsync and destination.commits is not None:
-            destination.commits.sync_dir(location.data.parent)
+            destination.commits.sync_dir(os.path.dirname(location.data_str))
         elif fsync:
-            fsync_dir(location.data.parent)
+            fsync_dir(os.path.dirname(location.data_str))
     meta.mountpath = main
     return meta
 

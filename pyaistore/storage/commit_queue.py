@@ -59,7 +59,7 @@ class Flushers:
     """
 
     file: Callable[[int], None] = os.fsync
-    directory: Callable[[Path], None] = fsync_dir
+    directory: Callable[[str | Path], None] = fsync_dir
     filesystem: Callable[[Path], None] | None = None
 
 
@@ -76,7 +76,7 @@ class _Batch:
     """Requests flushed together; `done` is set once they are durable or `error` is known."""
 
     files: list[int] = field(default_factory=list)
-    directories: dict[Path, None] = field(default_factory=dict)  # ordered, deduplicated
+    directories: dict[str | Path, None] = field(default_factory=dict)  # ordered, deduplicated
     done: threading.Event = field(default_factory=threading.Event)
     error: BaseException | None = None
     wakers: dict[Waker, list[object]] = field(default_factory=dict)  # the tokens of each waker
@@ -116,7 +116,7 @@ class CommitQueue:
         """
         self._wait(self._enqueue(fd, None))
 
-    def sync_dir(self, directory: Path) -> None:
+    def sync_dir(self, directory: str | Path) -> None:
         """Return once the entries of `directory` (a create or rename in it) are durable."""
         self._wait(self._enqueue(None, directory))
 
@@ -127,7 +127,7 @@ class CommitQueue:
         """
         self._enqueue(fd, None, waker, token)
 
-    def notify_dir(self, directory: Path, waker: Waker, token: object) -> None:
+    def notify_dir(self, directory: str | Path, waker: Waker, token: object) -> None:
         """sync_dir without waiting: `waker` is given `token` once the entries are durable or failed."""
         self._enqueue(None, directory, waker, token)
 
@@ -147,7 +147,7 @@ class CommitQueue:
     def _enqueue(
         self,
         fd: int | None,
-        directory: Path | None,
+        directory: str | Path | None,
         waker: Waker | None = None,
         token: object = None,
     ) -> _Batch:

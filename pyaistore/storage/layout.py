@@ -71,6 +71,7 @@ __all__ = [
     "sidecars_dir",
     "trash_dir",
     "work_dir",
+    "work_dir_str",
     "work_path",
 ]
 
@@ -217,6 +218,12 @@ def ec_record_path(mp: Mountpath, bucket: BucketId, name: str) -> Path:
 def work_dir(mp: Mountpath) -> Path:
     """The mountpath's directory of work files."""
     return mp.root / WORK_DIR
+
+
+@functools.lru_cache(maxsize=256)
+def work_dir_str(mp: Mountpath) -> str:
+    """work_dir as a string (cached: a small write names its work file from it)."""
+    return str(work_dir(mp))
 
 
 def trash_dir(mp: Mountpath) -> Path:

@@ -90,7 +90,7 @@ def read(target: Path | int) -> ObjectMeta:
     return ObjectMeta.decode(data)
 
 
-def fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: str | Path) -> None:
     """Make a rename or create in `directory` durable."""
     fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:

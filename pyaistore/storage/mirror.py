@@ -130,11 +130,10 @@ class Mirror:
         """The object now in place (for the version rule): at `location`, else its first copy elsewhere."""
         with unavailable_as_error(location.mountpath):
             try:
-                fd, meta = self._meta.open_object(location)
+                meta = self._meta.head(location)
             except (FileNotFoundError, ValueError):
                 pass
             else:
-                os.close(fd)
                 meta.mountpath = location.mountpath.root_str
                 return meta
         found, _ = self.lookup(location, self._meta.head, skip=location.mountpath)

@@ -178,7 +178,7 @@ class ObjectStore:
         destination = self._destination(bucket, name)
         if len(available) > 1:
             self._check_other_mountpaths(destination.location)
-        work = layout.work_dir(destination.location.mountpath) / self._work_tokens.next()
+        work = layout.work_dir_str(destination.location.mountpath) + os.sep + self._work_tokens.next()
         return StagedWrite(destination, work, props, data)
 
     def delete(self, bucket: BucketId, name: str) -> None:
@@ -410,8 +410,7 @@ class ObjectStore:
     # ---- internals ----
 
     def _destination(self, bucket: BucketId, name: str) -> Destination:
-        """Validate the name, pick the mountpath by HRW and the lock stripe by uname."""
-        validate_object_name(bucket, name)
+        """Pick the mountpath by HRW (locate validates the name) and the lock stripe by uname."""
         uname = bucket.object_uname(name)
         location = layout.locate(self.mountpaths.choose(uname), bucket, name)
         commits = self._commits.for_root(location.mountpath.root) if self._commits is not None else None

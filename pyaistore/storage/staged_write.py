@@ -47,7 +47,7 @@ _FLAGS: Final = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
 class StagedWrite:
     """One small object's write, step by step; use it as a context manager (leaving it cleans up)."""
 
-    def __init__(self, destination: Destination, work: Path, props: WriteProps, data: bytes) -> None:
+    def __init__(self, destination: Destination, work: str, props: WriteProps, data: bytes) -> None:
         """Checks the expected checksum (ChecksumMismatch); nothing is on disk yet."""
         self._destination = destination
         self._work = work
@@ -95,7 +95,10 @@ class StagedWrite:
                 return False
             assert self.meta is not None
             with io_errors(location), conflicts_as_error(location):
-                rename_into_place(self._work, location)
+                try:
+                    os.replace(self._work, location.data_str)  # the parent is there (the common case)
+                except FileNotFoundError:
+                    rename_into_place(Path(self._work), location)
                 self._published = True
                 main = location.mountpath.root_str
                 if self._destination.replicas is not None:
@@ -107,7 +110,7 @@ class StagedWrite:
 
     def flush_dir(self, waker: Waker, token: object) -> bool:
         """Have the rename flushed (after publish); False when there is nothing to wait for."""
-        return self._flush(-1, self._destination.location.data.parent, waker, token)
+        return self._flush(-1, os.path.dirname(self._destination.location.data_str), waker, token)
 
     def close(self) -> None:
         """Close the work file; remove it unless it was published."""
@@ -115,7 +118,10 @@ class StagedWrite:
             os.close(self._fd)
             self._fd = -1
         if not self._published:
-            self._work.unlink(missing_ok=True)
+            try:
+                os.unlink(self._work)
+            except FileNotFoundError:
+                pass
 
     def __enter__(self) -> "StagedWrite":
         return self
@@ -125,7 +131,7 @@ class StagedWrite:
     ) -> None:
         self.close()
 
-    def _flush(self, fd: int, directory: Path | None, waker: Waker, token: object) -> bool:
+    def _flush(self, fd: int, directory: str | None, waker: Waker, token: object) -> bool:
         if not self._fsync:
             return False
         commits = self._destination.commits
@@ -146,7 +152,7 @@ class StagedWrite:
 def _in_place(location: layout.ObjectLocation) -> tuple[int, int] | None:
     """The identity of the object file in place (inode, change time), None when there is none."""
     try:
-        stat = os.stat(location.data)
+        stat = os.stat(location.data_str)
     except (FileNotFoundError, NotADirectoryError):  # a conflicting name: the rename reports it
         return None
     return stat.st_ino, stat.st_ctime_ns

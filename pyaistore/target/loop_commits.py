@@ -14,21 +14,22 @@ from pyaistore.storage.commit_queue import Waker, waiter_error
 __all__ = ["LoopWaker", "flushed"]
 
 _wakers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LoopWaker]" = weakref.WeakKeyDictionary()
+_last: "LoopWaker | None" = None  # the waker last used (one loop per process, as a rule)
 
 
 class LoopWaker:
     """Settles futures of one event loop from the flusher thread."""
 
-    __slots__ = ("__weakref__", "_loop")
+    __slots__ = ("__weakref__", "loop")
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         """Futures given to this waker belong to `loop`."""
-        self._loop = loop
+        self.loop = loop
 
     def wake(self, tokens: list[object], error: BaseException | None) -> None:
         """From the flusher thread: settle the futures `tokens` on their loop (once per batch)."""
         try:
-            self._loop.call_soon_threadsafe(_settle, tokens, error)
+            self.loop.call_soon_threadsafe(_settle, tokens, error)
         except RuntimeError:  # the loop is closed: nobody is left waiting
             pass
 
@@ -49,10 +50,14 @@ async def flushed(ask: Callable[[Waker, object], bool]) -> None:
 
     `ask` returns False when there is nothing to wait for.
     """
+    global _last
     loop = asyncio.get_running_loop()
-    waker = _wakers.get(loop)
-    if waker is None:
-        waker = _wakers[loop] = LoopWaker(loop)
+    waker = _last
+    if waker is None or waker.loop is not loop:
+        waker = _wakers.get(loop)
+        if waker is None:
+            waker = _wakers[loop] = LoopWaker(loop)
+        _last = waker
     future: asyncio.Future[None] = loop.create_future()
     if ask(waker, future):
         await future

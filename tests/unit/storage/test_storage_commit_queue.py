@@ -182,7 +182,7 @@ def test_a_put_is_visible_and_acknowledged_only_after_its_flushes(tmp_path: Path
     disk.gate.set()
     thread.join(DEADLINE_S)
     assert returned.is_set() and errors == []
-    assert disk.calls[1:] == [("dir", location.data.parent)]  # then the rename, before the ack
+    assert disk.calls[1:] == [("dir", str(location.data.parent))]  # then the rename, before the ack
     assert store.head(bucket, "a/o").size == 4
 
 
