@@ -58,10 +58,16 @@ class CannotListen(Exception):
     """The node's port cannot be bound (another process holds it, or the address is not local)."""
 
 
-def bind(host: str, port: int) -> socket.socket:
-    """Bind the listening socket first, so that port 0 resolves before the node advertises itself."""
+def bind(host: str, port: int, reuse_port: bool = False) -> socket.socket:
+    """Bind the listening socket first, so that port 0 resolves before the node advertises itself.
+
+    `reuse_port`: other sockets may listen on the same port (a target's HTTP workers, each its own
+    socket, among which the kernel spreads new connections evenly).
+    """
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
         sock.bind((host, port))
     except OSError as exc:
@@ -235,10 +241,11 @@ async def serve(config: NodeConfig, lifeline_fd: int = -1) -> None:
 
     if lifeline_fd >= 0:
         lifeline.watch(lifeline_fd, functools.partial(_orphaned, stop))
-    sock = bind(config.host, config.port)
+    workers = config.role == TARGET and config.http_workers > 1
+    sock = bind(config.host, config.port, reuse_port=workers)
     port = sock.getsockname()[1]
     # With extra HTTP workers, node-to-node traffic gets a port of its own, served only here.
-    control = bind(config.host, 0) if config.role == TARGET and config.http_workers > 1 else None
+    control = bind(config.host, 0) if workers else None
     control_port = control.getsockname()[1] if control else 0
     ctx = await asyncio.to_thread(build_context, config, port, control_port)
     ctx.stop_requested = stop
@@ -246,7 +253,8 @@ async def serve(config: NodeConfig, lifeline_fd: int = -1) -> None:
     if control is not None:
         # Every process of the target counts its requests in its row of one shared block.
         ctx.monitor = NodeMonitor.shared(config.data_dir, config.http_workers, 0)
-        pool = WorkerPool(config, ctx.node, sock, config.http_workers - 1)
+        listen = functools.partial(bind, config.host, port, reuse_port=True)
+        pool = WorkerPool(config, ctx.node, listen, config.http_workers - 1)
         ctx.monitor.worker_pids = pool.pids
         pool.start()
         ctx.meta_listeners.append(pool.broadcast)

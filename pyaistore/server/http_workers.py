@@ -1,14 +1,18 @@
-"""Extra HTTP worker processes for a target: the same object API on the same listening socket.
+"""Extra HTTP worker processes for a target: the same object API on the same port.
 
 One Python process tops out at one core. A target therefore runs `http_workers - 1` extra
-processes that accept on its public socket (the kernel spreads connections among them) and serve
-objects from the same disks. The main process keeps the control port (join, keepalive, metasync,
-listing) and forwards every newer smap and bucket table to the workers over a pipe each, and the
-routes (loopback endpoints) of the ETL transform servers it runs, so inline ETL GETs work anywhere,
-every new mountpath state (a snapshot the workers `apply`), and its config after a set-config.
-Workers never change disks on their own: creating and destroying buckets and mountpath changes
-stay with the main process (a worker relays a mountpath request, and a disk failure it meets, to
-the main process's control port).
+processes that serve objects from the same disks, each listening on the public port with a socket
+of its own (SO_REUSEPORT, as the main process's): the kernel hashes each new connection to one of
+them, so a client pool opening many connections at once spreads evenly. (One shared socket gave
+a burst to whichever process woke first, and the others stayed idle.)
+
+The main process keeps the control port (join, keepalive, metasync, listing) and forwards every
+newer smap and bucket table to the workers over a pipe each, and the routes (loopback endpoints)
+of the ETL transform servers it runs, so inline ETL GETs work anywhere, every new mountpath state
+(a snapshot the workers `apply`), and its config after a set-config. Workers never change disks
+on their own: creating and destroying buckets and mountpath changes stay with the main process (a
+worker relays a mountpath request, and a disk failure it meets, to the main process's control
+port).
 """
 
 import asyncio
@@ -17,6 +21,7 @@ import logging
 import multiprocessing
 import signal
 import socket
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, Final
 
@@ -51,10 +56,13 @@ _SPAWN = multiprocessing.get_context("spawn")
 class WorkerPool:
     """Starts, feeds, supervises and stops a target's extra HTTP workers."""
 
-    def __init__(self, config: NodeConfig, node: Snode, sock: socket.socket, count: int) -> None:
+    def __init__(
+        self, config: NodeConfig, node: Snode, listen: Callable[[], socket.socket], count: int
+    ) -> None:
+        """`listen` binds a new listening socket on the public port (SO_REUSEPORT) for a worker."""
         self._config = config
         self._node = node
-        self._sock = sock
+        self._listen = listen
         self._count = count
         self._workers: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
         self._latest: dict[str, Any] = {}
@@ -70,9 +78,14 @@ class WorkerPool:
     def _spawn(self, index: int) -> tuple[multiprocessing.process.BaseProcess, Connection]:
         """Start worker `index`; it counts requests in row index + 1 of the node's counter block."""
         receiver, sender = _SPAWN.Pipe(duplex=False)
-        args = (self._config, self._node.to_json(), self._sock, receiver, index + 1)
+        sock = self._listen()
+        args = (self._config, self._node.to_json(), sock, receiver, index + 1)
         proc = _SPAWN.Process(target=worker_entry, args=args, daemon=True)
-        proc.start()
+        try:
+            proc.start()
+        finally:
+            # The worker has its own copy now: one left open here would take connections unanswered.
+            sock.close()
         receiver.close()
         for message in (self._latest, self._latest_etls, self._latest_mountpaths, self._latest_config):
             if message:
@@ -138,7 +151,7 @@ class WorkerPool:
 def worker_entry(
     config: NodeConfig, node_json: dict[str, Any], sock: socket.socket, conn: Connection, row: int
 ) -> None:
-    """Child process: serve the object API on the shared socket until terminated; count requests in `row`."""
+    """Child process: serve the object API on its socket until terminated; count requests in `row`."""
     logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     log_files.install(config.data_dir, config.role, rotate=False, level=config.log_level)
     event_loop.run(_serve_worker(config, Snode.from_json(node_json), sock, conn, row), config.event_loop)
