@@ -59,8 +59,6 @@ MAX_BODY: Final = 1 << 20
 KEEPALIVE_TIMEOUT: Final = 75.0
 # How long a body being collected may go without a byte, unless the server says otherwise.
 DEFAULT_BODY_IDLE: Final = 60.0
-# The listening socket's queue of connections not yet accepted.
-LISTEN_QUEUE: Final = 1024
 # How many loop turns a finished delegated reply may take to leave aiohttp idle before the
 # connection stays with aiohttp for good.
 _RECLAIM_TRIES: Final = 32
@@ -526,18 +524,10 @@ class FastServer:
         return _Delegate(self._aiohttp, loop=self.loop, **self._kwargs)
 
     async def listen(self, sock: socket.socket, ssl_context: ssl.SSLContext | None) -> None:
-        """Serve on the listening socket, taking one new connection per wake-up.
-
-        A target's HTTP workers (server/http_workers.py) accept on this same socket. asyncio
-        accepts up to its `backlog` argument per wake-up, so whichever process woke first took a
-        whole burst of connections (a client pool opening 32 at once), and the other processes
-        stayed idle. One per wake-up, every process woken takes its turn, the least busy most
-        often. asyncio passes the same number to listen(): the queue is set back to LISTEN_QUEUE.
-        """
+        """Serve on the listening socket."""
         self._server = await self.loop.create_server(
-            lambda: FastHttpProtocol(self), sock=sock, ssl=ssl_context, backlog=1
+            lambda: FastHttpProtocol(self), sock=sock, ssl=ssl_context, backlog=1024
         )
-        sock.listen(LISTEN_QUEUE)
         self._sweeper = self.loop.call_later(KEEPALIVE_TIMEOUT / 3, self._sweep)
 
     def _sweep(self) -> None:
