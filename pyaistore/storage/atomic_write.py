@@ -417,10 +417,24 @@ def name_conflict(location: layout.ObjectLocation) -> NameConflict:
     return NameConflict(f"{location.cname} conflicts with an existing object or directory of the same name")
 
 
-@contextmanager
-def conflicts_as_error(location: layout.ObjectLocation) -> Iterator[None]:
-    """Turn "a file where a directory must be" (and vice versa) into NameConflict."""
-    try:
-        yield
-    except (FileExistsError, NotADirectoryError, IsADirectoryError) as exc:
-        raise name_conflict(location) from exc
+class _Conflicts:
+    """The context of conflicts_as_error: a class, not a generator, as it runs on every small PUT."""
+
+    __slots__ = ("_location",)
+
+    def __init__(self, location: layout.ObjectLocation) -> None:
+        self._location = location
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        if isinstance(exc, (FileExistsError, NotADirectoryError, IsADirectoryError)):
+            raise name_conflict(self._location) from exc
+
+
+def conflicts_as_error(location: layout.ObjectLocation) -> AbstractContextManager[None]:
+    """Turn "a file where a directory must be" (and vice versa) raised inside the block into NameConflict."""
+    return _Conflicts(location)

@@ -148,6 +148,8 @@ class Mirror:
 
         Returns the root of the main copy's mountpath.
         """
+        if self._alone(location):
+            return location.mountpath.root_str  # no other mountpath to hold a copy
         placed = self.placed(location)
         for index, other in enumerate(placed):
             if other.mountpath == location.mountpath:
@@ -161,6 +163,11 @@ class Mirror:
         return placed[0].mountpath.root_str if placed else location.mountpath.root_str
 
     # ---- lookups ----
+
+    def _alone(self, location: layout.ObjectLocation) -> bool:
+        """Whether the object's own mountpath is the only one available (a common one-disk target)."""
+        available = self._mountpaths.available
+        return len(available) == 1 and available[0] is location.mountpath
 
     def placed(self, location: layout.ObjectLocation) -> list[layout.ObjectLocation]:
         """The object's location on every available mountpath, in HRW order ([0] is the main one)."""
@@ -179,6 +186,8 @@ class Mirror:
         both mean "not here". A failing disk is remembered and skipped.
         """
         failure = None
+        if skip is location.mountpath and self._alone(location):
+            return None, None  # the only mountpath is the one skipped
         for candidate in self.placed(location):
             mp = candidate.mountpath
             if mp == skip:

@@ -4,7 +4,7 @@ The body handler of the lean front (web/fast_http.py). It takes a PUT of a plain
 (web/plain_request.py: no query beyond provider, namespace and the proxy's marks) with a known
 length of at most MAX_BODY bytes and no header it does not understand (custom metadata, an
 encoding, any other ais-* header but the checksum pair). The collected body then goes to one
-task: name checks, the bucket's props (`target/plain_put.common_props`), the atomic write with
+task: name checks, the bucket's props (`target/plain_put.CommonPuts`), the atomic write with
 checksum and metadata and its group-committed flushes, on the event loop for a small body (no
 thread per write), in one executor call for a larger one or one whose object lock is busy; the
 reply (the full handler's headers, byte for byte) is written only after it, so nothing is
@@ -69,6 +69,7 @@ class FastPut:
         self._ctx = ctx
         self._counters = ctx.monitor.counters
         self._server_header = server_header
+        self._common = plain_put.CommonPuts(ctx)
 
     def __call__(self, head: RequestHead) -> TakeBody | None:
         """What takes the body of a plain small PUT; None for anything else."""
@@ -114,7 +115,7 @@ class FastPut:
             checksum_value=put.checksum_value,
         )
         try:
-            props = plain_put.common_props(ctx, args)
+            props = self._common.props(args)
             if props is None:
                 return None
             meta = await plain_put.write_on_loop(ctx, args, props, body)
