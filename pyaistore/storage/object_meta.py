@@ -12,6 +12,8 @@ __all__ = ["ObjectMeta", "check_custom", "check_record"]
 # Persisted keys; `mountpath` is derived from where the object was found and never stored.
 _INT_FIELDS: Final = ("size", "atime_ns")
 _STR_FIELDS: Final = ("name", "checksum_type", "checksum_value", "version")
+# One encoder for every record: json.dumps with arguments builds a new one per call.
+_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
 @dataclass
@@ -67,7 +69,7 @@ class ObjectMeta:
 
     def encode(self) -> bytes:
         """Compact UTF-8 JSON of the persisted fields."""
-        return json.dumps(self.to_json(), separators=(",", ":"), ensure_ascii=False).encode()
+        return _ENCODER.encode(self.to_json()).encode()
 
     @classmethod
     def decode(cls, data: bytes) -> "ObjectMeta":
