@@ -3,6 +3,8 @@ object is ever visible, and no work file survives the restart.
 
 The cluster runs with fsync on, so the concurrent PUTs go through the group commit
 (storage/commit_queue.py): an acknowledgement comes only after a shared flush covered the write.
+Half the writers send objects of at most 64 KiB, written on the target's event loop
+(storage/staged_write.py), the others larger ones, written by threads.
 """
 
 import contextlib
@@ -24,6 +26,8 @@ WRITERS = 8
 STALLED = 2  # PUTs left half-sent to the victim, so the kill surely lands in the middle of a write
 PUTS_AFTER_KILL = 4  # per writer
 MIN_SIZE, MAX_SIZE = 64 * 1024, 4 * 1024 * 1024
+# Half the writers PUT small objects, which the target's lean front writes on its event loop.
+SMALL_MIN, SMALL_MAX = 1, 64 * 1024
 
 
 @dataclass
@@ -39,6 +43,7 @@ class Ledger:
 def writer(endpoint: str, bucket: str, index: int, ledger: Ledger) -> None:
     """PUT random objects under unique names until PUTS_AFTER_KILL more were tried after the kill."""
     rng = random.Random(index)
+    low, high = (SMALL_MIN, SMALL_MAX) if index % 2 else (MIN_SIZE, MAX_SIZE)
     after_kill = 0
     with requests.Session() as session:
         for seq in range(10_000):
@@ -46,7 +51,7 @@ def writer(endpoint: str, bucket: str, index: int, ledger: Ledger) -> None:
                 after_kill += 1
                 if after_kill > PUTS_AFTER_KILL:
                     return
-            payload = rng.randbytes(rng.randint(MIN_SIZE, MAX_SIZE))
+            payload = rng.randbytes(rng.randint(low, high))
             name = f"w{index}/{seq:05d}"
             with ledger.lock:
                 ledger.attempted[name] = xxhash.xxh64(payload).hexdigest()
