@@ -33,4 +33,5 @@ __all__ = [
     "resilver",
     "slice_file",
     "slice_store",
+    "staged_write",
 ]

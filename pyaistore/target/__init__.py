@@ -21,6 +21,7 @@ __all__ = [
     "jobs",
     "list_archives",
     "list_objects",
+    "loop_commits",
     "misplaced_writes",
     "mountpath_ops",
     "multipart_upload",
