@@ -1,35 +1,47 @@
-"""The peer API's pure parts: object metadata in one header, bucket query strings, URLs."""
+"""The peer API is its groups of calls composed on one object, none shadowing another."""
 
-import pytest
+import inspect
 
-from pyaistore.cluster.peer_api import PeerApi, bucket_query, decode_meta, encode_meta
+from pyaistore.cluster.peer_api import PeerApi
+from pyaistore.cluster.peer_caller import PeerCaller
 from pyaistore.cluster.peer_client import PeerClient
-from pyaistore.storage.object_meta import ObjectMeta
-from pyaistore.wire.bucket_id import BucketId, Namespace
-from pyaistore.wire.messages import NetInfo, Snode
+from pyaistore.wire import headers
+
+# The groups PeerApi is composed of, in method-resolution order.
+_GROUPS = [group for group in PeerApi.__mro__[1:-2] if issubclass(group, PeerCaller)]
 
 
-def test_metadata_round_trips_losslessly_through_the_header() -> None:
-    meta = ObjectMeta("a/b c", 12, "xxhash2", "abc", "7", 1_700_000_000_123_456_789, {"k,=": "v, x=y ü"})
-    text = encode_meta(meta)
-    assert "\n" not in text and text.isascii()
-    assert decode_meta(text) == meta
+def _own_names(group: type) -> set[str]:
+    return {name for name in vars(group) if not name.startswith("__")}
 
 
-@pytest.mark.parametrize("text", ["", "{", '{"name": 1}', "[]"])
-def test_bad_metadata_headers_are_refused(text: str) -> None:
-    with pytest.raises(ValueError):
-        decode_meta(text)
+def test_no_two_groups_define_the_same_name() -> None:
+    """Two groups with one name would leave the one that comes later in the MRO unreachable."""
+    seen: dict[str, str] = {}
+    clashes = []
+    groups: list[type] = [PeerCaller, *_GROUPS]
+    for group in groups:
+        for name in _own_names(group):
+            if name in seen:
+                clashes.append(f"{name}: {seen[name]} and {group.__name__}")
+            seen[name] = group.__name__
+    assert PeerApi.__mro__[-2:] == (PeerCaller, object) and len(_GROUPS) >= 7
+    assert clashes == []
 
 
-def test_bucket_query_carries_provider_and_namespace() -> None:
-    assert bucket_query(BucketId("b")) == "provider=ais"
-    spaced = BucketId("b", "ais", Namespace("uuid1", "ns"))
-    assert bucket_query(spaced) == "provider=ais&namespace=%40uuid1%23ns"
-
-
-def test_internal_object_url_goes_to_the_control_url_and_quotes_the_name() -> None:
-    node = Snode("t1", "target", NetInfo("127.0.0.1", 1), NetInfo("127.0.0.1", 2))
+def test_every_group_call_is_reached_through_the_api() -> None:
     api = PeerApi(PeerClient(), "t0")
-    url = api.object_url(node, BucketId("b"), "dir/a b?#", "transfer=copy")
-    assert url == "http://127.0.0.1:2/v1/internal/objects/b/dir/a%20b%3F%23?provider=ais&transfer=copy"
+    for group in _GROUPS:
+        for name in _own_names(group):
+            assert inspect.getattr_static(api, name) is vars(group)[name]
+
+
+def test_every_call_carries_the_caller_and_once_it_has_one_the_cluster_secret() -> None:
+    api = PeerApi(PeerClient(), "t0")
+    assert api._caller() == {headers.CALLER_ID: "t0"}
+    api.cluster_secret = "s3cret"
+    assert api._caller({headers.ACCEPT: headers.JSON_TYPE}) == {
+        headers.CALLER_ID: "t0",
+        headers.CLUSTER_SECRET: "s3cret",
+        headers.ACCEPT: headers.JSON_TYPE,
+    }

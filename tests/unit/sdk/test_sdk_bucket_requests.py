@@ -3,7 +3,7 @@
 import pytest
 from sdk_fake_transport import PROXY, FakeTransport, Reply
 
-from pyaistore.sdk import Client, ListObjectFlag, Namespace, Provider
+from pyaistore.sdk import Client, Namespace, Provider
 from pyaistore.sdk.errors import ErrBckAlreadyExists, ErrBckNotFound, InvalidBckProvider
 from pyaistore.sdk.types import BucketModel
 from pyaistore.wire import error_body
@@ -79,102 +79,6 @@ def test_head_returns_headers(client: Client, transport: FakeTransport) -> None:
     headers = client.bucket("b").head()
     assert headers["ais-bucket-props"] == '{"provider":"ais"}'
     assert transport.sent[0].method == "HEAD"
-
-
-def test_copy_seed_and_official_spellings(client: Client, transport: FakeTransport) -> None:
-    transport.queue = [Reply(body=b"j1"), Reply(body=b"j2")]
-    src = client.bucket("src")
-    assert src.copy("dst", prefix="img/", dry_run=True, force=True) == "j1"
-    first = transport.sent[0]
-    assert first.query["bck_to"] == "ais/@#/dst/"
-    assert first.json() == {
-        "action": "copy-bck",
-        "name": "",
-        "value": {
-            "prefix": "img/",
-            "prepend": "",
-            "dry_run": True,
-            "force": True,
-            "latest-ver": False,
-            "synchronize": False,
-        },
-    }
-    assert src.copy(to_bck=client.bucket("d2", "gcp"), prefix_filter="p", prepend="x/", num_workers=4) == "j2"
-    second = transport.sent[1]
-    assert second.query["bck_to"] == "gcp/@#/d2/"
-    assert second.json()["value"]["prepend"] == "x/"
-    assert second.json()["value"]["num-workers"] == 4
-
-
-def test_transform_puts_seed_prefix_in_front_of_names(client: Client, transport: FakeTransport) -> None:
-    transport.queue = [Reply(body=b"etl-job")]
-    job = client.bucket("src").transform("my-etl", "dst", prefix="out/", ext={"jpg": "txt"})
-    assert job == "etl-job"
-    sent = transport.sent[0]
-    assert sent.query["bck_to"] == "ais/@#/dst/"
-    value = sent.json()["value"]
-    assert sent.json()["action"] == "etl-bck"
-    assert (value["id"], value["prepend"], value["prefix"], value["ext"]) == (
-        "my-etl",
-        "out/",
-        "",
-        {"jpg": "txt"},
-    )
-    assert value["request_timeout"] == "5m"
-
-
-def _page(names: list[str], token: str) -> Reply:
-    entries = [{"n": name, "s": 3, "f": 64} for name in names]
-    return Reply.msgpack({"UUID": "lst1", "ContinuationToken": token, "Entries": entries, "Flags": 0})
-
-
-def test_list_objects_sends_lsomsg_and_reads_msgpack(client: Client, transport: FakeTransport) -> None:
-    transport.queue = [_page(["a", "b"], "b")]
-    page = client.bucket("b").list_objects(
-        prefix="p", props="name,size", page_size=2, flags=[ListObjectFlag.NO_RECURSION]
-    )
-    sent = transport.sent[0]
-    assert sent.method == "GET"
-    assert sent.headers["Accept"] == "application/msgpack"
-    assert sent.json() == {
-        "action": "list",
-        "name": "",
-        "value": {
-            "prefix": "p",
-            "pagesize": 2,
-            "uuid": "",
-            "props": "name,size",
-            "continuation_token": "",
-            "flags": "2048",
-            "target": "",
-        },
-    }
-    assert (page.uuid, page.continuation_token) == ("lst1", "b")
-    assert [entry.name for entry in page.entries] == ["a", "b"]
-    assert page.entries[0].size == 3 and page.entries[0].is_cached() and page.entries[0].is_ok()
-
-
-def test_list_objects_reads_json_too(client: Client, transport: FakeTransport) -> None:
-    transport.queue = [
-        Reply.json({"uuid": "u", "continuation_token": "", "entries": [{"name": "x", "size": "5"}]})
-    ]
-    page = client.bucket("b").list_objects()
-    assert [(entry.name, entry.size) for entry in page.entries] == [("x", 5)]
-
-
-def test_list_objects_iter_pages_until_empty_token(client: Client, transport: FakeTransport) -> None:
-    transport.queue = [_page(["a", "b"], "b"), _page(["c"], "")]
-    names = [entry.name for entry in client.bucket("b").list_objects_iter(page_size=2)]
-    assert names == ["a", "b", "c"]
-    assert transport.sent[1].json()["value"]["uuid"] == "lst1"
-    assert transport.sent[1].json()["value"]["continuation_token"] == "b"
-    transport.queue = [_page(["a"], "")]
-    assert [entry.name for entry in client.list_objects_iter("b")] == ["a"]
-
-
-def test_list_all_objects(client: Client, transport: FakeTransport) -> None:
-    transport.queue = [_page(["a"], "a"), _page([], "")]
-    assert [entry.name for entry in client.bucket("b").list_all_objects()] == ["a"]
 
 
 def test_make_request_uses_qparam_by_default(client: Client, transport: FakeTransport) -> None:
