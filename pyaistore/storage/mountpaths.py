@@ -99,6 +99,30 @@ class Mountpath:
             _unlink_quietly(probe)
         return True
 
+    def make_dirs(self, path: str | os.PathLike[str]) -> None:
+        """Create the directory `path` and its missing parents below the root, never the root itself.
+
+        As `Path.mkdir(parents=True, exist_ok=True)`, but a vanished root (an unmounted disk) stays
+        missing, even one that vanishes midway (each mkdir needs its parent): FileNotFoundError, never
+        a new empty root on the disk underneath, which the health probe would take for a healthy one.
+        ValueError when `path` is not below the root.
+        """
+        target, root = os.fspath(path), self.root_str
+        if not target.startswith(root.rstrip(os.sep) + os.sep):
+            raise ValueError(f"{target} is not below mountpath {root}")
+        missing: list[str] = []
+        while True:
+            try:
+                _mkdir_exist_ok(target)
+                break
+            except FileNotFoundError:
+                if os.path.dirname(target) == root:
+                    raise  # the root itself is missing
+                missing.append(target)
+                target = os.path.dirname(target)
+        for directory in reversed(missing):
+            _mkdir_exist_ok(directory)
+
     def failure(self, exc: OSError) -> MountpathUnavailable | None:
         """The typed error when `exc` means this disk is gone or failing, else None."""
         if exc.errno in _DISK_FAILURES:
@@ -361,6 +385,14 @@ def _create(root: Path) -> str:
     except OSError:
         pass
     return str(root.resolve())
+
+
+def _mkdir_exist_ok(path: str) -> None:
+    try:
+        os.mkdir(path)
+    except FileExistsError:
+        if not os.path.isdir(path):
+            raise
 
 
 def _unlink_quietly(path: str) -> None:
