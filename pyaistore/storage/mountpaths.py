@@ -177,11 +177,12 @@ class MountpathSet:
         fsync: bool = True,
         follower: bool = False,
     ) -> None:
-        """Configured `roots` are created if missing; with `state_file`, merged as mountpath_state says.
+        """New configured `roots` are created if missing; with `state_file`, merged as mountpath_state says.
 
-        A root that cannot be created, or a persisted one that is no longer a directory, starts
-        disabled (not persisted: the next start tries again). ValueError when no root is given,
-        roots overlap, or none is usable.
+        A root that cannot be created, or a persisted one (configured or attached) that is no
+        longer a directory, starts disabled (not persisted: the next start looks again). A root in
+        the state file is never created: its disk vanished, and a new empty root would pass for it.
+        ValueError when no root is given, roots overlap, or none is usable.
 
         A `follower` only follows the node's main process (an HTTP worker): it creates and probes
         no root (a disk that vanished is never recreated by a process starting later), takes the
@@ -192,10 +193,11 @@ class MountpathSet:
         self._state_file = Path(state_file) if state_file is not None else None
         self._fsync = fsync
         self._lock = threading.Lock()
-        configured = [str(Path(root).resolve()) if follower else _create(Path(root)) for root in roots]
+        stored = mountpath_state.load(self._state_file) if self._state_file else None
+        known = frozenset(stored.available + stored.disabled + stored.detached) if stored else frozenset()
+        configured = [_resolve_or_create(Path(root), create=not follower, known=known) for root in roots]
         _check_disjoint([Path(root) for root in configured])
         self._configured = frozenset(configured)
-        stored = mountpath_state.load(self._state_file) if self._state_file else None
         state = (stored or MountpathState()).merged(configured)
         attached = [Path(path) for path in state.available + state.disabled]
         _check_disjoint(attached)
@@ -209,6 +211,9 @@ class MountpathSet:
             state.detached,
             state.version,
         )
+        if stored is None and self._state_file is not None and not follower:
+            # From the first start on, the roots in use are known: a restart never recreates one.
+            mountpath_state.save(self._state_file, state, fsync)
 
     # ---- state ----
 
@@ -378,8 +383,15 @@ def _without(mountpaths: tuple[Mountpath, ...], mp: Mountpath) -> tuple[Mountpat
     return tuple(item for item in mountpaths if item != mp)
 
 
-def _create(root: Path) -> str:
-    """Create a configured root if missing (failures leave it to start disabled); its resolved path."""
+def _resolve_or_create(root: Path, create: bool, known: frozenset[str]) -> str:
+    """The resolved path of a configured root, created first if missing and new (not in `known`).
+
+    A root the state file knows was in use: missing now, its disk vanished, and it stays missing
+    (it starts disabled). Failures to create leave a new root to start disabled as well.
+    """
+    resolved = str(root.resolve())
+    if not create or resolved in known:
+        return resolved
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError:

@@ -59,6 +59,15 @@ def test_a_vanished_persisted_mountpath_starts_disabled(tmp_path: Path) -> None:
     assert not (tmp_path / "gone").exists()  # never recreated on the file system underneath
 
 
+def test_a_vanished_configured_mountpath_starts_disabled_and_stays_missing(tmp_path: Path) -> None:
+    _restart(tmp_path, ["d0", "d1"])  # the first start records the roots in use, no change needed
+    (tmp_path / "d1").rmdir()
+    again = _restart(tmp_path, ["d0", "d1"])
+    assert [mp.root.name for mp in again.disabled] == ["d1"]
+    assert not (tmp_path / "d1").exists()  # a configured root is created on the first start only
+    assert [mp.root.name for mp in _restart(tmp_path, ["d0", "d1", "d2"]).available] == ["d0", "d2"]
+
+
 def test_merge_rule() -> None:
     state = MountpathState(available=("/a",), disabled=("/b",), detached=("/c",), version=4)
     merged = state.merged(["/b", "/c", "/d", "/a", "/d"])
