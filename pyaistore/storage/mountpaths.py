@@ -211,9 +211,6 @@ class MountpathSet:
             state.detached,
             state.version,
         )
-        if stored is None and self._state_file is not None and not follower:
-            # From the first start on, the roots in use are known: a restart never recreates one.
-            mountpath_state.save(self._state_file, state, fsync)
 
     # ---- state ----
 

@@ -60,12 +60,12 @@ def test_a_vanished_persisted_mountpath_starts_disabled(tmp_path: Path) -> None:
 
 
 def test_a_vanished_configured_mountpath_starts_disabled_and_stays_missing(tmp_path: Path) -> None:
-    _restart(tmp_path, ["d0", "d1"])  # the first start records the roots in use, no change needed
+    _restart(tmp_path, ["d0", "d1", "d2"]).disable(tmp_path / "d2")  # any change persists the state
     (tmp_path / "d1").rmdir()
-    again = _restart(tmp_path, ["d0", "d1"])
-    assert [mp.root.name for mp in again.disabled] == ["d1"]
-    assert not (tmp_path / "d1").exists()  # a configured root is created on the first start only
-    assert [mp.root.name for mp in _restart(tmp_path, ["d0", "d1", "d2"]).available] == ["d0", "d2"]
+    again = _restart(tmp_path, ["d0", "d1", "d2"])
+    assert [mp.root.name for mp in again.disabled] == ["d2", "d1"]
+    assert not (tmp_path / "d1").exists()  # a root the state file knows is never created
+    assert [mp.root.name for mp in _restart(tmp_path, ["d0", "d1", "d2", "d3"]).available] == ["d0", "d3"]
 
 
 def test_merge_rule() -> None:
