@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 from aistore.sdk import Client
-from mountpaths_it_support import TIMEOUT, listing, payload, target_ids, wait_resilvered
+from mountpaths_it_support import TIMEOUT, holders, listing, payload, target_ids, wait_resilvered
 
 from pyaistore.server.local_cluster import LocalCluster
 
@@ -91,12 +91,16 @@ def test_a_root_renamed_away_under_load_is_not_recreated_and_gets_disabled(tmp_p
     with LocalCluster(tmp_path / "data", targets=1, mountpaths=3) as cluster:
         client = Client(cluster.endpoint)
         bucket = client.bucket("mirrored").create()
-        _mirror(cluster, "mirrored", 2)
         names = [f"dir{i % 4}/obj-{i:03d}" for i in range(OBJECTS)]
         for name in names:
             bucket.object(name).get_writer().put_content(payload(name))
+        # Mirrored after the PUTs: the job makes every second copy (an HTTP worker may still write
+        # a PUT right after set-bprops with the bucket's old props).
+        _mirror(cluster, "mirrored", 2)
         node_id = target_ids(cluster)[0]
-        victim = listing(cluster, node_id)["available"][1]
+        roots = listing(cluster, node_id)["available"]
+        assert [name for name in names if len(holders(roots, "mirrored", name)) != 2] == []
+        victim = roots[1]
 
         with _load(client, "mirrored", names) as running:
             assert running.wait(TIMEOUT)
