@@ -129,7 +129,8 @@ class RecordStore:
             self.mem_bytes += len(blob)
             return
         if self._spill is None:
-            self._dir.mkdir(parents=True, exist_ok=True)
+            # Not parents: the parent is a mountpath's work dir, and a vanished disk stays vanished.
+            self._dir.mkdir(exist_ok=True)
             self._spill = open(self._dir / "spill", "w+b", buffering=0)
         offset = self._spill.seek(0, os.SEEK_END)
         self._spill.write(blob)

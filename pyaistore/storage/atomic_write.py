@@ -389,11 +389,11 @@ def _next_version(old: ObjectMeta | None, props: WriteProps) -> str:
 def rename_into_place(work: Path, location: layout.ObjectLocation) -> None:
     """Create the parent directories and rename the work file onto the object's data path.
 
-    The directories are created below the mountpath root only: a root that vanished (an unmounted
-    disk) is not silently recreated on the file system underneath; FileNotFoundError instead.
+    The directories are created below the mountpath root only (`Mountpath.make_dirs`): a root
+    that vanished (an unmounted disk), even one that vanishes midway, is not silently recreated on
+    the file system underneath; FileNotFoundError instead.
     """
     target = location.data
-    root = location.mountpath.root_str
     try:
         os.replace(work, target)  # the parent is there (the common case): one call
         return
@@ -401,9 +401,8 @@ def rename_into_place(work: Path, location: layout.ObjectLocation) -> None:
         if not os.path.lexists(work):
             raise
     for attempt in range(_RENAME_ATTEMPTS):
-        if not os.path.isdir(root):
-            raise FileNotFoundError(errno.ENOENT, "mountpath root is missing", root)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        # Never "is the root there? then mkdir -p": the root may vanish between the two.
+        location.mountpath.make_dirs(target.parent)
         try:
             os.replace(work, target)
             return

@@ -99,15 +99,24 @@ def fsync_dir(directory: str | Path) -> None:
         os.close(fd)
 
 
-def save_file(path: Path, data: bytes, temp: Path, fsync: bool = True) -> None:
-    """Replace `path` by `data` atomically: write `temp` (same file system), fsync, rename, fsync the dir."""
+def save_file(
+    path: Path, data: bytes, temp: Path, fsync: bool = True, mountpath: Mountpath | None = None
+) -> None:
+    """Replace `path` by `data` atomically: write `temp` (same file system), fsync, rename, fsync the dir.
+
+    A `path` on a mountpath names it: its parent directories are then created below the root only,
+    never the root itself (see Mountpath.make_dirs).
+    """
     try:
         with open(temp, "xb") as stream:
             stream.write(data)
             stream.flush()
             if fsync:
                 os.fsync(stream.fileno())
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if mountpath is not None:
+            mountpath.make_dirs(path.parent)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
         os.replace(temp, path)
     except BaseException:
         temp.unlink(missing_ok=True)
@@ -309,4 +318,5 @@ def _read_entries(sidecar: Path) -> list[dict[str, Any]]:
 def _write_sidecar(location: layout.ObjectLocation, content: dict[str, Any], fsync: bool) -> None:
     """Replace the sidecar atomically, staging it in the mountpath's work dir."""
     temp = layout.work_path(location.mountpath, layout.new_token())
-    save_file(location.sidecar, json.dumps(content, separators=(",", ":")).encode(), temp, fsync)
+    data = json.dumps(content, separators=(",", ":")).encode()
+    save_file(location.sidecar, data, temp, fsync, location.mountpath)

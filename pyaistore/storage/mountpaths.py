@@ -99,6 +99,30 @@ class Mountpath:
             _unlink_quietly(probe)
         return True
 
+    def make_dirs(self, path: str | os.PathLike[str]) -> None:
+        """Create the directory `path` and its missing parents below the root, never the root itself.
+
+        As `Path.mkdir(parents=True, exist_ok=True)`, but a vanished root (an unmounted disk) stays
+        missing, even one that vanishes midway (each mkdir needs its parent): FileNotFoundError, never
+        a new empty root on the disk underneath, which the health probe would take for a healthy one.
+        ValueError when `path` is not below the root.
+        """
+        target, root = os.fspath(path), self.root_str
+        if not target.startswith(root.rstrip(os.sep) + os.sep):
+            raise ValueError(f"{target} is not below mountpath {root}")
+        missing: list[str] = []
+        while True:
+            try:
+                _mkdir_exist_ok(target)
+                break
+            except FileNotFoundError:
+                if os.path.dirname(target) == root:
+                    raise  # the root itself is missing
+                missing.append(target)
+                target = os.path.dirname(target)
+        for directory in reversed(missing):
+            _mkdir_exist_ok(directory)
+
     def failure(self, exc: OSError) -> MountpathUnavailable | None:
         """The typed error when `exc` means this disk is gone or failing, else None."""
         if exc.errno in _DISK_FAILURES:
@@ -153,11 +177,12 @@ class MountpathSet:
         fsync: bool = True,
         follower: bool = False,
     ) -> None:
-        """Configured `roots` are created if missing; with `state_file`, merged as mountpath_state says.
+        """New configured `roots` are created if missing; with `state_file`, merged as mountpath_state says.
 
-        A root that cannot be created, or a persisted one that is no longer a directory, starts
-        disabled (not persisted: the next start tries again). ValueError when no root is given,
-        roots overlap, or none is usable.
+        A root that cannot be created, or a persisted one (configured or attached) that is no
+        longer a directory, starts disabled (not persisted: the next start looks again). A root in
+        the state file is never created: its disk vanished, and a new empty root would pass for it.
+        ValueError when no root is given, roots overlap, or none is usable.
 
         A `follower` only follows the node's main process (an HTTP worker): it creates and probes
         no root (a disk that vanished is never recreated by a process starting later), takes the
@@ -168,10 +193,11 @@ class MountpathSet:
         self._state_file = Path(state_file) if state_file is not None else None
         self._fsync = fsync
         self._lock = threading.Lock()
-        configured = [str(Path(root).resolve()) if follower else _create(Path(root)) for root in roots]
+        stored = mountpath_state.load(self._state_file) if self._state_file else None
+        known = frozenset(stored.available + stored.disabled + stored.detached) if stored else frozenset()
+        configured = [_resolve_or_create(Path(root), create=not follower, known=known) for root in roots]
         _check_disjoint([Path(root) for root in configured])
         self._configured = frozenset(configured)
-        stored = mountpath_state.load(self._state_file) if self._state_file else None
         state = (stored or MountpathState()).merged(configured)
         attached = [Path(path) for path in state.available + state.disabled]
         _check_disjoint(attached)
@@ -354,13 +380,28 @@ def _without(mountpaths: tuple[Mountpath, ...], mp: Mountpath) -> tuple[Mountpat
     return tuple(item for item in mountpaths if item != mp)
 
 
-def _create(root: Path) -> str:
-    """Create a configured root if missing (failures leave it to start disabled); its resolved path."""
+def _resolve_or_create(root: Path, create: bool, known: frozenset[str]) -> str:
+    """The resolved path of a configured root, created first if missing and new (not in `known`).
+
+    A root the state file knows was in use: missing now, its disk vanished, and it stays missing
+    (it starts disabled). Failures to create leave a new root to start disabled as well.
+    """
+    resolved = str(root.resolve())
+    if not create or resolved in known:
+        return resolved
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError:
         pass
     return str(root.resolve())
+
+
+def _mkdir_exist_ok(path: str) -> None:
+    try:
+        os.mkdir(path)
+    except FileExistsError:
+        if not os.path.isdir(path):
+            raise
 
 
 def _unlink_quietly(path: str) -> None:

@@ -161,7 +161,8 @@ class Uploads:
         info = UploadInfo(upload_id, bucket, name, time.time_ns(), dict(custom))
         directory = _uploads_dir(mp) / token
         with io_errors(layout.locate(mp, bucket, name)):
-            directory.mkdir(parents=True)
+            mp.make_dirs(directory.parent)  # below the root only: a vanished root stays vanished
+            directory.mkdir()
             tmp = directory / (_TMP + layout.new_token())
             tmp.write_text(json.dumps(info.to_json()))
             os.replace(tmp, directory / INFO_FILE)

@@ -23,6 +23,7 @@ __all__ = ["LOCKS_DIR", "STRIPES", "StripeLock", "StripeLocks"]
 
 STRIPES: Final = 256
 LOCKS_DIR: Final = ".locks"
+_STRIPE_FLAGS: Final = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC
 
 
 class StripeLock:
@@ -35,7 +36,11 @@ class StripeLock:
 
     def _descriptor(self) -> int:
         if self._fd < 0:
-            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            try:
+                self._fd = os.open(self._path, _STRIPE_FLAGS, 0o600)
+            except FileNotFoundError:
+                _make_directory(self._path.parent)
+                self._fd = os.open(self._path, _STRIPE_FLAGS, 0o600)
         return self._fd
 
     def __enter__(self) -> "StripeLock":
@@ -85,10 +90,14 @@ class StripeLock:
 
 
 class StripeLocks:
-    """The stripes of one store, with their files in `directory` (created if missing)."""
+    """The stripes of one store, with their files in `directory` (created if missing, not its parent).
+
+    The parent may be a mountpath root (the default of ObjectStore and SliceStore): one that
+    vanished is never recreated here. Until it is back, taking a lock raises FileNotFoundError.
+    """
 
     def __init__(self, directory: Path, stripes: int = STRIPES) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
+        _make_directory(directory)
         self._stripes = tuple(StripeLock(directory / str(index)) for index in range(stripes))
 
     def for_name(self, uname: str) -> StripeLock:
@@ -99,3 +108,11 @@ class StripeLocks:
         """Close every stripe file."""
         for stripe in self._stripes:
             stripe.close()
+
+
+def _make_directory(directory: Path) -> None:
+    """mkdir without parents: a missing parent (a vanished disk's root) is left missing, for now."""
+    try:
+        directory.mkdir(exist_ok=True)
+    except FileNotFoundError:
+        pass  # the stripes' first use tries again, and reports it if the parent is still missing

@@ -105,10 +105,8 @@ class ObjectStore:
     def ensure_bucket(self, bucket: BucketId) -> None:
         """Create the bucket's object directory on every available mountpath (failed disks skipped)."""
         for mp in self.mountpaths.available:
-            if not os.path.isdir(mp.root_str):
-                continue  # never recreate a vanished root on the file system underneath
             try:
-                layout.objects_dir(mp, bucket).mkdir(parents=True, exist_ok=True)
+                mp.make_dirs(layout.objects_dir(mp, bucket))  # never a vanished root (failure() skips it)
             except OSError as exc:
                 if mp.failure(exc) is None:
                     raise
@@ -494,7 +492,7 @@ def _prepare(mp: Mountpath, buckets: tuple[BucketId, ...]) -> None:
             layout.work_dir(mp).mkdir(exist_ok=True)
             layout.trash_dir(mp).mkdir(exist_ok=True)
             for bucket in buckets:
-                layout.objects_dir(mp, bucket).mkdir(parents=True, exist_ok=True)
+                mp.make_dirs(layout.objects_dir(mp, bucket))
     except OSError as exc:
         raise InvalidMountpath(mp.root_str, f'cannot use mountpath "{mp.root}": {exc.strerror}') from exc
 

@@ -27,7 +27,13 @@ from pathlib import Path
 from typing import Any, Final
 
 from pyaistore.storage import layout, listing
-from pyaistore.storage.atomic_write import name_conflict, no_space_as_error, rename_into_place, write_all
+from pyaistore.storage.atomic_write import (
+    io_errors,
+    name_conflict,
+    no_space_as_error,
+    rename_into_place,
+    write_all,
+)
 from pyaistore.storage.checksums import SUPPORTED, Hasher
 from pyaistore.storage.erasure_code import slice_size
 from pyaistore.storage.errors import (
@@ -44,11 +50,13 @@ from pyaistore.storage.slice_file import SliceFile
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.erasure_code import SliceMeta
 
-__all__ = ["XATTR_NAME", "SliceEntry", "SliceStore", "SliceWriter"]
+__all__ = ["EC_LOCKS_DIR", "XATTR_NAME", "SliceEntry", "SliceStore", "SliceWriter"]
 
 XATTR_NAME: Final = "user.pyaistore.ec"
 # Pieces hash to lock stripes of their own: storing a slice never waits on the same-named object.
 _LOCK_KEY_SUFFIX: Final = "\x00ec"
+# The default lock directory, in the first mountpath (apart from the object store's `.locks`).
+EC_LOCKS_DIR: Final = ".ec-locks"
 
 SliceEntry = tuple[str, SliceMeta | None]  # (object name, metadata; None when it is corrupt)
 _DirOf = Callable[[Mountpath, BucketId], Path]
@@ -57,14 +65,27 @@ _DirOf = Callable[[Mountpath, BucketId], Path]
 class SliceStore:
     """Replicas, slices and EC records on a set of mountpaths: write, open, head, delete, iterate."""
 
-    def __init__(self, mountpaths: MountpathSet, *, use_xattrs: bool = True, fsync: bool = True) -> None:
-        """`use_xattrs=False` forces the sidecar fallback; `fsync=False` trades durability for speed."""
+    def __init__(
+        self,
+        mountpaths: MountpathSet,
+        *,
+        use_xattrs: bool = True,
+        fsync: bool = True,
+        lock_dir: str | os.PathLike[str] | None = None,
+    ) -> None:
+        """`use_xattrs=False` forces the sidecar fallback; `fsync=False` trades durability for speed.
+
+        Lock stripes live in `lock_dir` (every process of a node must name the same one), by
+        default `EC_LOCKS_DIR` of the first mountpath: never the root itself, which a process
+        starting after its disk vanished would otherwise create again, empty.
+        """
         self.mountpaths = mountpaths
         self._fsync = fsync
         self._meta = TypedMetaStore(
             SliceMeta.decode, SliceMeta.from_json, XATTR_NAME, use_xattrs=use_xattrs, fsync=fsync
         )
-        self._locks = StripeLocks(mountpaths.all[0].root)
+        locks = Path(lock_dir) if lock_dir is not None else mountpaths.all[0].root / EC_LOCKS_DIR
+        self._locks = StripeLocks(locks)
 
     # ---- pieces: replicas and slices ----
 
@@ -91,8 +112,8 @@ class SliceStore:
         if meta.slice_checksum_type not in SUPPORTED:
             raise InvalidProps(f'unsupported checksum type "{meta.slice_checksum_type}"')
         work = layout.work_path(location.mountpath, layout.new_token())
-        work.parent.mkdir(parents=True, exist_ok=True)
-        with no_space_as_error(location.cname):
+        with io_errors(location):  # a vanished root is MountpathUnavailable, and never recreated
+            location.mountpath.make_dirs(work.parent)
             fd = os.open(work, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
         return SliceWriter(self, location, lock, work, fd, meta)
 
@@ -142,13 +163,14 @@ class SliceStore:
         location, lock = self._locate(bucket, name)
         path = layout.ec_record_path(location.mountpath, bucket, name)
         work = layout.work_path(location.mountpath, layout.new_token())
-        work.parent.mkdir(parents=True, exist_ok=True)
-        with no_space_as_error(location.cname), lock:
+        with io_errors(location):
+            location.mountpath.make_dirs(work.parent)
+        with io_errors(location), lock:
             current = _newer(meta, lambda: _read_record(location, path))
             if current is not None:
                 return current
             with _conflict_as_error(location):
-                save_file(path, meta.encode(), work, self._fsync)
+                save_file(path, meta.encode(), work, self._fsync, location.mountpath)
         return meta
 
     def head_record(self, bucket: BucketId, name: str) -> SliceMeta:
@@ -187,8 +209,8 @@ class SliceStore:
                 layout.ec_records_dir(mp, bucket),
             ):
                 doomed = layout.trash_dir(mp) / layout.new_token()
-                doomed.parent.mkdir(parents=True, exist_ok=True)
                 try:
+                    mp.make_dirs(doomed.parent)  # a vanished root stays vanished: nothing to remove
                     os.rename(directory, doomed)
                 except FileNotFoundError:
                     continue

@@ -35,6 +35,13 @@ def test_store_keeps_memory_within_the_limit_and_spills(tmp_path: Path) -> None:
     assert not (tmp_path / "spill" / "spill").exists()
 
 
+def test_a_spill_never_recreates_a_vanished_work_dir(tmp_path: Path) -> None:
+    store = records.RecordStore(tmp_path / "disk" / ".work" / "dsort-x", mem_limit=0)
+    with pytest.raises(FileNotFoundError):
+        store.add(1, records.encode_blob([("r", b"x")]))
+    assert not (tmp_path / "disk").exists()  # the disk's root is not created again
+
+
 def test_records_of_a_tar_group_adjacent_members() -> None:
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w") as tar:

@@ -59,6 +59,15 @@ def test_a_vanished_persisted_mountpath_starts_disabled(tmp_path: Path) -> None:
     assert not (tmp_path / "gone").exists()  # never recreated on the file system underneath
 
 
+def test_a_vanished_configured_mountpath_starts_disabled_and_stays_missing(tmp_path: Path) -> None:
+    _restart(tmp_path, ["d0", "d1", "d2"]).disable(tmp_path / "d2")  # any change persists the state
+    (tmp_path / "d1").rmdir()
+    again = _restart(tmp_path, ["d0", "d1", "d2"])
+    assert [mp.root.name for mp in again.disabled] == ["d2", "d1"]
+    assert not (tmp_path / "d1").exists()  # a root the state file knows is never created
+    assert [mp.root.name for mp in _restart(tmp_path, ["d0", "d1", "d2", "d3"]).available] == ["d0", "d3"]
+
+
 def test_merge_rule() -> None:
     state = MountpathState(available=("/a",), disabled=("/b",), detached=("/c",), version=4)
     merged = state.merged(["/b", "/c", "/d", "/a", "/d"])

@@ -89,3 +89,31 @@ def test_a_missing_file_is_a_disk_error_only_when_the_root_is_gone(tmp_path: Pat
     mp.root.rmdir()
     failure = mp.failure(missing)
     assert failure is not None and "root directory is missing" in failure.message
+
+
+def test_make_dirs_creates_below_the_root_only(tmp_path: Path) -> None:
+    mp = Mountpath(tmp_path / "root")
+    mp.root.mkdir()
+    mp.make_dirs(mp.root / "a" / "b" / "c")
+    mp.make_dirs(mp.root / "a" / "b" / "c")  # already there: nothing to do
+    mp.make_dirs(mp.root / "a" / "d")
+    assert (mp.root / "a" / "b" / "c").is_dir() and (mp.root / "a" / "d").is_dir()
+    (mp.root / "file").write_bytes(b"x")
+    with pytest.raises(FileExistsError):
+        mp.make_dirs(mp.root / "file")
+    with pytest.raises(NotADirectoryError):
+        mp.make_dirs(mp.root / "file" / "below")
+    for outside in (mp.root, tmp_path / "other", tmp_path / "rootless"):
+        with pytest.raises(ValueError):
+            mp.make_dirs(outside)
+
+
+def test_make_dirs_never_recreates_a_vanished_root(tmp_path: Path) -> None:
+    mp = Mountpath(tmp_path / "root")
+    mp.root.mkdir()
+    mp.make_dirs(mp.root / "x" / "y")
+    mp.root.rename(tmp_path / "away")
+    with pytest.raises(FileNotFoundError):
+        mp.make_dirs(mp.root / "x" / "y" / "z")
+    assert not mp.root.exists()
+    assert isinstance(mp.failure(FileNotFoundError(errno.ENOENT, "gone")), MountpathUnavailable)
