@@ -44,7 +44,6 @@ from pyaistore.s3 import handlers as s3_handlers
 from pyaistore.server import event_loop, exit_status, lifeline, public_port, target_store
 from pyaistore.server.http_workers import WorkerPool
 from pyaistore.storage.bucket_meta import BucketTable
-from pyaistore.storage.slice_store import SliceStore
 from pyaistore.target import bucket_sync, mountpath_ops, multipart_upload
 from pyaistore.web import app as web_app
 
@@ -103,7 +102,7 @@ def build_context(config: NodeConfig, port: int, control_port: int = 0) -> NodeC
         if removed:
             log.info("removed %d leftover work files", removed)
         ctx.store = store
-        ctx.slices = SliceStore(store.mountpaths, fsync=config.fsync)
+        ctx.slices = target_store.open_slices(config, store)
         ctx.backends = BackendRegistry()
         meta.buckets = BucketTable.load(config.data_dir / bucket_sync.BMD_FILE)
         registry = EtlRegistry(config.data_dir, snode.display_name, snode.public_net.url)

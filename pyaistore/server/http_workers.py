@@ -38,7 +38,6 @@ from pyaistore.monitoring import log_files
 from pyaistore.monitoring.node_monitor import NodeMonitor
 from pyaistore.node_context import NodeContext
 from pyaistore.server import event_loop, public_port, target_store
-from pyaistore.storage.slice_store import SliceStore
 from pyaistore.target import mountpath_ops
 from pyaistore.web import app as web_app
 from pyaistore.wire.messages import Snode
@@ -167,7 +166,7 @@ async def _serve_worker(
         # The redirect key only: a worker never holds the cluster secret (it refuses internal routes).
         ctx.redirects = RedirectVerifier(lambda: cluster_secret.load(config.data_dir))
     ctx.store = target_store.open_store(config, worker=True)
-    ctx.slices = SliceStore(ctx.store.mountpaths, fsync=config.fsync)
+    ctx.slices = target_store.open_slices(config, ctx.store)
     ctx.backends = BackendRegistry()
     mountpath_ops.install(ctx)
     # ETL transform servers belong to the main process; workers reach them by their routes.
