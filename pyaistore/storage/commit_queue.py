@@ -213,9 +213,23 @@ class CommitQueue:
         if self._closed:
             syncfs(self.root)  # the caller's inline flush after close: keep no descriptor
             return
+        if self._root_fd >= 0 and not _still_at(self._root_fd, self.root):
+            # A new disk at the same path (attached or enabled again): flush that one, not the old.
+            os.close(self._root_fd)
+            self._root_fd = -1
         if self._root_fd < 0:
             self._root_fd = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         syncfs_fd(self._root_fd, self.root)
+
+
+def _still_at(fd: int, path: Path) -> bool:
+    """Whether the directory open as `fd` is still the one at `path` (same device and inode)."""
+    try:
+        current = os.stat(path)
+    except FileNotFoundError:
+        return False
+    held = os.fstat(fd)
+    return (held.st_dev, held.st_ino) == (current.st_dev, current.st_ino)
 
 
 def waiter_error(error: BaseException) -> OSError:

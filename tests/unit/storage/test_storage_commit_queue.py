@@ -255,3 +255,23 @@ def test_a_failing_waker_does_not_stop_the_flusher(queue: CommitQueue, disk: Fak
     queue.notify_file(60, Broken(), None)
     queue.sync_file(61)  # served by the same thread after the broken waker's batch
     assert ("file", 61) in disk.calls
+
+
+def test_syncfs_follows_a_new_directory_at_the_root_path(tmp_path: Path) -> None:
+    root = tmp_path / "disk"
+    root.mkdir()
+    queue = CommitQueue(root, syncfs_at=1)  # the real syncfs, through a descriptor kept on the root
+    try:
+        queue.sync_dir(root)
+        old_fd = queue._root_fd
+        assert os.fstat(old_fd).st_ino == os.stat(root).st_ino
+        root.rename(tmp_path / "gone")  # the disk leaves; another appears at the same path
+        root.mkdir()
+        queue.sync_dir(root)
+        assert os.fstat(queue._root_fd).st_ino == os.stat(root).st_ino != os.stat(tmp_path / "gone").st_ino
+        (tmp_path / "gone").rmdir()
+        root.rmdir()
+        with pytest.raises(FileNotFoundError):  # no disk at the path at all: the flush fails
+            queue.sync_dir(root)
+    finally:
+        queue.close()
