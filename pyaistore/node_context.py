@@ -88,6 +88,8 @@ class NodeContext:
     listing_buffers: ListingBuffers = field(default_factory=ListingBuffers)
     # Called with the new tables after this node accepts newer ones (e.g. to tell HTTP workers).
     meta_listeners: list[Callable[[ClusterMeta], None]] = field(default_factory=list)
+    # Awaited after the listeners, before the node acknowledges new tables (HTTP workers applied them).
+    meta_applied: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     # Called with the new ETL table after this node accepts a newer one (targets reconcile their ETLs).
     etl_listeners: list[Callable[[EtlTable], None]] = field(default_factory=list)
     # A target's ETLs: their transform servers (main process) or their endpoints (HTTP workers).

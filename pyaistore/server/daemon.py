@@ -257,6 +257,7 @@ async def serve(config: NodeConfig, lifeline_fd: int = -1) -> None:
         ctx.monitor.worker_pids = pool.pids
         pool.start()
         ctx.meta_listeners.append(pool.broadcast)
+        ctx.meta_applied.append(pool.tables_applied)
         ctx.mountpath_listeners.append(pool.broadcast_mountpaths)
         ctx.config_listeners.append(pool.broadcast_config)
         pool.broadcast_config(ctx.config)

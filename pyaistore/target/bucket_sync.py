@@ -58,6 +58,8 @@ async def accept(
     if smap_changed or buckets_changed or rmd_changed:
         for listener in ctx.meta_listeners:
             listener(ctx.meta)
+        for applied in ctx.meta_applied:
+            await applied()
     if ctx.meta.accept_etls(etls):
         for etl_listener in ctx.etl_listeners:
             etl_listener(ctx.meta.etls)
