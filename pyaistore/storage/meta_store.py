@@ -189,6 +189,19 @@ class TypedMetaStore(Generic[M]):
                 return self._from_json(entry.get("meta"))
         raise FileNotFoundError(errno.ENOENT, "no object metadata", str(location.sidecar))
 
+    def record(self, location: layout.ObjectLocation) -> bytes | None:
+        """The object's metadata record as stored in its xattr, undecoded; None when there is none.
+
+        Any two writes of an object leave different records (each has its write's time in ns), so
+        an unchanged record means an unchanged object. Only where metadata lives in xattrs.
+        """
+        try:
+            return os.getxattr(location.data_str, self._xattr_name, follow_symlinks=False)
+        except OSError as exc:
+            if exc.errno in _ABSENT:
+                return None
+            raise
+
     def head(self, location: layout.ObjectLocation) -> M:
         """The object's metadata without opening it (one getxattr where xattrs are used).
 

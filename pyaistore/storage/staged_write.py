@@ -11,7 +11,7 @@ GET's locked second look for a missed object), and would then wait for itself. I
 each time only if free now (`StripeLock.try_acquire`), and optimistically: once to read the object
 in place and attach the new metadata (its version follows the old one) to the work file, and,
 after the file's flush, once to rename it into place if the object in place is still the one read
-(same inode and change time, or still none). When the lock is busy, or the object changed in
+(the same metadata record, or still none). When the lock is busy, or the object changed in
 between, nothing is published (`prepare` or `publish` says False) and the caller writes the object
 the blocking way, in a thread, which decides the version anew. Only where metadata lives in
 xattrs (a sidecar file is shared by the object's versions): ObjectStore.stage_small offers it then.
@@ -22,7 +22,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Final
 
-from pyaistore.storage import layout
 from pyaistore.storage.atomic_write import (
     Destination,
     WriteProps,
@@ -58,7 +57,7 @@ class StagedWrite:
         self._hashes.update(data)
         verify(destination.location, self._hashes, props)
         self._fd = -1
-        self._before: tuple[int, int] | None = None
+        self._before: bytes | None = None
         self._published = False
         self.meta: ObjectMeta | None = None  # what is published (or kept), once known
         self.kept = False  # the object in place stays (a no-op PUT): done after prepare
@@ -72,7 +71,7 @@ class StagedWrite:
             if not lock.try_acquire():
                 return False
             try:
-                self._before = _in_place(location)
+                self._before = self._destination.meta_store.record(location)
                 self.meta, self.kept = new_meta(self._destination, len(self._data), self._hashes, self._props)
                 if not self.kept:
                     with conflicts_as_error(location):
@@ -91,7 +90,7 @@ class StagedWrite:
         if not lock.try_acquire():
             return False
         try:
-            if _in_place(location) != self._before:
+            if self._destination.meta_store.record(location) != self._before:
                 return False
             assert self.meta is not None
             with io_errors(location), conflicts_as_error(location):
@@ -147,12 +146,3 @@ class StagedWrite:
             else:
                 commits.notify_dir(directory, waker, token)
         return True
-
-
-def _in_place(location: layout.ObjectLocation) -> tuple[int, int] | None:
-    """The identity of the object file in place (inode, change time), None when there is none."""
-    try:
-        stat = os.stat(location.data_str)
-    except (FileNotFoundError, NotADirectoryError):  # a conflicting name: the rename reports it
-        return None
-    return stat.st_ino, stat.st_ctime_ns

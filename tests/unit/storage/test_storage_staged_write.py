@@ -178,3 +178,19 @@ def test_stale_copies_on_other_mountpaths_are_removed(tmp_path: Path) -> None:
 def test_not_offered_for_copies_or_sidecar_metadata(tmp_path: Path) -> None:
     assert _store(tmp_path / "m", disks=2).stage_small(BUCKET, "o", WriteProps(copies=2), b"x") is None
     assert _store(tmp_path / "s", use_xattrs=False).stage_small(BUCKET, "o", WriteProps(), b"x") is None
+
+
+def test_a_change_in_place_or_a_delete_between_the_steps_is_seen(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    _write(_staged(store, "obj", b"v1"), Waker())
+    with _staged(store, "obj", b"late") as staged:
+        assert staged.prepare()
+        store.set_custom(BUCKET, "obj", {"k": "v"}, replace=False)  # same file, new metadata record
+        assert not staged.publish()
+    assert store.head(BUCKET, "obj").custom == {"k": "v"} and _read(store, "obj") == b"v1"
+    with _staged(store, "obj", b"late") as staged:
+        assert staged.prepare()
+        store.delete(BUCKET, "obj")
+        _write(_staged(store, "obj", b"again"), Waker())  # a new object at the same name, version 1
+        assert not staged.publish()  # its version would follow the deleted object's
+    assert _read(store, "obj") == b"again" and store.head(BUCKET, "obj").version == "1"
