@@ -209,13 +209,19 @@ class Mirror:
         read: Callable[[layout.ObjectLocation], _Read],
         lock: StripeLock,
         unlocked_first: bool = True,
+        missed: bool = False,
     ) -> tuple[layout.ObjectLocation, _Read]:
         """The slow path of a miss at `location`: the other mountpaths, then all of them under `lock`.
 
         The locked pass cannot see a copy in flight between mountpaths (resilver moves under the
-        lock). ObjectNotFound, or MountpathUnavailable when the object's own disk is gone or failing.
+        lock). When the object simply is not at `location` (`missed`: no disk error) and that is the
+        only mountpath, nothing can be in flight: no locked pass (an event loop looking up a missed
+        object must not wait for a writer's flush).
+        ObjectNotFound, or MountpathUnavailable when the object's own disk is gone or failing.
         """
         if unlocked_first:
+            if missed and self._alone(location):
+                raise self.missing(location)
             found, _ = self.lookup(location, read, skip=location.mountpath)
             if found is not None:
                 return found

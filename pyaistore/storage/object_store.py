@@ -424,19 +424,21 @@ class ObjectStore:
         """
         destination = self._destination(bucket, name)
         location = destination.location
+        xattrs = self._meta.uses_xattrs(location.mountpath)
+        missed = False
         try:
-            if self._meta.uses_xattrs(location.mountpath):
+            if xattrs:
                 return location, read(location)
             with destination.lock:  # sidecar metadata: read data and sidecar as one
                 return location, read(location)
         except FileNotFoundError:
-            pass
+            missed = True
         except ValueError as exc:
             raise CorruptMeta(f"{location.cname} has corrupt metadata: {exc}") from exc
         except OSError as exc:
             if location.mountpath.failure(exc) is None:
                 raise
-        return self._mirror.find(location, read, destination.lock, self._meta.uses_xattrs(location.mountpath))
+        return self._mirror.find(location, read, destination.lock, xattrs, missed)
 
     def _check_other_mountpaths(self, location: layout.ObjectLocation) -> None:
         """NameConflict when another mountpath has a file where the name needs a directory, or vice versa.

@@ -1,5 +1,6 @@
 """mirror: with the main mountpath disabled or its directory gone, objects stay readable from copies."""
 
+import concurrent.futures
 import shutil
 from pathlib import Path
 
@@ -7,7 +8,8 @@ import pytest
 from mirror_helpers import BUCKET, make_store, put, read
 
 from pyaistore.storage.errors import MountpathUnavailable, ObjectNotFound
-from pyaistore.storage.mountpaths import Mountpath
+from pyaistore.storage.mountpaths import Mountpath, MountpathSet
+from pyaistore.storage.object_file import ObjectFile
 from pyaistore.storage.object_store import ObjectStore, WriteProps
 
 NAMES = [f"dir{i % 3}/obj{i}" for i in range(30)]
@@ -104,3 +106,33 @@ def test_a_mountpath_removed_before_its_first_use_is_not_recreated(tmp_path: Pat
     with pytest.raises(MountpathUnavailable):
         put(store, name, b"x")
     assert not fresh.root.exists()
+
+
+def _open_in_thread(store: ObjectStore, name: str) -> "concurrent.futures.Future[ObjectFile]":
+    pool = concurrent.futures.ThreadPoolExecutor(1)
+    future = pool.submit(store.open, BUCKET, name)
+    pool.shutdown(wait=False)
+    return future
+
+
+@pytest.mark.parametrize("disks", [1, 2])
+def test_a_miss_waits_for_the_lock_only_where_a_copy_can_be_in_flight(tmp_path: Path, disks: int) -> None:
+    store = ObjectStore(MountpathSet([tmp_path / f"d{i}" for i in range(disks)]))
+    store.ensure_bucket(BUCKET)
+    staged = store.stage_small(BUCKET, "missing", WriteProps(), b"")
+    assert staged is not None
+    lock = staged._destination.lock  # the object's stripe, held as a writer flushing would hold it
+    staged.close()
+    assert lock.try_acquire()
+    try:
+        future = _open_in_thread(store, "missing")
+        if disks == 1:  # nothing can move between mountpaths: the miss is answered at once
+            with pytest.raises(ObjectNotFound):
+                future.result(timeout=10)
+            return
+        with pytest.raises(concurrent.futures.TimeoutError):  # the locked second look waits
+            future.result(timeout=0.3)
+    finally:
+        lock.release()
+    with pytest.raises(ObjectNotFound):
+        future.result(timeout=10)
