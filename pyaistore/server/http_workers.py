@@ -150,7 +150,9 @@ class WorkerPool:
         """
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
-            behind = [w for w in self._workers if 0 <= w.applied < self._tables and w.proc.is_alive()]
+            # A worker that never answered yet is still starting: it applies everything sent so far
+            # before it serves (see _serve_worker), so waiting for it would only slow the start.
+            behind = [w for w in self._workers if 0 < w.applied < self._tables and w.proc.is_alive()]
             if not behind:
                 return
             remaining = deadline - asyncio.get_running_loop().time()
@@ -193,6 +195,10 @@ class WorkerPool:
                     )
                     self._forget(worker)
                     self._workers[index] = self._spawn(index)
+
+    def answering(self) -> int:
+        """How many live workers have answered at least once (have started)."""
+        return sum(1 for w in self._workers if w.applied > 0 and w.proc.is_alive())
 
     def pids(self) -> list[int]:
         """The workers' process IDs (for the node's CPU and memory metrics)."""
@@ -272,6 +278,8 @@ async def _serve_worker(
             ctx.meta.accept(*metasync.parse(body))
             ctx.meta.accept_rmd(metasync.parse_rmd(body))
 
+    while conn.poll():  # everything sent before this worker serves is applied before it serves
+        on_message()
     loop.add_reader(conn.fileno(), on_message)
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
