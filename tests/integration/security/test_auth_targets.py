@@ -64,13 +64,20 @@ def test_an_expired_signature_is_refused(auth_cluster: LocalCluster) -> None:
     assert support.send(auth_cluster, "GET", f"{url}&rsig={fresh}").status_code in (200, 301)
 
 
+def _member_urls(cluster: LocalCluster) -> list[str]:
+    """Where cluster members call each target: its control port (a target with HTTP workers serves
+    node-to-node routes there only; its workers on the public port hold no secret)."""
+    smap = Client(cluster.endpoint, token=support.admin_token(cluster)).cluster().get_info()
+    return [(node.intra_control_net or node.public_net).direct_url for node in smap.tmap.values()]
+
+
 def test_cluster_members_reach_targets(auth_cluster: LocalCluster) -> None:
     secret = cluster_secret.load(auth_cluster.data_dir / "proxy")
     replies = [
         support.send(
             auth_cluster, "GET", url + "/v1/daemon?what=snode", headers={"Pyaistore-Cluster-Secret": secret}
         )
-        for url in _targets(auth_cluster)
+        for url in _member_urls(auth_cluster)
     ]
     assert [reply.status_code for reply in replies] == [200, 200]
 
