@@ -200,15 +200,20 @@ def publish(
 
 
 def new_meta(
-    destination: Destination, size: int, hashes: MultiHasher, props: WriteProps
+    destination: Destination,
+    size: int,
+    hashes: MultiHasher,
+    props: WriteProps,
+    found: ObjectMeta | None = None,
 ) -> tuple[ObjectMeta, bool]:
     """Under the object's lock: the metadata to publish, or (the object in place, True) to keep it.
 
     The object in place is kept on a no-op PUT (the expected checksum is the stored one) and
-    against an older migrating copy.
+    against an older migrating copy. `found`: the object in place, already read by the caller
+    under the lock (None: it is looked up here).
     """
     location = destination.location
-    old = None if props.skip_version_check and not props.keep_newer else _existing(destination)
+    old = None if props.skip_version_check and not props.keep_newer else found or _existing(destination)
     if old is not None and (_is_noop(old, props) or _is_newer(old, props)):
         old.mountpath = old.mountpath or str(location.mountpath.root)
         return old, True

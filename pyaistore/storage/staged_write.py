@@ -65,19 +65,22 @@ class StagedWrite:
     def prepare(self) -> bool:
         """Write the work file and attach its metadata; False (nothing done) when the lock is busy."""
         location, lock = self._destination.location, self._destination.lock
-        with io_errors(location):
-            self._fd = os.open(self._work, _FLAGS, 0o644)
-            write_all(self._fd, self._data)
-            if not lock.try_acquire():
-                return False
-            try:
+        if not lock.try_acquire():
+            return False
+        try:
+            with io_errors(location):
+                self._fd = os.open(self._work, _FLAGS, 0o644)
+                write_all(self._fd, self._data)
                 self._before = self._destination.meta_store.record(location)
-                self.meta, self.kept = new_meta(self._destination, len(self._data), self._hashes, self._props)
+                found = _decoded(self._before, location.mountpath.root_str)
+                self.meta, self.kept = new_meta(
+                    self._destination, len(self._data), self._hashes, self._props, found
+                )
                 if not self.kept:
                     with conflicts_as_error(location):
                         self._destination.meta_store.save(location, self._fd, self.meta)
-            finally:
-                lock.release()
+        finally:
+            lock.release()
         return True
 
     def flush_file(self, waker: Waker, token: object) -> bool:
@@ -146,3 +149,16 @@ class StagedWrite:
             else:
                 commits.notify_dir(directory, waker, token)
         return True
+
+
+def _decoded(record: bytes | None, root: str) -> ObjectMeta | None:
+    """The object in place from its metadata record; None when there is none or it is unreadable
+    (new_meta then looks for the object as publish does, on the other mountpaths too)."""
+    if record is None:
+        return None
+    try:
+        meta = ObjectMeta.decode(record)
+    except ValueError:
+        return None
+    meta.mountpath = root
+    return meta
