@@ -60,8 +60,8 @@ class StripeLock:
     def try_acquire(self) -> bool:
         """Take the lock only if it is free now (never waits): for an event loop, which must not block.
 
-        A holder that is not a thread of its own (a coroutine) may keep it across awaits; every other
-        taker then waits in its own thread, or tries again later.
+        A coroutine that takes it must release it before it awaits anything: the loop's own thread
+        may block on the same stripe (a GET's locked second look), and would wait for itself.
         """
         if not self._thread_lock.acquire(blocking=False):
             return False
