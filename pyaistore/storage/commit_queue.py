@@ -21,6 +21,11 @@ waiter, chained to the original): nothing is acknowledged that may not be on dis
 A caller that must not block (a coroutine on an event loop) asks through `notify_file` and
 `notify_dir` instead: the same batches, but no thread waits; the flusher thread calls each
 `Waker` of the batch once, with every token it was given, when the batch is durable or failed.
+Such requests do not wake the flusher: the waker is told (`asked`) and kicks the queue once for
+all the requests its loop made in one pass. Waking the flusher per request made batches of one
+(a 1 KiB fsync is quicker than the loop's next PUT), each with its own flush, wake-up of the
+loop and hand-overs of the GIL; kicked once per pass, the requests of every PUT the loop
+advanced in that pass share one flush.
 
 The flush functions are a seam (`Flushers`): tests inject recording or failing ones.
 """
@@ -64,7 +69,11 @@ class Flushers:
 
 
 class Waker(Protocol):
-    """Told from the flusher thread that a batch is done: what a caller that cannot block waits with."""
+    """What a caller that cannot block waits with: told of its requests, and when their batch is done."""
+
+    def asked(self, queue: "CommitQueue") -> None:
+        """A request was queued without waking the flusher: call `queue.kick()` soon (before waiting)."""
+        ...
 
     def wake(self, tokens: list[object], error: BaseException | None) -> None:
         """The batch holding the requests given `tokens` is durable (error None) or failed; must not block."""
@@ -123,13 +132,32 @@ class CommitQueue:
     def notify_file(self, fd: int, waker: Waker, token: object) -> None:
         """sync_file without waiting: `waker` is given `token` once the file is durable or the flush failed.
 
-        `fd` must stay open until then.
+        `fd` must stay open until then. The flusher is not woken here: `waker.asked(self)` is told,
+        and it calls `kick` once for every request made in a row, so that they share one flush.
         """
-        self._enqueue(fd, None, waker, token)
+        self._enqueue(fd, None, waker, token, kick=False)
+        waker.asked(self)
 
     def notify_dir(self, directory: str | Path, waker: Waker, token: object) -> None:
-        """sync_dir without waiting: `waker` is given `token` once the entries are durable or failed."""
-        self._enqueue(None, directory, waker, token)
+        """sync_dir without waiting: `waker` is given `token` once the entries are durable or failed.
+
+        As with notify_file, the flusher starts once the waker kicks."""
+        self._enqueue(None, directory, waker, token, kick=False)
+        waker.asked(self)
+
+    def kick(self) -> None:
+        """Wake the flusher for the requests notified since the last kick."""
+        with self._changed:
+            if self._closed:
+                return  # close() flushed what was pending; later requests are flushed by their caller
+            self._start_flusher()
+
+    def _start_flusher(self) -> None:
+        """Wake the flusher thread, starting it first if need be (with `_changed` held)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name=f"commit {self.root}", daemon=True)
+            self._thread.start()
+        self._changed.notify()
 
     def close(self) -> None:
         """Flush what is pending, then stop the thread (later requests are flushed by their caller)."""
@@ -140,6 +168,9 @@ class CommitQueue:
         if thread is not None:
             thread.join()
         with self._changed:
+            batch, self._pending = self._pending, _Batch()
+            if batch.size:  # notified but never kicked, with no thread to take them: flushed here
+                self._flush(batch)
             if self._root_fd >= 0:
                 os.close(self._root_fd)
                 self._root_fd = -1
@@ -150,6 +181,7 @@ class CommitQueue:
         directory: str | Path | None,
         waker: Waker | None = None,
         token: object = None,
+        kick: bool = True,
     ) -> _Batch:
         with self._changed:
             batch = self._pending
@@ -163,10 +195,8 @@ class CommitQueue:
                 self._pending = _Batch()
                 self._flush(batch)  # no thread any more: the caller flushes, still correctly
                 return batch
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name=f"commit {self.root}", daemon=True)
-                self._thread.start()
-            self._changed.notify()
+            if kick:
+                self._start_flusher()
             return batch
 
     @staticmethod

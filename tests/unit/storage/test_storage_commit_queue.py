@@ -206,11 +206,18 @@ def test_no_fsync_store_never_flushes(tmp_path: Path) -> None:
 
 
 class RecordingWaker:
-    """A Waker that records each call (tokens and error) and signals it."""
+    """A Waker that records each call (tokens and error) and signals it; it kicks at once when asked."""
 
-    def __init__(self) -> None:
+    def __init__(self, kicks: bool = True) -> None:
         self.calls: list[tuple[list[object], BaseException | None]] = []
         self.woken = threading.Event()
+        self.kicks = kicks
+        self.asked_of: list[CommitQueue] = []
+
+    def asked(self, queue: CommitQueue) -> None:
+        self.asked_of.append(queue)
+        if self.kicks:
+            queue.kick()
 
     def wake(self, tokens: list[object], error: BaseException | None) -> None:
         self.calls.append((list(tokens), error))
@@ -249,12 +256,40 @@ def test_a_failed_flush_reaches_the_waker_and_the_thread_goes_on(queue: CommitQu
 
 def test_a_failing_waker_does_not_stop_the_flusher(queue: CommitQueue, disk: FakeDisk) -> None:
     class Broken:
+        def asked(self, queue: CommitQueue) -> None:
+            queue.kick()
+
         def wake(self, tokens: list[object], error: BaseException | None) -> None:
             raise RuntimeError("broken waker")
 
     queue.notify_file(60, Broken(), None)
     queue.sync_file(61)  # served by the same thread after the broken waker's batch
     assert ("file", 61) in disk.calls
+
+
+def test_notified_requests_wait_for_the_kick_and_share_one_flush(tmp_path: Path, disk: FakeDisk) -> None:
+    queue = CommitQueue(tmp_path, disk.flushers(), syncfs_at=3)
+    waker = RecordingWaker(kicks=False)
+    queue.notify_file(70, waker, "a")
+    queue.notify_dir(tmp_path / "d", waker, "b")
+    queue.notify_file(71, waker, "c")
+    assert waker.asked_of == [queue, queue, queue]  # each request told the waker, none woke a flusher
+    assert queue.pending == 3 and queue.batches == 0 and disk.calls == []
+    queue.kick()
+    assert waker.woken.wait(DEADLINE_S)
+    assert waker.calls == [(["a", "b", "c"], None)]
+    assert queue.batches == 1 and disk.calls == [("fs", tmp_path)]  # one flush for all three
+    queue.close()
+
+
+def test_close_flushes_requests_never_kicked(tmp_path: Path, disk: FakeDisk) -> None:
+    queue = CommitQueue(tmp_path, disk.flushers())
+    waker = RecordingWaker(kicks=False)
+    queue.notify_file(80, waker, "t")
+    queue.close()  # no flusher thread was ever started: close flushes it itself
+    assert disk.calls == [("file", 80)] and waker.calls == [(["t"], None)]
+    queue.kick()  # a late kick after close is harmless
+    assert queue.batches == 1
 
 
 def test_syncfs_follows_a_new_directory_at_the_root_path(tmp_path: Path) -> None:

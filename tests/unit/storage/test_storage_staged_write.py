@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pyaistore.storage import layout
-from pyaistore.storage.commit_queue import Flushers
+from pyaistore.storage.commit_queue import CommitQueue, Flushers
 from pyaistore.storage.errors import ChecksumMismatch, ObjectNotFound
 from pyaistore.storage.mountpaths import MountpathSet
 from pyaistore.storage.object_store import ObjectStore, WriteProps
@@ -29,6 +29,9 @@ class Waker:
         self.tokens: list[object] = []
         self.errors: list[BaseException | None] = []
         self.woken = threading.Event()
+
+    def asked(self, queue: CommitQueue) -> None:
+        queue.kick()
 
     def wake(self, tokens: list[object], error: BaseException | None) -> None:
         self.tokens += tokens
