@@ -98,6 +98,10 @@ class Replicas(Protocol):
         """The object in place now: at `location`, else its first copy elsewhere; None if none."""
         ...
 
+    def elsewhere(self, location: layout.ObjectLocation) -> ObjectMeta | None:
+        """The object's first copy on a mountpath other than `location`'s; None if none."""
+        ...
+
     def settle(self, location: layout.ObjectLocation, fd: int, meta: ObjectMeta, copies: int) -> str:
         """Copy the object just installed at `location` to its HRW mountpaths; returns the main root.
 
@@ -205,15 +209,21 @@ def new_meta(
     hashes: MultiHasher,
     props: WriteProps,
     found: ObjectMeta | None = None,
+    looked: bool = False,
 ) -> tuple[ObjectMeta, bool]:
     """Under the object's lock: the metadata to publish, or (the object in place, True) to keep it.
 
     The object in place is kept on a no-op PUT (the expected checksum is the stored one) and
     against an older migrating copy. `found`: the object in place, already read by the caller
-    under the lock (None: it is looked up here).
+    under the lock; None is looked up here, unless `looked` says the caller looked everywhere.
     """
     location = destination.location
-    old = None if props.skip_version_check and not props.keep_newer else found or _existing(destination)
+    if props.skip_version_check and not props.keep_newer:
+        old = None
+    elif found is not None or looked:
+        old = found
+    else:
+        old = _existing(destination)
     if old is not None and (_is_noop(old, props) or _is_newer(old, props)):
         old.mountpath = old.mountpath or str(location.mountpath.root)
         return old, True

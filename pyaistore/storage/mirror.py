@@ -136,6 +136,10 @@ class Mirror:
             else:
                 meta.mountpath = location.mountpath.root_str
                 return meta
+        return self.elsewhere(location)
+
+    def elsewhere(self, location: layout.ObjectLocation) -> ObjectMeta | None:
+        """The object's first copy on a mountpath other than `location`'s; None if none."""
         found, _ = self.lookup(location, self._meta.head, skip=location.mountpath)
         if found is None:
             return None

@@ -72,9 +72,18 @@ class StagedWrite:
                 self._fd = os.open(self._work, _FLAGS, 0o644)
                 write_all(self._fd, self._data)
                 self._before = self._destination.meta_store.record(location)
-                found = _decoded(self._before, location.mountpath.root_str)
+                if self._before is None:  # nothing here: a copy elsewhere, if any, is the object
+                    replicas = self._destination.replicas
+                    found = None if replicas is None else replicas.elsewhere(location)
+                else:  # None if unreadable: new_meta then looks everywhere, as publish does
+                    found = _decoded(self._before, location.mountpath.root_str)
                 self.meta, self.kept = new_meta(
-                    self._destination, len(self._data), self._hashes, self._props, found
+                    self._destination,
+                    len(self._data),
+                    self._hashes,
+                    self._props,
+                    found,
+                    looked=self._before is None or found is not None,
                 )
                 if not self.kept:
                     with conflicts_as_error(location):

@@ -178,6 +178,22 @@ def test_stale_copies_on_other_mountpaths_are_removed(tmp_path: Path) -> None:
     assert store.head(BUCKET, "obj").version == "2"
 
 
+def test_an_object_only_on_another_mountpath_is_the_one_a_write_follows(tmp_path: Path) -> None:
+    store = _store(tmp_path, disks=2)
+    with store.writer(BUCKET, "moved", WriteProps()) as writer:
+        writer.write(b"old")
+        writer.commit()
+    [main] = [mp for mp in store.mountpaths.all if layout.locate(mp, BUCKET, "moved").data.exists()]
+    [other] = [mp for mp in store.mountpaths.all if mp is not main]
+    away = layout.locate(other, BUCKET, "moved").data
+    away.parent.mkdir(parents=True, exist_ok=True)
+    layout.locate(main, BUCKET, "moved").data.rename(away)  # as a mountpath added meanwhile leaves it
+    _write(_staged(store, "moved", b"new"), Waker())
+    assert store.head(BUCKET, "moved").version == "2"  # it followed the copy found elsewhere
+    assert layout.locate(main, BUCKET, "moved").data.exists() and not away.exists()
+    assert _read(store, "moved") == b"new"
+
+
 def test_not_offered_for_copies_or_sidecar_metadata(tmp_path: Path) -> None:
     assert _store(tmp_path / "m", disks=2).stage_small(BUCKET, "o", WriteProps(copies=2), b"x") is None
     assert _store(tmp_path / "s", use_xattrs=False).stage_small(BUCKET, "o", WriteProps(), b"x") is None
