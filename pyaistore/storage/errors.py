@@ -92,6 +92,13 @@ class ObjectNotFound(StorageError):
         self.name = name
 
 
+class LockBusy(StorageError):
+    """The object's lock is held (a writer is at work) and the caller asked not to wait for it."""
+
+    def __init__(self, display: str) -> None:
+        super().__init__(f"{display} is being written: its lock is busy")
+
+
 class SliceNotFound(ObjectNotFound):
     """This node holds no slice or replica of the object."""
 

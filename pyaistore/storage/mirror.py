@@ -23,7 +23,7 @@ from typing import Final, TypeVar
 
 from pyaistore.storage import layout
 from pyaistore.storage.atomic_write import install, io_errors
-from pyaistore.storage.errors import MountpathUnavailable, ObjectNotFound, TooManyCopies
+from pyaistore.storage.errors import LockBusy, MountpathUnavailable, ObjectNotFound, TooManyCopies
 from pyaistore.storage.meta_store import MetaStore, fsync_dir
 from pyaistore.storage.mountpaths import Mountpath, MountpathSet, unavailable_as_error
 from pyaistore.storage.object_file import CHUNK_SIZE
@@ -214,13 +214,15 @@ class Mirror:
         lock: StripeLock,
         unlocked_first: bool = True,
         missed: bool = False,
+        wait: bool = True,
     ) -> tuple[layout.ObjectLocation, _Read]:
         """The slow path of a miss at `location`: the other mountpaths, then all of them under `lock`.
 
         The locked pass cannot see a copy in flight between mountpaths (resilver moves under the
         lock). When the object simply is not at `location` (`missed`: no disk error) and that is the
         only mountpath, nothing can be in flight: no locked pass (an event loop looking up a missed
-        object must not wait for a writer's flush).
+        object must not wait for a writer's flush). Without `wait`, a busy lock raises LockBusy
+        instead of being waited for (the caller looks again in a thread).
         ObjectNotFound, or MountpathUnavailable when the object's own disk is gone or failing.
         """
         if unlocked_first:
@@ -229,8 +231,12 @@ class Mirror:
             found, _ = self.lookup(location, read, skip=location.mountpath)
             if found is not None:
                 return found
-        with lock:
+        if not lock.take(wait):
+            raise LockBusy(location.cname)
+        try:
             found, failure = self.lookup(location, read)
+        finally:
+            lock.release()
         if found is not None:
             return found
         if failure is not None and failure.path == location.mountpath.root_str:

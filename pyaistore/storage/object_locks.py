@@ -75,6 +75,13 @@ class StripeLock:
             raise
         return True
 
+    def take(self, wait: bool) -> bool:
+        """Take the lock, waiting for it if `wait`, else only if free now (try_acquire); whether taken."""
+        if wait:
+            self.__enter__()
+            return True
+        return self.try_acquire()
+
     def release(self) -> None:
         """Release the lock taken by `with` or try_acquire (from any thread)."""
         try:

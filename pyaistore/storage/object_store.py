@@ -39,6 +39,7 @@ from pyaistore.storage.errors import (
     CorruptMeta,
     InvalidMountpath,
     InvalidName,
+    LockBusy,
     MountpathUnavailable,
     ObjectNotFound,
     StorageError,
@@ -134,9 +135,13 @@ class ObjectStore:
         meta.mountpath = location.mountpath.root_str
         return meta
 
-    def open(self, bucket: BucketId, name: str) -> ObjectFile:
-        """Open the object for reading; ObjectNotFound if there is no such object."""
-        location, (fd, meta, size) = self._read(bucket, name, self._meta.open_object_sized)
+    def open(self, bucket: BucketId, name: str, wait: bool = True) -> ObjectFile:
+        """Open the object for reading; ObjectNotFound if there is no such object.
+
+        Without `wait` (an event loop's call), LockBusy instead of waiting where finding the
+        object needs its lock and a writer holds it: open it again in a thread.
+        """
+        location, (fd, meta, size) = self._read(bucket, name, self._meta.open_object_sized, wait)
         meta.mountpath = location.mountpath.root_str
         in_inode = self._meta.uses_xattrs(location.mountpath)
         return ObjectFile(fd, location.data_str, meta, size, meta_in_inode=in_inode)
@@ -416,11 +421,12 @@ class ObjectStore:
         return Destination(location, lock, self._meta, self._fsync, self._mirror, commits)
 
     def _read(
-        self, bucket: BucketId, name: str, read: Callable[[layout.ObjectLocation], _Read]
+        self, bucket: BucketId, name: str, read: Callable[[layout.ObjectLocation], _Read], wait: bool = True
     ) -> tuple[layout.ObjectLocation, _Read]:
         """`read` the object on its HRW mountpath; on a miss or a failing disk, wherever a copy is.
 
-        The hit path is a plain try: no lock (xattrs), no extra system call.
+        The hit path is a plain try: no lock (xattrs), no extra system call. Without `wait`, LockBusy
+        where the lock is needed and held.
         """
         destination = self._destination(bucket, name)
         location = destination.location
@@ -429,8 +435,12 @@ class ObjectStore:
         try:
             if xattrs:
                 return location, read(location)
-            with destination.lock:  # sidecar metadata: read data and sidecar as one
+            if not destination.lock.take(wait):
+                raise LockBusy(location.cname)
+            try:  # sidecar metadata: read data and sidecar as one
                 return location, read(location)
+            finally:
+                destination.lock.release()
         except FileNotFoundError:
             missed = True
         except ValueError as exc:
@@ -438,7 +448,7 @@ class ObjectStore:
         except OSError as exc:
             if location.mountpath.failure(exc) is None:
                 raise
-        return self._mirror.find(location, read, destination.lock, xattrs, missed)
+        return self._mirror.find(location, read, destination.lock, xattrs, missed, wait)
 
     def _check_other_mountpaths(self, location: layout.ObjectLocation) -> None:
         """NameConflict when another mountpath has a file where the name needs a directory, or vice versa.

@@ -24,7 +24,7 @@ def open_plain(
             return None
         if bucket.is_remote and remote_objects.wants_validation(ctx, bucket, False):
             return None
-        return open_object(ctx, bucket, name, range_header)
+        return open_object(ctx, bucket, name, range_header, wait=False)  # a busy lock: the full path's
     except Exception:  # every failure is the full path's to answer (and count, and report)
         return None
 

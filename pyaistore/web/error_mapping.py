@@ -84,6 +84,7 @@ TABLE: Final = MappingProxyType(
         storage_errors.NoMountpathsLeft: (400, error_body.INVALID_MOUNTPATH),
         # A disk gone or failing (the target disables it, unless it is its last one): retry later.
         storage_errors.MountpathUnavailable: (503, ""),
+        storage_errors.LockBusy: (503, error_body.BUSY),
         InvalidProvider: (400, error_body.INVALID_REQUEST),
         job_errors.JobNotFound: (404, error_body.JOB_NOT_FOUND),
         job_errors.JobConflict: (409, error_body.CONFLICT),

@@ -84,7 +84,7 @@ async def get(request: web.Request) -> web.StreamResponse:
     byte_range = request.headers.get(headers.RANGE)
     stream: get_object.ObjectStream | cold_get.ColdStream
     try:
-        stream = get_object.open_object(ctx, bucket, name, byte_range)
+        stream = await get_object.open_on_loop(ctx, bucket, name, byte_range)
     except ObjectNotFound:
         found = await object_recovery.open_missing(ctx, bucket, name, byte_range)
         if found is not None:
@@ -93,7 +93,7 @@ async def get(request: web.Request) -> web.StreamResponse:
             source = _renamed_from(request, bucket, name)
             if source is None:
                 raise
-            stream = get_object.open_object(ctx, source, name, byte_range)
+            stream = await get_object.open_on_loop(ctx, source, name, byte_range)
     reply_headers = object_headers.for_get(stream.meta, ctx.node.daemon_id)
     if stream.partial:
         end = stream.start + stream.length - 1

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from mirror_helpers import BUCKET, make_store, put, read
 
-from pyaistore.storage.errors import MountpathUnavailable, ObjectNotFound
+from pyaistore.storage.errors import LockBusy, MountpathUnavailable, ObjectNotFound
 from pyaistore.storage.mountpaths import Mountpath, MountpathSet
 from pyaistore.storage.object_file import ObjectFile
 from pyaistore.storage.object_store import ObjectStore, WriteProps
@@ -132,6 +132,8 @@ def test_a_miss_waits_for_the_lock_only_where_a_copy_can_be_in_flight(tmp_path: 
             return
         with pytest.raises(concurrent.futures.TimeoutError):  # the locked second look waits
             future.result(timeout=0.3)
+        with pytest.raises(LockBusy):  # unless told not to (an event loop's call): then at once
+            store.open(BUCKET, "missing", wait=False)
     finally:
         lock.release()
     with pytest.raises(ObjectNotFound):
