@@ -47,6 +47,11 @@ _ENCODED: Final = b"content-encoding"
 # aiohttp's reply to a PUT: its status line, the handler's headers, then these.
 _OK: Final = b"HTTP/1.1 200 OK\r\n"
 _EMPTY_BODY: Final = b"Content-Length: 0\r\nDate: "
+# object_headers.for_put's headers of an object with checksum, atime, version and no custom metadata.
+_PLAIN_HEADERS: Final = (
+    f"{headers.CHECKSUM_TYPE}: %s\r\n{headers.CHECKSUM_VALUE}: %s\r\n"  # checksum
+    f"{headers.ATIME}: %d\r\n{headers.VERSION}: %s\r\n"  # atime, version
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,9 +141,14 @@ class FastPut:
 
     def _render(self, meta: ObjectMeta, keep_alive: bool) -> bytes:
         """aiohttp's reply to the full handler's PUT, byte for byte."""
-        lines = b"".join(
-            f"{key}: {value}\r\n".encode()
-            for key, value in object_headers.for_put(meta, self._ctx.node.daemon_id).items()
-        )
+        if meta.checksum_type not in ("", "none") and meta.atime_ns and meta.version and not meta.custom:
+            lines = (  # what object_headers.for_put gives such an object, filled in directly
+                _PLAIN_HEADERS % (meta.checksum_type, meta.checksum_value, meta.atime_ns, meta.version)
+            ).encode()
+        else:
+            lines = b"".join(
+                f"{key}: {value}\r\n".encode()
+                for key, value in object_headers.for_put(meta, self._ctx.node.daemon_id).items()
+            )
         close = b"" if keep_alive else b"Connection: close\r\n"
         return b"%s%s%s%s\r\n%s%s\r\n" % (_OK, lines, _EMPTY_BODY, http_date(), self._server_header, close)

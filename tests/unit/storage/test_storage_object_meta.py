@@ -1,5 +1,7 @@
 """object_meta: compact JSON round trip; corrupt input is a ValueError."""
 
+import json
+
 import pytest
 
 from pyaistore.storage.object_meta import ObjectMeta
@@ -39,6 +41,25 @@ def test_encoding_is_compact_json() -> None:
 def test_corrupt_metadata_is_a_value_error(data: bytes) -> None:
     with pytest.raises(ValueError):
         ObjectMeta.decode(data)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "plain/name.bin",
+        'quote"and\\backslash',
+        "tab\tnewline\ncontrol\x01\x1f",
+        "ünïcødé/日本語",
+        "emoji/😀",
+        "\u2028\u2029",
+    ],
+)
+@pytest.mark.parametrize("custom", [{}, {"k": 'v"\\'}])
+def test_the_record_is_byte_for_byte_what_the_json_encoder_writes(name: str, custom: dict[str, str]) -> None:
+    meta = ObjectMeta(name, 7, "xxhash2", 'c"\\1', "v\n2", 1_700_000_000_123_456_789, custom)
+    expected = json.dumps(meta.to_json(), separators=(",", ":"), ensure_ascii=False).encode()
+    assert meta.encode() == expected
+    assert ObjectMeta.decode(meta.encode()) == meta
 
 
 def test_custom_defaults_to_empty() -> None:

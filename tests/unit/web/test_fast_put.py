@@ -27,9 +27,10 @@ from pyaistore.node_context import NodeContext
 from pyaistore.storage.commit_queue import Flushers
 from pyaistore.storage.errors import ObjectNotFound
 from pyaistore.storage.mountpaths import MountpathSet
+from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.storage.object_store import ObjectStore, WriteProps
 from pyaistore.target import plain_put
-from pyaistore.web import fast_http
+from pyaistore.web import fast_http, object_headers
 from pyaistore.web.fast_put import FastPut
 from pyaistore.wire.bucket_id import BucketId
 from pyaistore.wire.messages import Smap
@@ -316,3 +317,17 @@ def test_a_put_whose_object_lock_is_busy_is_written_in_a_thread_once_free(tmp_pa
     executor = _run_counting(ctx, scenario)
     assert executor.blocking_writes == 1
     assert ctx.object_store.head(BUCKET, "o").size == len(BODY)
+
+
+def test_the_reply_headers_are_the_ones_for_put_gives(tmp_path: Path) -> None:
+    put = FastPut(_context(tmp_path, HeldFlushes()), b"Server: test\r\n")
+    plain = ObjectMeta("o", 3, "xxhash2", "0123456789abcdef", "7", 1_700_000_000_123_456_789, {})
+    with_custom = ObjectMeta(
+        "o", 3, "xxhash2", "0123456789abcdef", "7", 1_700_000_000_123_456_789, {"k": "v"}
+    )
+    unchecked = ObjectMeta("o", 3, "none", "", "1", 1_700_000_000_123_456_789, {})
+    for meta in (plain, with_custom, unchecked):
+        reply = put._render(meta, keep_alive=True)
+        expected = b"".join(f"{k}: {v}\r\n".encode() for k, v in object_headers.for_put(meta, "t1").items())
+        assert reply.startswith(b"HTTP/1.1 200 OK\r\n" + expected + b"Content-Length: 0\r\nDate: ")
+        assert reply.endswith(b"\r\nServer: test\r\n\r\n")
