@@ -108,7 +108,8 @@ class FastPut:
         """Check, write, flush, render; None to leave the request to the full path (nothing written)."""
         ctx = self._ctx
         smap = ctx.meta.smap
-        resolved = plain_request.resolve(put.path, put.params)
+        # The store validates the object name (InvalidName before anything is written: the full path's).
+        resolved = plain_request.resolve(put.path, put.params, check_name=False)
         if smap is None or resolved is None:
             return None
         bucket, name = resolved

@@ -56,8 +56,11 @@ def split_keyed(head: RequestHead) -> tuple[bytes, dict[str, str], HotKey] | Non
     return path, params, (path, params.get(query.PROVIDER), params.get(query.NAMESPACE))
 
 
-def resolve(path: bytes, params: dict[str, str]) -> tuple[BucketId, str] | None:
-    """The bucket and object name of a split request, validated as the full path does; None if not plain."""
+def resolve(path: bytes, params: dict[str, str], check_name: bool = True) -> tuple[BucketId, str] | None:
+    """The bucket and object name of a split request, validated as the full path does; None if not plain.
+
+    `check_name` False leaves the object name to a caller whose store validates it anyway.
+    """
     slash = path.find(b"/", _PREFIX_LEN)
     if slash < 0 or b"%" in path[_PREFIX_LEN:slash]:
         return None
@@ -75,7 +78,8 @@ def resolve(path: bytes, params: dict[str, str]) -> tuple[BucketId, str] | None:
         bucket = BucketId(bucket_name, provider, Namespace.parse(params.get(query.NAMESPACE)))
         if bucket.is_remote_ais:
             return None  # an alias to resolve: the full path's
-        names.validate_object_name(bucket, name)
+        if check_name:
+            names.validate_object_name(bucket, name)
     except (InvalidProvider, InvalidName):
         return None
     return bucket, name
