@@ -132,4 +132,6 @@ def test_requests_spread_over_passes_are_all_durable(tmp_path: Path, passes: int
         asyncio.run(main())
     finally:
         queue.close()
-    assert queue.requests == 6 and 1 <= queue.batches <= passes
+    # Every request was flushed (a flusher between batches may also take requests not yet kicked,
+    # so how they were grouped depends on thread timing).
+    assert queue.requests == 6 and disk.calls
