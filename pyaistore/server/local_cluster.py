@@ -8,47 +8,70 @@ Starting is ordered so that nothing can join somebody else's cluster: the proxy'
 checked first (PortInUse), then the proxy started and confirmed to be ours (the node answering
 on the port has the ID in our data dir), and only then are targets started. Every daemon holds
 the launcher's lifeline (server/lifeline.py), so none outlives this process, however it ends.
+
+LocalCluster is that order, composed of one part per concept, each a module over the shared
+LocalNodes (local_nodes.py: the layout, the processes, the security, the launcher's requests):
+
+- node_launch.py: start the proxy, a target, one more target, the AuthN service again;
+- cluster_readiness.py: wait for our own proxy, for prr, and for the targets in the map;
+- node_control.py: the nodes by name, kill a target, forget a node, stop them all;
+- listen_ports.py: a free port, and the check that the proxy's port is free.
 """
 
 import argparse
-import errno
 import json
 import os
 import shutil
 import signal
-import socket
-import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
-from pyaistore.cluster import cluster_secret
 from pyaistore.server import launcher_watch, supervisor
-from pyaistore.server.lifeline import Lifeline
-from pyaistore.server.local_security import LocalSecurity
-from pyaistore.wire import actions, authn, paths, query
+from pyaistore.server.cluster_readiness import (
+    HEALTH_PATH,
+    PRR_PATH,
+    READY_TIMEOUT,
+    SMAP_PATH,
+    SNODE_PATH,
+    ClusterReadiness,
+)
+from pyaistore.server.listen_ports import PortInUse, check_port, free_port
+from pyaistore.server.local_nodes import LOG_TAIL_LINES, NODE_ID_FILE, PROXY, target_index
+from pyaistore.server.node_control import NodeControl
+from pyaistore.server.node_launch import NodeLaunch
+from pyaistore.wire import actions, authn, paths
+
+__all__ = [
+    "CLUSTER_PATH",
+    "DECOMMISSION",
+    "DEFAULT_PORT",
+    "HEALTH_PATH",
+    "LOG_TAIL_LINES",
+    "NODE_ID_FILE",
+    "PROXY",
+    "PRR_PATH",
+    "READY_TIMEOUT",
+    "RETIRE_TIMEOUT",
+    "SMAP_PATH",
+    "SNODE_PATH",
+    "LocalCluster",
+    "PortInUse",
+    "check_port",
+    "cli_command",
+    "default_data_dir",
+    "free_port",
+    "main",
+    "run",
+]
 
 DEFAULT_PORT: Final = 8080
-READY_TIMEOUT: Final = 30.0
-PROXY: Final = "proxy"
-HEALTH_PATH: Final = paths.url_path(paths.HEALTH)
-PRR_PATH: Final = f"{HEALTH_PATH}?{query.PRR}=true"
-SMAP_PATH: Final = f"{paths.url_path(paths.DAEMON)}?{query.WHAT}={query.WHAT_SMAP}"
-SNODE_PATH: Final = f"{paths.url_path(paths.DAEMON)}?{query.WHAT}={query.WHAT_SNODE}"
-NODE_ID_FILE: Final = "node_id"
 CLUSTER_PATH: Final = paths.url_path(paths.CLUSTER)
 DECOMMISSION: Final = actions.DECOMMISSION_NODE
 # Seconds the objects of targets beyond --targets may take to move to the others.
 RETIRE_TIMEOUT: Final = 600.0
-LOG_TAIL_LINES: Final = 5
-
-
-class PortInUse(RuntimeError):
-    """The proxy's port is taken: the cluster does not start at all."""
 
 
 def default_data_dir() -> Path:
@@ -75,157 +98,8 @@ def cli_command() -> str:
         return str(installed)
 
 
-def free_port(host: str = "127.0.0.1") -> int:
-    """A port the OS says is free right now."""
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
-
-
-def check_port(host: str, port: int) -> None:
-    """PortInUse when `host:port` cannot be bound now (another program listens there)."""
-    with socket.socket() as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError as exc:
-            if exc.errno != errno.EADDRINUSE:
-                raise PortInUse(f"port {port} on {host} cannot be bound: {exc.strerror or exc}") from exc
-            raise PortInUse(
-                f"port {port} on {host} is already in use: another pyaistore cluster or another "
-                f"program listens there; stop it or choose another --port"
-            ) from exc
-
-
-class LocalCluster:
+class LocalCluster(NodeLaunch, ClusterReadiness, NodeControl):
     """One proxy and `targets` targets as child processes on loopback."""
-
-    def __init__(
-        self,
-        data_dir: Path,
-        port: int = 0,
-        targets: int = 2,
-        mountpaths: int = 1,
-        host: str = "127.0.0.1",
-        extra_args: tuple[str, ...] = (),
-        log_dir: Path | None = None,
-        http_workers: int = 0,
-        env: Mapping[str, str] | None = None,
-        provision_secret: bool = True,
-        auth: bool = False,
-        tls: bool = False,
-        cert: str = "",
-        key: str = "",
-        authn_port: int = 0,
-    ) -> None:
-        """`env`: environment variables set for every node (e.g. PYAISTORE_S3_SECRET_KEY, kept out
-        of the process list). `auth`: run the AuthN service and require tokens; `tls` (or a
-        `cert`/`key` pair): HTTPS everywhere (server/local_security.py)."""
-        self.data_dir = Path(data_dir)
-        self.host = host
-        self.port = port or free_port(host)
-        self.num_targets = targets
-        self.num_mountpaths = mountpaths
-        # Spread the cores over the targets: one HTTP process per core in all.
-        self.http_workers = http_workers or max(1, (os.cpu_count() or 1) // max(1, targets))
-        self.extra_args = extra_args
-        self.security = LocalSecurity(self.data_dir, host, auth, tls, cert, key, authn_port)
-        # Variables added to the nodes' environment (e.g. a cloud's endpoint and credentials).
-        self.env = {**self.security.node_env(), **(env or {})}
-        # Give each target the primary's cluster secret before it starts (the launcher owns every
-        # data dir): its first join is then a member's, and it answers members from its first moment.
-        self.provision_secret = provision_secret
-        self.log_dir = log_dir or self.data_dir / "logs"
-        self.proxy: subprocess.Popen[bytes] | None = None
-        self.targets: list[subprocess.Popen[bytes] | None] = [None] * targets
-        self._lifeline: Lifeline | None = None
-        # When each node (by name) was last started: the supervisor spaces out restarts.
-        self.started_at: dict[str, float] = {}
-        # With auth: the alias the cluster is registered under with its AuthN service ("": none).
-        self.register_alias = "local"
-
-    @property
-    def endpoint(self) -> str:
-        """The proxy URL clients use."""
-        return f"{self.security.scheme}://{self.host}:{self.port}"
-
-    def _open(self, url: str, timeout: float = 2.0, request: urllib.request.Request | None = None) -> Any:
-        """urlopen with the launcher's TLS context and, with auth on, a member's headers."""
-        request = request or urllib.request.Request(url)
-        for name, value in self.security.member_headers(self.data_dir / PROXY).items():
-            request.add_header(name, value)
-        return urllib.request.urlopen(request, timeout=timeout, context=self.security.ssl_context())
-
-    def _get_json(self, url: str, timeout: float = 2.0) -> object:
-        with self._open(url, timeout) as reply:
-            return json.loads(reply.read())
-
-    def _spawn(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        if self._lifeline is None:
-            self._lifeline = Lifeline()
-        log = open(self.log_dir / f"{name}.log", "ab")
-        command = [sys.executable, "-m", "pyaistore.server.daemon", *args, *self._lifeline.args()]
-        self.started_at[name] = time.monotonic()
-        try:
-            # A session of its own: Ctrl-C in the terminal reaches only the launcher, which stops
-            # the nodes in order; the lifeline stops them if the launcher dies instead.
-            return subprocess.Popen(
-                [*command, *self.extra_args],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-                pass_fds=(self._lifeline.fd,),
-                env={**os.environ, **self.env} if self.env else None,
-            )
-        finally:
-            log.close()
-
-    def log_tail(self, name: str, lines: int = LOG_TAIL_LINES) -> str:
-        """The last lines of a node's log (for error messages)."""
-        try:
-            text = (self.log_dir / f"{name}.log").read_text(errors="replace")
-        except OSError:
-            return ""
-        return "\n".join(text.strip().splitlines()[-lines:])
-
-    def start_proxy(self) -> None:
-        """Start the primary proxy."""
-        args = [
-            "--role",
-            "proxy",
-            "--data",
-            str(self.data_dir / "proxy"),
-            "--host",
-            self.host,
-            "--port",
-            str(self.port),
-        ]
-        self.proxy = self._spawn(PROXY, args)
-
-    def start_target(self, index: int) -> None:
-        """Start target `index` (its ID and data persist across restarts)."""
-        target_dir = self.data_dir / f"target-{index}"
-        if self.provision_secret:
-            secret = cluster_secret.load(self.data_dir / PROXY)
-            if secret and cluster_secret.load(target_dir) != secret:
-                cluster_secret.save(target_dir, secret)
-        args = [
-            "--role",
-            "target",
-            "--data",
-            str(target_dir),
-            "--host",
-            self.host,
-            "--port",
-            "0",
-            "--primary",
-            self.endpoint,
-        ]
-        for disk in range(self.num_mountpaths):
-            args += ["--mountpath", str(target_dir / f"mp{disk}")]
-        args += ["--http-workers", str(self.http_workers)]
-        self.targets[index] = self._spawn(f"target-{index}", args)
 
     def start(self) -> "LocalCluster":
         """Start every node and wait until the primary is ready with all targets.
@@ -235,9 +109,7 @@ class LocalCluster:
         """
         check_port(self.host, self.port)
         if self.security.auth:
-            if self._lifeline is None:
-                self._lifeline = Lifeline()
-            self.security.start_authn(self._lifeline, self.log_dir)
+            self._start_authn()
         self.start_proxy()
         self.wait_own_proxy()
         extra = self._extra_target_dirs()
@@ -289,160 +161,13 @@ class LocalCluster:
         for index in indexes:
             shutil.rmtree(self.data_dir / f"target-{index}", ignore_errors=True)
 
-    def restart_authn(self) -> None:
-        """Stop the AuthN service and start it again on its state (auth clusters only)."""
-        self.security.stop()
-        if self._lifeline is None:
-            self._lifeline = Lifeline()
-        self.security.start_authn(self._lifeline, self.log_dir)
-
-    def add_target(self) -> int:
-        """Start one more target (a new data dir, target-<n>) and return its index."""
-        self.targets.append(None)
-        self.num_targets += 1
-        index = self.num_targets - 1
-        self.start_target(index)
-        return index
-
-    def target_ids(self) -> dict[str, int]:
-        """Node ID -> index of every target that has started at least once."""
-        found: dict[str, int] = {}
-        for index in range(self.num_targets):
-            try:
-                found[(self.data_dir / f"target-{index}" / NODE_ID_FILE).read_text().strip()] = index
-            except OSError:
-                continue
-        return found
-
-    def own_proxy_id(self) -> str:
-        """The proxy's node ID from its data dir ("" before its first start has written it)."""
-        try:
-            return (self.data_dir / PROXY / NODE_ID_FILE).read_text().strip()
-        except OSError:
-            return ""
-
-    def wait_own_proxy(self, timeout: float = READY_TIMEOUT) -> None:
-        """Block until the node answering on the proxy's port is this cluster's own proxy."""
-        deadline = time.monotonic() + timeout
-        answered = ""
-        while time.monotonic() < deadline:
-            self._check_alive()
-            try:
-                snode = self._get_json(f"{self.endpoint}{SNODE_PATH}")
-                answered = str(snode.get("daemon_id", "")) if isinstance(snode, dict) else ""
-            except (OSError, urllib.error.URLError, ValueError):
-                answered = ""
-            if answered and answered == self.own_proxy_id():
-                return
-            time.sleep(0.05)
-        if answered:
-            raise RuntimeError(
-                f"port {self.port} is answered by node {answered}, not by this cluster's proxy "
-                f"{self.own_proxy_id() or '(none yet)'}: another cluster holds the port"
-            )
-        raise TimeoutError(f"the proxy did not answer on {self.endpoint} in {timeout}s")
-
-    def is_ready(self) -> bool:
-        """True when the primary answers `GET /v1/health?prr=true` with 200."""
-        try:
-            with self._open(f"{self.endpoint}{PRR_PATH}", timeout=2):
-                return True
-        except (OSError, urllib.error.URLError, ValueError):
-            return False
-
-    def target_count(self) -> int:
-        """How many targets the proxy's map holds now (-1 when the proxy does not answer)."""
-        try:
-            smap = self._get_json(f"{self.endpoint}{SMAP_PATH}")
-        except (OSError, urllib.error.URLError, ValueError):
-            return -1
-        return len(smap.get("tmap") or {}) if isinstance(smap, dict) else -1
-
-    def wait_ready(self, targets: int, timeout: float = READY_TIMEOUT) -> None:
-        """Block until the primary is ready (prr), its map holds exactly `targets` targets, and
-        each of them is ready."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            self._check_alive(with_targets=True)
-            if self.is_ready() and self.target_count() == targets and self._targets_ready():
-                return
-            time.sleep(0.05)
-        raise TimeoutError(f"cluster at {self.endpoint} not ready with {targets} targets in {timeout}s")
-
-    def _targets_ready(self) -> bool:
-        try:
-            smap = self._get_json(f"{self.endpoint}{SMAP_PATH}")
-            assert isinstance(smap, dict)
-            for node in smap["tmap"].values():
-                url = f"{node['public_net']['direct_url']}{HEALTH_PATH}?{query.READINESS}=true"
-                with self._open(url, timeout=2):
-                    pass
-        except (OSError, urllib.error.URLError, ValueError, AssertionError, KeyError):
-            return False
-        return True
-
-    def _check_alive(self, with_targets: bool = False) -> None:
-        """RuntimeError, with the end of its log, when the proxy (or a target) has exited."""
-        nodes = [(PROXY, self.proxy)]
-        if with_targets:
-            nodes += [(f"target-{i}", proc) for i, proc in enumerate(self.targets)]
-        for name, proc in nodes:
-            if proc is not None and proc.poll() is not None:
-                raise RuntimeError(
-                    f"{name} exited with {proc.returncode}; the end of {self.log_dir / name}.log:\n"
-                    f"{self.log_tail(name)}"
-                )
-
-    def node_names(self) -> list[str]:
-        """Every node's name: proxy, target-0, target-1, ..."""
-        return [PROXY, *(f"target-{index}" for index in range(self.num_targets))]
-
-    def process(self, name: str) -> "subprocess.Popen[bytes] | None":
-        """The current process of the node called `name`."""
-        return self.proxy if name == PROXY else self.targets[_target_index(name)]
-
     def restart_node(self, name: str) -> None:
         """Start a node again on its data; the proxy on its port, confirmed to be ours."""
         if name == PROXY:
             self.start_proxy()
             self.wait_own_proxy()
         else:
-            self.start_target(_target_index(name))
-
-    def forget(self, name: str) -> None:
-        """Drop a node that exited for good from the processes watched."""
-        if name == PROXY:
-            self.proxy = None
-        else:
-            self.targets[_target_index(name)] = None
-
-    def kill_target(self, index: int, sig: int = signal.SIGKILL) -> None:
-        """Send `sig` to target `index` and reap it."""
-        proc = self.targets[index]
-        if proc is not None and proc.poll() is None:
-            proc.send_signal(sig)
-            proc.wait(timeout=30)
-        self.targets[index] = None
-
-    def stop(self) -> None:
-        """Stop every node: SIGTERM, then SIGKILL whatever lingers."""
-        procs = [p for p in (*self.targets, self.proxy) if p is not None]
-        for proc in procs:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + 10
-        for proc in procs:
-            try:
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        self.proxy = None
-        self.targets = [None] * self.num_targets
-        self.security.stop()
-        if self._lifeline is not None:
-            self._lifeline.close()
-            self._lifeline = None
+            self.start_target(target_index(name))
 
     def restart(self) -> None:
         """Stop everything and start again on the same data and port."""
@@ -454,10 +179,6 @@ class LocalCluster:
 
     def __exit__(self, *_: object) -> None:
         self.stop()
-
-
-def _target_index(name: str) -> int:
-    return int(name.removeprefix("target-"))
 
 
 def run(
