@@ -14,12 +14,24 @@ _INT_FIELDS: Final = ("size", "atime_ns")
 _STR_FIELDS: Final = ("name", "checksum_type", "checksum_value", "version")
 # One encoder for every record: json.dumps with arguments builds a new one per call.
 _ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+# The record's keys on disk. Short, so that the record of an object whose name has up to about 30
+# characters fits the 128 bytes os.getxattr asks for first: a longer one costs every read a second
+# system call (the first fails with ERANGE), 2.5 µs instead of 0.5. Records with the long keys
+# (to_json's, as written before) still decode.
+_RECORD_KEYS: Final = {
+    "name": "n",
+    "size": "s",
+    "checksum_type": "ct",
+    "checksum_value": "cv",
+    "version": "v",
+    "atime_ns": "a",
+    "custom": "c",
+}
+_FROM_RECORD: Final = {short: key for key, short in _RECORD_KEYS.items()}
 # What _ENCODER writes for a str (ensure_ascii off), and its output for a record without custom
-# metadata, filled in directly: the bytes are the same, in a quarter of the time (every PUT writes one).
+# metadata, filled in directly: the bytes are the same, in a third of the time (every PUT writes one).
 _STRING: Final = json.encoder.encode_basestring
-_PLAIN_RECORD: Final = (
-    '{"name":%s,"size":%d,"checksum_type":%s,"checksum_value":%s,"version":%s,"atime_ns":%d,"custom":{}}'
-)
+_PLAIN_RECORD: Final = '{"n":%s,"s":%d,"ct":%s,"cv":%s,"v":%s,"a":%d,"c":{}}'
 
 
 @dataclass
@@ -74,9 +86,10 @@ class ObjectMeta:
         )
 
     def encode(self) -> bytes:
-        """Compact UTF-8 JSON of the persisted fields."""
+        """Compact UTF-8 JSON of the persisted fields, under their short record keys."""
         if self.custom or type(self.size) is not int or type(self.atime_ns) is not int:
-            return _ENCODER.encode(self.to_json()).encode()
+            record = {_RECORD_KEYS[key]: value for key, value in self.to_json().items()}
+            return _ENCODER.encode(record).encode()
         return (
             _PLAIN_RECORD
             % (
@@ -96,6 +109,8 @@ class ObjectMeta:
             parsed = json.loads(data.decode())  # str: json skips sniffing the bytes' encoding
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ValueError(f"object metadata is not valid JSON: {exc}") from exc
+        if isinstance(parsed, dict) and "n" in parsed:
+            parsed = {_FROM_RECORD.get(key, key): value for key, value in parsed.items()}
         return cls.from_json(parsed)
 
 

@@ -22,7 +22,25 @@ def test_round_trip_drops_the_mountpath() -> None:
 def test_encoding_is_compact_json() -> None:
     encoded = _meta().encode()
     assert b": " not in encoded and b", " not in encoded.replace(b"v, \xc3\xa9", b"")
-    assert encoded.startswith(b'{"name":"d/o"')
+    assert encoded.startswith(b'{"n":"d/o"')
+
+
+def test_a_record_with_a_short_name_fits_the_first_buffer_getxattr_tries() -> None:
+    # os.getxattr asks with 128 bytes first; a longer record costs a second system call per read.
+    meta = ObjectMeta(
+        "train/shard-000123.tar/img-0042",
+        1024,
+        "xxhash2",
+        "0123456789abcdef",
+        "12",
+        1_796_535_337_610_764_629,
+    )
+    assert len(meta.encode()) <= 128
+
+
+def test_records_with_the_long_keys_still_decode() -> None:
+    old = json.dumps(_meta().to_json(), separators=(",", ":"), ensure_ascii=False).encode()
+    assert old.startswith(b'{"name":') and ObjectMeta.decode(old) == _meta()
 
 
 @pytest.mark.parametrize(
@@ -35,6 +53,8 @@ def test_encoding_is_compact_json() -> None:
         b'{"name":"o","size":"1","checksum_type":"","checksum_value":"","version":"","atime_ns":0}',
         b'{"name":"o","size":true,"checksum_type":"","checksum_value":"","version":"","atime_ns":0}',
         b'{"name":"o","size":1,"checksum_type":"","checksum_value":"","version":"","atime_ns":0,"custom":{"a":1}}',
+        b'{"n":"o","s":1,"ct":"","cv":"","v":""}',
+        b'{"n":"o","s":1,"ct":"","cv":"","v":"","a":0,"c":{"a":1}}',
         b"\xff\xfe",
     ],
 )
@@ -57,7 +77,10 @@ def test_corrupt_metadata_is_a_value_error(data: bytes) -> None:
 @pytest.mark.parametrize("custom", [{}, {"k": 'v"\\'}])
 def test_the_record_is_byte_for_byte_what_the_json_encoder_writes(name: str, custom: dict[str, str]) -> None:
     meta = ObjectMeta(name, 7, "xxhash2", 'c"\\1', "v\n2", 1_700_000_000_123_456_789, custom)
-    expected = json.dumps(meta.to_json(), separators=(",", ":"), ensure_ascii=False).encode()
+    short = {"name": "n", "size": "s", "checksum_type": "ct", "checksum_value": "cv"}
+    short |= {"version": "v", "atime_ns": "a", "custom": "c"}
+    record = {short[key]: value for key, value in meta.to_json().items()}
+    expected = json.dumps(record, separators=(",", ":"), ensure_ascii=False).encode()
     assert meta.encode() == expected
     assert ObjectMeta.decode(meta.encode()) == meta
 
