@@ -1,5 +1,6 @@
-"""Cluster, assembled from one module per group of calls, still is the class it was: every method
-with its parameters, each defined by exactly one group, and every group module composed in."""
+"""Cluster and Bucket, assembled from one module per group of calls: Cluster still is the class it
+was (every method with its parameters), and in both each name is defined by exactly one group and
+every group module is composed in."""
 
 import importlib
 import inspect
@@ -7,7 +8,10 @@ import pkgutil
 from collections.abc import Callable
 from typing import Any, Final
 
+import pytest
+
 import pyaistore.sdk
+from pyaistore.sdk.bucket import Bucket
 from pyaistore.sdk.cluster import Cluster
 
 # Cluster's public surface when it was one module: method -> its parameters after `self`.
@@ -47,9 +51,9 @@ _METHODS: Final[dict[str, tuple[str, ...]]] = {
 }
 
 
-def _groups() -> list[type]:
-    """Cluster and every class it is assembled from, `object` aside."""
-    return [cls for cls in Cluster.__mro__ if cls is not object]
+def _groups(composed: type) -> list[type]:
+    """`composed` and every class it is assembled from, `object` aside."""
+    return [cls for cls in composed.__mro__ if cls is not object]
 
 
 def test_cluster_keeps_every_method_with_its_parameters() -> None:
@@ -62,9 +66,10 @@ def test_cluster_keeps_every_method_with_its_parameters() -> None:
     assert list(inspect.signature(Cluster).parameters) == ["client"]
 
 
-def test_no_two_groups_define_the_same_name() -> None:
+@pytest.mark.parametrize("composed", [Cluster, Bucket])
+def test_no_two_groups_define_the_same_name(composed: type) -> None:
     owner: dict[str, str] = {}
-    for cls in _groups():
+    for cls in _groups(composed):
         for name in vars(cls):
             if name.startswith("__"):
                 continue
@@ -72,11 +77,14 @@ def test_no_two_groups_define_the_same_name() -> None:
             owner[name] = cls.__qualname__
 
 
-def test_every_cluster_group_module_is_composed_into_cluster() -> None:
+@pytest.mark.parametrize(("composed", "prefix"), [(Cluster, "cluster_"), (Bucket, "bucket_")])
+def test_every_group_module_is_composed_into_its_class(composed: type, prefix: str) -> None:
     modules = pkgutil.iter_modules(pyaistore.sdk.__path__)
-    names = [info.name for info in modules if info.name.startswith("cluster_")]
-    assert names, "no cluster_* modules found"
+    names = [info.name for info in modules if info.name.startswith(prefix)]
+    assert names, f"no {prefix}* modules found"
     for name in names:
         module = importlib.import_module(f"{pyaistore.sdk.__name__}.{name}")
         for exported in module.__all__:
-            assert getattr(module, exported) in _groups(), f"{name}.{exported} is not part of Cluster"
+            assert getattr(module, exported) in _groups(composed), (
+                f"{name}.{exported} is not part of {composed}"
+            )
