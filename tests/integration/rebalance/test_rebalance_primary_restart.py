@@ -27,6 +27,15 @@ def _running_generation(client: Client, after: int, timeout: float = 60) -> int:
     raise TimeoutError(f"no rebalance after g{after} started in {timeout}s")
 
 
+def _wait_recorded(record_file: Path, timeout: float = 30) -> None:
+    """Wait for the job's record on disk: the job is listed the moment it starts, and its record is
+    written (fsynced) just after, before any target is asked to run it."""
+    deadline = time.monotonic() + timeout
+    while not record_file.exists():
+        assert time.monotonic() < deadline, f"{record_file.name} was never written"
+        time.sleep(0.005)
+
+
 def _kill_primary(cluster: LocalCluster) -> None:
     assert cluster.proxy is not None
     cluster.proxy.kill()
@@ -54,8 +63,10 @@ def test_a_rebalance_interrupted_by_the_primary_is_redone(tmp_path: Path) -> Non
         before = max(generations(client), default=0)
         cluster.add_target()
         interrupted = _running_generation(client, before)
+        record_file = tmp_path / "proxy" / "jobs" / f"g{interrupted}.json"
+        _wait_recorded(record_file)
         _kill_primary(cluster)
-        record = json.loads((tmp_path / "proxy" / "jobs" / f"g{interrupted}.json").read_text())
+        record = json.loads(record_file.read_text())
         assert record["state"] == "running"
         cluster.restart_node("proxy")
         cluster.wait_ready(3)
