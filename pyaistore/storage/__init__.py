@@ -34,4 +34,5 @@ __all__ = [
     "slice_file",
     "slice_store",
     "staged_write",
+    "store_listing",
 ]

@@ -20,11 +20,11 @@ import os
 import shutil
 import stat
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Final, TypeVar
 
-from pyaistore.storage import append_session, disk_sync, layout, listing
+from pyaistore.storage import append_session, disk_sync, layout
 from pyaistore.storage.atomic_write import (
     AtomicWriter,
     Destination,
@@ -40,7 +40,6 @@ from pyaistore.storage.errors import (
     InvalidMountpath,
     InvalidName,
     LockBusy,
-    MountpathUnavailable,
     ObjectNotFound,
     StorageError,
 )
@@ -52,6 +51,7 @@ from pyaistore.storage.object_file import ObjectFile
 from pyaistore.storage.object_locks import LOCKS_DIR, StripeLocks
 from pyaistore.storage.object_meta import ObjectMeta, check_record
 from pyaistore.storage.staged_write import StagedWrite
+from pyaistore.storage.store_listing import StoreListing
 from pyaistore.wire.bucket_id import BucketId
 
 __all__ = ["ObjectStore", "WriteProps"]
@@ -61,7 +61,7 @@ LOCK_STRIPES: Final = 256
 _Read = TypeVar("_Read")
 
 
-class ObjectStore:
+class ObjectStore(StoreListing):
     """Objects on a set of mountpaths: head, open, write, delete, append, copy, rename, list, mirror."""
 
     def __init__(
@@ -297,104 +297,6 @@ class ObjectStore:
         self.delete_if_unchanged(bucket, name, old)
         return meta
 
-    # ---- listing ----
-
-    def list_names(
-        self, bucket: BucketId, prefix: str = "", after: str = "", recursive: bool = True
-    ) -> Iterator[tuple[str, bool]]:
-        """Lazily yield (name, is_dir) in ascending order, name > after, across the available mountpaths.
-
-        A name with copies on several mountpaths is yielded once.
-        """
-        for name, is_dir, _ in self._list_found(self.mountpaths.available, bucket, prefix, after, recursive):
-            yield name, is_dir
-
-    def list_entries(
-        self,
-        bucket: BucketId,
-        prefix: str = "",
-        after: str = "",
-        limit: int = 0,
-        recursive: bool = True,
-        with_meta: bool = False,
-    ) -> list[tuple[str, bool, ObjectMeta | None]]:
-        """Up to `limit` (0: no limit) listing entries, each object once, with metadata if asked.
-
-        The metadata is read where the walk found the object (one getxattr per object on xattr
-        mountpaths, no name validation or placement: the name came from the disk). Objects that
-        vanish (or whose metadata cannot be read) between listing and reading are skipped.
-        """
-        mountpaths = self.mountpaths.available
-        bases = [str(layout.bucket_dir(mp, bucket)) for mp in mountpaths]
-        entries: list[tuple[str, bool, ObjectMeta | None]] = []
-        for name, is_dir, index in self._list_found(mountpaths, bucket, prefix, after, recursive):
-            meta = None
-            if with_meta and not is_dir:
-                meta = self._listed_meta(mountpaths[index], bucket, name, bases[index])
-                if meta is None:
-                    continue
-            entries.append((name, is_dir, meta))
-            if 0 < limit <= len(entries):
-                break
-        return entries
-
-    def list_sizes(
-        self, bucket: BucketId, prefix: str = "", after: str = "", limit: int = 0, recursive: bool = True
-    ) -> list[tuple[str, bool, int]]:
-        """Up to `limit` (0: no limit) (name, is_dir, size) entries, each object once, no metadata read.
-
-        The size is the data file's, from one lstat per object: every regular file under an
-        objects directory is a published object whose size is its metadata's (writers fill work
-        files elsewhere and rename them in complete, metadata already set; append sessions,
-        multipart parts, EC slices and mirror copies in progress live outside `obj/`). Objects that
-        vanish between listing and stat are skipped, as `list_entries` skips them.
-        """
-        mountpaths = self.mountpaths.available
-        stats = [listing.FileStat(str(layout.objects_dir(mp, bucket))) for mp in mountpaths]
-        entries: list[tuple[str, bool, int]] = []
-        try:
-            for name, is_dir, index in self._list_found(mountpaths, bucket, prefix, after, recursive):
-                if is_dir:
-                    entries.append((name, True, 0))
-                else:
-                    try:
-                        info = stats[index].lstat(name)
-                    except OSError as exc:
-                        if not _vanished(exc, mountpaths[index]):
-                            raise
-                        continue
-                    if not stat.S_ISREG(info.st_mode):
-                        continue  # replaced by a directory since the walk saw it
-                    entries.append((name, False, info.st_size))
-                if 0 < limit <= len(entries):
-                    break
-        finally:
-            for file_stat in stats:
-                file_stat.close()
-        return entries
-
-    def _list_found(
-        self, mountpaths: tuple[Mountpath, ...], bucket: BucketId, prefix: str, after: str, recursive: bool
-    ) -> Iterator[tuple[str, bool, int]]:
-        """(name, is_dir, index of the mountpath it was found on), ascending, each name once."""
-        walks = [_walk_tagged(mp, at, bucket, prefix, after, recursive) for at, mp in enumerate(mountpaths)]
-        return walks[0] if len(walks) == 1 else listing.merge_found(walks)  # one walk repeats no name
-
-    def _listed_meta(self, mp: Mountpath, bucket: BucketId, name: str, base: str) -> ObjectMeta | None:
-        """The metadata of an object a walk found on `mp`; None when it is gone or unreadable."""
-        if not self._meta.uses_xattrs(mp):  # sidecars are read under the object's lock
-            try:
-                return self.head(bucket, name)
-            except (ObjectNotFound, CorruptMeta, MountpathUnavailable):
-                return None
-        try:
-            with unavailable_as_error(mp):
-                meta = self._meta.head(layout.listed(mp, bucket, name, base))
-        except (FileNotFoundError, ValueError, MountpathUnavailable):
-            return None
-        meta.mountpath = mp.root_str
-        return meta
-
     # ---- housekeeping ----
 
     def cleanup_work(self, older_than_s: float = 0.0) -> int:
@@ -507,21 +409,6 @@ def _prepare(mp: Mountpath, buckets: tuple[BucketId, ...]) -> None:
                 mp.make_dirs(layout.objects_dir(mp, bucket))
     except OSError as exc:
         raise InvalidMountpath(mp.root_str, f'cannot use mountpath "{mp.root}": {exc.strerror}') from exc
-
-
-def _vanished(exc: OSError, mp: Mountpath) -> bool:
-    """Whether a listed object's lstat failed because it is gone (or its disk is): skip it."""
-    return isinstance(exc, (FileNotFoundError, NotADirectoryError)) or mp.failure(exc) is not None
-
-
-def _walk_tagged(
-    mp: Mountpath, index: int, bucket: BucketId, prefix: str, after: str, recursive: bool
-) -> Iterator[tuple[str, bool, int]]:
-    """listing.walk of one mountpath, each entry tagged with `index` (where it was found), its disk
-    failures typed (a vanished root lists nothing)."""
-    with unavailable_as_error(mp):
-        for name, is_dir in listing.walk(layout.objects_dir(mp, bucket), prefix, after, recursive):
-            yield name, is_dir, index
 
 
 def _blocked(objects_dir: str, name: str) -> bool:
