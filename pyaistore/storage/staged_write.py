@@ -83,7 +83,7 @@ class StagedWrite:
                     self._hashes,
                     self._props,
                     found,
-                    looked=self._before is None or found is not None,
+                    looked=self._before is None,  # nothing here, and the other mountpaths seen
                 )
                 if not self.kept:
                     with conflicts_as_error(location):
