@@ -31,9 +31,21 @@ def _meta(slice_id: int, generation: int = 100, size: int = 10) -> SliceMeta:
     )
 
 
+NAMES = ["a", "b/c", "b/d/e", "b0", "c-1", "z/y/x"]
+
+
+def _spread_mountpaths(tmp_path: Path) -> MountpathSet:
+    """Three mountpaths under tmp_path that NAMES do not all hash to (HRW depends on the random root paths)."""
+    for attempt in range(20):
+        mountpaths = MountpathSet([tmp_path / f"set{attempt}" / f"d{i}" for i in range(3)])
+        if len({mountpaths.choose(BUCKET.object_uname(n)) for n in NAMES}) > 1:
+            return mountpaths
+    raise AssertionError("no set of roots spreads NAMES over two mountpaths")
+
+
 @pytest.fixture(params=[True, False], ids=["xattr", "sidecar"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> SliceStore:
-    return SliceStore(MountpathSet([tmp_path / f"d{i}" for i in range(3)]), use_xattrs=bool(request.param))
+    return SliceStore(_spread_mountpaths(tmp_path), use_xattrs=bool(request.param))
 
 
 def test_records_round_trip_and_keep_the_newest(store: SliceStore) -> None:
@@ -59,9 +71,6 @@ def test_a_corrupt_record_is_a_typed_error(store: SliceStore) -> None:
     with pytest.raises(CorruptMeta):
         store.head_record(BUCKET, "o")
     assert list(store.iterate_records(BUCKET)) == [("o", None)]
-
-
-NAMES = ["a", "b/c", "b/d/e", "b0", "c-1", "z/y/x"]
 
 
 def test_iterate_walks_every_mountpath_in_name_order(store: SliceStore) -> None:
