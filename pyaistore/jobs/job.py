@@ -92,6 +92,9 @@ class Job:
         self.idle = False
         # Objects worked on at once (reported in snapshots; set by the object walk).
         self.workers = 0
+        # Whether queries show it: a gateway's cluster job is hidden until its record is on disk,
+        # so that no client sees a job a restarted primary would not know.
+        self.listed = True
         self._aborted = asyncio.Event()
 
     # ---- state ----

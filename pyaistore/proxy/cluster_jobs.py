@@ -1,7 +1,8 @@
 """Cluster-wide jobs on the gateway: one ID, started on every target (or on the one a
 single-node job names), watched to the end, stopped.
 
-1. The gateway registers its own record of the job (conflict rules apply here, cluster-wide).
+1. The gateway registers its own record of the job (conflict rules apply here, cluster-wide),
+   hidden from queries until it is persisted.
 2. An optional `prepare` step changes cluster metadata (e.g. creates the destination bucket).
 3. Every target is asked to start its part (internal jobs endpoint). If any refuses, the others
    are stopped, `rollback` undoes step 2, and the refusal is the client's answer.
@@ -77,11 +78,13 @@ async def start(ctx: NodeContext, plan: ClusterJob) -> str:
         raise NoTargets()
     job_id = plan.job_id or new_job_id()
     job = Job(job_id, plan.kind, src_bucket=plan.bucket, dst_bucket=plan.dst_bucket, force=plan.force)
+    job.listed = False  # registered now (the conflict rules), shown once recorded
     ctx.jobs.add(job)
     msg = JobStartMsg(job.job_id, plan.kind, plan.bucket, plan.dst_bucket, plan.value, plan.force)
     record = JobRecord.started(job, msg, tuple(t.daemon_id for t in targets))
     try:
         await job_records.save(ctx, record)
+        job.listed = True
         if plan.prepare is not None:
             await plan.prepare()
         await _start_everywhere(ctx, targets, msg, plan.rollback)

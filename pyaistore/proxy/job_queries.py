@@ -89,12 +89,13 @@ def _by_job(per_node: NodeSnapshots) -> dict[str, list[JobSnapshot]]:
 
 
 def _gateway_only(ctx: NodeContext, query: JobQuery, reported: Iterable[str]) -> list[JobSnapshot]:
-    """Snapshots of the gateway's records that match the query and that no target reported."""
+    """Snapshots of the gateway's records that match the query and that no target reported
+    (a record not yet on disk is not shown: a restarted primary would not know it)."""
     if query.node:
         return []
     query, seen = query_kind(query), set(reported)
     found = ctx.jobs.find(query.job_id, query.kind, query.bucket, query.active_only)
-    return [job.snapshot() for job in found if job.job_id not in seen]
+    return [job.snapshot() for job in found if job.listed and job.job_id not in seen]
 
 
 async def _grouped(ctx: NodeContext, query: JobQuery) -> dict[str, list[JobSnapshot]]:
