@@ -8,8 +8,9 @@ little Python as will do them. One asyncio loop per process parses with httptool
 target's lean front uses) and makes the file-system calls inline: create a work file, write the
 body, set a metadata xattr (size, xxhash, version, atime), close; wait for a flush; rename onto the
 object's path; wait for a flush; reply. The flushes are a group commit: one thread per process
-runs one syncfs(2) for every PUT that asked since the last one began, and wakes the loop. No
-executor, no thread per request. `GET /ready` answers 200 (for start-up); nothing else is served.
+runs one syncfs(2) for every PUT that asked since the last one began, woken once per pass of
+the loop, and wakes the loop. Each process accepts on a socket of its own. No executor, no
+thread per request. `GET /ready` answers 200 (for start-up); nothing else is served.
 """
 
 import argparse
@@ -35,12 +36,18 @@ FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
 
 
 class GroupCommit:
-    """One flush thread: every waiter is woken by a syncfs that began after it asked."""
+    """One flush thread: every waiter is woken by a syncfs that began after it asked.
+
+    Requests made in one pass of the loop join one batch: the loop wakes the flush thread once,
+    in a callback queued behind the pass (woken per request, a 1 KiB PUT's flush ends before
+    the loop's next PUT, and every PUT pays a flush and a wake-up of its own).
+    """
 
     def __init__(self, loop: asyncio.AbstractEventLoop, root: Path) -> None:
         self._loop = loop
         self._fd = os.open(root, os.O_RDONLY | os.O_CLOEXEC)
         self._waiting: list[asyncio.Future[None]] = []
+        self._kick_queued = False
         self._wake = threading.Condition()
         threading.Thread(target=self._run, daemon=True).start()
 
@@ -49,8 +56,15 @@ class GroupCommit:
         future: asyncio.Future[None] = self._loop.create_future()
         with self._wake:
             self._waiting.append(future)
-            self._wake.notify()
+        if not self._kick_queued:
+            self._kick_queued = True
+            self._loop.call_soon(self._kick)
         return future
+
+    def _kick(self) -> None:
+        self._kick_queued = False
+        with self._wake:
+            self._wake.notify()
 
     def _run(self) -> None:
         while True:
@@ -179,13 +193,20 @@ def main() -> None:
     parser.add_argument("--root", type=Path, required=True)
     parser.add_argument("--processes", type=int, default=2)
     args = parser.parse_args()
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", args.port))
-    sock.listen(1024)
-    sock.setblocking(False)
-    children = []
+    # A socket per process on the same port (SO_REUSEPORT): the kernel spreads connections over
+    # them. One shared socket sends a pool of connections opened at once to whichever process
+    # wakes first (asyncio accepts every pending connection per wake-up).
+    socks = []
     for _ in range(args.processes):
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind(("127.0.0.1", args.port))
+        sock.listen(1024)
+        sock.setblocking(False)
+        socks.append(sock)
+    children = []
+    for sock in socks:
         pid = os.fork()
         if pid == 0:
             serve(sock, args.root)
