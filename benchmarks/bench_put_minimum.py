@@ -8,22 +8,27 @@ data and name flushed before the reply, group-committed) with no object store ar
 no thread per request; pyaistore is the real target (lean front, storage engine). The same wrk
 load (the bench_http PUT script, fresh names per run) against each in turn, order rotating per
 round; prints req/s, the ratio to nginx in the same round, and CPU-µs per PUT (user + kernel)
-of each server's processes. Results in docs/performance.md ("Group commit of small PUTs").
+of each server's processes. Where the rest of the machine went is printed too, per PUT: wrk's
+own CPU, everything else that was busy (the kernel's writeback and journal threads, other
+tenants) and the share of both cores left idle; a run that leaves nothing idle is bound by
+the sum of the three. Results in docs/performance.md ("Group commit of small PUTs").
 """
 
 import argparse
 import os
+import resource
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from debian_packages import ensure_tools
 from loopback import LOOPBACK, free_port, wait_for_http_ok
 from nginx_peer import NginxPeer
-from process_tree import cpu_split, descendants
+from process_tree import cpu_split, descendants, machine_cpu
 from pyaistore_peer import PyaistorePeer
 from wrk_runner import WrkLoad, WrkTarget, run_wrk
 
@@ -82,8 +87,8 @@ def measure(
     body: Path,
     args: argparse.Namespace,
     pids: list[int],
-) -> tuple[float, float, float]:
-    """(req/s, CPU-µs per PUT, of which kernel) of one wrk PUT run after a 1 s warm-up."""
+) -> "Run":
+    """One wrk PUT run after a 1 s warm-up: the server's and the machine's CPU per PUT."""
     load = WrkLoad(threads=2, connections=32, duration_s=args.duration)
     warm = WrkTarget(
         url=url, path_prefix=prefix, path_suffix=suffix, mode="put", stem=f"{stem}w/", body_file=body
@@ -94,16 +99,37 @@ def measure(
         url=url, path_prefix=prefix, path_suffix=suffix, mode="put", stem=f"{stem}m/", body_file=body
     )
     user0, kernel0 = cpu_split(pids)
+    busy0, idle0 = machine_cpu()
+    wrk0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = run_wrk("wrk", load, target)
+    wrk1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    busy1, idle1 = machine_cpu()
     user1, kernel1 = cpu_split(pids)
     if result.errors:
         raise RuntimeError(f"{peer}: {result.errors} errors under load")
     done = result.successful
-    return (
+    server = user1 - user0 + kernel1 - kernel0
+    wrk = wrk1.ru_utime - wrk0.ru_utime + wrk1.ru_stime - wrk0.ru_stime
+    return Run(
         result.requests_per_s,
-        (user1 - user0 + kernel1 - kernel0) / done * 1e6,
+        server / done * 1e6,
         (kernel1 - kernel0) / done * 1e6,
+        wrk / done * 1e6,
+        max(0.0, busy1 - busy0 - server - wrk) / done * 1e6,
+        (idle1 - idle0) / max(1e-9, busy1 - busy0 + idle1 - idle0),
     )
+
+
+@dataclass(frozen=True)
+class Run:
+    """One measured run: req/s, CPU-µs per PUT (server, its kernel part, wrk, the rest), idle share."""
+
+    rate: float
+    cpu: float
+    kernel: float
+    wrk: float
+    other: float
+    idle: float
 
 
 def main() -> int:
@@ -124,7 +150,7 @@ def main() -> int:
     )
     peers = [nginx, minimum, ours]
     print(f"load average before: {'/'.join(f'{v:.2f}' for v in os.getloadavg())}", flush=True)
-    rows: list[tuple[int, str, float, float, float]] = []
+    rows: list[tuple[int, str, Run]] = []
     try:
         for peer in peers:
             peer.start()
@@ -134,7 +160,7 @@ def main() -> int:
             order = peers[round_index % 3 :] + peers[: round_index % 3]
             for peer in order:
                 stem = f"put-small/r{round_index}"
-                rate, cpu, kernel = measure(
+                run = measure(
                     peer.label,
                     peer.url,
                     peer.path_prefix,
@@ -144,10 +170,11 @@ def main() -> int:
                     args,
                     peer.cpu_pids(),
                 )
-                rows.append((round_index, peer.label, rate, cpu, kernel))
+                rows.append((round_index, peer.label, run))
                 print(
-                    f"  round {round_index} {peer.label:>15}: {rate:9,.0f} PUT/s, "
-                    f"{cpu:5.0f} CPU-µs ({kernel:.0f} kernel)",
+                    f"  round {round_index} {peer.label:>15}: {run.rate:9,.0f} PUT/s, "
+                    f"{run.cpu:5.0f} CPU-µs ({run.kernel:.0f} kernel), wrk {run.wrk:.0f}, "
+                    f"other {run.other:.0f}, idle {run.idle:.0%}",
                     flush=True,
                 )
                 if peer is not ours:  # the others' files go at once; a target's with its temp dir
@@ -158,14 +185,17 @@ def main() -> int:
             peer.stop()
         shutil.rmtree(work, ignore_errors=True)
     print(f"load average after: {'/'.join(f'{v:.2f}' for v in os.getloadavg())}\n")
-    print("| round | server | PUT/s | ratio to nginx | CPU-µs per PUT (kernel) |")
-    print("|---|---|---|---|---|")
+    print(
+        "| round | server | PUT/s | ratio to nginx | CPU-µs per PUT (kernel) "
+        "| wrk CPU-µs per PUT | other CPU-µs per PUT | cores idle |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     for round_index in range(args.rounds):
-        got = {label: (rate, cpu, kernel) for r, label, rate, cpu, kernel in rows if r == round_index}
-        for label, (rate, cpu, kernel) in got.items():
+        got = {label: run for r, label, run in rows if r == round_index}
+        for label, run in got.items():
             print(
-                f"| {round_index} | {label} | {rate:,.0f} | {rate / got['nginx'][0]:.3f} "
-                f"| {cpu:.0f} ({kernel:.0f}) |"
+                f"| {round_index} | {label} | {run.rate:,.0f} | {run.rate / got['nginx'].rate:.3f} "
+                f"| {run.cpu:.0f} ({run.kernel:.0f}) | {run.wrk:.0f} | {run.other:.0f} | {run.idle:.0%} |"
             )
     return 0
 

@@ -67,3 +67,12 @@ def cpu_split(pids: Iterable[int]) -> tuple[float, float]:
         system += int(fields[12])
     ticks = os.sysconf("SC_CLK_TCK")
     return user / ticks, system / ticks
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, idle) seconds of every CPU of the machine so far (/proc/stat; iowait counts as idle)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    busy = sum(fields[:8]) - idle  # user, nice, system, idle, iowait, irq, softirq, steal
+    ticks = os.sysconf("SC_CLK_TCK")
+    return busy / ticks, idle / ticks
