@@ -35,7 +35,7 @@ NAMES = ["a", "b/c", "b/d/e", "b0", "c-1", "z/y/x"]
 
 
 def _spread_mountpaths(tmp_path: Path) -> MountpathSet:
-    """Three mountpaths under tmp_path that NAMES do not all hash to (HRW depends on the random root paths)."""
+    """Three mountpaths under tmp_path that NAMES do not all hash to (HRW over the random roots)."""
     for attempt in range(20):
         mountpaths = MountpathSet([tmp_path / f"set{attempt}" / f"d{i}" for i in range(3)])
         if len({mountpaths.choose(BUCKET.object_uname(n)) for n in NAMES}) > 1:
