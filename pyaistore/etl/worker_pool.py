@@ -26,6 +26,7 @@ from pyaistore.cluster.peer_client import PeerClient, PeerUnreachable
 from pyaistore.etl.errors import EtlInitFailed
 from pyaistore.etl.spec import EtlSpec
 from pyaistore.etl.ws_sockets import SocketPool
+from pyaistore.process_termination import terminate
 from pyaistore.wire import etl as wire_etl
 
 __all__ = ["WorkerPool"]
@@ -110,7 +111,7 @@ class WorkerPool:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._supervisor
         children, self._children = self._children, []
-        await asyncio.to_thread(_terminate, [child.proc for child in children])
+        await asyncio.to_thread(terminate, [child.proc for child in children], STOP_GRACE)
 
     def recycle(self, url: str) -> None:
         """Kill the child at `url` (it hung); the supervisor starts a fresh one."""
@@ -228,20 +229,6 @@ def _free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
-
-
-def _terminate(procs: list[subprocess.Popen[bytes]]) -> None:
-    """Blocking: SIGTERM, wait, SIGKILL what lingers."""
-    for proc in procs:
-        if proc.poll() is None:
-            proc.terminate()
-    deadline = time.monotonic() + STOP_GRACE
-    for proc in procs:
-        try:
-            proc.wait(timeout=max(0.05, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def _tail(path: Path, size: int) -> bytes:

@@ -5,6 +5,8 @@ Cluster.
 from pyaistore.sdk import const
 from pyaistore.sdk.cluster_endpoint import ClusterEndpoint
 from pyaistore.sdk.types import ETLInfo, JobStatus
+from pyaistore.wire import etl as wire_etl
+from pyaistore.wire import jobs as wire_jobs
 
 __all__ = ["ClusterJobs"]
 
@@ -26,7 +28,11 @@ class ClusterJobs(ClusterEndpoint):
             const.HTTP_METHOD_GET,
             const.URL_PATH_CLUSTER,
             params={const.QPARAM_WHAT: const.WHAT_ALL_XACT_STATUS},
-            json={"kind": job_kind, "node": target_id, "show_active": False},
+            json={
+                wire_jobs.QUERY_KIND: job_kind,
+                wire_jobs.QUERY_NODE: target_id,
+                wire_jobs.QUERY_ACTIVE: False,
+            },
         )
         return [JobStatus.from_json(item) for item in data or []]
 
@@ -44,12 +50,16 @@ class ClusterJobs(ClusterEndpoint):
             const.HTTP_METHOD_GET,
             const.URL_PATH_CLUSTER,
             params={const.QPARAM_WHAT: const.WHAT_ALL_RUNNING_STATUS},
-            json={"kind": job_kind, "node": target_id, "show_active": True},
+            json={
+                wire_jobs.QUERY_KIND: job_kind,
+                wire_jobs.QUERY_NODE: target_id,
+                wire_jobs.QUERY_ACTIVE: True,
+            },
         )
         return [str(item) for item in data or []]
 
     def list_etls(self, stages: list[str] | None = None) -> list[ETLInfo]:
         """The cluster's ETLs in the given stages (default: running ones)."""
-        wanted = stages if stages is not None else ["Running"]
+        wanted = stages if stages is not None else [wire_etl.STAGE_RUNNING]
         data = self._client.request_json(const.HTTP_METHOD_GET, const.URL_PATH_ETL)
         return [info for info in (ETLInfo.from_json(item) for item in data or []) if info.stage in wanted]

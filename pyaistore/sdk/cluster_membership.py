@@ -3,9 +3,12 @@ node into and out of maintenance, shut down or decommissioned, and the whole clu
 Part of Cluster.
 """
 
+from collections.abc import Mapping
+
 from pyaistore.sdk import const
 from pyaistore.sdk.cluster_endpoint import ClusterEndpoint
 from pyaistore.sdk.types import ActionMsg
+from pyaistore.wire import membership as wire_membership
 
 __all__ = ["ClusterMembership"]
 
@@ -13,8 +16,8 @@ __all__ = ["ClusterMembership"]
 class ClusterMembership(ClusterEndpoint):
     """The membership methods of a Cluster."""
 
-    def _membership(self, action: str, node_id: str, **options: bool) -> str:
-        value = {"sid": node_id, **options}
+    def _membership(self, action: str, node_id: str, options: Mapping[str, bool] | None = None) -> str:
+        value = {wire_membership.SID: node_id, **(options or {})}
         response = self._client.request(
             const.HTTP_METHOD_PUT, const.URL_PATH_CLUSTER, json=ActionMsg(action, value=value).to_json()
         )
@@ -34,7 +37,9 @@ class ClusterMembership(ClusterEndpoint):
             AISError: 404 for an unknown node, 400 for the primary, 409 while another change or a
                 rebalance runs.
         """
-        return self._membership(const.ACT_START_MAINTENANCE, node_id, skip_rebalance=skip_rebalance)
+        return self._membership(
+            const.ACT_START_MAINTENANCE, node_id, {wire_membership.SKIP_REBALANCE: skip_rebalance}
+        )
 
     def stop_maintenance(self, node_id: str) -> str:
         """Take a node out of maintenance; objects it now owns move back to it.
@@ -88,9 +93,11 @@ class ClusterMembership(ClusterEndpoint):
         return self._membership(
             const.ACT_DECOMMISSION_NODE,
             node_id,
-            rm_user_data=rm_user_data,
-            no_shutdown=no_shutdown,
-            skip_rebalance=skip_rebalance,
+            {
+                wire_membership.RM_USER_DATA: rm_user_data,
+                wire_membership.NO_SHUTDOWN: no_shutdown,
+                wire_membership.SKIP_REBALANCE: skip_rebalance,
+            },
         )
 
     def shutdown(self) -> None:

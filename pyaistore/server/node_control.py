@@ -5,9 +5,9 @@ stop them all.
 
 import signal
 import subprocess
-import time
 from typing import Final
 
+from pyaistore.process_termination import terminate
 from pyaistore.server.local_nodes import PROXY, LocalNodes, target_index
 
 __all__ = ["STOP_TIMEOUT", "NodeControl"]
@@ -45,16 +45,7 @@ class NodeControl(LocalNodes):
     def stop(self) -> None:
         """Stop every node: SIGTERM, then SIGKILL whatever lingers."""
         procs = [p for p in (*self.targets, self.proxy) if p is not None]
-        for proc in procs:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + STOP_TIMEOUT
-        for proc in procs:
-            try:
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        terminate(procs, STOP_TIMEOUT)
         self.proxy = None
         self.targets = [None] * self.num_targets
         self.security.stop()

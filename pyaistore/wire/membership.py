@@ -12,12 +12,26 @@ __all__ = [
     "FLAG_DECOMMISSION",
     "FLAG_MAINTENANCE",
     "FLAG_MAINTENANCE_DONE",
+    "KEEP_INITIAL_CONFIG",
+    "NO_SHUTDOWN",
+    "RM_USER_DATA",
+    "SID",
+    "SIDS",
+    "SKIP_REBALANCE",
     "RemoveNodeValue",
 ]
 
 FLAG_MAINTENANCE: Final = 4
 FLAG_DECOMMISSION: Final = 8
 FLAG_MAINTENANCE_DONE: Final = 16
+
+# Keys of a membership change's value.
+SID: Final = "sid"
+SIDS: Final = "sids"
+SKIP_REBALANCE: Final = "skip_rebalance"
+RM_USER_DATA: Final = "rm_user_data"
+KEEP_INITIAL_CONFIG: Final = "keep_initial_config"
+NO_SHUTDOWN: Final = "no_shutdown"
 
 _TAG: Final = "invalid membership-change operation:"
 
@@ -47,14 +61,14 @@ class RemoveNodeValue:
     def to_json(self) -> dict[str, Any]:
         """Wire shape."""
         body: dict[str, Any] = {
-            "sid": self.sid,
-            "skip_rebalance": self.skip_rebalance,
-            "rm_user_data": self.rm_user_data,
-            "keep_initial_config": self.keep_initial_config,
-            "no_shutdown": self.no_shutdown,
+            SID: self.sid,
+            SKIP_REBALANCE: self.skip_rebalance,
+            RM_USER_DATA: self.rm_user_data,
+            KEEP_INITIAL_CONFIG: self.keep_initial_config,
+            NO_SHUTDOWN: self.no_shutdown,
         }
         if self.sids:
-            body["sids"] = list(self.sids)
+            body[SIDS] = list(self.sids)
         return body
 
     @classmethod
@@ -64,14 +78,14 @@ class RemoveNodeValue:
             return cls()
         if not isinstance(data, dict):
             raise ValueError(f"{_TAG} the value must be a JSON object")
-        sids = data.get("sids") or []
+        sids = data.get(SIDS) or []
         if not isinstance(sids, list) or not all(isinstance(s, str) for s in sids):
             raise ValueError(f"{_TAG} sids must be a list of node IDs")
-        sid = data.get("sid") or ""
+        sid = data.get(SID) or ""
         if not isinstance(sid, str):
             raise ValueError(f"{_TAG} sid must be a string")
         flags = {}
-        for key in ("skip_rebalance", "rm_user_data", "keep_initial_config", "no_shutdown"):
+        for key in (SKIP_REBALANCE, RM_USER_DATA, KEEP_INITIAL_CONFIG, NO_SHUTDOWN):
             value = data.get(key, False)
             if type(value) is not bool:
                 raise ValueError(f"{_TAG} {key} must be a boolean")
