@@ -6,6 +6,7 @@ flushes go through the group commit's `Flushers` seam, which the tests hold or f
 """
 
 import asyncio
+import dataclasses
 import hashlib
 import os
 import socket
@@ -24,8 +25,10 @@ from pyaistore.cluster.peer_client import PeerClient
 from pyaistore.config import PROXY, TARGET, NodeConfig
 from pyaistore.monitoring import request_counters as ops
 from pyaistore.node_context import NodeContext
+from pyaistore.storage import layout
 from pyaistore.storage.commit_queue import Flushers
 from pyaistore.storage.errors import ObjectNotFound
+from pyaistore.storage.meta_store import XATTR_NAME
 from pyaistore.storage.mountpaths import MountpathSet
 from pyaistore.storage.object_meta import ObjectMeta
 from pyaistore.storage.object_store import ObjectStore, WriteProps
@@ -317,6 +320,37 @@ def test_a_put_whose_object_lock_is_busy_is_written_in_a_thread_once_free(tmp_pa
     executor = _run_counting(ctx, scenario)
     assert executor.blocking_writes == 1
     assert ctx.object_store.head(BUCKET, "o").size == len(BODY)
+
+
+def test_a_put_whose_object_changed_during_its_flush_is_written_again_in_a_thread(tmp_path: Path) -> None:
+    flushes = HeldFlushes(held="file")
+    flushes.release.set()
+    ctx = _context(tmp_path, flushes)
+    with ctx.object_store.writer(BUCKET, "c", WriteProps()) as first:  # version 1
+        first.write(b"first")
+        first.commit()
+    flushes.release.clear()
+    flushes.started.clear()
+    path = layout.object_path(ctx.object_store.mountpaths.choose(BUCKET.object_uname("c")), BUCKET, "c")
+
+    async def scenario(port: int) -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(_put("c"))
+        assert await asyncio.to_thread(flushes.started.wait, 10)  # staged as version 2, file flush held
+        # Another writer's object lands meanwhile (its record says version 5): the staged file,
+        # whose version followed 1, must not replace it.
+        other = dataclasses.replace(ObjectMeta.decode(os.getxattr(path, XATTR_NAME)), version="5")
+        os.setxattr(path, XATTR_NAME, other.encode())
+        flushes.release.set()
+        head, _ = await _reply(reader)
+        assert head.startswith(b"HTTP/1.1 200 OK\r\n") and b"Ais-Version: 6\r\n" in head
+        writer.close()
+
+    executor = _run_counting(ctx, scenario)
+    assert executor.blocking_writes == 1  # published by the thread, not by the loop
+    meta = ctx.object_store.head(BUCKET, "c")
+    assert (meta.version, meta.size) == ("6", len(BODY))
+    assert not os.listdir(layout.work_dir(ctx.object_store.mountpaths.choose(BUCKET.object_uname("c"))))
 
 
 def test_the_reply_headers_are_the_ones_for_put_gives(tmp_path: Path) -> None:
