@@ -5,6 +5,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final
 
+from pyaistore.wire.promote import PROMOTE_ROOT
+
 PROXY: Final = "proxy"
 TARGET: Final = "target"
 ENV_PREFIX: Final = "PYAISTORE_"
@@ -43,6 +45,8 @@ class NodeConfig:
     # Seconds a request body may stall before the request is answered 408 (e.g. a client that
     # announced more bytes than it sends and waits).
     body_timeout: float = 60.0
+    # The only tree files may be promoted from (`promote` action); AIS's fixed root by default.
+    promote_root: str = PROMOTE_ROOT
     # Seconds between two probes of a target's mountpaths (a failing one is disabled: FSHC).
     disk_check_interval: float = 2.0
     # Transfers a target's rebalance keeps in flight: more moves objects faster, fewer leaves more
@@ -139,6 +143,7 @@ def with_environment(config: NodeConfig, env: dict[str, str] | None = None) -> N
         ("tls_cert", str),
         ("tls_key", str),
         ("tls_ca", str),
+        ("promote_root", str),
     ):
         raw = source.get(ENV_PREFIX + name.upper())
         if raw:

@@ -12,6 +12,7 @@ __all__ = [
     "kind",
     "make_n_copies",
     "multi_object",
+    "promote",
     "rebalance",
     "registry",
     "remote_cache",

@@ -35,6 +35,8 @@ class JobRequest:
     force: bool = False
     # The target named by a start that runs on one node (`DaemonID`).
     node: str = ""
+    # The action message's name (promote: its source again).
+    name: str = ""
 
 
 GatewayStart = Callable[[NodeContext, JobRequest], Awaitable[str]]
@@ -46,9 +48,10 @@ GatewayRecover = Callable[[NodeContext, JobRecord], Awaitable[None]]
 class JobKind:
     """A kind this cluster runs: its gateway start and its target plan.
 
-    `bucket_actions` lists the (HTTP method, action) pairs on /v1/buckets/<b> that start it;
-    kinds that are `startable` in jobs/kinds.py start from `PUT /v1/cluster` too. `recover`
-    handles a job found running after a primary restart (None: it is ended as aborted).
+    `bucket_actions` lists the (HTTP method, action) pairs on /v1/buckets/<b> that start it, and
+    `object_actions` the actions of `POST /v1/objects/<b>` that do; kinds that are `startable` in
+    jobs/kinds.py start from `PUT /v1/cluster` too. `recover` handles a job found running after a
+    primary restart (None: it is ended as aborted).
     """
 
     kind: str
@@ -56,3 +59,4 @@ class JobKind:
     plan: TargetPlan
     bucket_actions: tuple[tuple[str, str], ...] = ()
     recover: GatewayRecover | None = None
+    object_actions: tuple[str, ...] = ()

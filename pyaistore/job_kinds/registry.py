@@ -21,6 +21,7 @@ from pyaistore.job_kinds import (
     get_batch,
     housekeeping,
     make_n_copies,
+    promote,
     rebalance,
     remote_cache,
     resilver,
@@ -36,7 +37,7 @@ from pyaistore.proxy import job_recovery
 from pyaistore.proxy.job_records import JobRecord
 from pyaistore.wire.jobs import JobQuery, JobStartMsg
 
-__all__ = ["KINDS", "bucket_action", "plan", "recover", "recover_jobs", "start_kind"]
+__all__ = ["KINDS", "bucket_action", "objects_action", "plan", "recover", "recover_jobs", "start_kind"]
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ KINDS: Final[Mapping[str, JobKind]] = MappingProxyType(
             ec_encode.EC_ENCODE,
             get_batch.GET_BATCH,
             dsort.DSORT,
+            promote.PROMOTE,
         )
     }
 )
@@ -73,9 +75,19 @@ _BY_ACTION: Final[Mapping[tuple[str, str], JobKind]] = MappingProxyType(
 )
 
 
+_BY_OBJECTS_ACTION: Final[Mapping[str, JobKind]] = MappingProxyType(
+    {action: entry for entry in KINDS.values() for action in entry.object_actions}
+)
+
+
 def bucket_action(method: str, action: str) -> JobKind | None:
     """The kind a bucket action starts (`POST|DELETE|PUT /v1/buckets/<b>`), or None."""
     return _BY_ACTION.get((method, action))
+
+
+def objects_action(action: str) -> JobKind | None:
+    """The kind an action of `POST /v1/objects/<b>` starts (promote), or None."""
+    return _BY_OBJECTS_ACTION.get(action)
 
 
 async def start_kind(ctx: NodeContext, query: JobQuery, force: bool) -> str:

@@ -14,6 +14,7 @@ __all__ = [
     "multi_object",
     "node_ops",
     "object_walk",
+    "promote_files",
     "rebalance",
     "registry",
     "remote_objects",

@@ -116,6 +116,11 @@ class NodeObjects(Protocol):
         """Start writing a new local object."""
         ...
 
+    async def put_file(self, path: str, bucket: BucketId, name: str) -> CopyResult:
+        """Store a regular file of this node's file system as the object, here or at its owner
+        (OSError when it cannot be read; a symbolic link is not followed)."""
+        ...
+
     async def open_local(self, bucket: BucketId, name: str) -> IO[bytes]:
         """A seekable binary file of a local object (blocking reads: use it in a thread)."""
         ...

@@ -5,8 +5,10 @@ has the newest bucket table (HTTP worker processes learn of new buckets a moment
 """
 
 import asyncio
+import errno
 import heapq
 import os
+import stat
 from collections.abc import AsyncIterator
 from typing import IO, Final
 
@@ -331,6 +333,25 @@ class TargetObjects(RemoteJobOps):
         writer = await asyncio.to_thread(self._ctx.object_store.writer, bucket, name, props)
         return _LocalSink(self._ctx, bucket, name, writer)
 
+    async def put_file(self, path: str, bucket: BucketId, name: str) -> CopyResult:
+        """Store a regular file of this host as the object: written here if this target owns it,
+        else streamed to its owner (OSError when it cannot be read; symbolic links are refused)."""
+        fd = await asyncio.to_thread(_open_regular, path)
+        try:
+            owner = self._owner(bucket, name)
+            if owner.daemon_id != self._ctx.node.daemon_id:
+                return CopyResult(await self._put_stream(owner, bucket, name, _file_chunks(fd)), sent=True)
+            sink = await self.create(bucket, name)
+            try:
+                async for chunk in _file_chunks(fd):
+                    await sink.write(chunk)
+                return CopyResult(await sink.commit(), sent=False)
+            except BaseException:
+                await sink.abort()
+                raise
+        finally:
+            os.close(fd)
+
     async def open_local(self, bucket: BucketId, name: str) -> IO[bytes]:
         """A seekable binary file of a local object."""
         handle = await asyncio.to_thread(self._ctx.object_store.open, bucket, name)
@@ -358,3 +379,20 @@ async def _once(data: bytes) -> AsyncIterator[bytes]:
 def _read_at(handle: ObjectFile, position: int) -> bytes:
     """One chunk of an open object file from `position` (blocking)."""
     return next(iter(handle.read_range(position, CHUNK)), b"")
+
+
+def _open_regular(path: str) -> int:
+    """A read descriptor of the regular file at `path` (OSError for a link or anything else)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(errno.EINVAL, "not a regular file", path)
+    return fd
+
+
+async def _file_chunks(fd: int) -> AsyncIterator[bytes]:
+    """The file's bytes from its start, in chunks read by a thread."""
+    offset = 0
+    while chunk := await asyncio.to_thread(os.pread, fd, CHUNK, offset):
+        offset += len(chunk)
+        yield chunk

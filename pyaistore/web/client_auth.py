@@ -163,6 +163,7 @@ _RULES: Final[Mapping[tuple[str, str], _Rule]] = {
     ("*", f"{_V}/{paths.BUCKETS}/{{bucket}}"): _bucket,
     ("*", f"{_V}/{paths.BUCKETS}/{{bucket}}/{{prefix}}"): _bucket,
     ("*", f"{_V}/{paths.OBJECTS}/{{bucket}}/{{name}}"): _object,
+    ("POST", f"{_V}/{paths.OBJECTS}/{{bucket}}"): _object,
     ("*", f"{_V}/{authn.TOKENS}"): _tokens,
 }
 _OPEN: Final = frozenset((f"{_V}/{paths.HEALTH}", f"{_V}/{paths.CLUSTER}/{paths.JOIN}"))

@@ -10,7 +10,7 @@ from typing import Final
 
 from aiohttp import web
 
-from pyaistore.cluster.errors import BadRequest, UnknownAction
+from pyaistore.cluster.errors import BadRequest, NotSupported, UnknownAction
 from pyaistore.job_kinds import make_n_copies, registry
 from pyaistore.job_kinds.kind import JobRequest
 from pyaistore.jobs import kinds
@@ -144,6 +144,20 @@ async def bucket_job(request: web.Request, bucket: BucketId, msg: ActionMsg) -> 
         force=query.parse_bool(request.query.get(query.FORCE)),
     )
     return job_id_reply(await entry.start(ctx, job_request))
+
+
+async def objects_post(request: web.Request) -> web.Response:
+    """POST /v1/objects/<b>: a bucket-wide object action that starts a job (promote): its ID."""
+    bucket = request_parsing.bucket_id(request)
+    msg = await request_parsing.required_action(request)
+    entry = registry.objects_action(msg.action)
+    if entry is None:
+        if msg.action == actions.BLOB_DOWNLOAD:
+            raise NotSupported(f"{actions.BLOB_DOWNLOAD} of {bucket.cname} is not implemented yet")
+        raise UnknownAction(msg.action)
+    ctx = request.app[CONTEXT]
+    _require_ready(ctx)
+    return job_id_reply(await entry.start(ctx, JobRequest(msg.action, bucket, msg.value, name=msg.name)))
 
 
 async def bucket_put(request: web.Request) -> web.Response:

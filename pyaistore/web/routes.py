@@ -35,7 +35,8 @@ H = TypeVar("H", bound=Callable[..., object])
 
 _V: Final = "/" + paths.API_VERSION
 _BUCKET: Final = _V + "/" + paths.BUCKETS + "/{bucket}"
-_OBJECT: Final = _V + "/" + paths.OBJECTS + "/{bucket}/{name:.+}"
+_OBJECTS: Final = _V + "/" + paths.OBJECTS + "/{bucket}"
+_OBJECT: Final = _OBJECTS + "/{name:.+}"
 _ETL: Final = _V + "/" + paths.ETL
 _ETL_NAMED: Final = _ETL + "/{" + etl.NAME_KEY + "}"
 _MOUNTPATHS: Final = _V + "/" + paths.DAEMON + "/" + paths.MOUNTPATHS
@@ -108,6 +109,7 @@ PROXY_ROUTES: Final = (
         (method, _OBJECT, proxy.object_redirect)
         for method in ("GET", "HEAD", "PUT", "DELETE", "PATCH", "POST")
     ),
+    ("POST", _OBJECTS, jobs.objects_post),
     ("GET", _MOSS, ml.gateway_get),
     ("GET", _MOSS + "/{bucket}", ml.gateway_get),
     ("POST", _SORT, sort.start),

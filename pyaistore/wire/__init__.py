@@ -26,6 +26,7 @@ __all__ = [
     "multi_object",
     "multipart",
     "paths",
+    "promote",
     "query",
     "rebalance",
     "remote",

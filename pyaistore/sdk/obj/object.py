@@ -16,6 +16,7 @@ from pyaistore.sdk.obj.object_writer import ObjectWriter
 from pyaistore.sdk.provider import Provider
 from pyaistore.sdk.request_client import RequestClient
 from pyaistore.sdk.types import ActionMsg, BucketModel
+from pyaistore.wire.promote import PromoteMsg
 
 __all__ = ["Object"]
 
@@ -295,6 +296,48 @@ class Object:
         return self._client.request(
             const.HTTP_METHOD_POST, self._object_path, params=self._query_params, json=body
         )
+
+    def promote(
+        self,
+        path: str,
+        target_id: str = "",
+        recursive: bool = False,
+        overwrite_dest: bool = False,
+        delete_source: bool = False,
+        src_not_file_share: bool = False,
+    ) -> str:
+        """Promote a file or directory under the cluster's promote root to objects named by this one.
+
+        A file becomes this object; a directory's files become objects under this name as a prefix.
+
+        Args:
+            path: absolute path of the file or directory on the targets' hosts, under the promote
+                root (/var/lib/ais/promote unless the cluster is configured otherwise).
+            target_id: only this target promotes (every file it finds); default every target.
+            recursive: include the files of subdirectories.
+            overwrite_dest: replace objects that exist already (default: they stay).
+            delete_source: delete each file once its object is stored.
+            src_not_file_share: the path is each target's own, not one share every target sees.
+
+        Returns:
+            The promote job's ID, or "" when the cluster promoted synchronously.
+
+        Raises:
+            AISError: a bad path (400), an unknown bucket (404) or target, a bucket with a backend (501).
+        """
+        value = PromoteMsg(
+            source=path,
+            object_name=self._name,
+            target_id=target_id,
+            recursive=recursive,
+            overwrite=overwrite_dest,
+            delete_source=delete_source,
+            not_file_share=src_not_file_share,
+        ).to_json()
+        body = ActionMsg(const.ACT_PROMOTE, name=path, value=value).to_json()
+        return self._client.request(
+            const.HTTP_METHOD_POST, self._bucket_path, params=self._query_params, json=body
+        ).text
 
     def get_url(self, archpath: str = "", etl: ETLConfig | None = None) -> str:
         """The full URL to GET the object (or an archived file, or its ETL output)."""
