@@ -1,13 +1,15 @@
-"""`pyaistore object cp|mv|set-custom`: copy an object, rename it in its bucket, set its custom metadata."""
+"""`pyaistore object cp|mv|set-custom|promote`: copy an object, rename it in its bucket, set its custom
+metadata, turn files on the cluster's hosts into objects."""
 
 import click
 
 from pyaistore.cli.context import CliContext
 from pyaistore.cli.errors import SdkCommand, about
+from pyaistore.cli.job_watch import follow, report, split_job_ids, wait_options
 from pyaistore.cli.refs import OBJECT, ObjectRef
 from pyaistore.sdk.errors import ErrBckNotFound
 
-__all__ = ["copy", "move", "set_custom"]
+__all__ = ["copy", "move", "promote", "set_custom"]
 
 
 def _named(ref: ObjectRef, what: str) -> ObjectRef:
@@ -94,3 +96,54 @@ def set_custom(app: CliContext, ref: ObjectRef, pairs: dict[str, str], replace: 
     _named(ref, "object")
     app.get_object(ref).get_writer().set_custom_props(pairs, replace_existing=replace)
     app.out.print(f"set {len(pairs)} custom key(s) of {ref}" + (" (replacing the others)" if replace else ""))
+
+
+@click.command("promote", cls=SdkCommand)
+@click.argument("path", metavar="PATH")
+@click.argument("destination", metavar="BUCKET[/NAME]", type=OBJECT)
+@click.option("-r", "--recursive", is_flag=True, help="Include the files of subdirectories.")
+@click.option(
+    "--overwrite-dst", is_flag=True, help="Replace objects that exist already (default: they stay)."
+)
+@click.option("--delete-src", is_flag=True, help="Delete each file once its object is stored.")
+@click.option("--target", "target_id", default="", help="Only this target promotes (every file it finds).")
+@click.option(
+    "--not-file-share", is_flag=True, help="PATH is each target's own, not one share all targets see."
+)
+@wait_options
+@click.pass_obj
+def promote(
+    app: CliContext,
+    path: str,
+    destination: ObjectRef,
+    recursive: bool,
+    overwrite_dst: bool,
+    delete_src: bool,
+    target_id: str,
+    not_file_share: bool,
+    wait: bool,
+    timeout: float | None,
+) -> None:
+    """Turn a file or directory on the targets' hosts into objects (under the cluster's promote root).
+
+    A file becomes BUCKET/NAME (its own name without NAME); a directory's files go under NAME as a prefix.
+
+    \b
+    Example:
+      pyaistore object promote /var/lib/ais/promote/photos ais://photos/2026/ --recursive
+    """
+    about(destination.bucket)
+    job_id = app.get_object(destination).promote(
+        path,
+        target_id=target_id,
+        recursive=recursive,
+        overwrite_dest=overwrite_dst,
+        delete_source=delete_src,
+        src_not_file_share=not_file_share,
+    )
+    if not job_id:
+        app.out.print(f"promoted {path} -> {destination}")
+        return
+    summaries = follow(app, split_job_ids(job_id), "promoting", wait=wait, timeout=timeout)
+    if summaries is not None:
+        report(app, summaries, f"promoted {path} into {destination}")
