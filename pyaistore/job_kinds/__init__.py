@@ -2,6 +2,7 @@
 
 __all__ = [
     "archive",
+    "blob_download",
     "bucket_copy",
     "bucket_rename",
     "bucket_summary",

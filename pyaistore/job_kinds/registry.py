@@ -13,6 +13,7 @@ from typing import Final
 
 from pyaistore.job_kinds import (
     archive,
+    blob_download,
     bucket_copy,
     bucket_rename,
     bucket_summary,
@@ -66,6 +67,7 @@ KINDS: Final[Mapping[str, JobKind]] = MappingProxyType(
             get_batch.GET_BATCH,
             dsort.DSORT,
             promote.PROMOTE,
+            blob_download.BLOB_DOWNLOAD,
         )
     }
 )

@@ -10,14 +10,14 @@ from typing import Final
 
 from aiohttp import web
 
-from pyaistore.cluster.errors import BadRequest, NotSupported, UnknownAction
+from pyaistore.cluster.errors import BadRequest, UnknownAction
 from pyaistore.job_kinds import make_n_copies, registry
 from pyaistore.job_kinds.kind import JobRequest
 from pyaistore.jobs import kinds
 from pyaistore.jobs.errors import InvalidJobRequest, UnknownKind
 from pyaistore.node_context import NodeContext
 from pyaistore.proxy import bucket_summary as summaries
-from pyaistore.proxy import cluster_jobs, job_queries, node_lifecycle
+from pyaistore.proxy import cluster_jobs, job_queries, node_lifecycle, remote_buckets
 from pyaistore.web import config_handlers, request_parsing
 from pyaistore.web.app_keys import CONTEXT
 from pyaistore.wire import actions, headers, query
@@ -147,16 +147,15 @@ async def bucket_job(request: web.Request, bucket: BucketId, msg: ActionMsg) -> 
 
 
 async def objects_post(request: web.Request) -> web.Response:
-    """POST /v1/objects/<b>: a bucket-wide object action that starts a job (promote): its ID."""
+    """POST /v1/objects/<b>: an object action that starts a job (promote, blob-download): its ID."""
     bucket = request_parsing.bucket_id(request)
     msg = await request_parsing.required_action(request)
     entry = registry.objects_action(msg.action)
     if entry is None:
-        if msg.action == actions.BLOB_DOWNLOAD:
-            raise NotSupported(f"{actions.BLOB_DOWNLOAD} of {bucket.cname} is not implemented yet")
         raise UnknownAction(msg.action)
     ctx = request.app[CONTEXT]
     _require_ready(ctx)
+    await remote_buckets.ensure(ctx, bucket)  # a remote bucket's first use adds it (else 404)
     return job_id_reply(await entry.start(ctx, JobRequest(msg.action, bucket, msg.value, name=msg.name)))
 
 

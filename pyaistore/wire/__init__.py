@@ -5,6 +5,7 @@ __all__ = [
     "access",
     "actions",
     "authn",
+    "blob_download",
     "bucket_id",
     "bucket_summary",
     "dsort",

@@ -16,6 +16,7 @@ from pyaistore.sdk.obj.object_writer import ObjectWriter
 from pyaistore.sdk.provider import Provider
 from pyaistore.sdk.request_client import RequestClient
 from pyaistore.sdk.types import ActionMsg, BucketModel
+from pyaistore.wire import blob_download
 from pyaistore.wire.promote import PromoteMsg
 
 __all__ = ["Object"]
@@ -335,6 +336,32 @@ class Object:
             not_file_share=src_not_file_share,
         ).to_json()
         body = ActionMsg(const.ACT_PROMOTE, name=path, value=value).to_json()
+        return self._client.request(
+            const.HTTP_METHOD_POST, self._bucket_path, params=self._query_params, json=body
+        ).text
+
+    def blob_download(
+        self, chunk_size: int | None = None, num_workers: int | None = None, latest: bool = False
+    ) -> str:
+        """Fetch this object of a remote bucket into the cluster with a job on its owner target.
+
+        Args:
+            chunk_size: bytes per chunk read from the backend (None: the cluster chooses).
+            num_workers: concurrent readers (None: the cluster chooses).
+            latest: fetch again if the stored copy is older than the backend's.
+
+        Returns:
+            The blob download job's ID.
+
+        Raises:
+            AISError: an ais bucket without a backend (400), an unknown bucket (404), a bad value (400).
+        """
+        value: dict[str, object] = {blob_download.LATEST: latest}
+        if chunk_size:
+            value[blob_download.CHUNK_SIZE] = chunk_size
+        if num_workers:
+            value[blob_download.NUM_WORKERS] = num_workers
+        body = ActionMsg(const.ACT_BLOB_DOWNLOAD, name=self._name, value=value).to_json()
         return self._client.request(
             const.HTTP_METHOD_POST, self._bucket_path, params=self._query_params, json=body
         ).text

@@ -80,6 +80,27 @@ def test_bucket_evict_keeps_or_drops_the_bucket(
     cloud.sdk_bucket(client, "never-used-" + name).evict()
 
 
+def test_blob_download_fetches_one_object_on_its_owner(
+    cloud: Cloud, bucket: tuple[str, Bucket], client: Client
+) -> None:
+    name, sdk_bucket = bucket
+    data = bytes(range(256)) * 4096 + b"tail"  # 1 MiB and a bit
+    cloud.put(name, "big/blob", data)
+    job_id = sdk_bucket.object("big/blob").blob_download(chunk_size=1 << 20, num_workers=4)
+    assert client.job(job_id).wait(timeout=60).success
+    assert _cached(sdk_bucket) == {"big/blob"}
+    assert cloud.fetches(name, "big/blob") == 1
+    assert sdk_bucket.object("big/blob").get_reader().read_all() == data
+    details = client.job(job_id).get_details()
+    assert len(details) == 1  # the owner alone ran it
+    ((snapshot,),) = details.values()
+    assert (snapshot.stats["loc-objs"], snapshot.stats["loc-bytes"]) == (1, len(data))
+    again = sdk_bucket.object("big/blob").blob_download()  # stored already: nothing fetched
+    assert client.job(again).wait(timeout=60).success and cloud.fetches(name, "big/blob") == 1
+    missing = client.job(sdk_bucket.object("no-such-blob").blob_download()).wait(timeout=60)
+    assert not missing.success
+
+
 def test_ais_buckets_refuse_prefetch_and_evict(client: Client) -> None:
     local = client.bucket("plain-ais").create(exist_ok=True)
     local.object("o").get_writer().put_content(b"x")
@@ -95,3 +116,9 @@ def test_ais_buckets_refuse_prefetch_and_evict(client: Client) -> None:
     assert caught.value.status_code == 400
     with pytest.raises(ErrBckNotFound):
         client.bucket("no-such-ais").make_request("DELETE", "evict-remote-bck")
+    with pytest.raises(AISError) as caught:
+        local.object("o").blob_download()
+    assert (caught.value.status_code, caught.value.message) == (
+        400,
+        "blob-download: expecting remote bucket (have ais://plain-ais)",
+    )

@@ -166,8 +166,8 @@ def test_bad_requests_are_refused_and_nothing_is_stored(
     assert unknown_target.status_code == 404 and "tNOSUCH" in unknown_target.text
     missing_bucket = _post(endpoint, unique_name("none"), _promote_body(str(top)))
     assert missing_bucket.status_code == 404
-    blob = _post(endpoint, name, {"action": "blob-download", "value": {}})
-    assert blob.status_code == 501 and "blob-download" in blob.text
+    blob = _post(endpoint, name, {"action": "blob-download", "name": "o", "value": {}})
+    assert blob.status_code == 400 and "expecting remote bucket" in blob.text  # an ais bucket
     unknown = _post(endpoint, name, {"action": "no-such-action"})
     assert unknown.status_code == 400
     assert list(bucket.list_all_objects()) == []
