@@ -23,6 +23,12 @@ _PLAIN_KEYS: Final = frozenset({query.PROVIDER, query.NAMESPACE, query.PROXY_ID,
 # Request headers whose presence leaves the request to the full path.
 _UNUSUAL: Final = (b"expect", b"authorization", b"if-match", b"if-none-match", b"if-modified-since")
 
+# Buckets of requests seen, by raw name, provider and namespace (None: not plain); all are
+# dropped past this many. A bucket's identity never changes; whether it exists is asked later.
+_KEPT_BUCKETS: Final = 1024
+_buckets: dict[tuple[bytes, str | None, str | None], BucketId | None] = {}
+_UNSEEN: Final = object()
+
 PlainRequest = tuple[BucketId, str, bool]
 # What the front keeps a decision under: the raw path, the provider and the namespace.
 HotKey = tuple[bytes, str | None, str | None]
@@ -62,27 +68,46 @@ def resolve(path: bytes, params: dict[str, str], check_name: bool = True) -> tup
     `check_name` False leaves the object name to a caller whose store validates it anyway.
     """
     slash = path.find(b"/", _PREFIX_LEN)
-    if slash < 0 or b"%" in path[_PREFIX_LEN:slash]:
+    if slash < 0:
         return None
     # aiohttp resolves dot segments and empty segments before routing: leave those to it.
     if b"//" in path or b"/." in path:
         return None
+    key = (path[_PREFIX_LEN:slash], params.get(query.PROVIDER), params.get(query.NAMESPACE))
+    bucket = _buckets.get(key, _UNSEEN)
+    if bucket is _UNSEEN:
+        bucket = _bucket(*key)
+        if len(_buckets) >= _KEPT_BUCKETS:
+            _buckets.clear()
+        _buckets[key] = bucket
+    if bucket is None:
+        return None
+    assert isinstance(bucket, BucketId)
     try:
-        bucket_name = path[_PREFIX_LEN:slash].decode("ascii")
-        name = unquote(path[slash + 1 :].decode("ascii"), errors="surrogateescape")
+        name = path[slash + 1 :].decode("ascii")
+        if "%" in name:
+            name = unquote(name, errors="surrogateescape")
     except (UnicodeDecodeError, ValueError):
         return None
-    try:
-        provider = normalize_provider(params.get(query.PROVIDER))
-        names.validate_bucket_name(bucket_name)
-        bucket = BucketId(bucket_name, provider, Namespace.parse(params.get(query.NAMESPACE)))
-        if bucket.is_remote_ais:
-            return None  # an alias to resolve: the full path's
-        if check_name:
+    if check_name:
+        try:
             names.validate_object_name(bucket, name)
-    except (InvalidProvider, InvalidName):
-        return None
+        except InvalidName:
+            return None
     return bucket, name
+
+
+def _bucket(raw: bytes, provider: str | None, namespace: str | None) -> BucketId | None:
+    """The bucket a plain request names; None when it is not plain (bad name, escapes, an alias)."""
+    if b"%" in raw:
+        return None
+    try:
+        name = raw.decode("ascii")
+        names.validate_bucket_name(name)
+        bucket = BucketId(name, normalize_provider(provider), Namespace.parse(namespace))
+    except (UnicodeDecodeError, InvalidProvider, InvalidName, ValueError):
+        return None
+    return None if bucket.is_remote_ais else bucket  # an alias to resolve: the full path's
 
 
 def parse(head: RequestHead) -> PlainRequest | None:
