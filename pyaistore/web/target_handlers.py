@@ -70,7 +70,7 @@ async def get(request: web.Request) -> web.StreamResponse:
     microseconds), or on a miss recover it (cluster, then a remote bucket's backend) 5) stream."""
     ctx = request.app[CONTEXT]
     bucket, name = request_parsing.bucket_id(request), request_parsing.object_name(request)
-    await table_catchup.await_bucket(ctx, bucket, request_parsing.is_redirected(request))
+    bucket = await table_catchup.await_bucket(ctx, bucket, request_parsing.is_redirected(request))
     _redirect_if_not_owner(request, bucket, name, 301)
     latest = query.parse_bool(request.query.get(query.LATEST_VER))
     if (latest or bucket.is_remote) and remote_objects.wants_validation(ctx, bucket, latest):
@@ -122,7 +122,7 @@ async def head(request: web.Request) -> web.Response:
     """HEAD object: selective (props=...) or full; Content-Length carries the size."""
     ctx = request.app[CONTEXT]
     bucket, name = request_parsing.bucket_id(request), request_parsing.object_name(request)
-    await table_catchup.await_bucket(ctx, bucket, request_parsing.is_redirected(request))
+    bucket = await table_catchup.await_bucket(ctx, bucket, request_parsing.is_redirected(request))
     _redirect_if_not_owner(request, bucket, name, 307)
     props = object_headers.head_props(request_parsing.props_list(request))
     latest = query.parse_bool(request.query.get(query.LATEST_VER))
@@ -160,7 +160,7 @@ async def put(request: web.Request) -> web.Response:
     read before the owner check (an upload's parts go to the target holding the upload)."""
     ctx = request.app[CONTEXT]
     bucket, name = request_parsing.bucket_id(request), request_parsing.object_name(request)
-    await table_catchup.await_bucket(ctx, bucket, request_parsing.is_redirected(request))
+    bucket = await table_catchup.await_bucket(ctx, bucket, request_parsing.is_redirected(request))
     if query.UPLOAD_ID in request.query:
         return await multipart_handlers.put_part(request, bucket, name)
     _redirect_if_not_owner(request, bucket, name, 307)
@@ -241,7 +241,7 @@ async def delete(request: web.Request) -> web.Response:
     """DELETE object, or abort a multipart upload (uploadId)."""
     ctx = request.app[CONTEXT]
     bucket, name = request_parsing.bucket_id(request), request_parsing.object_name(request)
-    await table_catchup.await_bucket(ctx, bucket, request_parsing.is_redirected(request))
+    bucket = await table_catchup.await_bucket(ctx, bucket, request_parsing.is_redirected(request))
     if query.UPLOAD_ID in request.query:
         return await multipart_handlers.abort(request, bucket, name)
     _redirect_if_not_owner(request, bucket, name, 307)

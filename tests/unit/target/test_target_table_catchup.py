@@ -48,7 +48,28 @@ def test_gives_up_after_the_wait_and_never_waits_unasked(tmp_path: Path) -> None
     asyncio.run(table_catchup.await_bucket(ctx, BUCKET, redirected=True, wait_s=0.2))
     assert 0.2 <= time.monotonic() - started < 2
     started = time.monotonic()
-    asyncio.run(table_catchup.await_bucket(ctx, BUCKET, redirected=False))  # a client's own request
-    remote_ais = BucketId("r", "ais", Namespace.parse("@alias"))
-    asyncio.run(table_catchup.await_bucket(ctx, remote_ais, redirected=True))  # an alias: the full path's
+    assert asyncio.run(table_catchup.await_bucket(ctx, BUCKET, redirected=False)) == BUCKET  # a client's own
     assert time.monotonic() - started < 0.1
+
+
+def test_a_remote_clusters_bucket_is_awaited_under_its_uuid_and_returned_so(tmp_path: Path) -> None:
+    """The table may bring the alias and the bucket after the redirect: both are awaited."""
+    ctx = _context(tmp_path)
+    by_alias = BucketId("r", "ais", Namespace.parse("@alias"))
+    by_uuid = BucketId("r", "ais", Namespace.parse("@Uuid123"))
+
+    async def scenario() -> BucketId:
+        async def arrive() -> None:
+            await asyncio.sleep(0.05)
+            table = ctx.meta.buckets.with_remote_clusters({"alias": {"uuid": "Uuid123", "url": "http://x"}})
+            ctx.meta.accept(None, table)
+            await asyncio.sleep(0.05)
+            ctx.meta.accept(None, ctx.meta.buckets.with_bucket(by_uuid, {}))
+
+        arrival = asyncio.create_task(arrive())
+        found = await table_catchup.await_bucket(ctx, by_alias, redirected=True, wait_s=5)
+        await arrival
+        return found
+
+    assert asyncio.run(scenario()) == by_uuid
+    assert asyncio.run(table_catchup.await_bucket(ctx, by_alias, redirected=False)) == by_uuid
