@@ -15,9 +15,8 @@ from pyaistore.jobs import promote_files
 from pyaistore.jobs.job import Job
 from pyaistore.jobs.registry import JobBody
 from pyaistore.node_context import NodeContext
-from pyaistore.proxy import cluster_jobs, job_buckets, job_recovery
+from pyaistore.proxy import cluster_jobs, job_buckets, job_recovery, remote_buckets
 from pyaistore.proxy.cluster_jobs import ClusterJob
-from pyaistore.storage.bucket_meta import backend_bucket
 from pyaistore.target.job_ops import TargetObjects
 from pyaistore.target.jobs import require_bucket
 from pyaistore.wire import actions
@@ -25,10 +24,10 @@ from pyaistore.wire import jobs as kinds
 from pyaistore.wire.jobs import JobStartMsg
 from pyaistore.wire.promote import PromoteMsg, source_problem
 
-__all__ = ["PROMOTE", "check"]
+__all__ = ["PROMOTE"]
 
 
-def check(ctx: NodeContext, request: JobRequest) -> PromoteMsg:
+def _check(ctx: NodeContext, request: JobRequest) -> PromoteMsg:
     """The promote request's value, checked (400 malformed, 404 unknown bucket, 501 not local)."""
     bucket = request.bucket
     if bucket is None:
@@ -43,8 +42,8 @@ def check(ctx: NodeContext, request: JobRequest) -> PromoteMsg:
     problem = source_problem(msg.source, ctx.config.promote_root)
     if problem:
         raise BadRequest(f"{actions.PROMOTE}: {problem}")
-    props = ctx.bucket_props(bucket)
-    if bucket.is_remote or backend_bucket(bucket, props) is not None:
+    ctx.bucket_props(bucket)
+    if remote_buckets.is_remote(ctx, bucket):
         raise NotSupported(
             f"{actions.PROMOTE} into {bucket.cname}: a bucket with a backend is not supported yet"
         )
@@ -53,7 +52,7 @@ def check(ctx: NodeContext, request: JobRequest) -> PromoteMsg:
 
 async def start(ctx: NodeContext, request: JobRequest) -> str:
     """Check a promote request and start the job on the named target, or on every target."""
-    msg = check(ctx, request)
+    msg = _check(ctx, request)
     plan = ClusterJob(kinds.PROMOTE, request.bucket, None, msg.to_json(), node=msg.target_id)
     return await cluster_jobs.start(ctx, plan)
 

@@ -207,19 +207,25 @@ class TargetObjects(RemoteJobOps):
             if isinstance(small, bytes):
                 # One executor call (local) or one sized PUT (peer), as a plain copy does.
                 return await self._put_small(owner, dst_bucket, dst_name, small)
-            output = small
-            if owner.daemon_id == self._ctx.node.daemon_id:
-                sink = await self.create(dst_bucket, dst_name)
-                try:
-                    async for piece in batches(output, BATCH):
-                        await sink.write(piece)
-                    return CopyResult(await sink.commit(), sent=False)
-                except BaseException:
-                    await sink.abort()
-                    raise
-            return CopyResult(await self._put_stream(owner, dst_bucket, dst_name, output), sent=True)
+            return await self._store_stream(owner, dst_bucket, dst_name, small)
         finally:
             await source.close()
+
+    async def _store_stream(
+        self, owner: Snode, bucket: BucketId, name: str, data: AsyncIterator[bytes]
+    ) -> CopyResult:
+        """Write a stream as the object: through the store's atomic writer if this target is
+        `owner` (nothing published on failure), else streamed to the owner."""
+        if owner.daemon_id != self._ctx.node.daemon_id:
+            return CopyResult(await self._put_stream(owner, bucket, name, data), sent=True)
+        sink = await self.create(bucket, name)
+        try:
+            async for piece in batches(data, BATCH):
+                await sink.write(piece)
+            return CopyResult(await sink.commit(), sent=False)
+        except BaseException:
+            await sink.abort()
+            raise
 
     async def _put_small(self, owner: Snode, bucket: BucketId, name: str, data: bytes) -> CopyResult:
         """Write a transformed object already in memory here, or send it (sized) to its owner."""
@@ -338,17 +344,7 @@ class TargetObjects(RemoteJobOps):
         else streamed to its owner (OSError when it cannot be read; symbolic links are refused)."""
         fd = await asyncio.to_thread(_open_regular, path)
         try:
-            owner = self._owner(bucket, name)
-            if owner.daemon_id != self._ctx.node.daemon_id:
-                return CopyResult(await self._put_stream(owner, bucket, name, _file_chunks(fd)), sent=True)
-            sink = await self.create(bucket, name)
-            try:
-                async for chunk in _file_chunks(fd):
-                    await sink.write(chunk)
-                return CopyResult(await sink.commit(), sent=False)
-            except BaseException:
-                await sink.abort()
-                raise
+            return await self._store_stream(self._owner(bucket, name), bucket, name, _file_chunks(fd))
         finally:
             os.close(fd)
 
