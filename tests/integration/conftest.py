@@ -29,3 +29,17 @@ def private_cluster(tmp_path: Path) -> Iterator[LocalCluster]:
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="module")
+def promote_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The promote root of `promote_cluster` (files under it may become objects)."""
+    return tmp_path_factory.mktemp("promote-root")
+
+
+@pytest.fixture(scope="module")
+def promote_cluster(tmp_path_factory: pytest.TempPathFactory, promote_root: Path) -> Iterator[LocalCluster]:
+    """One proxy and two targets whose promote root is `promote_root`, per module."""
+    data = tmp_path_factory.mktemp("promote") / "data"
+    with LocalCluster(data, port=0, targets=2, env={"PYAISTORE_PROMOTE_ROOT": str(promote_root)}) as running:
+        yield running

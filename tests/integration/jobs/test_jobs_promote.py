@@ -5,7 +5,6 @@ so every target sees the same files, as on a share.
 """
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,28 +23,18 @@ FILES = {
     "sub/deep/d": os.urandom(1 << 20),
 }
 TOP = {name: data for name, data in FILES.items() if "/" not in name}
-ENDPOINT: list[str] = []  # the module's cluster
 
 
 @pytest.fixture(scope="module")
-def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The cluster's promote root."""
-    return tmp_path_factory.mktemp("promote-root")
-
-
-@pytest.fixture(scope="module")
-def promoting(tmp_path_factory: pytest.TempPathFactory, root: Path) -> Iterator[LocalCluster]:
-    """Two targets whose promote root is `root`."""
-    data = tmp_path_factory.mktemp("promote") / "data"
-    with LocalCluster(data, port=0, targets=2, env={"PYAISTORE_PROMOTE_ROOT": str(root)}) as cluster:
-        ENDPOINT[:] = [cluster.endpoint]
-        yield cluster
+def client(promote_cluster: LocalCluster) -> Client:
+    """Our SDK on the module's cluster."""
+    return Client(promote_cluster.endpoint)
 
 
 @pytest.fixture()
-def bucket(promoting: LocalCluster) -> Bucket:
+def bucket(client: Client) -> Bucket:
     """A fresh bucket."""
-    made = Client(promoting.endpoint).bucket(unique_name("prm"))
+    made = client.bucket(unique_name("prm"))
     made.create()
     return made
 
@@ -59,12 +48,11 @@ def _tree(root: Path, files: dict[str, bytes]) -> Path:
     return top
 
 
-def _promote(bucket: Bucket, name: str, path: Path, **options: bool | str) -> None:
+def _promote(client: Client, bucket: Bucket, name: str, path: Path, **options: bool | str) -> None:
     """Promote and wait for the job; it must succeed."""
     job_id = bucket.object(name).promote(str(path), **options)  # type: ignore[arg-type]
     assert job_id  # promote runs as a job here
-    assert ENDPOINT
-    assert Client(ENDPOINT[0]).job(job_id).wait(timeout=60).success
+    assert client.job(job_id).wait(timeout=60).success
 
 
 def _contents(bucket: Bucket) -> dict[str, bytes]:
@@ -73,43 +61,47 @@ def _contents(bucket: Bucket) -> dict[str, bytes]:
     }
 
 
-def test_a_directory_becomes_objects_under_a_prefix(root: Path, bucket: Bucket) -> None:
-    top = _tree(root, FILES)
-    _promote(bucket, "p/", top)
+def test_a_directory_becomes_objects_under_a_prefix(
+    promote_root: Path, client: Client, bucket: Bucket
+) -> None:
+    top = _tree(promote_root, FILES)
+    _promote(client, bucket, "p/", top)
     assert _contents(bucket) == {f"p/{name}": data for name, data in TOP.items()}  # not recursive
     assert (top / "a.txt").exists()  # sources stay
 
 
-def test_recursive_overwrite_and_delete_source(root: Path, bucket: Bucket) -> None:
-    top = _tree(root, FILES)
-    _promote(bucket, "p/", top)
+def test_recursive_overwrite_and_delete_source(promote_root: Path, client: Client, bucket: Bucket) -> None:
+    top = _tree(promote_root, FILES)
+    _promote(client, bucket, "p/", top)
     (top / "a.txt").write_bytes(b"changed a")
-    _promote(bucket, "p/", top, recursive=True)  # no overwrite: p/a.txt stays
+    _promote(client, bucket, "p/", top, recursive=True)  # no overwrite: p/a.txt stays
     assert bucket.object("p/a.txt").get_reader().read_all() == b"top a"
-    _promote(bucket, "p/", top, recursive=True, overwrite_dest=True, delete_source=True)
+    _promote(client, bucket, "p/", top, recursive=True, overwrite_dest=True, delete_source=True)
     assert _contents(bucket) == {f"p/{name}": data for name, data in {**FILES, "a.txt": b"changed a"}.items()}
     assert [p for p in top.rglob("*") if p.is_file()] == []  # every promoted file deleted
 
 
-def test_a_file_becomes_the_named_object_or_keeps_its_name(root: Path, bucket: Bucket) -> None:
-    top = _tree(root, {"one.txt": b"single"})
-    _promote(bucket, "renamed", top / "one.txt")
-    _promote(bucket, "", top / "one.txt")
+def test_a_file_becomes_the_named_object_or_keeps_its_name(
+    promote_root: Path, client: Client, bucket: Bucket
+) -> None:
+    top = _tree(promote_root, {"one.txt": b"single"})
+    _promote(client, bucket, "renamed", top / "one.txt")
+    _promote(client, bucket, "", top / "one.txt")
     assert _contents(bucket) == {"renamed": b"single", "one.txt": b"single"}
 
 
 def test_one_named_target_promotes_every_file_to_its_owner(
-    root: Path, bucket: Bucket, promoting: LocalCluster
+    promote_root: Path, client: Client, bucket: Bucket, promote_cluster: LocalCluster
 ) -> None:
     names = [f"f{i}" for i in range(12)]
-    top = _tree(root, {name: name.encode() * 10 for name in names})
-    first = sorted(Client(promoting.endpoint).cluster().get_info().tmap)[0]
-    _promote(bucket, "t/", top, target_id=first)
+    top = _tree(promote_root, {name: name.encode() * 10 for name in names})
+    first = sorted(client.cluster().get_info().tmap)[0]
+    _promote(client, bucket, "t/", top, target_id=first)
     assert _contents(bucket) == {f"t/{name}": name.encode() * 10 for name in names}
     stored = [
         {
             path.name
-            for path in (promoting.data_dir / f"target-{index}").rglob("f*")
+            for path in (promote_cluster.data_dir / f"target-{index}").rglob("f*")
             if path.parent.name == "t"
         }
         for index in range(2)
@@ -117,23 +109,25 @@ def test_one_named_target_promotes_every_file_to_its_owner(
     assert stored[0] | stored[1] == set(names) and stored[0] and stored[1]  # each owner holds its own
 
 
-def test_symbolic_links_are_not_promoted(root: Path, bucket: Bucket, tmp_path: Path) -> None:
+def test_symbolic_links_are_not_promoted(
+    promote_root: Path, client: Client, bucket: Bucket, tmp_path: Path
+) -> None:
     outside = tmp_path / "secret"
     outside.write_bytes(b"not for the bucket")
-    top = _tree(root, {"real": b"real"})
+    top = _tree(promote_root, {"real": b"real"})
     (top / "link").symlink_to(outside)
-    _promote(bucket, "s/", top)
+    _promote(client, bucket, "s/", top)
     assert _contents(bucket) == {"s/real": b"real"}
 
 
-def test_the_official_sdk_promotes_too(root: Path, promoting: LocalCluster) -> None:
+def test_the_official_sdk_promotes_too(promote_root: Path, promote_cluster: LocalCluster) -> None:
     name = unique_name("off")
-    official = official_client(promoting.endpoint).bucket(name)
+    official = official_client(promote_cluster.endpoint).bucket(name)
     official.create()
-    top = _tree(root, TOP)
+    top = _tree(promote_root, TOP)
     job_id = official.object("o/").promote(str(top))
     if job_id:
-        assert official_client(promoting.endpoint).job(job_id=job_id).wait(timeout=60).success
+        assert official_client(promote_cluster.endpoint).job(job_id=job_id).wait(timeout=60).success
     assert sorted(entry.name for entry in official.list_all_objects()) == [f"o/{n}" for n in sorted(TOP)]
 
 
@@ -146,15 +140,15 @@ def _promote_body(source: str, **value: object) -> dict[str, object]:
 
 
 def test_bad_requests_are_refused_and_nothing_is_stored(
-    root: Path, bucket: Bucket, promoting: LocalCluster
+    promote_root: Path, bucket: Bucket, promote_cluster: LocalCluster
 ) -> None:
-    endpoint, name = promoting.endpoint, bucket.name
-    top = _tree(root, {"f": b"f"})
+    endpoint, name = promote_cluster.endpoint, bucket.name
+    top = _tree(promote_root, {"f": b"f"})
     refusals: dict[str, dict[str, object]] = {
-        "outside the root": _promote_body(str(root.parent)),
+        "outside the root": _promote_body(str(promote_root.parent)),
         "relative": _promote_body("relative/path"),
         "dot-dot": _promote_body(f"{top}/../{top.name}"),
-        "missing": _promote_body(str(root / "no-such-dir")),
+        "missing": _promote_body(str(promote_root / "no-such-dir")),
         "name differs": {**_promote_body(str(top)), "name": str(top / "other")},
         "bad value": {"action": "promote", "name": "", "value": {"src": 5}},
     }
@@ -172,4 +166,4 @@ def test_bad_requests_are_refused_and_nothing_is_stored(
     assert unknown.status_code == 400
     assert list(bucket.list_all_objects()) == []
     with pytest.raises(AISError):
-        bucket.object("x/").promote(str(root.parent))
+        bucket.object("x/").promote(str(promote_root.parent))
