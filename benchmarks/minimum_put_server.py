@@ -1,6 +1,6 @@
 """The least a Python server does for a durable PUT: what bench_put_minimum.py measures beside nginx.
 
-    python benchmarks/minimum_put_server.py --port PORT --root DIR [--processes 2]
+    python benchmarks/minimum_put_server.py --port PORT --root DIR [--processes 2] [--log]
 
 No object store: per PUT it keeps only the guarantees a target gives a small object (checksum,
 metadata beside the data, an atomic rename, data and name durable before the reply) with as
@@ -11,6 +11,14 @@ object's path; wait for a flush; reply. The flushes are a group commit: one thre
 runs one syncfs(2) for every PUT that asked since the last one began, woken once per pass of
 the loop, and wakes the loop. Each process accepts on a socket of its own. No executor, no
 thread per request. `GET /ready` answers 200 (for start-up); nothing else is served.
+
+With `--log`, a PUT waits for one flush instead of two, as behind a write-ahead log: the work
+file is written as before, then the object's path, metadata and body are appended to a log of
+the process's own (`<root>/log-<pid>`), the log alone is flushed (fdatasync, group-committed the
+same way), and the work file is renamed into place with no flush after it. The reply then
+means the object can be rebuilt from the log after a power loss. This server measures that
+request path only: it never reads its log back (a store built on it would replay the log after
+a crash and retire it once a syncfs has made the renamed files durable).
 """
 
 import argparse
@@ -33,6 +41,7 @@ OK = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
 READY = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
 REFUSED = b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
 FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+LOG_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC
 
 
 class GroupCommit:
@@ -43,13 +52,21 @@ class GroupCommit:
     the loop's next PUT, and every PUT pays a flush and a wake-up of its own).
     """
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, root: Path) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, root: Path, log: bool) -> None:
         self._loop = loop
-        self._fd = os.open(root, os.O_RDONLY | os.O_CLOEXEC)
+        self.log = log
+        if log:  # appended to by the loop, flushed by the thread
+            self._fd = os.open(root / f"log-{os.getpid()}", LOG_FLAGS, 0o644)
+        else:
+            self._fd = os.open(root, os.O_RDONLY | os.O_CLOEXEC)
         self._waiting: list[asyncio.Future[None]] = []
         self._kick_queued = False
         self._wake = threading.Condition()
         threading.Thread(target=self._run, daemon=True).start()
+
+    def append(self, record: bytes) -> None:
+        """Append `record` to the log (flushed by the next `flush`)."""
+        os.write(self._fd, record)
 
     def flush(self) -> "asyncio.Future[None]":
         """A future done once everything written before this call is on disk."""
@@ -72,7 +89,10 @@ class GroupCommit:
                 while not self._waiting:
                     self._wake.wait()
                 batch, self._waiting = self._waiting, []
-            syncfs_fd(self._fd)
+            if self.log:
+                os.fdatasync(self._fd)
+            else:
+                syncfs_fd(self._fd)
             self._loop.call_soon_threadsafe(_release, batch)
 
 
@@ -107,14 +127,18 @@ class Store:
             os.setxattr(fd, XATTR_NAME, meta)
         finally:
             os.close(fd)
-        await self.commit.flush()
+        commit = self.commit
+        if commit.log:  # path, metadata, body: what a replay would need
+            commit.append(b"%d %d %d\n%s%s%s" % (len(path), len(meta), len(body), path.encode(), meta, body))
+        await commit.flush()
         target = f"{self.objects}/{path}"
         try:
             os.replace(work, target)
         except FileNotFoundError:
             os.makedirs(os.path.dirname(target), exist_ok=True)
             os.replace(work, target)
-        await self.commit.flush()
+        if not commit.log:
+            await commit.flush()
 
 
 class PutProtocol(asyncio.Protocol):
@@ -174,10 +198,10 @@ class PutProtocol(asyncio.Protocol):
                 transport.close()
 
 
-def serve(sock: socket.socket, root: Path) -> None:
-    """Run one process's loop on the shared listening socket until SIGTERM."""
+def serve(sock: socket.socket, root: Path, log: bool) -> None:
+    """Run one process's loop on its listening socket until SIGTERM."""
     loop = asyncio.new_event_loop()
-    store = Store(root, GroupCommit(loop, root))
+    store = Store(root, GroupCommit(loop, root, log))
     server = loop.run_until_complete(loop.create_server(lambda: PutProtocol(store), sock=sock, backlog=1024))
     loop.add_signal_handler(signal.SIGTERM, loop.stop)
     try:
@@ -192,6 +216,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--root", type=Path, required=True)
     parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--log", action="store_true", help="one flush per PUT: a write-ahead log's")
     args = parser.parse_args()
     # A socket per process on the same port (SO_REUSEPORT): the kernel spreads connections over
     # them. One shared socket sends a pool of connections opened at once to whichever process
@@ -209,7 +234,7 @@ def main() -> None:
     for sock in socks:
         pid = os.fork()
         if pid == 0:
-            serve(sock, args.root)
+            serve(sock, args.root, args.log)
             os._exit(0)
         children.append(pid)
 
