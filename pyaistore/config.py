@@ -31,6 +31,9 @@ class NodeConfig:
     startup_grace: float | None = None
     # fsync every object before it becomes visible (durable acknowledgements).
     fsync: bool = True
+    # With fsync: a small create on a target's event loop is acknowledged after one flush of the
+    # mountpath's write journal instead of two (storage/write_journal.py); False: two flushes.
+    write_journal: bool = True
     # Target processes accepting on the public port (1 = the main process only); see server/http_workers.
     http_workers: int = 1
     # "asyncio" (default: zero-copy sendfile) or "uvloop" (faster small requests, no sendfile);
@@ -148,7 +151,7 @@ def with_environment(config: NodeConfig, env: dict[str, str] | None = None) -> N
         raw = source.get(ENV_PREFIX + name.upper())
         if raw:
             changes[name] = kind(raw)
-    for flag in ("fsync", "open_join", "s3_at_root", "fast_get", "fast_put", "auth"):
+    for flag in ("fsync", "write_journal", "open_join", "s3_at_root", "fast_get", "fast_put", "auth"):
         raw_flag = source.get(ENV_PREFIX + flag.upper())
         if raw_flag:
             changes[flag] = _env_bool(raw_flag)

@@ -98,6 +98,9 @@ def build_context(config: NodeConfig, port: int, control_port: int = 0) -> NodeC
             ctx.tokens = TokenVerifier(config.auth_secret, RevokedTokens(config.data_dir))
     if config.role == TARGET:
         store = target_store.open_store(config)
+        restored = store.recover_journals()  # before any worker writes a journal of its own
+        if restored:
+            log.warning("restored %d objects from the write journals after a reboot", restored)
         removed = store.cleanup_work()
         if removed:
             log.info("removed %d leftover work files", removed)
@@ -224,6 +227,8 @@ async def on_stop(ctx: NodeContext) -> None:
     await ctx.peers.close()
     if ctx.backends is not None:
         ctx.backends.close()
+    if ctx.store is not None:
+        await asyncio.to_thread(ctx.store.close)  # retire this process's journals
 
 
 async def serve(config: NodeConfig, lifeline_fd: int = -1) -> None:

@@ -301,3 +301,4 @@ async def _serve_worker(
         loop.remove_reader(conn.fileno())
         await stop_public()
         await runner.cleanup()
+        await asyncio.to_thread(ctx.object_store.close)  # retire this process's journals

@@ -27,7 +27,9 @@ def open_store(config: NodeConfig, worker: bool = False) -> ObjectStore:
     mountpaths = MountpathSet(
         config.disk_roots, state_file=config.data_dir / MOUNTPATHS_FILE, fsync=config.fsync, follower=worker
     )
-    return ObjectStore(mountpaths, lock_dir=config.data_dir / LOCKS_DIR, fsync=config.fsync)
+    return ObjectStore(
+        mountpaths, lock_dir=config.data_dir / LOCKS_DIR, fsync=config.fsync, journal=config.write_journal
+    )
 
 
 def open_slices(config: NodeConfig, store: ObjectStore) -> SliceStore:

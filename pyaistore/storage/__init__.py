@@ -35,4 +35,5 @@ __all__ = [
     "slice_store",
     "staged_write",
     "store_listing",
+    "write_journal",
 ]

@@ -84,7 +84,7 @@ class Waker(Protocol):
 class _Batch:
     """Requests flushed together; `done` is set once they are durable or `error` is known."""
 
-    files: list[int] = field(default_factory=list)
+    files: dict[int, None] = field(default_factory=dict)  # ordered, deduplicated (a journal's records)
     directories: dict[str | Path, None] = field(default_factory=dict)  # ordered, deduplicated
     done: threading.Event = field(default_factory=threading.Event)
     error: BaseException | None = None
@@ -92,7 +92,7 @@ class _Batch:
 
     @property
     def size(self) -> int:
-        """Requests in the batch (repeated directories count once)."""
+        """Requests in the batch (repeated files and directories count once)."""
         return len(self.files) + len(self.directories)
 
 
@@ -114,7 +114,7 @@ class CommitQueue:
 
     @property
     def pending(self) -> int:
-        """Requests waiting for the next flush (repeated directories count once)."""
+        """Requests waiting for the next flush (repeated files and directories count once)."""
         with self._changed:
             return self._pending.size
 
@@ -186,7 +186,7 @@ class CommitQueue:
         with self._changed:
             batch = self._pending
             if fd is not None:
-                batch.files.append(fd)
+                batch.files[fd] = None
             if directory is not None:
                 batch.directories[directory] = None
             if waker is not None:

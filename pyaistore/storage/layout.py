@@ -8,6 +8,8 @@ Each mountpath root holds::
                                               file system as the data, so publishing is one
                                               atomic rename)
       .trash/<token>/                         bucket directories being destroyed
+      .journal/<pid>-<token>-<n>.log          each process's write-ahead journal of small
+                                              creates (write_journal)
       .locks/<0..255>                         write-lock stripes, by default on the first
                                               mountpath only (the owner may name another
                                               directory; object_locks)
@@ -47,6 +49,7 @@ __all__ = [
     "EC_RECORDS_DIR",
     "EC_SIDECARS_DIR",
     "EC_SLICES_DIR",
+    "JOURNAL_DIR",
     "OBJECTS_DIR",
     "SIDECARS_DIR",
     "TOKEN_PATTERN",
@@ -77,6 +80,7 @@ __all__ = [
 
 WORK_DIR: Final = ".work"
 TRASH_DIR: Final = ".trash"
+JOURNAL_DIR: Final = ".journal"
 OBJECTS_DIR: Final = "obj"
 SIDECARS_DIR: Final = "meta"
 EC_SLICES_DIR: Final = "ec"

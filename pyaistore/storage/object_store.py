@@ -19,6 +19,7 @@ import functools
 import os
 import shutil
 import stat
+import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -52,6 +53,7 @@ from pyaistore.storage.object_locks import LOCKS_DIR, StripeLocks
 from pyaistore.storage.object_meta import ObjectMeta, check_record
 from pyaistore.storage.staged_write import StagedWrite
 from pyaistore.storage.store_listing import StoreListing
+from pyaistore.storage.write_journal import CHECKPOINT_S, WriteJournal, boot_id, recover
 from pyaistore.wire.bucket_id import BucketId
 
 __all__ = ["ObjectStore", "WriteProps"]
@@ -72,10 +74,14 @@ class ObjectStore(StoreListing):
         use_xattrs: bool = True,
         fsync: bool = True,
         flushers: Flushers | None = None,
+        journal: bool = True,
+        journal_interval_s: float = CHECKPOINT_S,
     ) -> None:
         """`lock_dir` holds the write-lock stripes shared by the node's processes (default: the
         first mountpath's `.locks`); `use_xattrs=False` forces the sidecar fallback; `fsync=False`
-        trades durability for speed; `flushers` replace the group commit's fsync/syncfs calls."""
+        trades durability for speed; `flushers` replace the group commit's fsync/syncfs calls;
+        `journal=False` makes small creates wait for two flushes, not the journal's one, and
+        `journal_interval_s` is how often the journals are checkpointed."""
         self.mountpaths = mountpaths
         self._fsync = fsync
         self._meta = MetaStore(use_xattrs=use_xattrs, fsync=fsync)
@@ -84,6 +90,11 @@ class ObjectStore(StoreListing):
         self._mirror = Mirror(mountpaths, self._meta, fsync)
         # Durable writes share their fsyncs per mountpath (group commit); none without fsync.
         self._commits = CommitQueues(flushers) if fsync else None
+        # Small creates on the event loop are made durable by their mountpath's journal.
+        self._journals: dict[Path, WriteJournal] | None = {} if fsync and journal else None
+        self._flushers = flushers
+        self._journal_interval_s = journal_interval_s
+        self._journal_lock = threading.Lock()
         self._work_tokens = layout.WorkTokens()
         for mp in mountpaths.available:
             try:
@@ -181,8 +192,9 @@ class ObjectStore(StoreListing):
         destination = self._destination(bucket, name)
         if len(available) > 1:
             self._check_other_mountpaths(destination.location)
-        work = layout.work_dir_str(destination.location.mountpath) + os.sep + self._work_tokens.next()
-        return StagedWrite(destination, work, props, data)
+        mp = destination.location.mountpath
+        work = layout.work_dir_str(mp) + os.sep + self._work_tokens.next()
+        return StagedWrite(destination, work, props, data, self._journal(mp.root))
 
     def delete(self, bucket: BucketId, name: str) -> None:
         """Remove the object, every copy and their metadata; ObjectNotFound if there is none."""
@@ -378,6 +390,43 @@ class ObjectStore(StoreListing):
             for chunk in source.read_range(0, source.size):
                 writer.write(chunk)
             return writer.commit()
+
+    def recover_journals(self) -> int:
+        """At start-up, before serving: replay the journals of the mountpaths after a reboot, retire
+        them all (write_journal.py); returns how many objects were restored."""
+        boot, restored = boot_id(), 0
+        for mountpath in self.mountpaths.available:
+            with unavailable_as_error(mountpath):
+                restored += recover(mountpath.root, boot)
+        return restored
+
+    def close(self) -> None:
+        """Retire this process's journals (a clean stop leaves nothing to replay)."""
+        if self._journals is None:
+            return
+        with self._journal_lock:
+            journals = list(self._journals.values())
+            self._journals.clear()
+        for journal in journals:
+            try:
+                journal.close()
+            except OSError:  # a failing disk: its segments are replayed or retired at the next start
+                continue
+
+    def _journal(self, root: Path) -> WriteJournal | None:
+        """This process's journal on the mountpath at `root` (None without journaling)."""
+        journals = self._journals
+        if journals is None:
+            return None
+        journal = journals.get(root)
+        if journal is None:
+            with self._journal_lock:
+                journal = journals.get(root)
+                if journal is None:
+                    journal = journals[root] = WriteJournal(
+                        root, interval_s=self._journal_interval_s, flushers=self._flushers
+                    )
+        return journal
 
     def sync(self) -> None:
         """Make every write so far durable, deferred ones included (one syncfs per mountpath)."""

@@ -15,6 +15,11 @@ after the file's flush, once to rename it into place if the object in place is s
 between, nothing is published (`prepare` or `publish` says False) and the caller writes the object
 the blocking way, in a thread, which decides the version anew. Only where metadata lives in
 xattrs (a sidecar file is shared by the object's versions): ObjectStore.stage_small offers it then.
+
+Given its mountpath's journal (write_journal.py), the write of a name with no object anywhere (a
+create) waits for one flush instead of two: `flush_file` appends the object to the journal and
+waits for the journal's flush, `publish` links the work file into place (refused if a name
+appeared meanwhile: nothing published, as above) and `flush_dir` has nothing to wait for.
 """
 
 import os
@@ -35,8 +40,10 @@ from pyaistore.storage.atomic_write import (
 )
 from pyaistore.storage.checksums import MultiHasher
 from pyaistore.storage.commit_queue import Waker
+from pyaistore.storage.layout import ObjectLocation
 from pyaistore.storage.meta_store import fsync_dir
 from pyaistore.storage.object_meta import ObjectMeta
+from pyaistore.storage.write_journal import JournalEntry, WriteJournal
 
 __all__ = ["StagedWrite"]
 
@@ -46,8 +53,16 @@ _FLAGS: Final = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
 class StagedWrite:
     """One small object's write, step by step; use it as a context manager (leaving it cleans up)."""
 
-    def __init__(self, destination: Destination, work: str, props: WriteProps, data: bytes) -> None:
-        """Checks the expected checksum (ChecksumMismatch); nothing is on disk yet."""
+    def __init__(
+        self,
+        destination: Destination,
+        work: str,
+        props: WriteProps,
+        data: bytes,
+        journal: WriteJournal | None = None,
+    ) -> None:
+        """Checks the expected checksum (ChecksumMismatch); nothing is on disk yet. With `journal`
+        (the mountpath's), a create is made durable by it."""
         self._destination = destination
         self._work = work
         self._props = props
@@ -61,6 +76,8 @@ class StagedWrite:
         self._published = False
         self.meta: ObjectMeta | None = None  # what is published (or kept), once known
         self.kept = False  # the object in place stays (a no-op PUT): done after prepare
+        self._journal = journal if self._fsync and destination.commits is not None else None
+        self._entry: JournalEntry | None = None  # the create's journal record, once appended
 
     def prepare(self) -> bool:
         """Write the work file and attach its metadata; False (nothing done) when the lock is busy."""
@@ -88,13 +105,25 @@ class StagedWrite:
                 if not self.kept:
                     with conflicts_as_error(location):
                         self._destination.meta_store.save(location, self._fd, self.meta)
+                if self._journal is not None and (self.kept or self._before is not None or found is not None):
+                    self._journal = None  # not a create: the two flushes
         finally:
             lock.release()
         return True
 
     def flush_file(self, waker: Waker, token: object) -> bool:
-        """Have the work file flushed (before publish); False when there is nothing to wait for."""
-        return self._flush(self._fd, None, waker, token)
+        """Have the work file flushed (before publish), or a create journaled; False when there is
+        nothing to wait for."""
+        journal = self._journal
+        if journal is None:
+            return self._flush(self._fd, None, waker, token)
+        assert self.meta is not None
+        location = self._destination.location
+        with io_errors(location):
+            path = location.data_str[len(location.mountpath.root_str) + 1 :]
+            self._entry = journal.append(path, self.meta.encode(), self._data)
+            journal.notify(self._entry, waker, token)
+        return True
 
     def publish(self) -> bool:
         """Rename the work file into place; False (nothing done) if the lock is busy or the object changed."""
@@ -106,10 +135,15 @@ class StagedWrite:
                 return False
             assert self.meta is not None
             with io_errors(location), conflicts_as_error(location):
-                try:
-                    os.replace(self._work, location.data_str)  # the parent is there (the common case)
-                except FileNotFoundError:
-                    rename_into_place(Path(self._work), location)
+                if self._journal is not None:
+                    if not link_into_place(self._work, location):
+                        return False  # a name appeared (another process's write): not a create
+                    os.unlink(self._work)
+                else:
+                    try:
+                        os.replace(self._work, location.data_str)  # the parent is there (the common case)
+                    except FileNotFoundError:
+                        rename_into_place(Path(self._work), location)
                 self._published = True
                 main = location.mountpath.root_str
                 if self._destination.replicas is not None:
@@ -120,11 +154,17 @@ class StagedWrite:
         return True
 
     def flush_dir(self, waker: Waker, token: object) -> bool:
-        """Have the rename flushed (after publish); False when there is nothing to wait for."""
+        """Have the rename flushed (after publish); False when there is nothing to wait for (a
+        journaled create: its record stands for the name until a checkpoint flushes it)."""
+        if self._journal is not None:
+            return False
         return self._flush(-1, os.path.dirname(self._destination.location.data_str), waker, token)
 
     def close(self) -> None:
-        """Close the work file; remove it unless it was published."""
+        """Close the work file; remove it unless it was published; settle the journal record."""
+        if self._entry is not None and self._journal is not None:
+            self._journal.settle(self._entry)
+            self._entry = None
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
@@ -158,6 +198,24 @@ class StagedWrite:
             else:
                 commits.notify_dir(directory, waker, token)
         return True
+
+
+def link_into_place(work: str, location: ObjectLocation) -> bool:
+    """Hard-link the work file at the object's path, creating its directories; False if the name exists."""
+    try:
+        os.link(work, location.data_str)
+        return True
+    except FileExistsError:
+        return False
+    except FileNotFoundError:
+        if not os.path.lexists(work):
+            raise
+    location.mountpath.make_dirs(location.data.parent)
+    try:
+        os.link(work, location.data_str)
+    except FileExistsError:
+        return False
+    return True
 
 
 def _decoded(record: bytes | None, root: str) -> ObjectMeta | None:

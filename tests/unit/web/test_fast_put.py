@@ -17,6 +17,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from aiohttp import web
 
 from pyaistore.cluster.cluster_meta import ClusterMeta
@@ -70,14 +71,14 @@ class HeldFlushes:
         return Flushers(file=hold("file"), directory=hold("dir"), filesystem=hold("fs"))
 
 
-def _context(data: Path, flushes: HeldFlushes) -> NodeContext:
+def _context(data: Path, flushes: HeldFlushes, journal: bool = True) -> NodeContext:
     node = make_snode("t1", TARGET, "127.0.0.1", 1)
     primary = make_snode("p1", PROXY, "127.0.0.1", 2)
     config = NodeConfig(role=TARGET, data_dir=data)
     ctx = NodeContext(config=config, node=node, meta=ClusterMeta(), peers=PeerClient())
     smap = Smap(2, "u", "", primary, {"p1": primary}, {"t1": node})
     ctx.meta.accept(smap, ctx.meta.buckets.with_bucket(BUCKET, {}))
-    ctx.store = ObjectStore(MountpathSet([data / "disk"]), flushers=flushes.flushers())
+    ctx.store = ObjectStore(MountpathSet([data / "disk"]), flushers=flushes.flushers(), journal=journal)
     return ctx
 
 
@@ -132,7 +133,7 @@ async def _reply(reader: asyncio.StreamReader) -> tuple[bytes, bytes]:
 
 def test_the_reply_waits_for_the_flush(tmp_path: Path) -> None:
     flushes = HeldFlushes()
-    ctx = _context(tmp_path, flushes)
+    ctx = _context(tmp_path, flushes, journal=False)  # a create's two flushes, without the journal
 
     async def scenario(port: int) -> None:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -156,6 +157,29 @@ def test_the_reply_waits_for_the_flush(tmp_path: Path) -> None:
     assert flushes.calls == ["file", "dir"]
     assert ctx.monitor.counters.totals()[ops.PUT.count] == 1
     assert ctx.monitor.counters.totals()[ops.PUT.size] == len(BODY)
+
+
+def test_a_create_is_acknowledged_after_the_journal_flush(tmp_path: Path) -> None:
+    flushes = HeldFlushes(held="file")  # with the journal, a create's only flush is the journal's
+    ctx = _context(tmp_path, flushes)
+
+    async def scenario(port: int) -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(_put("o"))
+        assert await asyncio.to_thread(flushes.started.wait, 10)
+        read = asyncio.ensure_future(_reply(reader))
+        done, _ = await asyncio.wait({read}, timeout=0.2)
+        assert not done, "acknowledged before the journal was flushed"
+        with pytest.raises(ObjectNotFound):  # linked into place only once the record is durable
+            ctx.object_store.head(BUCKET, "o")
+        flushes.release.set()
+        head, body = await read
+        assert head.startswith(b"HTTP/1.1 200 OK\r\n") and body == b""
+        assert ctx.object_store.head(BUCKET, "o").size == len(BODY)
+        writer.close()
+
+    _run(ctx, scenario)
+    assert flushes.calls == ["file"]
 
 
 def test_a_failed_flush_is_never_acknowledged_by_the_front(tmp_path: Path) -> None:
@@ -293,7 +317,7 @@ def test_a_small_put_is_written_on_the_loop_a_larger_one_in_a_thread(tmp_path: P
     assert executor.blocking_writes == 1  # the large one only
     assert ctx.object_store.head(BUCKET, "small").size == len(BODY)
     assert ctx.object_store.head(BUCKET, "large").size == len(large)
-    assert flushes.calls == ["file", "dir", "file", "dir"]
+    assert flushes.calls == ["file", "file", "dir"]  # the small create's journal flush, the large one's two
 
 
 def test_a_put_whose_object_lock_is_busy_is_written_in_a_thread_once_free(tmp_path: Path) -> None:
