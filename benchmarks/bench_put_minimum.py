@@ -8,12 +8,15 @@ The question it answers: how close to nginx can any Python server come with a du
 data and name flushed before the reply, group-committed) with no object store around them and
 no thread per request; its `--log` run waits for one flush per PUT instead of two, as behind a
 write-ahead log (its docstring says how). pyaistore is the real target (lean front, storage
-engine). The same wrk load (the bench_http PUT script, fresh names per run) against each in
-turn, order rotating per round; prints req/s, the ratio to nginx in the same round, and CPU-µs
-per PUT (user + kernel) of each server's processes. Where the rest of the machine went is
-printed too, per PUT: wrk's own CPU, everything else that was busy (the kernel's writeback and
-journal threads, other tenants) and the share of both cores left idle; a run that leaves
-nothing idle is bound by the sum of the three. Results in docs/performance.md ("Group commit of small PUTs").
+engine), whose small creates wait for its write journal's one flush; it runs a second time with
+the journal off (`PYAISTORE_WRITE_JOURNAL=false`: two flushes). The same wrk load (the
+bench_http PUT script, fresh names per run) against each in turn, order rotating per round;
+prints req/s, the ratio to nginx in the same round, and CPU-µs per PUT (user + kernel) of each
+server's processes. Where the rest of the machine went is printed too, per PUT: wrk's own CPU,
+everything else that was busy (the kernel's writeback and journal threads, other tenants) and
+the share of both cores left idle; a run that leaves nothing idle is bound by the sum of the
+three. Results in docs/performance.md ("Group commit of small PUTs", "One flush for a small
+create").
 """
 
 import argparse
@@ -144,7 +147,10 @@ def main() -> int:
     body = work / "body.bin"
     body.write_bytes(os.urandom(KIB))
     nginx, ours = NginxPeer(work_dir=work), PyaistorePeer(work_dir=work)
-    peers = [nginx, MinimumPeer(work, args.processes), MinimumPeer(work, args.processes, log=True), ours]
+    without_journal = PyaistorePeer(work_dir=work, env={"PYAISTORE_WRITE_JOURNAL": "false"})
+    without_journal.label = "pyaistore-two-flushes"
+    peers = [nginx, MinimumPeer(work, args.processes), MinimumPeer(work, args.processes, log=True)]
+    peers += [without_journal, ours]
     print(f"load average before: {'/'.join(f'{v:.2f}' for v in os.getloadavg())}", flush=True)
     rows: list[tuple[int, str, Run]] = []
     try:

@@ -36,10 +36,13 @@ class PyaistorePeer:
         work_dir: Path | None = None,
         python: str = sys.executable,
         extra_args: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
     ) -> None:
-        """Prepare (but do not start) a local cluster with its data under a fresh temp dir."""
+        """Prepare (but do not start) a local cluster with its data under a fresh temp dir; `env`
+        adds to the nodes' environment (e.g. a `PYAISTORE_*` setting)."""
         self.targets = targets
         self.extra_args = extra_args
+        self.env = env or {}
         self.python = python
         self.data_dir = Path(tempfile.mkdtemp(prefix="bench-pyaistore-", dir=work_dir))
         self.port = free_port()
@@ -55,7 +58,12 @@ class PyaistorePeer:
         command += ["--data", str(self.data_dir / "data"), "--port", str(self.port)]
         command += ["--targets", str(self.targets), *self.extra_args]
         self.process = subprocess.Popen(
-            command, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            command,
+            cwd=REPO_ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={**os.environ, **self.env},
         )
         try:
             wait_for_http_ok(f"{self.endpoint}/v1/health", timeout_s, alive=self._alive)
