@@ -16,6 +16,7 @@ MountpathUnavailable naming it, never as a bare OSError, so the owner can disabl
 
 import dataclasses
 import functools
+import logging
 import os
 import shutil
 import stat
@@ -57,6 +58,8 @@ from pyaistore.storage.write_journal import CHECKPOINT_S, WriteJournal, boot_id,
 from pyaistore.wire.bucket_id import BucketId
 
 __all__ = ["ObjectStore", "WriteProps"]
+
+log = logging.getLogger(__name__)
 
 LOCK_STRIPES: Final = 256
 
@@ -393,11 +396,15 @@ class ObjectStore(StoreListing):
 
     def recover_journals(self) -> int:
         """At start-up, before serving: replay the journals of the mountpaths after a reboot, retire
-        them all (write_journal.py); returns how many objects were restored."""
+        them all (write_journal.py); returns how many objects were restored. A failing disk is
+        skipped (its journal waits for the next start), as its first use will report it."""
         boot, restored = boot_id(), 0
         for mountpath in self.mountpaths.available:
-            with unavailable_as_error(mountpath):
-                restored += recover(mountpath.root, boot)
+            try:
+                with unavailable_as_error(mountpath):
+                    restored += recover(mountpath.root, boot)
+            except StorageError as exc:
+                log.error("the write journal of %s was not recovered: %s", mountpath.root, exc)
         return restored
 
     def close(self) -> None:
