@@ -131,19 +131,27 @@ async def _reply(reader: asyncio.StreamReader) -> tuple[bytes, bytes]:
     return head, await reader.readexactly(length)
 
 
+async def _put_held(
+    port: int, flushes: HeldFlushes
+) -> tuple[asyncio.StreamWriter, "asyncio.Future[tuple[bytes, bytes]]"]:
+    """PUT object "o", wait until its held flush starts, and check that no reply comes meanwhile."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(_put("o"))
+    assert await asyncio.to_thread(flushes.started.wait, 10)
+    read = asyncio.ensure_future(_reply(reader))
+    done, _ = await asyncio.wait({read}, timeout=0.2)
+    assert not done, "acknowledged before the flush completed"
+    return writer, read
+
+
 def test_the_reply_waits_for_the_flush(tmp_path: Path) -> None:
     flushes = HeldFlushes()
     ctx = _context(tmp_path, flushes, journal=False)  # a create's two flushes, without the journal
 
     async def scenario(port: int) -> None:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        writer.write(_put("o"))
-        assert await asyncio.to_thread(flushes.started.wait, 10)
         # The last flush (the rename's directory) is held: the object is in place but not yet
         # durable, the write has not returned, so no reply may be on its way.
-        read = asyncio.ensure_future(_reply(reader))
-        done, _ = await asyncio.wait({read}, timeout=0.2)
-        assert not done, "acknowledged before the flush completed"
+        writer, read = await _put_held(port, flushes)
         assert ctx.object_store.head(BUCKET, "o").size == len(BODY)
         flushes.release.set()
         head, body = await read
@@ -164,12 +172,7 @@ def test_a_create_is_acknowledged_after_the_journal_flush(tmp_path: Path) -> Non
     ctx = _context(tmp_path, flushes)
 
     async def scenario(port: int) -> None:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        writer.write(_put("o"))
-        assert await asyncio.to_thread(flushes.started.wait, 10)
-        read = asyncio.ensure_future(_reply(reader))
-        done, _ = await asyncio.wait({read}, timeout=0.2)
-        assert not done, "acknowledged before the journal was flushed"
+        writer, read = await _put_held(port, flushes)
         with pytest.raises(ObjectNotFound):  # linked into place only once the record is durable
             ctx.object_store.head(BUCKET, "o")
         flushes.release.set()
