@@ -19,9 +19,13 @@ xattrs (a sidecar file is shared by the object's versions): ObjectStore.stage_sm
 Given its mountpath's journal (write_journal.py), the write of a name with no object anywhere (a
 create) waits for one flush instead of two: `flush_file` appends the object to the journal and
 waits for the journal's flush, `publish` links the work file into place (refused if a name
-appeared meanwhile: nothing published, as above) and `flush_dir` has nothing to wait for.
+appeared meanwhile: nothing published, as above) and `flush_dir` has nothing to wait for. Its
+work file has no name (O_TMPFILE, where the file system has them): the link names it, and a
+crash leaves nothing behind.
 """
 
+import errno
+import functools
 import os
 from pathlib import Path
 from types import TracebackType
@@ -48,6 +52,9 @@ from pyaistore.storage.write_journal import JournalEntry, WriteJournal
 __all__ = ["StagedWrite"]
 
 _FLAGS: Final = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+_TMPFILE: Final = getattr(os, "O_TMPFILE", 0)  # Linux: a file with no name until linked
+_TMPFILE_FLAGS: Final = os.O_RDWR | os.O_CLOEXEC | _TMPFILE  # not O_EXCL: that forbids the link
+_NO_TMPFILE: Final = frozenset({errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL})
 
 
 class StagedWrite:
@@ -78,6 +85,7 @@ class StagedWrite:
         self.kept = False  # the object in place stays (a no-op PUT): done after prepare
         self._journal = journal if self._fsync and destination.commits is not None else None
         self._entry: JournalEntry | None = None  # the create's journal record, once appended
+        self._unnamed = False  # the work file has no name (O_TMPFILE): linked from its descriptor
 
     def prepare(self) -> bool:
         """Write the work file and attach its metadata; False (nothing done) when the lock is busy."""
@@ -86,8 +94,6 @@ class StagedWrite:
             return False
         try:
             with io_errors(location):
-                self._fd = os.open(self._work, _FLAGS, 0o644)
-                write_all(self._fd, self._data)
                 self._before = self._destination.meta_store.record(location)
                 if self._before is None:  # nothing here: a copy elsewhere, if any, is the object
                     replicas = self._destination.replicas
@@ -102,14 +108,34 @@ class StagedWrite:
                     found,
                     looked=self._before is None,  # nothing here, and the other mountpaths seen
                 )
-                if not self.kept:
-                    with conflicts_as_error(location):
-                        self._destination.meta_store.save(location, self._fd, self.meta)
                 if self._journal is not None and (self.kept or self._before is not None or found is not None):
                     self._journal = None  # not a create: the two flushes
+                if not self.kept:
+                    self._fd = self._open_work()
+                    write_all(self._fd, self._data)
+                    with conflicts_as_error(location):
+                        self._destination.meta_store.save(location, self._fd, self.meta)
         finally:
             lock.release()
         return True
+
+    def _open_work(self) -> int:
+        """The work file: for a journaled create, an unnamed one in the work directory when the file
+        system offers them (no name to create and remove again), else the named work file."""
+        if self._journal is not None and _TMPFILE:
+            try:
+                fd = os.open(os.path.dirname(self._work), _TMPFILE_FLAGS, 0o644)
+            except OSError as exc:
+                if exc.errno not in _NO_TMPFILE:
+                    raise
+            else:
+                self._unnamed = True
+                return fd
+        return os.open(self._work, _FLAGS, 0o644)
+
+    def _link_source(self) -> str:
+        """What link_into_place links: the work file, or the descriptor of an unnamed one."""
+        return f"/proc/self/fd/{self._fd}" if self._unnamed else self._work
 
     def flush_file(self, waker: Waker, token: object) -> bool:
         """Have the work file flushed (before publish), or a create journaled; False when there is
@@ -136,9 +162,10 @@ class StagedWrite:
             assert self.meta is not None
             with io_errors(location), conflicts_as_error(location):
                 if self._journal is not None:
-                    if not link_into_place(self._work, location):
+                    if not link_into_place(self._link_source(), location):
                         return False  # a name appeared (another process's write): not a create
-                    os.unlink(self._work)
+                    if not self._unnamed:
+                        os.unlink(self._work)
                 else:
                     try:
                         os.replace(self._work, location.data_str)  # the parent is there (the common case)
@@ -168,7 +195,7 @@ class StagedWrite:
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
-        if not self._published:
+        if not self._published and not self._unnamed:
             try:
                 os.unlink(self._work)
             except FileNotFoundError:
@@ -200,22 +227,35 @@ class StagedWrite:
         return True
 
 
-def link_into_place(work: str, location: ObjectLocation) -> bool:
-    """Hard-link the work file at the object's path, creating its directories; False if the name exists."""
+def link_into_place(source: str, location: ObjectLocation) -> bool:
+    """Hard-link the work file `source` (or /proc/self/fd/N of an unnamed one) at the object's path,
+    creating its directories; False if the name exists."""
     try:
-        os.link(work, location.data_str)
+        _link(source, location.data_str)
         return True
     except FileExistsError:
         return False
     except FileNotFoundError:
-        if not os.path.lexists(work):
+        if not os.path.exists(source):
             raise
     location.mountpath.make_dirs(location.data.parent)
     try:
-        os.link(work, location.data_str)
+        _link(source, location.data_str)
     except FileExistsError:
         return False
     return True
+
+
+def _link(source: str, target: str) -> None:
+    """linkat(2) following a symbolic link in `source` (os.link calls plain link(2), which does not,
+    unless given a directory descriptor: both paths are absolute, so the descriptor is not used)."""
+    os.link(source, target, src_dir_fd=_root_fd(), follow_symlinks=True)
+
+
+@functools.cache
+def _root_fd() -> int:
+    """A descriptor of / for `_link` (opened once per process, never used to resolve a path)."""
+    return os.open("/", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
 
 
 def _decoded(record: bytes | None, root: str) -> ObjectMeta | None:

@@ -123,8 +123,10 @@ def _path(store: ObjectStore, name: str) -> Path:
 def test_a_create_is_acknowledged_after_the_journal_flush_alone(store: ObjectStore, disk: Disk) -> None:
     waker = Waker()
     disk.gate.clear()  # the journal's flush starts but does not finish
+    work_dir = layout.work_dir(store.mountpaths.all[0])
     with _staged(store, "new/obj", b"payload") as staged:
         assert staged.prepare()
+        assert os.listdir(work_dir) == []  # the create's work file has no name (O_TMPFILE)
         assert staged.flush_file(waker, "file")
         assert not waker.woken.wait(0.2), "acknowledged before the journal was flushed"
         segment = _segments(store)[0]
@@ -136,7 +138,7 @@ def test_a_create_is_acknowledged_after_the_journal_flush_alone(store: ObjectSto
     assert _read(store, "new/obj") == b"payload"
     assert store.head(BUCKET, "new/obj").version == "1"
     assert disk.calls == ["file"]  # one flush, the journal's: no directory flush, no syncfs
-    assert os.listdir(layout.work_dir(store.mountpaths.all[0])) == []
+    assert os.listdir(work_dir) == []
 
 
 def test_an_overwrite_waits_for_both_flushes_and_is_not_journaled(store: ObjectStore, disk: Disk) -> None:
