@@ -15,7 +15,7 @@ import errno
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -38,6 +38,7 @@ __all__ = [
     "conflicts_as_error",
     "hash_kinds",
     "install",
+    "into_place",
     "io_errors",
     "name_conflict",
     "new_meta",
@@ -408,21 +409,27 @@ def rename_into_place(work: Path, location: layout.ObjectLocation) -> None:
     that vanished (an unmounted disk), even one that vanishes midway, is not silently recreated on
     the file system underneath; FileNotFoundError instead.
     """
-    target = location.data
+    into_place(str(work), location, os.replace)
+
+
+def into_place(source: str, location: layout.ObjectLocation, put: Callable[[str, str], None]) -> None:
+    """Give the file `source` the object's data path with `put(source, path)` (a rename or a link),
+    creating the parent directories as rename_into_place does when they are missing."""
+    target = location.data_str
     try:
-        os.replace(work, target)  # the parent is there (the common case): one call
+        put(source, target)  # the parent is there (the common case): one call
         return
     except FileNotFoundError:
-        if not os.path.lexists(work):
+        if not os.path.lexists(source):
             raise
     for attempt in range(_RENAME_ATTEMPTS):
         # Never "is the root there? then mkdir -p": the root may vanish between the two.
-        location.mountpath.make_dirs(target.parent)
+        location.mountpath.make_dirs(location.data.parent)
         try:
-            os.replace(work, target)
+            put(source, target)
             return
         except FileNotFoundError:
-            if attempt == _RENAME_ATTEMPTS - 1 or not os.path.lexists(work):
+            if attempt == _RENAME_ATTEMPTS - 1 or not os.path.lexists(source):
                 raise
 
 

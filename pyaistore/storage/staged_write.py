@@ -36,6 +36,7 @@ from pyaistore.storage.atomic_write import (
     WriteProps,
     conflicts_as_error,
     hash_kinds,
+    into_place,
     io_errors,
     new_meta,
     rename_into_place,
@@ -231,16 +232,7 @@ def link_into_place(source: str, location: ObjectLocation) -> bool:
     """Hard-link the work file `source` (or /proc/self/fd/N of an unnamed one) at the object's path,
     creating its directories; False if the name exists."""
     try:
-        _link(source, location.data_str)
-        return True
-    except FileExistsError:
-        return False
-    except FileNotFoundError:
-        if not os.path.exists(source):
-            raise
-    location.mountpath.make_dirs(location.data.parent)
-    try:
-        _link(source, location.data_str)
+        into_place(source, location, _link)
     except FileExistsError:
         return False
     return True

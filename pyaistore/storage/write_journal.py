@@ -30,7 +30,6 @@ import struct
 import sys
 import threading
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
@@ -94,7 +93,6 @@ class WriteJournal:
     boot: str = field(default_factory=boot_id)
     interval_s: float = CHECKPOINT_S
     flushers: Flushers | None = None  # the segment's flush (default fdatasync) and the checkpoint's syncfs
-    checkpoints: int = 0  # retiring passes that ran a syncfs, for tests and benchmarks
 
     def __post_init__(self) -> None:
         self.directory = self.root / JOURNAL_DIR
@@ -146,7 +144,6 @@ class WriteJournal:
             return 0
         flush = self.flushers.filesystem if self.flushers is not None else None
         (flush or syncfs)(self.root)  # every linked file and name of these segments is durable
-        self.checkpoints += 1
         for segment in settled:
             segment.path.unlink(missing_ok=True)
         fsync_dir(self.directory)  # the segments stay gone
@@ -200,7 +197,7 @@ class WriteJournal:
                 log.exception("journal checkpoint of %s failed", self.root)
 
 
-def recover(root: Path, boot: str, restore: Callable[[Path, Path, bytes, bytes], bool] | None = None) -> int:
+def recover(root: Path, boot: str) -> int:
     """Before serving: replay the journal segments of `root` written before the last reboot, retire all.
 
     Returns how many objects were restored. Segments of this boot are only retired: their
@@ -211,7 +208,6 @@ def recover(root: Path, boot: str, restore: Callable[[Path, Path, bytes, bytes],
         segments = sorted(path for path in directory.iterdir() if path.suffix == ".log")
     except FileNotFoundError:
         return 0
-    restore = restore or restore_object
     restored = 0
     for segment in segments:
         records = _records(segment, boot)
@@ -220,7 +216,7 @@ def recover(root: Path, boot: str, restore: Callable[[Path, Path, bytes, bytes],
             if target is None:
                 log.error("journal %s names %r, not an object of %s: skipped", segment, path, root)
                 continue
-            if restore(root, target, meta, data):
+            if restore_object(root, target, meta, data):
                 restored += 1
                 log.warning("restored %s from the journal after a restart of the machine", target)
     if restored:
