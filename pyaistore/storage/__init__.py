@@ -30,6 +30,7 @@ __all__ = [
     "object_locks",
     "object_meta",
     "object_store",
+    "per_root",
     "resilver",
     "slice_file",
     "slice_store",

@@ -41,6 +41,7 @@ from typing import Final, Protocol
 
 from pyaistore.storage.disk_sync import syncfs, syncfs_fd
 from pyaistore.storage.meta_store import fsync_dir
+from pyaistore.storage.per_root import PerRoot
 
 log = logging.getLogger(__name__)
 
@@ -273,27 +274,14 @@ def waiter_error(error: BaseException) -> OSError:
     return copy
 
 
-class CommitQueues:
+class CommitQueues(PerRoot[CommitQueue]):
     """One CommitQueue per mountpath root, created on first use (mountpaths come and go)."""
 
     def __init__(self, flushers: Flushers | None = None, syncfs_at: int = SYNCFS_AT) -> None:
         """Queues made here share `flushers` and the syncfs threshold."""
-        self._flushers = flushers
-        self._syncfs_at = syncfs_at
-        self._queues: dict[Path, CommitQueue] = {}
-        self._lock = threading.Lock()
-
-    def for_root(self, root: Path) -> CommitQueue:
-        """The queue of the mountpath at `root`."""
-        queue = self._queues.get(root)
-        if queue is None:
-            with self._lock:
-                queue = self._queues.setdefault(root, CommitQueue(root, self._flushers, self._syncfs_at))
-        return queue
+        super().__init__(lambda root: CommitQueue(root, flushers, syncfs_at))
 
     def close(self) -> None:
         """Close every queue (each flushes what it holds first)."""
-        with self._lock:
-            queues = list(self._queues.values())
-        for queue in queues:
+        for queue in self.items():
             queue.close()

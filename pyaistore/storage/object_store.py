@@ -20,7 +20,6 @@ import logging
 import os
 import shutil
 import stat
-import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -54,7 +53,7 @@ from pyaistore.storage.object_locks import LOCKS_DIR, StripeLocks
 from pyaistore.storage.object_meta import ObjectMeta, check_record
 from pyaistore.storage.staged_write import StagedWrite
 from pyaistore.storage.store_listing import StoreListing
-from pyaistore.storage.write_journal import CHECKPOINT_S, WriteJournal, boot_id, recover
+from pyaistore.storage.write_journal import CHECKPOINT_S, WriteJournals, boot_id, recover
 from pyaistore.wire.bucket_id import BucketId
 
 __all__ = ["ObjectStore", "WriteProps"]
@@ -94,10 +93,7 @@ class ObjectStore(StoreListing):
         # Durable writes share their fsyncs per mountpath (group commit); none without fsync.
         self._commits = CommitQueues(flushers) if fsync else None
         # Small creates on the event loop are made durable by their mountpath's journal.
-        self._journals: dict[Path, WriteJournal] | None = {} if fsync and journal else None
-        self._flushers = flushers
-        self._journal_interval_s = journal_interval_s
-        self._journal_lock = threading.Lock()
+        self._journals = WriteJournals(flushers, journal_interval_s) if fsync and journal else None
         self._work_tokens = layout.WorkTokens()
         for mp in mountpaths.available:
             try:
@@ -197,7 +193,8 @@ class ObjectStore(StoreListing):
             self._check_other_mountpaths(destination.location)
         mp = destination.location.mountpath
         work = layout.work_dir_str(mp) + os.sep + self._work_tokens.next()
-        return StagedWrite(destination, work, props, data, self._journal(mp.root))
+        journal = self._journals.for_root(mp.root) if self._journals is not None else None
+        return StagedWrite(destination, work, props, data, journal)
 
     def delete(self, bucket: BucketId, name: str) -> None:
         """Remove the object, every copy and their metadata; ObjectNotFound if there is none."""
@@ -409,31 +406,8 @@ class ObjectStore(StoreListing):
 
     def close(self) -> None:
         """Retire this process's journals (a clean stop leaves nothing to replay)."""
-        if self._journals is None:
-            return
-        with self._journal_lock:
-            journals = list(self._journals.values())
-            self._journals.clear()
-        for journal in journals:
-            try:
-                journal.close()
-            except OSError:  # a failing disk: its segments are replayed or retired at the next start
-                continue
-
-    def _journal(self, root: Path) -> WriteJournal | None:
-        """This process's journal on the mountpath at `root` (None without journaling)."""
-        journals = self._journals
-        if journals is None:
-            return None
-        journal = journals.get(root)
-        if journal is None:
-            with self._journal_lock:
-                journal = journals.get(root)
-                if journal is None:
-                    journal = journals[root] = WriteJournal(
-                        root, interval_s=self._journal_interval_s, flushers=self._flushers
-                    )
-        return journal
+        if self._journals is not None:
+            self._journals.close()
 
     def sync(self) -> None:
         """Make every write so far durable, deferred ones included (one syncfs per mountpath)."""

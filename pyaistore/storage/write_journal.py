@@ -40,6 +40,7 @@ from pyaistore.storage.disk_sync import syncfs
 from pyaistore.storage.layout import JOURNAL_DIR
 from pyaistore.storage.meta_store import XATTR_NAME, fsync_dir
 from pyaistore.storage.object_meta import ObjectMeta
+from pyaistore.storage.per_root import PerRoot
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ __all__ = [
     "CHECKPOINT_S",
     "JournalEntry",
     "WriteJournal",
+    "WriteJournals",
     "boot_id",
     "recover",
     "restore_object",
@@ -195,6 +197,23 @@ class WriteJournal:
                 if not self.directory.is_dir():
                     return  # the disk or its journal is gone: nothing left to retire here
                 log.exception("journal checkpoint of %s failed", self.root)
+
+
+class WriteJournals(PerRoot[WriteJournal]):
+    """This process's journal of each mountpath root, started on the first create there."""
+
+    def __init__(self, flushers: Flushers | None = None, interval_s: float = CHECKPOINT_S) -> None:
+        """Journals made here share `flushers` and their checkpoint interval."""
+        super().__init__(lambda root: WriteJournal(root, interval_s=interval_s, flushers=flushers))
+
+    def close(self) -> None:
+        """Retire every journal's segments (a clean stop leaves nothing to replay); a later create
+        starts a new journal."""
+        for journal in self.take_all():
+            try:
+                journal.close()
+            except OSError:  # a failing disk: its segments are replayed or retired at the next start
+                log.exception("the write journal of %s was not retired", journal.root)
 
 
 def recover(root: Path, boot: str) -> int:

@@ -164,8 +164,9 @@ def test_a_name_taken_meanwhile_is_not_linked_over(store: ObjectStore) -> None:
 
 def test_a_checkpoint_retires_settled_segments_after_a_syncfs(store: ObjectStore, disk: Disk) -> None:
     _write(store, "a", b"1")
-    journal = store._journal(_root(store))
-    assert journal is not None and len(_segments(store)) == 1
+    assert store._journals is not None
+    journal = store._journals.for_root(_root(store))
+    assert len(_segments(store)) == 1
     waker = Waker()
     with _staged(store, "b", b"2") as unsettled:
         assert unsettled.prepare() and unsettled.flush_file(waker, "file")
