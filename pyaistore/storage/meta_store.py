@@ -164,11 +164,16 @@ class TypedMetaStore(Generic[M]):
                         return True  # the disk is gone or failing: undecided, its I/O will tell
         return decided
 
-    def save(self, location: layout.ObjectLocation, fd: int, meta: M) -> None:
-        """Attach `meta` to the file open as `fd`, which is (or is about to be renamed to) the object."""
+    def save(self, location: layout.ObjectLocation, fd: int, meta: M) -> bytes | None:
+        """Attach `meta` to the file open as `fd`, which is (or is about to be renamed to) the object.
+
+        Returns the record set as its xattr (what `record` will read), None where metadata lives
+        in a sidecar.
+        """
         if self.uses_xattrs(location.mountpath):
-            set_xattr(fd, self._xattr_name, meta.encode())
-            return
+            record = meta.encode()
+            set_xattr(fd, self._xattr_name, record)
+            return record
         entries = [_entry(os.fstat(fd).st_ino, meta)]
         current = _current_inode(location.data)
         if current is not None and current != entries[0]["ino"]:
@@ -178,6 +183,7 @@ class TypedMetaStore(Generic[M]):
                 kept = []  # a corrupt sidecar: the file in place is unreadable anyway, the write heals it
             entries += [entry for entry in kept if entry.get("ino") == current]
         _write_sidecar(location, {"entries": entries}, self._fsync)
+        return None
 
     def load(self, location: layout.ObjectLocation, fd: int) -> M:
         """The metadata of the object file open as `fd`; FileNotFoundError if none, ValueError if corrupt."""

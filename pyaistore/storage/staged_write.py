@@ -87,6 +87,7 @@ class StagedWrite:
         self._journal = journal if self._fsync and destination.commits is not None else None
         self._entry: JournalEntry | None = None  # the create's journal record, once appended
         self._unnamed = False  # the work file has no name (O_TMPFILE): linked from its descriptor
+        self._record: bytes | None = None  # the metadata record attached to the work file
 
     def prepare(self) -> bool:
         """Write the work file and attach its metadata; False (nothing done) when the lock is busy."""
@@ -115,7 +116,7 @@ class StagedWrite:
                     self._fd = self._open_work()
                     write_all(self._fd, self._data)
                     with conflicts_as_error(location):
-                        self._destination.meta_store.save(location, self._fd, self.meta)
+                        self._record = self._destination.meta_store.save(location, self._fd, self.meta)
         finally:
             lock.release()
         return True
@@ -144,11 +145,11 @@ class StagedWrite:
         journal = self._journal
         if journal is None:
             return self._flush(self._fd, None, waker, token)
-        assert self.meta is not None
+        assert self._record is not None  # offered only where metadata lives in xattrs
         location = self._destination.location
         with io_errors(location):
             path = location.data_str[len(location.mountpath.root_str) + 1 :]
-            self._entry = journal.append(path, self.meta.encode(), self._data)
+            self._entry = journal.append(path, self._record, self._data)
             journal.notify(self._entry, waker, token)
         return True
 
