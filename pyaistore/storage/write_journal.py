@@ -14,9 +14,10 @@ Creates only: the link fails if a name appeared meanwhile (the write then takes 
 path), so replay never has to decide between two versions of an object. Replay (`recover`, at
 start-up, before serving) happens only after the machine itself went down: each segment names
 the boot it was written in, and a process that died while the kernel lived on left every file
-and name in the page cache, so its segments are simply retired. After a reboot, each record's
-object is restored when its file is missing or torn (its size or bytes are not the record's and
-no other complete object took its name); an intact object, or a later one, is left alone.
+and name in the page cache, so its segments are simply retired. After a reboot, newest first,
+each record's object is restored when its file is missing or torn (its size or bytes are not
+the record's and no other complete object took its name); an intact object, or a later one, is
+left alone.
 
 What this trades: an object deleted (or moved away) less than a checkpoint interval before a
 power loss can come back, as an unflushed unlink can without a journal (deletes are not
@@ -227,17 +228,20 @@ def recover(root: Path, boot: str) -> int:
         segments = sorted(path for path in directory.iterdir() if path.suffix == ".log")
     except FileNotFoundError:
         return 0
+    # Newest first, by the write time in each record's metadata (across segments and processes):
+    # a name created, deleted and created again is rebuilt as its last create, whose object then
+    # makes every older record of the name one to leave alone.
+    records = [(segment, *record) for segment in segments for record in _records(segment, boot)]
+    records.sort(key=lambda record: _written_ns(record[2]), reverse=True)
     restored = 0
-    for segment in segments:
-        records = _records(segment, boot)
-        for path, meta, data in records:
-            target = _object_path(root, path)
-            if target is None:
-                log.error("journal %s names %r, not an object of %s: skipped", segment, path, root)
-                continue
-            if restore_object(root, target, meta, data):
-                restored += 1
-                log.warning("restored %s from the journal after a restart of the machine", target)
+    for segment, path, meta, data in records:
+        target = _object_path(root, path)
+        if target is None:
+            log.error("journal %s names %r, not an object of %s: skipped", segment, path, root)
+            continue
+        if restore_object(root, target, meta, data):
+            restored += 1
+            log.warning("restored %s from the journal after a restart of the machine", target)
     if restored:
         syncfs(root)
     for segment in segments:
@@ -245,6 +249,14 @@ def recover(root: Path, boot: str) -> int:
     (directory / _RESTORE).unlink(missing_ok=True)
     fsync_dir(directory)
     return restored
+
+
+def _written_ns(meta: bytes) -> int:
+    """When the record's object was written (its metadata's time); 0 if the record does not say."""
+    try:
+        return ObjectMeta.decode(meta).atime_ns
+    except ValueError:
+        return 0
 
 
 def _object_path(root: Path, path: str) -> Path | None:

@@ -218,6 +218,19 @@ def test_recover_after_a_reboot_rebuilds_lost_and_torn_creates_only(store: Objec
     assert _segments(store) == []
 
 
+def test_recover_rebuilds_the_last_create_of_a_name_created_twice(store: ObjectStore) -> None:
+    _write(store, "obj", b"first")
+    store.delete(BUCKET, "obj")
+    assert _write(store, "obj", b"second") == (True, False)  # a create again: journaled
+    _path(store, "obj").unlink()  # the power loss took the name
+    segments = {segment: segment.read_bytes() for segment in _segments(store)}
+    store.close()
+    for segment, content in segments.items():
+        segment.write_bytes(content)
+    assert recover(_root(store), boot="another boot") == 1
+    assert _read(store, "obj") == b"second"
+
+
 def test_recover_in_the_same_boot_only_retires(store: ObjectStore) -> None:
     _write(store, "obj", b"data")
     segment = _segments(store)[0]
