@@ -6,7 +6,8 @@ the destination name (a single file: the name given, else the file's own), or th
 prefix plus the file's path relative to the directory. On a source every target sees (a share,
 or the one host of a local cluster) each target takes the files whose objects it owns; on a
 source of each target's own, or when one target is named, that target takes every file and sends
-the objects it does not own to their owners. An existing object stays unless overwriting is
+the objects it does not own to their owners (on a share, a file another target promoted and
+deleted while this one walked the tree is passed over). An existing object stays unless overwriting is
 asked; a promoted file is deleted when asked, once its object is stored.
 """
 
@@ -48,7 +49,11 @@ def sources(msg: PromoteMsg) -> list[tuple[str, str]]:
         subdirectories.sort()
         for file_name in sorted(files):
             path = os.path.join(directory, file_name)
-            if stat.S_ISREG(os.lstat(path).st_mode):  # no symbolic links, sockets, devices
+            try:
+                mode = os.lstat(path).st_mode
+            except FileNotFoundError:  # listed, then promoted and deleted by the target that owns it
+                continue
+            if stat.S_ISREG(mode):  # no symbolic links, sockets, devices
                 found.append((path, msg.object_name + os.path.relpath(path, top)))
     return found
 

@@ -42,3 +42,19 @@ def test_only_a_directory_or_a_regular_file_may_be_a_source(tree: Path) -> None:
     for bad in ("missing", "link", "fifo"):
         with pytest.raises(InvalidJobRequest):
             check_source(PromoteMsg(str(tree / bad)))
+
+
+def test_a_file_deleted_while_the_tree_is_walked_is_passed_over(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a share, the target that owns a file may promote and delete it while another walks."""
+    walk = os.walk
+
+    def walk_then_delete(top: str, followlinks: bool) -> object:
+        for directory, subdirectories, files in walk(top, followlinks=followlinks):
+            if "a" in files:
+                os.unlink(os.path.join(directory, "a"))  # listed, then gone before it is looked at
+            yield directory, subdirectories, files
+
+    monkeypatch.setattr(os, "walk", walk_then_delete)
+    assert sources(PromoteMsg(str(tree), "p/")) == [(str(tree / "b"), "p/b")]
