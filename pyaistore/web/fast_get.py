@@ -1,10 +1,11 @@
-"""The target's fast GET: a small object it holds, answered from the request head in one write
-(and, through web/fast_head.py, its fast HEAD).
+"""The target's fast GET: an object it holds, answered from the request head (and, through
+web/fast_head.py, its fast HEAD).
 
-Only a plain request (web/plain_request.py) for an object of at most SMALL_OBJECT bytes that
-`plain_get.open_plain` opens is answered here. Everything else returns None, and the request
-goes through aiohttp's full handler, unchanged. The reply carries the same headers as the full
-handler's (built by object_headers) and is counted the same way.
+Only a plain request (web/plain_request.py) for an object that `plain_get.open_plain` opens is
+answered here: up to SMALL_OBJECT bytes in one write, a larger range as a FileReply the front
+sends with sendfile. Everything else returns None, and the request goes through aiohttp's full
+handler, unchanged. The reply carries the same headers as the full handler's (built by
+object_headers) and is counted the same way.
 
 Hot objects. What a GET decides before reading (the name's validation, the owner, the mountpath,
 the decoded metadata and the headers it renders) is kept per request path, bounded, while the
@@ -24,7 +25,7 @@ from pyaistore.monitoring import request_counters as ops
 from pyaistore.node_context import NodeContext
 from pyaistore.target import byte_range, plain_get
 from pyaistore.web import fast_head, kept_files, object_headers, plain_request
-from pyaistore.web.fast_http import RequestHead, http_date
+from pyaistore.web.fast_http import FileReply, RequestHead, http_date
 from pyaistore.web.streaming import SMALL_OBJECT
 from pyaistore.wire import query
 
@@ -36,9 +37,10 @@ _OK: Final = b"HTTP/1.1 200 OK\r\n"
 _PARTIAL: Final = b"HTTP/1.1 206 Partial Content\r\n"
 
 HotKey = plain_request.HotKey
-# What a reply is made of: header lines, body, the range's start, the object's size for a range
+# What a reply is made of: header lines, the body (bytes, or an open descriptor the reply's
+# `length` bytes are sent from), the range's start, its length, the object's size for a range
 # (-1 for a whole object).
-Reply = tuple[bytes, bytes, int, int]
+Reply = tuple[bytes, bytes | int, int, int, int]
 
 
 @dataclass(slots=True, frozen=True)
@@ -62,8 +64,8 @@ class FastGet:
         self._hot: OrderedDict[HotKey, _Hot] = OrderedDict()
         self._head = fast_head.FastHead(ctx, self._tables)
 
-    def __call__(self, head: RequestHead) -> bytes | None:
-        """The whole reply to a plain small-object GET or a plain HEAD; None for anything else."""
+    def __call__(self, head: RequestHead) -> bytes | FileReply | None:
+        """The reply to a plain GET of an object held here or a plain HEAD; None for anything else."""
         if head.method != b"GET":
             return self._head(head) if head.method == b"HEAD" else None
         started = time.perf_counter_ns()
@@ -101,22 +103,27 @@ class FastGet:
         fd = kept_files.open_unchanged(self._ctx.object_store, hot.path, hot.identity, hot.meta_token)
         if fd is None:
             return None  # changed or gone: the full path decides
+        size = hot.identity[2]
+        total = size if range_header is not None else -1
         try:
-            size = hot.identity[2]
             start, length = 0, size
             if range_header is not None:
                 try:
                     start, length = byte_range.resolve(byte_range.parse(range_header), size)
                 except Exception:
                     return None  # the full path answers 416 or 400
+            if length > SMALL_OBJECT:
+                kept, fd = fd, -1  # the reply owns it now
+                return hot.headers, kept, start, length, total
             body = os.pread(fd, length, start)
         except OSError:
             return None
         finally:
-            os.close(fd)
+            if fd >= 0:
+                os.close(fd)
         if len(body) != length:
             return None
-        return hot.headers, body, start, size if range_header is not None else -1
+        return hot.headers, body, start, length, total
 
     def _read_cold(
         self,
@@ -138,11 +145,13 @@ class FastGet:
             return None
         try:
             handle = stream.file
-            if stream.length > SMALL_OBJECT or handle.size > SMALL_OBJECT:
-                return None
-            body = os.pread(handle.fileno(), stream.length, stream.start)
-            if len(body) != stream.length:
-                return None  # changed under us: the full path reads it afresh
+            body: bytes | int
+            if stream.length > SMALL_OBJECT:
+                body = -1  # sent from the file once the headers are rendered
+            else:
+                body = os.pread(handle.fileno(), stream.length, stream.start)
+                if len(body) != stream.length:
+                    return None  # changed under us: the full path reads it afresh
             try:
                 lines = b"".join(
                     f"{k}: {v}\r\n".encode()
@@ -155,18 +164,19 @@ class FastGet:
                 fd = handle.fileno()
                 identity, token = kept_files.identity(os.fstat(fd)), ctx.object_store.meta_token(fd)
                 self._remember(key, _Hot(handle.path_str, identity, token, lines, tables, owned))
+            if body == -1:
+                body = os.dup(handle.fileno())
         finally:
             stream.close()
-        return lines, body, stream.start, stream.meta.size if stream.partial else -1
+        return lines, body, stream.start, stream.length, stream.meta.size if stream.partial else -1
 
     def _remember(self, key: HotKey, hot: _Hot) -> None:
         self._hot[key] = hot
         if len(self._hot) > HOT_OBJECTS:
             self._hot.popitem(last=False)
 
-    def _render(self, head: RequestHead, reply: Reply, started: int) -> bytes:
-        lines, body, start, total = reply
-        length = len(body)
+    def _render(self, head: RequestHead, reply: Reply, started: int) -> bytes | FileReply:
+        lines, body, start, length, total = reply
         if total >= 0:
             out = [_PARTIAL, lines, b"Content-Range: bytes %d-%d/%d\r\n" % (start, start + length - 1, total)]
         else:
@@ -175,6 +185,8 @@ class FastGet:
         if not head.keep_alive:
             out.append(b"Connection: close\r\n")
         out.append(b"\r\n")
-        out.append(body)
         self._counters.succeeded(ops.GET, length, time.perf_counter_ns() - started)
+        if isinstance(body, int):
+            return FileReply(b"".join(out), body, start, length)
+        out.append(body)
         return b"".join(out)

@@ -1,9 +1,12 @@
 """A lean HTTP/1.1 front on a target's public port: hot reads answered inline, aiohttp for the rest.
 
 Per connection, httptools parses each request's head. A request the fast handler answers in full
-(a GET of a small object this target holds, nothing unusual asked) is answered right there, as
-bytes, with none of aiohttp's per-request machinery. Any other request (a body, another route,
-a miss, an error, a large object to stream) is handed to aiohttp's own protocol for the
+(a GET of an object this target holds, nothing unusual asked) is answered right there, with none
+of aiohttp's per-request machinery: as bytes, or as a head followed by a byte range of an open
+file (a FileReply, sent with sendfile on plain TCP under asyncio's loop; on TLS or another loop
+the request is handed on). Until a file's bytes are sent, nothing else on the connection is
+served. Any other request (a body, another route, a miss, an error) is handed to aiohttp's own
+protocol for the
 application exactly as it arrived, and the connection comes back to the front once aiohttp's
 reply is done and nothing else is pending. Replies stay in request order: while aiohttp holds the
 connection, bytes past its request wait here.
@@ -25,6 +28,7 @@ Measured in docs/performance.md ("The small-object path", "Group commit of small
 
 import asyncio
 import logging
+import os
 import socket
 import ssl
 import time
@@ -42,6 +46,7 @@ __all__ = [
     "BodyHandler",
     "FastHandler",
     "FastServer",
+    "FileReply",
     "RequestHead",
     "TakeBody",
     "http_date",
@@ -84,8 +89,22 @@ class _BodyWait:
     take: "TakeBody | None"  # None once the body was given and the reply is awaited
 
 
-# The fast handler: a full reply (status line, headers and body) or None to hand the request on.
-FastHandler = Callable[[RequestHead], bytes | None]
+@dataclass(slots=True, frozen=True)
+class FileReply:
+    """A reply whose body is `length` bytes of the open file `fd` from `offset`; the front closes `fd`."""
+
+    head: bytes
+    fd: int
+    offset: int
+    length: int
+
+
+# Replies larger than this ask the kernel for a send buffer of this size (fewer waits per reply).
+FILE_SEND_BUFFER: Final = 4 << 20
+
+# The fast handler: a full reply (status line, headers and body), a FileReply, or None to hand
+# the request on.
+FastHandler = Callable[[RequestHead], bytes | FileReply | None]
 # Given the collected body: a future of the full reply, or of None to hand the request on (nothing
 # was done); a failed future closes the connection unanswered (something may have been done).
 TakeBody = Callable[[bytes], "asyncio.Future[bytes | None]"]
@@ -152,6 +171,7 @@ class FastHttpProtocol(asyncio.Protocol):
         self._body: _BodyWait | None = None
         self._stall: asyncio.TimerHandle | None = None  # fires when a collected body stops arriving
         self._reading_paused = False
+        self._sending = False  # a FileReply's bytes are on their way
         self.last_active = 0.0
 
     # ---- asyncio.Protocol ----
@@ -228,7 +248,12 @@ class FastHttpProtocol(asyncio.Protocol):
 
     def close_if_ours(self) -> None:
         """Close the connection unless aiohttp holds it (aiohttp times out and closes its own)."""
-        if self._delegate is None and self._body is None and self._transport is not None:
+        if (
+            self._delegate is None
+            and self._body is None
+            and not self._sending
+            and self._transport is not None
+        ):
             self._transport.close()
 
     # ---- httptools callbacks ----
@@ -257,6 +282,7 @@ class FastHttpProtocol(asyncio.Protocol):
             transport is not None
             and self._delegate is None
             and self._body is None
+            and not self._sending
             and not self._writing_paused
         ):
             buffer = self._buffer
@@ -273,6 +299,10 @@ class FastHttpProtocol(asyncio.Protocol):
             if reply is None:
                 return  # handed on to aiohttp (or closed)
             del buffer[:head_len]
+            if isinstance(reply, FileReply):
+                self._sending = True
+                self._server.loop.create_task(self._send_file(reply))
+                return
             transport.write(reply)
             if not self._head.keep_alive:
                 transport.close()
@@ -280,7 +310,40 @@ class FastHttpProtocol(asyncio.Protocol):
             self._head = RequestHead()
             self._headers_done = False
 
-    def _parse_and_answer(self, head_len: int) -> bytes | None:
+    async def _send_file(self, reply: FileReply) -> None:
+        """Write the head, then the file's range with sendfile; serve what waited once it is sent."""
+        transport = self._transport
+        try:
+            with os.fdopen(reply.fd, "rb") as file:
+                if transport is None:
+                    return
+                if reply.length > FILE_SEND_BUFFER:
+                    sock = transport.get_extra_info("socket")
+                    if sock is not None:
+                        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, FILE_SEND_BUFFER)
+                transport.write(reply.head)
+                await self._server.loop.sendfile(transport, file, reply.offset, reply.length, fallback=False)
+        except (ConnectionError, OSError, RuntimeError, asyncio.CancelledError) as exc:
+            # The client left, or the file could not be read: the reply is cut short, so is the connection.
+            if transport is not None:
+                transport.close()
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+            return
+        finally:
+            self._sending = False
+        if transport is None or transport.is_closing():
+            return
+        self.last_active = self._server.loop.time()
+        if not self._head.keep_alive:
+            transport.close()
+            return
+        self._head = RequestHead()
+        self._headers_done = False
+        if self._buffer and self._body is None:
+            self._serve_buffered()
+
+    def _parse_and_answer(self, head_len: int) -> bytes | FileReply | None:
         """Parse the head at the buffer's start; the fast reply, or None once handed on."""
         parser = self._parser
         try:
@@ -302,6 +365,9 @@ class FastHttpProtocol(asyncio.Protocol):
             reply = self._server.handler(head)
         except Exception:
             log.exception("fast path failed on %r; handing the request on", head.url[:256])
+            reply = None
+        if isinstance(reply, FileReply) and not self._server.zero_copy:
+            os.close(reply.fd)  # TLS, or a loop without sendfile: aiohttp streams it
             reply = None
         if reply is None:
             self._hand_on(head_len)
@@ -512,6 +578,8 @@ class FastServer:
         self.body_handler = body_handler
         self.body_idle = body_idle  # seconds a body being collected may go without a byte (live)
         self.connections: set[FastHttpProtocol] = set()
+        # Whether a FileReply can be sent as it is: plain TCP under asyncio's own loop (set by listen).
+        self.zero_copy = False
         server = runner.server
         assert server is not None, "the runner is set up first"
         self._aiohttp = server
@@ -525,6 +593,7 @@ class FastServer:
 
     async def listen(self, sock: socket.socket, ssl_context: ssl.SSLContext | None) -> None:
         """Serve on the listening socket."""
+        self.zero_copy = ssl_context is None and isinstance(self.loop, asyncio.BaseEventLoop)
         self._server = await self.loop.create_server(
             lambda: FastHttpProtocol(self), sock=sock, ssl=ssl_context, backlog=1024
         )
