@@ -5,7 +5,9 @@ tests control how bytes arrive (pipelined, split, a body after its reply).
 """
 
 import asyncio
+import os
 import socket
+import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -15,12 +17,21 @@ from pyaistore.web import fast_http
 from pyaistore.web.fast_http import RequestHead
 
 FAST_BODY = b"fast!"
+# What GET /file/* sends with sendfile: 8 MiB and a byte, more than a socket buffer takes at once.
+FILE_BODY = bytes(range(256)) * (32 * 1024) + b"!"
+_FILE = tempfile.NamedTemporaryFile(prefix="fast-http-")  # removed when the test process exits
+_FILE.write(FILE_BODY)
+_FILE.flush()
 
 
-def _fast(head: RequestHead) -> bytes | None:
-    """Answers GET /fast/* inline; raises on /boom (the front must hand it on); else None."""
+def _fast(head: RequestHead) -> bytes | fast_http.FileReply | None:
+    """Answers GET /fast/* inline and GET /file/* from a file; raises on /boom (the front must hand
+    it on); else None."""
     if head.url.startswith(b"/boom"):
         raise RuntimeError("the fast handler failed")
+    if head.method == b"GET" and head.url.startswith(b"/file/"):
+        reply_head = b"HTTP/1.1 200 OK\r\nX-Path: file\r\nContent-Length: %d\r\n\r\n" % (len(FILE_BODY) - 1)
+        return fast_http.FileReply(reply_head, os.open(_FILE.name, os.O_RDONLY), 1, len(FILE_BODY) - 1)
     if head.method != b"GET" or not head.url.startswith(b"/fast/"):
         return None
     extra = b"" if head.keep_alive else b"Connection: close\r\n"
@@ -285,3 +296,36 @@ def test_a_stalled_body_is_handed_on_to_aiohttp_as_it_stands() -> None:
         assert (await conn.reply())[1:] == ({"x-path": "fast", "content-length": "10"}, b"z" * 10)
 
     _run(scenario, body_idle=0.2)
+
+
+def test_file_replies_are_sent_in_order_with_the_requests_around_them() -> None:
+    async def scenario(port: int) -> None:
+        conn = await _connect(port)
+        await conn.send(_get("/file/a") + _get("/fast/b") + _put("/echo", b"x") + _get("/file/c"))
+        replies = [await conn.reply() for _ in range(4)]
+        assert [(status, headers["x-path"]) for status, headers, _ in replies] == [
+            (200, "file"),
+            (200, "fast"),
+            (200, "aiohttp"),
+            (200, "file"),
+        ]
+        assert replies[0][2] == replies[3][2] == FILE_BODY[1:]
+        assert (replies[1][2], replies[2][2]) == (FAST_BODY, b"slow:x")
+
+    _run(scenario)
+
+
+def test_a_client_that_leaves_mid_file_does_not_stop_the_front() -> None:
+    async def scenario(port: int) -> None:
+        for _ in range(3):
+            leaving = await _connect(port)
+            await leaving.send(_get("/file/a"))
+            await asyncio.wait_for(leaving.reader.readexactly(1000), 5)
+            leaving.writer.transport.abort()  # gone with most of the file unsent
+        conn = await _connect(port)
+        await conn.send(_get("/file/b", "Connection: close\r\n"))
+        status, _, body = await conn.reply()
+        assert (status, body) == (200, FILE_BODY[1:])
+        assert await conn.closed()  # Connection: close is honoured after a file reply too
+
+    _run(scenario)
