@@ -4,7 +4,9 @@
    records go to a RecordStore: in memory up to the job's memory limit, spilled to a file in
    this target's work directory beyond it.
 2. Meta sorting, on the coordinator (the working target with the smallest ID): it collects every
-   target's record list (`GET .../meta`, asked until the target has extracted), orders the
+   target's record list (`GET .../meta`, asked until the target has extracted; a target that
+   does not know the job yet, its start still on the way, is asked again for up to
+   START_GRACE_S), orders the
    records, cuts them into output shards (records whole, each shard up to the output shard
    size), and gives each shard to the HRW owner of its name in the output bucket (`POST .../create`).
 3. Shard creation: each target builds its shards in order, reading its own records locally and
@@ -24,7 +26,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from pyaistore.cluster import cluster_map, placement
-from pyaistore.cluster.errors import PeerFailed
+from pyaistore.cluster.errors import PeerFailed, PeerRejected
 from pyaistore.cluster.peer_client import PeerStream, PeerUnreachable
 from pyaistore.jobs import dsort_records, templates
 from pyaistore.jobs.archive_writer import ArchiveWriter
@@ -47,6 +49,9 @@ log = logging.getLogger(__name__)
 LENGTH: Final = struct.Struct(">Q")
 POLL_S: Final = 0.02
 MAX_POLL_S: Final = 0.1
+# How long the coordinator asks again a target that does not know the job yet: the gateway starts
+# the job on every target at once, and one may get its start after another has extracted.
+START_GRACE_S: Final = 30.0
 EXTRACTION, SORTING, CREATION = "local_extraction", "meta_sorting", "shard_creation"
 _COUNTERS: Final = {
     EXTRACTION: (
@@ -203,9 +208,15 @@ async def _records_of(ctx: NodeContext, job: DsortJob, node: Snode) -> list[Reco
         await _wait(job, job.extracted.wait())
         return list(job.records)
     delay = POLL_S
+    unknown_until = time.monotonic() + START_GRACE_S
     while True:
         job.check()
-        reply = await ctx.peer_api.dsort_call(node, "GET", job.job_id, "meta")
+        try:
+            reply = await ctx.peer_api.dsort_call(node, "GET", job.job_id, "meta")
+        except PeerRejected as exc:
+            if exc.status != 404 or time.monotonic() > unknown_until:
+                raise
+            reply = None  # its start has not arrived yet
         if reply and reply.get("ready"):
             return [RecordMeta.from_json(node.daemon_id, item) for item in reply["records"]]
         if reply and reply.get("aborted"):
