@@ -15,6 +15,7 @@ __all__ = [
     "fast_get",
     "fast_head",
     "fast_http",
+    "fast_messages",
     "fast_put",
     "fast_redirect",
     "internal_handlers",

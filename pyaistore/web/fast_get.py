@@ -145,10 +145,9 @@ class FastGet:
             return None
         try:
             handle = stream.file
-            body: bytes | int
-            if stream.length > SMALL_OBJECT:
-                body = -1  # sent from the file once the headers are rendered
-            else:
+            large = stream.length > SMALL_OBJECT  # sent from the file once the headers are rendered
+            body: bytes | int = b""
+            if not large:
                 body = os.pread(handle.fileno(), stream.length, stream.start)
                 if len(body) != stream.length:
                     return None  # changed under us: the full path reads it afresh
@@ -164,7 +163,7 @@ class FastGet:
                 fd = handle.fileno()
                 identity, token = kept_files.identity(os.fstat(fd)), ctx.object_store.meta_token(fd)
                 self._remember(key, _Hot(handle.path_str, identity, token, lines, tables, owned))
-            if body == -1:
+            if large:
                 body = os.dup(handle.fileno())
         finally:
             stream.close()
